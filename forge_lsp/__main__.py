@@ -1,0 +1,7 @@
+"""`python -m forge_lsp`: the same entry point as the `forge-lsp` console script."""
+
+import sys
+
+from forge_lsp.cli import main
+
+sys.exit(main())

@@ -1,0 +1,138 @@
+"""The rule engine: parse a file with tree-sitter, run the selected rules, apply suppressions.
+
+Pure and thread-safe: the server runs it in a worker thread and the CLI in worker processes.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import tree_sitter
+
+from forge_lsp.languages import LanguageSpec
+from forge_lsp.model import Finding, Severity
+from forge_lsp.rules import registry
+from forge_lsp.rules.base import CheckContext, Rule
+from forge_lsp.suppression import Suppression, find_suppressions
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class RuleSelection:
+    """Which rules run and how: code prefixes selected and ignored, severities, options."""
+
+    select: tuple[str, ...] = ("FG",)
+    ignore: tuple[str, ...] = ()
+    severity: Mapping[str, Severity] = field(default_factory=dict)
+    options: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+
+    def enabled(self, code: str) -> bool:
+        """A code runs when its longest matching select prefix beats every matching ignore."""
+        selected = max((len(p) for p in self.select if code.startswith(p)), default=-1)
+        ignored = max((len(p) for p in self.ignore if code.startswith(p)), default=-1)
+        return selected > ignored
+
+    def rules_for(self, language: str) -> list[Rule]:
+        return [
+            rule
+            for rule in registry.all_rules()
+            if language in rule.languages and self.enabled(rule.code)
+        ]
+
+    def options_for(self, rule: Rule) -> dict[str, Any]:
+        configured = self.options.get(rule.code, {})
+        return {opt.name: configured.get(opt.name, opt.default) for opt in rule.options}
+
+
+@dataclass(frozen=True, slots=True)
+class CheckResult:
+    """The findings of one file, and what a server keeps for the next incremental parse."""
+
+    findings: list[Finding]
+    tree: tree_sitter.Tree
+    suppressions: dict[int, Suppression]
+
+
+_local = threading.local()
+
+
+def _parser(spec: LanguageSpec) -> tree_sitter.Parser:
+    # Parsers are not thread-safe: one per thread and language.
+    parsers: dict[str, tree_sitter.Parser] = _local.__dict__.setdefault("parsers", {})
+    parser = parsers.get(spec.name)
+    if parser is None:
+        parser = parsers[spec.name] = tree_sitter.Parser(spec.grammar)
+    return parser
+
+
+def parse(spec: LanguageSpec, source: bytes, old_tree: tree_sitter.Tree | None = None):
+    """Parse `source`; pass the previous tree (already `edit`ed) to re-parse incrementally."""
+    if old_tree is None:
+        return _parser(spec).parse(source)
+    return _parser(spec).parse(source, old_tree)
+
+
+def check(
+    source: bytes,
+    spec: LanguageSpec,
+    selection: RuleSelection,
+    *,
+    old_tree: tree_sitter.Tree | None = None,
+) -> CheckResult:
+    """Check one file's bytes with every rule the selection enables for its language."""
+    tree = parse(spec, source, old_tree)
+    suppressions = find_suppressions(source, tree.root_node)
+    findings: list[Finding] = []
+    for rule in selection.rules_for(spec.name):
+        ctx = CheckContext(source, tree, spec, selection.options_for(rule))
+        findings.extend(_run_rule(rule, ctx))
+    kept = [
+        _with_severity(finding, selection)
+        for finding in _unique(findings)
+        if not _suppressed(finding, suppressions)
+    ]
+    kept.sort(key=lambda f: (f.start, f.code))
+    return CheckResult(kept, tree, suppressions)
+
+
+def _run_rule(rule: Rule, ctx: CheckContext) -> list[Finding]:
+    # One broken rule must never take the others (or the server) down.
+    try:
+        return list(rule.check(ctx))
+    except Exception:
+        log.exception("rule %s failed on a %s file; its findings are skipped", rule.code, ctx.language.name)
+        return []
+
+
+def _suppressed(finding: Finding, suppressions: Mapping[int, Suppression]) -> bool:
+    for line in {finding.start.line, finding.end.line}:
+        suppression = suppressions.get(line)
+        if suppression is not None and suppression.covers(finding.code):
+            return True
+    return False
+
+
+def _with_severity(finding: Finding, selection: RuleSelection) -> Finding:
+    severity = selection.severity.get(finding.code)
+    if severity is None or severity == finding.severity:
+        return finding
+    return Finding(
+        finding.code, finding.message, severity, finding.start, finding.end, finding.fix,
+        finding.source, finding.data,
+    )
+
+
+def _unique(findings: Iterable[Finding]) -> list[Finding]:
+    seen: set[tuple[str, object, object]] = set()
+    unique = []
+    for finding in findings:
+        key = (finding.code, finding.start, finding.end)
+        if key not in seen:
+            seen.add(key)
+            unique.append(finding)
+    return unique

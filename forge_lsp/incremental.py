@@ -1,0 +1,67 @@
+"""Turn an old and a new version of a file into the single tree-sitter edit between them.
+
+The server receives any number of content changes per `didChange`; rather than replaying each,
+it compares the bytes it parsed last with the bytes it holds now. The common prefix and suffix
+are found by binary search over slice comparisons (memcmp speed), so a one-character edit in a
+5,000-line file costs microseconds.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class ByteEdit:
+    start_byte: int
+    old_end_byte: int
+    new_end_byte: int
+    start_point: tuple[int, int]
+    old_end_point: tuple[int, int]
+    new_end_point: tuple[int, int]
+
+
+def _common_prefix(a: bytes, b: bytes) -> int:
+    low, high = 0, min(len(a), len(b))
+    while low < high:
+        mid = (low + high + 1) // 2
+        if a[:mid] == b[:mid]:
+            low = mid
+        else:
+            high = mid - 1
+    return low
+
+
+def _common_suffix(a: bytes, b: bytes, limit: int) -> int:
+    low, high = 0, limit
+    while low < high:
+        mid = (low + high + 1) // 2
+        if a[len(a) - mid :] == b[len(b) - mid :]:
+            low = mid
+        else:
+            high = mid - 1
+    return low
+
+
+def _point(source: bytes, offset: int) -> tuple[int, int]:
+    line = source.count(b"\n", 0, offset)
+    line_start = source.rfind(b"\n", 0, offset) + 1
+    return (line, offset - line_start)
+
+
+def diff(old: bytes, new: bytes) -> ByteEdit | None:
+    """The one edit turning `old` into `new`, or None when they are equal."""
+    if old == new:
+        return None
+    prefix = _common_prefix(old, new)
+    suffix = _common_suffix(old, new, min(len(old), len(new)) - prefix)
+    old_end = len(old) - suffix
+    new_end = len(new) - suffix
+    return ByteEdit(
+        start_byte=prefix,
+        old_end_byte=old_end,
+        new_end_byte=new_end,
+        start_point=_point(old, prefix),
+        old_end_point=_point(old, old_end),
+        new_end_point=_point(new, new_end),
+    )

@@ -1,0 +1,1 @@
+"""Forge's hard rules: the offline checks, one module per rule, found by `registry`."""

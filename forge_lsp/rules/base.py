@@ -1,0 +1,142 @@
+"""What a rule is, and the context it checks a parsed file in.
+
+A rule is one module under `forge_lsp.rules` holding its documentation, its metadata and its
+check. Checks match with tree-sitter queries (compiled once per grammar, run in C) and keep the
+Python they run per match small.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any, ClassVar
+
+import tree_sitter
+
+from forge_lsp.languages import LanguageSpec
+from forge_lsp.model import Edit, Finding, Fix, Point, Severity
+
+DOC_SECTIONS = (
+    "What it does",
+    "Why it matters in production",
+    "Example",
+    "Use instead",
+    "How to test it",
+    "References",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class RuleOption:
+    """A per-rule option users may set under ``[tool.forge.rules.CODE]``."""
+
+    name: str
+    kind: type  # bool, int, str or list (of str)
+    default: Any
+    description: str
+
+
+@dataclass(slots=True)
+class CheckContext:
+    """One parsed file, as a rule sees it."""
+
+    source: bytes
+    tree: tree_sitter.Tree
+    language: LanguageSpec
+    options: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def root(self) -> tree_sitter.Node:
+        return self.tree.root_node
+
+    def matches(self, query_source: str) -> list[tuple[int, dict[str, list[tree_sitter.Node]]]]:
+        """Run a tree-sitter query (compiled once per grammar) over the whole file."""
+        query = compile_query(self.language.name, self.language.grammar, query_source)
+        return tree_sitter.QueryCursor(query).matches(self.root)
+
+    def captures(self, query_source: str) -> dict[str, list[tree_sitter.Node]]:
+        query = compile_query(self.language.name, self.language.grammar, query_source)
+        return tree_sitter.QueryCursor(query).captures(self.root)
+
+    def text(self, node: tree_sitter.Node) -> str:
+        return self.source[node.start_byte : node.end_byte].decode("utf-8", "replace")
+
+
+@cache
+def compile_query(
+    language_name: str, grammar: tree_sitter.Language, query_source: str
+) -> tree_sitter.Query:
+    # language_name keys the cache readably; the grammar object is what compiles it.
+    return tree_sitter.Query(grammar, query_source)
+
+
+class Rule:
+    """Base of every rule. Subclasses set the class attributes and implement `check`."""
+
+    code: ClassVar[str]
+    name: ClassVar[str]
+    summary: ClassVar[str]  # one line: what the rule finds
+    severity: ClassVar[Severity]
+    cwe: ClassVar[int | None]
+    languages: ClassVar[frozenset[str]]
+    doc: ClassVar[str]  # Markdown with the DOC_SECTIONS as `## ` headings
+    fixable: ClassVar[bool] = False
+    options: ClassVar[tuple[RuleOption, ...]] = ()
+
+    def check(self, ctx: CheckContext) -> Iterable[Finding]:
+        raise NotImplementedError
+
+    def finding(
+        self,
+        node: tree_sitter.Node,
+        message: str,
+        *,
+        end_node: tree_sitter.Node | None = None,
+        fix: Fix | None = None,
+    ) -> Finding:
+        """A finding spanning `node` (or from `node` to `end_node`) with this rule's metadata."""
+        last = end_node or node
+        return Finding(
+            code=self.code,
+            message=message,
+            severity=self.severity,
+            start=point(node.start_point),
+            end=point(last.end_point),
+            fix=fix,
+        )
+
+    def markdown(self) -> str:
+        """The full rule doc as Markdown, with a title line."""
+        cwe = f" · CWE-{self.cwe}" if self.cwe else ""
+        header = f"# {self.code} {self.name}\n\n*{self.severity.label}{cwe}* · {self.summary}\n\n"
+        return header + self.doc.strip() + "\n"
+
+
+def point(ts_point: tree_sitter.Point | tuple[int, int]) -> Point:
+    return Point(ts_point[0], ts_point[1])
+
+
+def replace_node(node: tree_sitter.Node, new_text: str) -> Edit:
+    return Edit(point(node.start_point), point(node.end_point), new_text)
+
+
+def has_error(node: tree_sitter.Node) -> bool:
+    """True when the node contains a syntax error: rules skip half-typed code there."""
+    return node.has_error or node.is_missing
+
+
+def ancestors(node: tree_sitter.Node) -> Iterator[tree_sitter.Node]:
+    parent = node.parent
+    while parent is not None:
+        yield parent
+        parent = parent.parent
+
+
+_SECTION_RE = re.compile(r"^## (.+?)\s*$", re.MULTILINE)
+
+
+def doc_sections(doc: str) -> list[str]:
+    """The `## ` section titles of a rule doc, in order."""
+    return _SECTION_RE.findall(doc)

@@ -1,0 +1,109 @@
+"""Every rule has docs and fixtures, and every fixture file yields exactly the findings it marks.
+
+Fixture layout: ``tests/fixtures/rules/<CODE>/<language>/`` holds
+
+- ``positive.<ext>``: each line that must produce a finding ends with a comment
+  ``expect: CODE`` (several codes separated by commas); the finding must *start* on that line.
+- ``negative.<ext>``: the safe forms; no ``expect:`` markers, so no finding of any rule.
+- for fixable rules, ``fix_input.<ext>`` and ``fix_output.<ext>``: applying every fix of the
+  rule to the input gives the output, and the output has no finding of that rule.
+
+Every file is checked with *all* rules, so a fixture also proves other rules stay quiet on it.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from forge_lsp import engine, languages
+from forge_lsp.fixes import apply_edits
+from forge_lsp.rules import registry
+from forge_lsp.rules.base import DOC_SECTIONS, doc_sections
+
+FIXTURES = Path(__file__).parent.parent / "fixtures" / "rules"
+EXPECT = re.compile(r"expect:\s*([A-Z0-9, ]+)")
+ALL_RULES = engine.RuleSelection()
+
+
+def fixture_files() -> list[Path]:
+    return sorted(p for p in FIXTURES.rglob("*") if p.is_file() and languages.for_path(p))
+
+
+def expected_markers(source: str) -> set[tuple[int, str]]:
+    markers = set()
+    for line_number, line in enumerate(source.splitlines()):
+        for match in EXPECT.finditer(line):
+            for code in match.group(1).split(","):
+                if code.strip():
+                    markers.add((line_number, code.strip()))
+    return markers
+
+
+def check_file(path: Path) -> engine.CheckResult:
+    spec = languages.for_path(path)
+    assert spec is not None
+    return engine.check(path.read_bytes(), spec, ALL_RULES)
+
+
+@pytest.mark.parametrize("path", fixture_files(), ids=lambda p: str(p.relative_to(FIXTURES)))
+def test_fixture_findings_match_markers(path: Path) -> None:
+    if path.stem == "fix_output" or path.stem == "fix_input":
+        pytest.skip("fix fixtures are checked by test_fix_fixtures")
+    result = check_file(path)
+    found = {(f.start.line, f.code) for f in result.findings}
+    expected = expected_markers(path.read_text(encoding="utf-8"))
+    if path.stem == "negative":
+        assert not expected, "negative fixtures carry no expect markers"
+    describe = {
+        (f.start.line, f.code): f"{f.start.line + 1}: {f.code} {f.message}"
+        for f in result.findings
+    }
+    unexpected = sorted(describe[key] for key in found - expected)
+    missing = sorted(f"{line + 1}: {code}" for line, code in expected - found)
+    assert not unexpected and not missing, f"unexpected={unexpected} missing={missing}"
+
+
+@pytest.mark.parametrize("rule", registry.all_rules(), ids=lambda r: r.code)
+def test_rule_has_doc_sections_in_order(rule) -> None:
+    assert doc_sections(rule.doc) == list(DOC_SECTIONS)
+    assert rule.name and rule.summary and rule.languages
+    assert re.fullmatch(r"FG\d{3}", rule.code)
+    assert re.fullmatch(r"[a-z]+(-[a-z]+)+", rule.name), "names are kebab-case phrases"
+
+
+@pytest.mark.parametrize("rule", registry.all_rules(), ids=lambda r: r.code)
+def test_rule_has_fixtures_for_every_language(rule) -> None:
+    for language in sorted(rule.languages):
+        spec = languages.LANGUAGES[language]
+        folder = FIXTURES / rule.code / language
+        ext = spec.extensions[0]
+        positive = folder / f"positive{ext}"
+        assert positive.is_file(), f"missing {positive}"
+        assert (folder / f"negative{ext}").is_file(), f"missing negative fixture in {folder}"
+        codes = {code for _, code in expected_markers(positive.read_text(encoding="utf-8"))}
+        assert rule.code in codes, f"{positive} marks no {rule.code} finding"
+        if rule.fixable:
+            assert (folder / f"fix_input{ext}").is_file(), f"fixable rule lacks fix_input in {folder}"
+
+
+def fix_inputs() -> list[Path]:
+    return sorted(FIXTURES.rglob("fix_input.*"))
+
+
+@pytest.mark.parametrize("path", fix_inputs(), ids=lambda p: str(p.relative_to(FIXTURES)))
+def test_fix_fixtures(path: Path) -> None:
+    code = path.parent.parent.name
+    result = check_file(path)
+    fixes = [f.fix for f in result.findings if f.code == code and f.fix is not None]
+    assert fixes, f"{path} yields no {code} fix"
+    fixed = apply_edits(path.read_bytes(), [edit for fix in fixes for edit in fix.edits])
+    expected = path.with_name(path.name.replace("fix_input", "fix_output")).read_bytes()
+    assert fixed.decode() == expected.decode()
+    spec = languages.for_path(path)
+    assert spec is not None
+    after = engine.check(fixed, spec, ALL_RULES)
+    assert not [f for f in after.findings if f.code == code]
+    assert not after.tree.root_node.has_error, "a fix must not introduce syntax errors"
