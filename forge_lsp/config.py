@@ -1,0 +1,321 @@
+"""Forge's settings: what they are, how each source is validated, and how sources combine.
+
+Sources, lowest precedence first:
+
+1. built-in defaults;
+2. the editor: ``initializationOptions``, then ``workspace/configuration`` (section ``forge``);
+3. the project: ``[tool.forge]`` in the nearest ``pyproject.toml`` that has one, or a
+   ``forge.toml`` (preferred when both sit in the same folder).
+
+The project file wins over the editor so that a repository's checks are the same in every
+editor and in CI. Keys may be written camelCase (editors), kebab-case or snake_case (TOML).
+An invalid value is reported by name, skipped, and the lower-precedence value is used.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from forge_lsp.engine import RuleSelection
+from forge_lsp.model import Severity
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on Python 3.10 only
+    import tomli as tomllib
+
+PROJECT_FILES = ("forge.toml", "pyproject.toml")
+DEFAULT_MAX_FILE_SIZE = 1_000_000
+DEFAULT_DEBOUNCE_MS = 150
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every setting the offline engine and the server understand, with its default."""
+
+    select: tuple[str, ...] = ("FG",)
+    ignore: tuple[str, ...] = ()
+    severity: Mapping[str, Severity] = field(default_factory=dict)
+    exclude: tuple[str, ...] = ()
+    rules: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    max_file_size: int = DEFAULT_MAX_FILE_SIZE
+    debounce_ms: int = DEFAULT_DEBOUNCE_MS
+    # Where `exclude` patterns are anchored: the project file's folder, if any.
+    root: Path | None = None
+
+    def selection(self) -> RuleSelection:
+        return RuleSelection(self.select, self.ignore, dict(self.severity), dict(self.rules))
+
+    def is_excluded(self, path: Path) -> bool:
+        """True when `path` (or a folder above it) matches an `exclude` glob."""
+        if not self.exclude:
+            return False
+        try:
+            relative = path.resolve().relative_to(self.root.resolve()) if self.root else path
+        except ValueError:
+            relative = path
+        return excluded(relative.as_posix(), self.exclude)
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """The result of reading one source: the values it sets and the problems it has."""
+
+    values: dict[str, Any]
+    errors: list[str]
+
+
+def _normalize(key: str) -> str:
+    return key.replace("-", "").replace("_", "").lower()
+
+
+_KEYS = {
+    "select": "select",
+    "ignore": "ignore",
+    "severity": "severity",
+    "exclude": "exclude",
+    "rules": "rules",
+    "maxfilesize": "max_file_size",
+    "debouncems": "debounce_ms",
+}
+_CODE = re.compile(r"^FG\d{0,3}$")
+
+
+def parse(raw: object, origin: str) -> Loaded:
+    """Validate one source's settings (a mapping); `origin` names it in messages."""
+    if raw is None:
+        return Loaded({}, [])
+    if not isinstance(raw, Mapping):
+        return Loaded({}, [f"{origin}: expected a table of settings, got {_kind(raw)}"])
+    values: dict[str, Any] = {}
+    errors: list[str] = []
+    for key, value in raw.items():
+        name = _KEYS.get(_normalize(str(key)))
+        if name is None:
+            if _normalize(str(key)) not in _LATER_KEYS:
+                errors.append(f"{origin}.{key}: unknown setting")
+            continue
+        try:
+            values[name] = _VALIDATORS[name](value)
+        except ValueError as problem:
+            errors.append(f"{origin}.{key}: {problem}")
+    return Loaded(values, errors)
+
+
+# Settings that belong to features configured elsewhere (the Claude client) are accepted here.
+_LATER_KEYS = {"claude", "ai", "trace", "interpreter", "serverargs"}
+
+
+def _kind(value: object) -> str:
+    return type(value).__name__
+
+
+def _string_list(value: object) -> tuple[str, ...]:
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ValueError(f"expected a list of strings, got {value!r}")
+    return tuple(value)
+
+
+def _code_list(value: object) -> tuple[str, ...]:
+    codes = tuple(code.strip().upper() for code in _string_list(value))
+    for code in codes:
+        if not _CODE.match(code):
+            raise ValueError(f"{code!r} is not a Forge rule code or prefix (like FG101 or FG1)")
+    return codes
+
+
+def _severities(value: object) -> dict[str, Severity]:
+    if not isinstance(value, Mapping):
+        raise ValueError(f"expected a table of CODE = severity, got {value!r}")
+    result = {}
+    for code, name in value.items():
+        code = str(code).upper()
+        if not _CODE.match(code) or len(code) != 5:
+            raise ValueError(f"{code!r} is not a Forge rule code")
+        if not isinstance(name, str):
+            raise ValueError(f"severity of {code} must be a string, got {name!r}")
+        try:
+            result[code] = Severity.parse(name)
+        except ValueError:
+            raise ValueError(
+                f"severity of {code} is {name!r}; use one of error, warning, info, hint"
+            ) from None
+    return result
+
+
+def _rule_options(value: object) -> dict[str, dict[str, Any]]:
+    if not isinstance(value, Mapping):
+        raise ValueError(f"expected a table of rule codes, got {value!r}")
+    result: dict[str, dict[str, Any]] = {}
+    for code, options in value.items():
+        if not isinstance(options, Mapping):
+            raise ValueError(f"options of {code} must be a table, got {options!r}")
+        result[str(code).upper()] = dict(options)
+    return result
+
+
+def _positive_int(value: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+        raise ValueError(f"expected a positive integer, got {value!r}")
+    return value
+
+
+def _non_negative_int(value: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ValueError(f"expected a non-negative integer, got {value!r}")
+    return value
+
+
+_VALIDATORS = {
+    "select": _code_list,
+    "ignore": _code_list,
+    "severity": _severities,
+    "exclude": _string_list,
+    "rules": _rule_options,
+    "max_file_size": _positive_int,
+    "debounce_ms": _non_negative_int,
+}
+
+
+def validate_rule_options(settings: Settings, origin: str) -> tuple[Settings, list[str]]:
+    """Check per-rule options against the rules' declared options (imports the rule registry).
+
+    Unknown rules, unknown options and values of the wrong type are dropped and reported.
+    """
+    from forge_lsp.rules import registry
+
+    errors: list[str] = []
+    clean: dict[str, dict[str, Any]] = {}
+    for code, options in settings.rules.items():
+        rule = registry.get(code)
+        if rule is None:
+            errors.append(f"{origin}.rules.{code}: no rule has this code")
+            continue
+        declared = {_normalize(option.name): option for option in rule.options}
+        for key, value in options.items():
+            option = declared.get(_normalize(key))
+            if option is None:
+                known = ", ".join(o.name for o in rule.options) or "none"
+                errors.append(f"{origin}.rules.{code}.{key}: unknown option (known: {known})")
+            elif not _option_value_ok(option.kind, value):
+                errors.append(
+                    f"{origin}.rules.{code}.{key}: expected {option.kind.__name__}, got {value!r}"
+                )
+            else:
+                clean.setdefault(code, {})[option.name] = value
+    for code in settings.severity:
+        if registry.get(code) is None:
+            errors.append(f"{origin}.severity.{code}: no rule has this code")
+    return replace(settings, rules=clean), errors
+
+
+def _option_value_ok(kind: type, value: object) -> bool:
+    if kind is list:
+        return isinstance(value, list) and all(isinstance(v, str) for v in value)
+    if kind is int:
+        return isinstance(value, int) and not isinstance(value, bool)
+    return isinstance(value, kind)
+
+
+def combine(*layers: Mapping[str, Any], root: Path | None = None) -> Settings:
+    """Settings from validated layers, later layers winning key by key."""
+    merged: dict[str, Any] = {}
+    for layer in layers:
+        merged.update(layer)
+    return Settings(**merged, root=root)
+
+
+# --- project files -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ProjectConfig:
+    """The `[tool.forge]` table (or `forge.toml`) that governs a folder, if any."""
+
+    path: Path | None
+    loaded: Loaded
+
+    @property
+    def root(self) -> Path | None:
+        return self.path.parent if self.path else None
+
+
+NO_PROJECT = ProjectConfig(None, Loaded({}, []))
+
+
+def find_project_config(start: Path) -> ProjectConfig:
+    """The nearest project file with Forge settings, from `start` (a file or folder) upwards."""
+    folder = start if start.is_dir() else start.parent
+    for directory in (folder, *folder.parents):
+        for name in PROJECT_FILES:
+            candidate = directory / name
+            try:
+                mtime = candidate.stat().st_mtime_ns
+            except OSError:
+                continue
+            config = _read_project_file(candidate, mtime)
+            if config is not None:
+                return config
+    return NO_PROJECT
+
+
+@lru_cache(maxsize=256)
+def _read_project_file(path: Path, mtime_ns: int) -> ProjectConfig | None:
+    # Keyed by mtime so an edited file is re-read and an unchanged one costs one stat.
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as problem:
+        return ProjectConfig(path, Loaded({}, [f"{path}: cannot be read as TOML ({problem})"]))
+    if path.name == "pyproject.toml":
+        tool = data.get("tool")
+        if not isinstance(tool, dict) or "forge" not in tool:
+            return None
+        return ProjectConfig(path, parse(tool["forge"], f"{path} [tool.forge]"))
+    return ProjectConfig(path, parse(data, str(path)))
+
+
+# --- exclude globs -------------------------------------------------------------------------
+
+
+def _translate_segment(glob: str) -> str:
+    """A glob without `**` as a regex in which `*` and `?` never cross a `/`."""
+    out = []
+    for char in glob:
+        if char == "*":
+            out.append("[^/]*")
+        elif char == "?":
+            out.append("[^/]")
+        else:
+            out.append(re.escape(char))
+    return "".join(out)
+
+
+@lru_cache(maxsize=512)
+def _glob_regex(pattern: str) -> re.Pattern[str]:
+    pattern = pattern.strip().removeprefix("./").rstrip("/")
+    if "/" not in pattern:
+        pattern = "**/" + pattern  # a bare name matches at any depth, like .gitignore
+    parts = []
+    for piece in re.split(r"(\*\*/|/\*\*$)", pattern):
+        if piece == "**/":
+            parts.append("(?:.*/)?")
+        elif piece == "/**":
+            parts.append("(?:/.*)?")
+        elif piece:
+            parts.append(_translate_segment(piece))
+    return re.compile("".join(parts) + r"\Z")
+
+
+def excluded(relative_path: str, patterns: tuple[str, ...]) -> bool:
+    """True when the path or one of its parent folders matches one of the globs."""
+    pieces = relative_path.strip("/").split("/")
+    candidates = ["/".join(pieces[: i + 1]) for i in range(len(pieces))]
+    return any(_glob_regex(p).match(c) for p in patterns for c in candidates)

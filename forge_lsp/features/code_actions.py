@@ -1,0 +1,147 @@
+"""Code actions on Forge's findings: the rule's quick fix, "Disable CODE for this line" and
+"Show documentation for CODE".
+
+Edits are computed from the analysis of the document's current version and carry that version,
+so a client never applies an edit computed for text it no longer has.
+"""
+
+from __future__ import annotations
+
+from lsprotocol import types
+
+from forge_lsp.analysis import Analysis
+from forge_lsp.features.commands import SHOW_RULE_DOC
+from forge_lsp.lsp_convert import client_column, overlaps, text_edit
+from forge_lsp.model import Finding
+from forge_lsp.server import ForgeServer
+from forge_lsp.suppression import comment_text, merge_codes
+
+
+def register(server: ForgeServer) -> None:
+    @server.feature(
+        types.TEXT_DOCUMENT_CODE_ACTION,
+        types.CodeActionOptions(code_action_kinds=[types.CodeActionKind.QuickFix]),
+    )
+    async def code_actions(
+        ls: ForgeServer, params: types.CodeActionParams
+    ) -> list[types.CodeAction] | None:
+        only = params.context.only
+        if only and not any(kind.startswith(types.CodeActionKind.QuickFix) for kind in only):
+            return None
+        analysis = await ls.current_analysis(params.text_document.uri)
+        if analysis is None or not analysis.checked:
+            return None
+        return _actions(ls, analysis, params.range)
+
+
+def _actions(ls: ForgeServer, analysis: Analysis, requested: types.Range) -> list[types.CodeAction]:
+    encoding = ls.position_encoding
+    fixes: list[types.CodeAction] = []
+    others: list[types.CodeAction] = []
+    documented: set[str] = set()
+    for finding, diagnostic in zip(analysis.findings, analysis.diagnostics):
+        if not overlaps(diagnostic.range, requested):
+            continue
+        if finding.fix is not None:
+            edits = [text_edit(analysis.lines, e, encoding) for e in finding.fix.edits]
+            fixes.append(
+                types.CodeAction(
+                    title=finding.fix.title,
+                    kind=types.CodeActionKind.QuickFix,
+                    diagnostics=[diagnostic],
+                    is_preferred=True,
+                    edit=_workspace_edit(ls, analysis, edits),
+                )
+            )
+        disable = _disable_action(ls, analysis, finding, diagnostic)
+        if disable is not None:
+            others.append(disable)
+        if finding.code not in documented:
+            documented.add(finding.code)
+            others.append(
+                types.CodeAction(
+                    title=f"Show documentation for {finding.code}",
+                    kind=types.CodeActionKind.QuickFix,
+                    diagnostics=[diagnostic],
+                    command=types.Command(
+                        title=f"Show documentation for {finding.code}",
+                        command=SHOW_RULE_DOC,
+                        arguments=[finding.code],
+                    ),
+                )
+            )
+    return fixes + others
+
+
+def _workspace_edit(
+    ls: ForgeServer, analysis: Analysis, edits: list[types.TextEdit]
+) -> types.WorkspaceEdit:
+    workspace = ls.client_capabilities.workspace
+    versioned = bool(
+        workspace and workspace.workspace_edit and workspace.workspace_edit.document_changes
+    )
+    if versioned and analysis.version is not None:
+        document = types.OptionalVersionedTextDocumentIdentifier(
+            uri=analysis.uri, version=analysis.version
+        )
+        return types.WorkspaceEdit(
+            document_changes=[types.TextDocumentEdit(text_document=document, edits=edits)]
+        )
+    return types.WorkspaceEdit(changes={analysis.uri: edits})
+
+
+def _disable_action(
+    ls: ForgeServer, analysis: Analysis, finding: Finding, diagnostic: types.Diagnostic
+) -> types.CodeAction | None:
+    edit = _suppression_edit(ls, analysis, finding)
+    if edit is None:
+        return None
+    return types.CodeAction(
+        title=f"Disable {finding.code} for this line",
+        kind=types.CodeActionKind.QuickFix,
+        diagnostics=[diagnostic],
+        edit=_workspace_edit(ls, analysis, [edit]),
+    )
+
+
+def _suppression_edit(ls: ForgeServer, analysis: Analysis, finding: Finding) -> types.TextEdit | None:
+    """Add the code to the line's suppression comment, or append one where a comment can go."""
+    assert analysis.spec is not None
+    encoding = ls.position_encoding
+    for line_number in dict.fromkeys((finding.start.line, finding.end.line)):
+        line = analysis.lines[line_number]
+        existing = analysis.suppressions.get(line_number)
+        if existing is not None:
+            codes = merge_codes(existing, finding.code)
+            replacement = f"forge: ignore[{', '.join(codes)}]"
+            start = client_column(line, existing.start_column, encoding)
+            end = client_column(line, existing.end_column, encoding)
+            return types.TextEdit(
+                types.Range(types.Position(line_number, start), types.Position(line_number, end)),
+                replacement,
+            )
+        content_end = len(line.rstrip(b"\r"))
+        if _comment_can_end_line(analysis, line_number, content_end):
+            position = types.Position(line_number, client_column(line, content_end, encoding))
+            comment = comment_text(analysis.spec.line_comment, [finding.code])
+            return types.TextEdit(types.Range(position, position), f"  {comment}")
+    return None
+
+
+def _comment_can_end_line(analysis: Analysis, line_number: int, column: int) -> bool:
+    """False when the end of the line is inside a string or block comment spanning lines."""
+    if analysis.tree is None:
+        return False
+    node = analysis.tree.root_node.descendant_for_point_range(
+        (line_number, column), (line_number, column)
+    )
+    while node is not None:
+        spans_past = node.start_point < (line_number, column) < node.end_point
+        if spans_past and node.end_point[0] > line_number and _is_text(node.type):
+            return False
+        node = node.parent
+    return True
+
+
+def _is_text(node_type: str) -> bool:
+    return "string" in node_type or "template" in node_type or "comment" in node_type

@@ -1,0 +1,137 @@
+"""Diagnostics: pushed on open, change (debounced per document) and save, or pulled.
+
+Clients that support `textDocument/diagnostic` pull; the others get pushed diagnostics. A
+result is published only while its version is still the document's current version, and a
+closed document's diagnostics are cleared.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from pathlib import PurePath
+
+from lsprotocol import types
+
+from forge_lsp.analysis import Analysis
+from forge_lsp.config import PROJECT_FILES
+from forge_lsp.server import ForgeServer
+
+log = logging.getLogger(__name__)
+
+
+class Publisher:
+    """Schedules checks of open documents and pushes their diagnostics."""
+
+    def __init__(self, server: ForgeServer) -> None:
+        self.server = server
+        self._timers: dict[str, asyncio.TimerHandle] = {}
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    def schedule(self, uri: str, delay: float = 0.0) -> None:
+        """Check `uri` after `delay` seconds; a newer request for it replaces a pending one."""
+        if self.server.pull_diagnostics:
+            return
+        timer = self._timers.pop(uri, None)
+        if timer is not None:
+            timer.cancel()
+        loop = asyncio.get_running_loop()
+        if delay <= 0:
+            self._start(uri)
+        else:
+            self._timers[uri] = loop.call_later(delay, self._start, uri)
+
+    def _start(self, uri: str) -> None:
+        self._timers.pop(uri, None)
+        # Started checks are never cancelled: their worker thread owns the document's tree.
+        task = asyncio.ensure_future(self._publish(uri))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _publish(self, uri: str) -> None:
+        try:
+            analysis = await self.server.current_analysis(uri)
+        except Exception:
+            log.exception("checking a document failed")
+            return
+        if analysis is None or not self.server.is_open(uri):
+            return  # closed, or changed again: a newer check publishes
+        if analysis.spec is None:
+            return  # not a language Forge checks
+        _tell_if_skipped(self.server, analysis)
+        self.server.text_document_publish_diagnostics(
+            types.PublishDiagnosticsParams(
+                uri=uri, diagnostics=analysis.diagnostics, version=analysis.version
+            )
+        )
+
+    def clear(self, uri: str) -> None:
+        timer = self._timers.pop(uri, None)
+        if timer is not None:
+            timer.cancel()
+        self.server.analyzer.forget(uri)
+        if not self.server.pull_diagnostics:
+            self.server.text_document_publish_diagnostics(
+                types.PublishDiagnosticsParams(uri=uri, diagnostics=[])
+            )
+
+    def refresh_all(self) -> None:
+        """Settings changed: re-check every open document (or ask a pulling client to)."""
+        if self.server.pull_diagnostics:
+            workspace = self.server.client_capabilities.workspace
+            if workspace and workspace.diagnostics and workspace.diagnostics.refresh_support:
+                self.server.workspace_diagnostic_refresh(None)
+            return
+        for uri in list(self.server.workspace.text_documents):
+            self.schedule(uri)
+
+
+def _tell_if_skipped(server: ForgeServer, analysis: Analysis) -> None:
+    if analysis.skipped and "limit" in analysis.skipped:
+        name = PurePath(analysis.uri).name
+        server.show_once(f"Forge did not check {name}: {analysis.skipped}.")
+
+
+def register(server: ForgeServer) -> None:
+    publisher = Publisher(server)
+    server.settings_listeners.append(publisher.refresh_all)
+
+    @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
+    def did_open(ls: ForgeServer, params: types.DidOpenTextDocumentParams) -> None:
+        publisher.schedule(params.text_document.uri)
+
+    @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
+    def did_change(ls: ForgeServer, params: types.DidChangeTextDocumentParams) -> None:
+        publisher.schedule(params.text_document.uri, ls.settings.debounce_seconds)
+
+    @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
+    def did_save(ls: ForgeServer, params: types.DidSaveTextDocumentParams) -> None:
+        if PurePath(params.text_document.uri).name in PROJECT_FILES:
+            ls.settings.invalidate()
+            ls.settings_changed()
+            return
+        publisher.schedule(params.text_document.uri)
+
+    @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
+    def did_close(ls: ForgeServer, params: types.DidCloseTextDocumentParams) -> None:
+        publisher.clear(params.text_document.uri)
+
+    @server.feature(
+        types.TEXT_DOCUMENT_DIAGNOSTIC,
+        types.DiagnosticOptions(
+            identifier="forge", inter_file_dependencies=False, workspace_diagnostics=False
+        ),
+    )
+    async def pull(
+        ls: ForgeServer, params: types.DocumentDiagnosticParams
+    ) -> types.DocumentDiagnosticReport:
+        analysis = await ls.current_analysis(params.text_document.uri)
+        if analysis is None:
+            return types.RelatedFullDocumentDiagnosticReport(items=[])
+        _tell_if_skipped(ls, analysis)
+        result_id = f"{analysis.version}:{analysis.settings_generation}"
+        if params.previous_result_id == result_id:
+            return types.RelatedUnchangedDocumentDiagnosticReport(result_id=result_id)
+        return types.RelatedFullDocumentDiagnosticReport(
+            items=analysis.diagnostics, result_id=result_id
+        )

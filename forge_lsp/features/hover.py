@@ -1,0 +1,54 @@
+"""Hover: the rule doc for a finding under the cursor, or for the codes a suppression names."""
+
+from __future__ import annotations
+
+from lsprotocol import types
+
+from forge_lsp.analysis import Analysis
+from forge_lsp.lsp_convert import client_column, contains
+from forge_lsp.server import ForgeServer
+
+
+def rule_hover_markdown(code: str, message: str | None = None) -> str | None:
+    """The hover text of a rule: the finding's message (if any), then the rule's doc."""
+    from forge_lsp.rules import registry
+
+    rule = registry.get(code)
+    if rule is None:
+        return None
+    lead = f"**Forge {rule.code}** · {message}\n\n---\n\n" if message else ""
+    return lead + rule.markdown()
+
+
+def _suppression_codes(analysis: Analysis, position: types.Position, encoding: str) -> list[str]:
+    suppression = analysis.suppressions.get(position.line)
+    if suppression is None or position.line >= len(analysis.lines):
+        return []
+    line = analysis.lines[position.line]
+    start = client_column(line, suppression.start_column, encoding)
+    end = client_column(line, suppression.end_column, encoding)
+    if not start <= position.character <= end:
+        return []
+    return sorted(code for code in suppression.codes if code != "*")
+
+
+def register(server: ForgeServer) -> None:
+    @server.feature(types.TEXT_DOCUMENT_HOVER)
+    async def hover(ls: ForgeServer, params: types.HoverParams) -> types.Hover | None:
+        analysis = await ls.current_analysis(params.text_document.uri)
+        if analysis is None or not analysis.checked:
+            return None
+        sections = [
+            rule_hover_markdown(str(d.code), d.message)
+            for d in analysis.diagnostics
+            if contains(d.range, params.position)
+        ]
+        if not sections:
+            codes = _suppression_codes(analysis, params.position, ls.position_encoding)
+            sections = [rule_hover_markdown(code) for code in codes]
+        text = "\n\n---\n\n".join(s for s in sections if s)
+        if not text:
+            return None
+        return types.Hover(
+            contents=types.MarkupContent(kind=types.MarkupKind.Markdown, value=text)
+        )

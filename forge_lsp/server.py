@@ -1,0 +1,157 @@
+"""The Forge language server: state, registration and start-up. Features live in `features/`.
+
+Start-up stays light: only pygls, lsprotocol and Forge's own small modules are imported before
+`initialize` is answered. Grammars and rules load on the first check; the Claude client never
+loads here.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+from lsprotocol import types
+from pygls.lsp.server import LanguageServer
+from pygls.uris import to_fs_path
+
+from forge_lsp import __version__
+from forge_lsp.analysis import Analysis, Analyzer, Snapshot
+from forge_lsp.lsp_convert import encoding_name
+from forge_lsp.settings_store import SettingsStore
+
+log = logging.getLogger(__name__)
+SETTINGS_WAIT_SECONDS = 5.0
+
+
+class ForgeServer(LanguageServer):
+    """A pygls server holding Forge's settings and the analyses of open documents."""
+
+    def __init__(self) -> None:
+        super().__init__("forge-lsp", __version__)
+        self.settings = SettingsStore(self.report_settings_problems)
+        self.analyzer = Analyzer(self.settings.for_path)
+        self._shown: set[str] = set()
+        self._loop: asyncio.AbstractEventLoop | None = None
+        # Features that must react when settings change (diagnostics re-check open documents).
+        self.settings_listeners: list[Callable[[], None]] = []
+        # Set once the editor's settings are loaded: checks wait for it (briefly), so the first
+        # diagnostics already honour them.
+        self.settings_ready = asyncio.Event()
+
+    def bind_loop(self) -> None:
+        """Remember the event loop, so worker threads can hand messages back to it."""
+        self._loop = asyncio.get_running_loop()
+
+    def settings_changed(self) -> None:
+        for listener in self.settings_listeners:
+            listener()
+
+    # --- client capabilities -------------------------------------------------------------
+
+    @property
+    def pull_diagnostics(self) -> bool:
+        """Clients that pull diagnostics get no pushed ones (they would show twice)."""
+        text_document = self.client_capabilities.text_document
+        return bool(text_document and text_document.diagnostic)
+
+    @property
+    def supports_show_document(self) -> bool:
+        window = self.client_capabilities.window
+        return bool(window and window.show_document and window.show_document.support)
+
+    @property
+    def position_encoding(self) -> str:
+        return encoding_name(self.workspace.position_encoding)
+
+    # --- documents -----------------------------------------------------------------------
+
+    def is_open(self, uri: str) -> bool:
+        return uri in self.workspace.text_documents
+
+    def current_version(self, uri: str) -> int | None:
+        document = self.workspace.text_documents.get(uri)
+        return document.version if document else None
+
+    def snapshot(self, uri: str) -> Snapshot | None:
+        document = self.workspace.text_documents.get(uri)
+        if document is None:
+            return None
+        path = Path(to_fs_path(uri)) if uri.startswith("file:") else None
+        return Snapshot(
+            uri=uri,
+            version=document.version,
+            text=document.source,
+            language_id=document.language_id,
+            path=path,
+            encoding=self.position_encoding,
+            settings_generation=self.settings.generation,
+        )
+
+    async def current_analysis(self, uri: str) -> Analysis | None:
+        """The analysis of the document's current version (computed if needed), or None."""
+        if not self.settings_ready.is_set():
+            try:
+                await asyncio.wait_for(self.settings_ready.wait(), SETTINGS_WAIT_SECONDS)
+            except asyncio.TimeoutError:
+                log.warning("editor settings not loaded yet; checking with defaults")
+        for _ in range(3):  # the document may change while it is being checked
+            snapshot = self.snapshot(uri)
+            if snapshot is None:
+                return None
+            analysis = await self.analyzer.analyze(snapshot)
+            if self.current_version(uri) == analysis.version:
+                return analysis
+        return None
+
+    # --- messages ------------------------------------------------------------------------
+
+    def show_once(self, message: str, kind: types.MessageType = types.MessageType.Info) -> None:
+        """Show a message to the user, once per server session."""
+        if message in self._shown:
+            return
+        self._shown.add(message)
+        self.window_show_message(types.ShowMessageParams(type=kind, message=message))
+
+    def report_settings_problems(self, problems: list[str]) -> None:
+        """Report invalid settings in one message (thread-safe: checks run in workers)."""
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:
+            if self._loop is not None:
+                self._loop.call_soon_threadsafe(self.report_settings_problems, problems)
+            return
+        for problem in problems:
+            log.warning("invalid setting: %s", problem)
+        listed = "; ".join(problems)
+        self.show_once(
+            f"Forge: invalid setting{'s' if len(problems) > 1 else ''} ignored, defaults used: "
+            f"{listed}",
+            types.MessageType.Warning,
+        )
+
+
+def create_server() -> ForgeServer:
+    """A server with every feature registered."""
+    from forge_lsp.features import code_actions, commands, configuration, diagnostics, hover
+
+    server = ForgeServer()
+    for feature in (configuration, diagnostics, hover, code_actions, commands):
+        feature.register(server)
+    return server
+
+
+def serve(tcp: tuple[str, int] | None = None) -> int:
+    """Run the server over stdio, or over TCP when `tcp` is given. Returns the exit code."""
+    logging.basicConfig(
+        level=os.environ.get("FORGE_LOG_LEVEL", "WARNING").upper(),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    server = create_server()
+    if tcp is None:
+        server.start_io()
+    else:
+        server.start_tcp(*tcp)
+    return 0

@@ -1,0 +1,116 @@
+"""Diagnostics over real LSP: push and pull, versions, positions, close, bad input."""
+
+from __future__ import annotations
+
+import pytest
+from lsprotocol import types
+
+from tests.e2e.session import Session
+
+SWALLOWED = "import requests\n\ntry:\n    requests.get(url, timeout=5)\nexcept Exception:\n    pass\n"
+
+
+async def test_open_publishes_forge_diagnostics(session: Session) -> None:
+    uri = session.open("service.py", SWALLOWED, "python")
+    diagnostics = await session.diagnostics(uri)
+    [finding] = [d for d in diagnostics if d.code == "FG301"]
+    assert finding.source == "forge"
+    assert finding.severity == types.DiagnosticSeverity.Warning
+    assert finding.range.start == types.Position(4, 0)
+    assert finding.code_description is not None
+    assert finding.code_description.href.startswith("file://")
+    assert finding.code_description.href.endswith("/FG301.md")
+    assert isinstance(finding.data, dict) and finding.data["code"] == "FG301"
+
+
+async def test_change_rechecks_and_close_clears(session: Session) -> None:
+    uri = session.open("service.py", SWALLOWED, "python")
+    assert [d.code for d in await session.diagnostics(uri)] == ["FG301"]
+    # Replace `pass` by a re-raise: an incremental edit of one line.
+    version = session.change(
+        uri, "raise", types.Range(types.Position(5, 4), types.Position(5, 8))
+    )
+    assert await session.diagnostics(uri, version) == []
+    session.close(uri)
+    if not session.pulls:
+        await session.until(
+            lambda: not session.published[uri][-1].diagnostics
+            and session.published[uri][-1].version is None,
+            "diagnostics cleared on close",
+        )
+
+
+async def test_rapid_edits_never_publish_an_old_version_after_a_newer_one(
+    session: Session,
+) -> None:
+    uri = session.open("service.py", SWALLOWED, "python")
+    await session.diagnostics(uri)
+    # Toggle the handler's body between `pass` and `raise`, one incremental edit at a time,
+    # ending on `raise`: 31 versions in flight at once.
+    last = session.change(uri, "raise", _line_range(5, 4, 8))
+    for index in range(30):
+        last = session.change(uri, "pass " if index % 2 == 0 else "raise", _line_range(5, 4, 9))
+    assert await session.diagnostics(uri, last) == []
+    if not session.pulls:
+        versions = [p.version for p in session.published[uri] if p.version is not None]
+        assert versions == sorted(versions), f"published out of order: {versions}"
+        assert versions[-1] == last
+
+
+def _line_range(line: int, start: int, end: int) -> types.Range:
+    return types.Range(types.Position(line, start), types.Position(line, end))
+
+
+@pytest.mark.parametrize("prefix", ["", "😀😀 ", "中文字符 ", "é😀中 "])
+async def test_positions_follow_the_negotiated_encoding(session: Session, prefix: str) -> None:
+    line = f'const label = "{prefix}"; try {{ load(); }} catch (e) {{}}'
+    uri = session.open("handler.js", line + "\n", "javascript")
+    [finding] = [d for d in await session.diagnostics(uri) if d.code == "FG301"]
+    catch_at = line.index("catch")
+    encoding = "utf-8" if session.client.capabilities and _utf8(session) else "utf-16"
+    expected = len(line[:catch_at].encode("utf-16-le")) // 2
+    if encoding == "utf-8":
+        expected = len(line[:catch_at].encode("utf-8"))
+    assert finding.range.start == types.Position(0, expected)
+
+
+def _utf8(session: Session) -> bool:
+    general = session.client.capabilities.general if session.client.capabilities else None
+    return bool(general and general.position_encodings and "utf-8" in general.position_encodings)
+
+
+async def test_half_typed_code_neither_crashes_nor_invents_findings(session: Session) -> None:
+    uri = session.open("draft.py", "def handler(req):\n    try:\n        x = (\n", "python")
+    assert await session.diagnostics(uri) == []
+    version = session.change(uri, "def handler(req):\n    try:\n        x()\n    except Exception:\n")
+    assert await session.diagnostics(uri, version) == []
+    # The server is still serving.
+    assert await session.hover(uri, 0, 1) is None
+
+
+async def test_unknown_languages_are_ignored(session: Session) -> None:
+    uri = session.open("notes.txt", "password = 'hunter2'\n", "plaintext")
+    if session.pulls:
+        assert await session.diagnostics(uri) == []
+    known = session.open("service.py", SWALLOWED, "python")
+    await session.diagnostics(known)
+    assert uri not in session.published
+
+
+@pytest.mark.init_options({"maxFileSize": 2000})
+async def test_huge_files_are_skipped_with_a_message(session: Session) -> None:
+    uri = session.open("generated.py", SWALLOWED * 100, "python")
+    assert await session.diagnostics(uri) == []
+    message = await session.until(
+        lambda: next((m for m in session.messages if "generated.py" in m.message), None),
+        "a message about the skipped file",
+    )
+    assert "maxFileSize" in message.message
+    assert message.type == types.MessageType.Info
+
+
+async def test_lone_surrogates_and_odd_text_do_not_crash(session: Session) -> None:
+    uri = session.open("odd.py", "x = '\udcff'\r\n\x00\ttry:\r\n    f()\r\nexcept:\r\n    pass\r\n", "python")
+    diagnostics = await session.diagnostics(uri)
+    assert all(d.source == "forge" for d in diagnostics)
+    assert await session.hover(uri, 0, 0) is None or True  # answered, not crashed
