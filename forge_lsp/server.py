@@ -53,9 +53,17 @@ class ForgeServer(LanguageServer):
 
     @property
     def pull_diagnostics(self) -> bool:
-        """Clients that pull diagnostics get no pushed ones (they would show twice)."""
-        text_document = self.client_capabilities.text_document
-        return bool(text_document and text_document.diagnostic)
+        """Whether this client pulls Forge's diagnostics rather than receiving them pushed.
+
+        Only clients that can also be told to pull again (`refreshSupport`) pull: a settings
+        change would otherwise leave stale findings on screen (Neovim 0.11 pulls but cannot be
+        refreshed). Pushing to a pulling client as well would show every finding twice.
+        """
+        capabilities = self.client_capabilities
+        pulls = bool(capabilities.text_document and capabilities.text_document.diagnostic)
+        workspace = capabilities.workspace
+        refreshes = bool(workspace and workspace.diagnostics and workspace.diagnostics.refresh_support)
+        return pulls and refreshes
 
     @property
     def supports_show_document(self) -> bool:

@@ -1,6 +1,7 @@
 """Diagnostics: pushed on open, change (debounced per document) and save, or pulled.
 
-Clients that support `textDocument/diagnostic` pull; the others get pushed diagnostics. A
+Clients that support `textDocument/diagnostic` and its refresh pull; the others get pushed
+diagnostics (see `ForgeServer.pull_diagnostics`). A
 result is published only while its version is still the document's current version, and a
 closed document's diagnostics are cleared.
 """
@@ -78,9 +79,7 @@ class Publisher:
     def refresh_all(self) -> None:
         """Settings changed: re-check every open document (or ask a pulling client to)."""
         if self.server.pull_diagnostics:
-            workspace = self.server.client_capabilities.workspace
-            if workspace and workspace.diagnostics and workspace.diagnostics.refresh_support:
-                self.server.workspace_diagnostic_refresh(None)
+            self.server.workspace_diagnostic_refresh(None)
             return
         for uri in list(self.server.workspace.text_documents):
             self.schedule(uri)
@@ -125,6 +124,8 @@ def register(server: ForgeServer) -> None:
     async def pull(
         ls: ForgeServer, params: types.DocumentDiagnosticParams
     ) -> types.DocumentDiagnosticReport:
+        if not ls.pull_diagnostics:
+            return types.RelatedFullDocumentDiagnosticReport(items=[])  # this client gets pushes
         analysis = await ls.current_analysis(params.text_document.uri)
         if analysis is None:
             return types.RelatedFullDocumentDiagnosticReport(items=[])

@@ -30,7 +30,7 @@ def server_env(**extra: str) -> dict[str, str]:
 def file_uri(path: Path) -> str:
     return path.resolve().as_uri()
 
-PROFILES = ["visual-studio-code", "neovim", "neovim-push"]
+PROFILES = ["visual-studio-code", "visual-studio-code-pull", "neovim"]
 
 
 def pytest_configure(config: pytest.Config) -> None:

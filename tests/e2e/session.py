@@ -14,11 +14,21 @@ TIMEOUT = 15
 
 
 def capabilities(profile: str) -> types.ClientCapabilities:
-    """A real editor's capabilities; `-push` variants do not support pull diagnostics."""
-    editor, _, mode = profile.partition("-push")
+    """A real editor's capabilities.
+
+    `visual-studio-code-pull` adds what current VS Code advertises beyond pytest-lsp's 1.65
+    profile: pull diagnostics with refresh support.
+    """
+    editor = profile.removesuffix("-pull")
     caps = client_capabilities(editor)
-    if profile.endswith("-push") and caps.text_document is not None:
-        caps.text_document.diagnostic = None
+    if profile.endswith("-pull"):
+        assert caps.text_document is not None and caps.workspace is not None
+        caps.text_document.diagnostic = types.DiagnosticClientCapabilities(
+            dynamic_registration=False, related_document_support=True
+        )
+        caps.workspace.diagnostics = types.DiagnosticWorkspaceClientCapabilities(
+            refresh_support=True
+        )
     return caps
 
 
@@ -57,8 +67,12 @@ class Session:
 
     @property
     def pulls(self) -> bool:
+        """Whether Forge serves this client by pull (it must refresh) rather than push."""
         caps = self.client.capabilities
-        return bool(caps and caps.text_document and caps.text_document.diagnostic)
+        if not (caps and caps.text_document and caps.text_document.diagnostic):
+            return False
+        workspace = caps.workspace
+        return bool(workspace and workspace.diagnostics and workspace.diagnostics.refresh_support)
 
     async def until(self, condition, what: str, timeout: float = TIMEOUT):
         """Wait until `condition()` is truthy (and return it); fail naming `what` otherwise."""

@@ -1,0 +1,87 @@
+"""Settings from the editor and from project files, over real LSP."""
+
+from __future__ import annotations
+
+import pytest
+from lsprotocol import types
+
+from tests.e2e.session import Session
+
+HANDLER = "def load(path):\n    try:\n        return open(path).read()\n    except Exception:\n        pass\n"
+
+
+@pytest.mark.init_options({"severity": {"FG301": "critical"}, "selectt": ["FG1"]})
+async def test_invalid_settings_get_one_message_naming_them_and_defaults_apply(
+    session: Session,
+) -> None:
+    uri = session.open("files.py", HANDLER, "python")
+    [finding] = await session.diagnostics(uri)
+    assert finding.severity == types.DiagnosticSeverity.Warning  # the default severity
+    warnings = [m for m in session.messages if m.type == types.MessageType.Warning]
+    assert len(warnings) == 1
+    assert "initializationOptions.severity" in warnings[0].message
+    assert "'critical'" in warnings[0].message
+    assert "initializationOptions.selectt: unknown setting" in warnings[0].message
+
+
+@pytest.mark.init_options({"severity": {"FG301": "error"}})
+async def test_editor_settings_set_severity(session: Session) -> None:
+    uri = session.open("files.py", HANDLER, "python")
+    [finding] = await session.diagnostics(uri)
+    assert finding.severity == types.DiagnosticSeverity.Error
+
+
+async def test_workspace_configuration_changes_apply_to_open_documents(session: Session) -> None:
+    uri = session.open("files.py", HANDLER, "python")
+    assert len(await session.diagnostics(uri)) == 1
+    session.client.set_configuration({"ignore": ["FG3"]}, section="forge")
+    published = len(session.published[uri])
+    session.client.workspace_did_change_configuration(
+        types.DidChangeConfigurationParams(settings=None)
+    )
+    if session.pulls:
+        await session.until(lambda: session.client.diagnostic_refresh_count > 0, "a refresh")
+        assert await session.diagnostics(uri) == []
+    else:
+        await session.until(
+            lambda: len(session.published[uri]) > published
+            and not session.published[uri][-1].diagnostics,
+            "diagnostics re-published without FG301",
+        )
+
+
+async def test_project_file_settings_win_and_exclude_works(session: Session) -> None:
+    session.write(
+        "pyproject.toml",
+        '[project]\nname = "svc"\n\n[tool.forge]\nexclude = ["generated/**"]\n\n'
+        '[tool.forge.severity]\nFG301 = "hint"\n',
+    )
+    uri = session.open("app/files.py", HANDLER, "python")
+    [finding] = await session.diagnostics(uri)
+    assert finding.severity == types.DiagnosticSeverity.Hint
+    excluded = session.open("generated/files.py", HANDLER, "python")
+    assert await session.diagnostics(excluded) == []
+
+
+async def test_forge_toml_serves_repositories_that_are_not_python(session: Session) -> None:
+    session.write("forge.toml", 'ignore = ["FG301"]\n')
+    uri = session.open("web/load.js", "try { read(); } catch (e) {}\n", "javascript")
+    assert await session.diagnostics(uri) == []
+
+
+async def test_invalid_project_file_is_reported_by_name_and_ignored(session: Session) -> None:
+    session.write("pyproject.toml", '[tool.forge]\nmax-file-size = "big"\nselect = ["XX1"]\n')
+    uri = session.open("files.py", HANDLER, "python")
+    assert len(await session.diagnostics(uri)) == 1
+    message = await session.until(
+        lambda: next((m for m in session.messages if "pyproject.toml" in m.message), None),
+        "a message naming the project file",
+    )
+    assert "max-file-size" in message.message and "'XX1'" in message.message
+    broken = session.write("sub/pyproject.toml", "[tool.forge\n")
+    other = session.open("sub/files.py", HANDLER, "python")
+    assert len(await session.diagnostics(other)) == 1
+    await session.until(
+        lambda: any(str(broken) in m.message for m in session.messages),
+        "a message about the unreadable TOML",
+    )

