@@ -105,7 +105,9 @@ def _run_rule(rule: Rule, ctx: CheckContext) -> list[Finding]:
     try:
         return list(rule.check(ctx))
     except Exception:
-        log.exception("rule %s failed on a %s file; its findings are skipped", rule.code, ctx.language.name)
+        log.exception(
+            "rule %s failed on a %s file; its findings are skipped", rule.code, ctx.language.name
+        )
         return []
 
 
@@ -122,8 +124,14 @@ def _with_severity(finding: Finding, selection: RuleSelection) -> Finding:
     if severity is None or severity == finding.severity:
         return finding
     return Finding(
-        finding.code, finding.message, severity, finding.start, finding.end, finding.fix,
-        finding.source, finding.data,
+        finding.code,
+        finding.message,
+        severity,
+        finding.start,
+        finding.end,
+        finding.fix,
+        finding.source,
+        finding.data,
     )
 
 

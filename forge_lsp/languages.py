@@ -87,4 +87,3 @@ def for_document(language_id: str | None, path: str) -> LanguageSpec | None:
             return by_path
         return spec
     return for_path(path)
-

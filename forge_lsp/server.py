@@ -62,7 +62,9 @@ class ForgeServer(LanguageServer):
         capabilities = self.client_capabilities
         pulls = bool(capabilities.text_document and capabilities.text_document.diagnostic)
         workspace = capabilities.workspace
-        refreshes = bool(workspace and workspace.diagnostics and workspace.diagnostics.refresh_support)
+        refreshes = bool(
+            workspace and workspace.diagnostics and workspace.diagnostics.refresh_support
+        )
         return pulls and refreshes
 
     @property
@@ -87,7 +89,8 @@ class ForgeServer(LanguageServer):
         document = self.workspace.text_documents.get(uri)
         if document is None:
             return None
-        path = Path(to_fs_path(uri)) if uri.startswith("file:") else None
+        fs_path = to_fs_path(uri) if uri.startswith("file:") else None
+        path = Path(fs_path) if fs_path else None
         return Snapshot(
             uri=uri,
             version=document.version,

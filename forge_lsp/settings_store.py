@@ -23,7 +23,9 @@ class SettingsStore:
         self._reported: set[str] = set()
         self.generation = 0  # bumped on every change, so cached results know they are stale
 
-    def set_editor(self, init_options: object | None = None, workspace: object | None = None) -> None:
+    def set_editor(
+        self, init_options: object | None = None, workspace: object | None = None
+    ) -> None:
         """Replace the editor layers (`None` keeps a layer as it is); validate and report."""
         problems: list[str] = []
         if init_options is not None:

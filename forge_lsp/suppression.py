@@ -47,9 +47,7 @@ def find_suppressions(source: bytes, root: tree_sitter.Node) -> dict[int, Suppre
             codes = frozenset(
                 code.strip().upper() for code in raw_codes.decode().split(",") if code.strip()
             )
-        found[line] = Suppression(
-            line, match.start() - line_start, match.end() - line_start, codes
-        )
+        found[line] = Suppression(line, match.start() - line_start, match.end() - line_start, codes)
     return found
 
 

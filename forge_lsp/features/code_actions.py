@@ -39,7 +39,7 @@ def _actions(ls: ForgeServer, analysis: Analysis, requested: types.Range) -> lis
     fixes: list[types.CodeAction] = []
     others: list[types.CodeAction] = []
     documented: set[str] = set()
-    for finding, diagnostic in zip(analysis.findings, analysis.diagnostics):
+    for finding, diagnostic in zip(analysis.findings, analysis.diagnostics, strict=True):
         if not overlaps(diagnostic.range, requested):
             continue
         if finding.fix is not None:
@@ -104,7 +104,9 @@ def _disable_action(
     )
 
 
-def _suppression_edit(ls: ForgeServer, analysis: Analysis, finding: Finding) -> types.TextEdit | None:
+def _suppression_edit(
+    ls: ForgeServer, analysis: Analysis, finding: Finding
+) -> types.TextEdit | None:
     """Add the code to the line's suppression comment, or append one where a comment can go."""
     assert analysis.spec is not None
     encoding = ls.position_encoding

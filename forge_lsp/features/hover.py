@@ -49,6 +49,4 @@ def register(server: ForgeServer) -> None:
         text = "\n\n---\n\n".join(s for s in sections if s)
         if not text:
             return None
-        return types.Hover(
-            contents=types.MarkupContent(kind=types.MarkupKind.Markdown, value=text)
-        )
+        return types.Hover(contents=types.MarkupContent(kind=types.MarkupKind.Markdown, value=text))

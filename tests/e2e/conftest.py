@@ -30,6 +30,7 @@ def server_env(**extra: str) -> dict[str, str]:
 def file_uri(path: Path) -> str:
     return path.resolve().as_uri()
 
+
 PROFILES = ["visual-studio-code", "visual-studio-code-pull", "neovim"]
 
 

@@ -9,7 +9,13 @@ from lsprotocol import types
 
 from tests.e2e.session import Session
 
-HANDLER = "def load(path):\n    try:\n        return open(path).read()\n    except Exception:\n        pass\n"
+HANDLER = (
+    "def load(path):\n"
+    "    try:\n"
+    "        return open(path).read()\n"
+    "    except Exception:\n"
+    "        pass\n"
+)
 
 
 def _whole_line(line: int) -> types.Range:
@@ -23,14 +29,18 @@ def _actions_by_title(actions: list[types.CodeAction | types.Command]) -> dict[s
 def _apply(text: str, edits: list[types.TextEdit], utf8: bool) -> str:
     """Apply LSP text edits to text (positions in UTF-8 bytes or UTF-16 units)."""
     lines = text.split("\n")
-    for edit in sorted(edits, key=lambda e: (e.range.start.line, e.range.start.character), reverse=True):
+    for edit in sorted(
+        edits, key=lambda e: (e.range.start.line, e.range.start.character), reverse=True
+    ):
         assert edit.range.start.line == edit.range.end.line
         line = lines[edit.range.start.line]
         codec = "utf-8" if utf8 else "utf-16-le"
         width = 1 if utf8 else 2
         raw = line.encode(codec)
         start, end = edit.range.start.character * width, edit.range.end.character * width
-        lines[edit.range.start.line] = (raw[:start] + edit.new_text.encode(codec) + raw[end:]).decode(codec)
+        lines[edit.range.start.line] = (
+            raw[:start] + edit.new_text.encode(codec) + raw[end:]
+        ).decode(codec)
     return "\n".join(lines)
 
 

@@ -7,7 +7,13 @@ from lsprotocol import types
 
 from tests.e2e.session import Session
 
-HANDLER = "def load(path):\n    try:\n        return open(path).read()\n    except Exception:\n        pass\n"
+HANDLER = (
+    "def load(path):\n"
+    "    try:\n"
+    "        return open(path).read()\n"
+    "    except Exception:\n"
+    "        pass\n"
+)
 
 
 @pytest.mark.init_options({"severity": {"FG301": "critical"}, "selectt": ["FG1"]})
@@ -44,8 +50,10 @@ async def test_workspace_configuration_changes_apply_to_open_documents(session: 
         assert await session.diagnostics(uri) == []
     else:
         await session.until(
-            lambda: len(session.published[uri]) > published
-            and not session.published[uri][-1].diagnostics,
+            lambda: (
+                len(session.published[uri]) > published
+                and not session.published[uri][-1].diagnostics
+            ),
             "diagnostics re-published without FG301",
         )
 

@@ -7,7 +7,9 @@ from lsprotocol import types
 
 from tests.e2e.session import Session
 
-SWALLOWED = "import requests\n\ntry:\n    requests.get(url, timeout=5)\nexcept Exception:\n    pass\n"
+SWALLOWED = (
+    "import requests\n\ntry:\n    requests.get(url, timeout=5)\nexcept Exception:\n    pass\n"
+)
 
 
 async def test_open_publishes_forge_diagnostics(session: Session) -> None:
@@ -27,15 +29,15 @@ async def test_change_rechecks_and_close_clears(session: Session) -> None:
     uri = session.open("service.py", SWALLOWED, "python")
     assert [d.code for d in await session.diagnostics(uri)] == ["FG301"]
     # Replace `pass` by a re-raise: an incremental edit of one line.
-    version = session.change(
-        uri, "raise", types.Range(types.Position(5, 4), types.Position(5, 8))
-    )
+    version = session.change(uri, "raise", types.Range(types.Position(5, 4), types.Position(5, 8)))
     assert await session.diagnostics(uri, version) == []
     session.close(uri)
     if not session.pulls:
         await session.until(
-            lambda: not session.published[uri][-1].diagnostics
-            and session.published[uri][-1].version is None,
+            lambda: (
+                not session.published[uri][-1].diagnostics
+                and session.published[uri][-1].version is None
+            ),
             "diagnostics cleared on close",
         )
 
@@ -82,7 +84,9 @@ def _utf8(session: Session) -> bool:
 async def test_half_typed_code_neither_crashes_nor_invents_findings(session: Session) -> None:
     uri = session.open("draft.py", "def handler(req):\n    try:\n        x = (\n", "python")
     assert await session.diagnostics(uri) == []
-    version = session.change(uri, "def handler(req):\n    try:\n        x()\n    except Exception:\n")
+    version = session.change(
+        uri, "def handler(req):\n    try:\n        x()\n    except Exception:\n"
+    )
     assert await session.diagnostics(uri, version) == []
     # The server is still serving.
     assert await session.hover(uri, 0, 1) is None
@@ -110,7 +114,9 @@ async def test_huge_files_are_skipped_with_a_message(session: Session) -> None:
 
 
 async def test_lone_surrogates_and_odd_text_do_not_crash(session: Session) -> None:
-    uri = session.open("odd.py", "x = '\udcff'\r\n\x00\ttry:\r\n    f()\r\nexcept:\r\n    pass\r\n", "python")
+    uri = session.open(
+        "odd.py", "x = '\udcff'\r\n\x00\ttry:\r\n    f()\r\nexcept:\r\n    pass\r\n", "python"
+    )
     diagnostics = await session.diagnostics(uri)
     assert all(d.source == "forge" for d in diagnostics)
     assert await session.hover(uri, 0, 0) is None or True  # answered, not crashed

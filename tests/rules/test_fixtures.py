@@ -58,8 +58,7 @@ def test_fixture_findings_match_markers(path: Path) -> None:
     if path.stem == "negative":
         assert not expected, "negative fixtures carry no expect markers"
     describe = {
-        (f.start.line, f.code): f"{f.start.line + 1}: {f.code} {f.message}"
-        for f in result.findings
+        (f.start.line, f.code): f"{f.start.line + 1}: {f.code} {f.message}" for f in result.findings
     }
     unexpected = sorted(describe[key] for key in found - expected)
     missing = sorted(f"{line + 1}: {code}" for line, code in expected - found)
@@ -86,7 +85,9 @@ def test_rule_has_fixtures_for_every_language(rule) -> None:
         codes = {code for _, code in expected_markers(positive.read_text(encoding="utf-8"))}
         assert rule.code in codes, f"{positive} marks no {rule.code} finding"
         if rule.fixable:
-            assert (folder / f"fix_input{ext}").is_file(), f"fixable rule lacks fix_input in {folder}"
+            assert (folder / f"fix_input{ext}").is_file(), (
+                f"fixable rule lacks fix_input in {folder}"
+            )
 
 
 def fix_inputs() -> list[Path]:

@@ -1,0 +1,38 @@
+package orders
+
+import (
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strconv"
+)
+
+type Store struct {
+	db *sql.DB
+}
+
+func (s *Store) Open() error {
+	db, err := sql.Open("postgres", "postgres://orders:hunter2-prod@db.internal:5432/orders")
+	if err != nil {
+		return err
+	}
+	s.db = db
+	return nil
+}
+
+func (s *Store) OrdersByStatus(status string) (*sql.Rows, error) {
+	query := fmt.Sprintf("SELECT id, total FROM orders WHERE status = '%s'", status)
+	return s.db.Query(query)
+}
+
+func (s *Store) Handle(w http.ResponseWriter, r *http.Request) {
+	limit, _ := strconv.Atoi(r.URL.Query().Get("limit"))
+	rows, err := s.db.Query("SELECT id FROM orders LIMIT $1", limit)
+	if err != nil {
+		http.Error(w, "unavailable", http.StatusServiceUnavailable)
+		return
+	}
+	defer rows.Close()
+	_ = json.NewEncoder(w).Encode(map[string]int{"limit": limit})
+}

@@ -1,0 +1,32 @@
+"""Order lookups for the storefront API."""
+
+import logging
+import sqlite3
+
+import requests
+
+log = logging.getLogger(__name__)
+
+DB_PASSWORD = "s3cr3t-Pr0d-pa55"
+PAYMENTS_TOKEN = "ghp_9Zq2Lk7Vb4Nw1Xe8Rt5Yu3Io6Pa0Sd2Fg7Hj"
+
+
+def find_orders(conn: sqlite3.Connection, customer_id: str) -> list[tuple]:
+    cursor = conn.cursor()
+    cursor.execute(f"SELECT id, total FROM orders WHERE customer_id = '{customer_id}'")
+    return cursor.fetchall()
+
+
+def find_orders_safely(conn: sqlite3.Connection, customer_id: str) -> list[tuple]:
+    cursor = conn.cursor()
+    cursor.execute("SELECT id, total FROM orders WHERE customer_id = ?", (customer_id,))
+    return cursor.fetchall()
+
+
+def notify_shipping(order_id: int) -> None:
+    try:
+        requests.post(
+            "https://shipping.internal/notify", json={"order": order_id}, timeout=5
+        )
+    except Exception:
+        pass

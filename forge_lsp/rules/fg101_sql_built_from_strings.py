@@ -1,0 +1,406 @@
+"""FG101 sql-built-from-strings: SQL text built from non-constant parts reaches a query call."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+import tree_sitter
+
+from forge_lsp.model import Finding, Severity
+from forge_lsp.rules import _sql
+from forge_lsp.rules.base import CheckContext, Rule, has_error
+
+Node = tree_sitter.Node
+
+_PYTHON_METHODS = (
+    "execute executemany executescript exec_driver_sql raw extra text RawSQL "
+    "mogrify"  # psycopg's `cursor.mogrify` renders the statement it is given
+)
+_GO_METHODS = (
+    "Query QueryContext QueryRow QueryRowContext Exec ExecContext Prepare PrepareContext "
+    "Select SelectContext Get GetContext Queryx QueryxContext QueryRowx QueryRowxContext "
+    "MustExec MustExecContext Preparex PreparexContext NamedExec NamedExecContext NamedQuery "
+    "NamedQueryContext Raw"
+)
+_JS_METHODS = (
+    "query execute raw whereRaw orWhereRaw andWhereRaw havingRaw orHavingRaw andHavingRaw "
+    "orderByRaw groupByRaw joinRaw fromRaw onRaw selectRaw $queryRawUnsafe $executeRawUnsafe"
+)
+_JAVA_METHODS = (
+    "execute executeQuery executeUpdate executeLargeUpdate addBatch prepareStatement prepareCall "
+    "query queryForObject queryForList queryForMap queryForRowSet queryForStream queryForLong "
+    "queryForInt update batchUpdate createQuery createNativeQuery createSQLQuery execSQL rawQuery "
+    "compileStatement"
+)
+
+
+def _any_of(names: str) -> str:
+    return " ".join(f'"{name}"' for name in names.split())
+
+
+_PYTHON_SINKS = f"""
+(call
+  function: (attribute object: (_) @receiver attribute: (identifier) @method)
+  arguments: (argument_list) @args
+  (#any-of? @method {_any_of(_PYTHON_METHODS)})) @call
+(call
+  function: (identifier) @method
+  arguments: (argument_list) @args
+  (#any-of? @method "text" "RawSQL")) @call
+"""
+_GO_SINKS = f"""
+(call_expression
+  function: (selector_expression operand: (_) @receiver field: (field_identifier) @method)
+  arguments: (argument_list) @args
+  (#any-of? @method {_any_of(_GO_METHODS)})) @call
+"""
+_JS_SINKS = f"""
+(call_expression
+  function: (member_expression object: (_) @receiver property: (property_identifier) @method)
+  arguments: (arguments) @args
+  (#any-of? @method {_any_of(_JS_METHODS)})) @call
+; The TypeScript grammars parse `await pool.query<Row>(sql)` as a call of an await expression.
+(call_expression
+  function: (await_expression
+    (member_expression object: (_) @receiver property: (property_identifier) @method))
+  arguments: (arguments) @args
+  (#any-of? @method {_any_of(_JS_METHODS)})) @call
+"""
+_JAVA_SINKS = f"""
+(method_invocation
+  object: (_) @receiver
+  name: (identifier) @method
+  arguments: (argument_list) @args
+  (#any-of? @method {_any_of(_JAVA_METHODS)})) @call
+"""
+
+# Python keyword arguments that carry SQL when no positional argument does.
+_PYTHON_SQL_KEYWORDS = frozenset({"sql", "statement", "operation", "query", "raw_query"})
+# `QuerySet.extra(where=[...], select={...})`: each string is spliced into the query.
+_EXTRA_KEYWORDS = frozenset({"where", "select", "order_by", "tables"})
+
+
+def _named(node: Node | None) -> list[Node]:
+    if node is None:
+        return []
+    return [c for c in node.named_children if c.type != "comment"]
+
+
+def _python_candidates(method: str, args: Node) -> list[Node]:
+    """The argument(s) of a Python sink that hold SQL text."""
+    named = _named(args)
+    if method == "extra":
+        found: list[Node] = []
+        for arg in named:
+            key, value = arg.child_by_field_name("name"), arg.child_by_field_name("value")
+            if arg.type != "keyword_argument" or key is None or value is None:
+                continue
+            if key.text and key.text.decode() in _EXTRA_KEYWORDS:
+                found.extend(_collection_items(value))
+        return found
+    positional = [a for a in named if a.type != "keyword_argument"]
+    if positional:
+        return (
+            positional[:1] if positional[0].type not in {"list_splat", "dictionary_splat"} else []
+        )
+    for arg in named:
+        key, value = arg.child_by_field_name("name"), arg.child_by_field_name("value")
+        if (
+            key is not None
+            and value is not None
+            and key.text
+            and key.text.decode() in _PYTHON_SQL_KEYWORDS
+        ):
+            return [value]
+    return []
+
+
+def _collection_items(value: Node) -> list[Node]:
+    if value.type in {"list", "tuple"}:
+        return _named(value)
+    if value.type == "dictionary":
+        return [v for p in _named(value) if (v := p.child_by_field_name("value")) is not None]
+    return [value]
+
+
+def _first(method: str, args: Node) -> list[Node]:
+    named = _named(args)
+    return named[:1]
+
+
+def _go_candidates(method: str, args: Node) -> list[Node]:
+    # `db.Query(sql)`, `db.QueryContext(ctx, sql)`, pgx `conn.Query(ctx, sql)`,
+    # sqlx `db.Select(&dest, sql)`, `db.SelectContext(ctx, &dest, sql)`: the SQL is one of the
+    # first three arguments, and the first string among them.
+    return _named(args)[:3]
+
+
+def _js_candidates(method: str, args: Node) -> list[Node]:
+    named = _named(args)
+    if not named:
+        return []
+    first = named[0]
+    if first.type == "object":
+        # node-postgres `query({ text, values })`, mysql2 `query({ sql, values })`.
+        for pair in _named(first):
+            key, value = pair.child_by_field_name("key"), pair.child_by_field_name("value")
+            if pair.type != "pair" or key is None or value is None or not key.text:
+                continue
+            if key.text.decode().strip("'\"") in {"text", "sql"}:
+                return [value]
+        return []
+    return [first]
+
+
+@dataclass(frozen=True, slots=True)
+class _SinkSpec:
+    query: str
+    candidates: Callable[[str, Node], list[Node]]
+    # Several candidates: stop at the first that is the query text (Go's ctx/dest arguments).
+    scan: bool = False
+    # Sinks that take a clause, not a statement (`whereRaw("age > " + n)`): the method name
+    # already says the text is SQL, so no keyword is required in it.
+    fragments: frozenset[str] = frozenset()
+
+
+_PYTHON_FRAGMENTS = frozenset({"extra", "RawSQL"})
+# knex's `*Raw` clause builders and Prisma's unsafe raw calls: unambiguous by name.
+_JS_FRAGMENTS = frozenset(
+    [
+        "whereRaw",
+        "orWhereRaw",
+        "andWhereRaw",
+        "havingRaw",
+        "orHavingRaw",
+        "andHavingRaw",
+        "orderByRaw",
+        "groupByRaw",
+        "joinRaw",
+        "fromRaw",
+        "onRaw",
+        "$queryRawUnsafe",
+        "$executeRawUnsafe",
+    ]
+)
+_SINKS: dict[str, _SinkSpec] = {
+    "python": _SinkSpec(_PYTHON_SINKS, _python_candidates, fragments=_PYTHON_FRAGMENTS),
+    "go": _SinkSpec(_GO_SINKS, _go_candidates, scan=True),
+    "javascript": _SinkSpec(_JS_SINKS, _js_candidates, fragments=_JS_FRAGMENTS),
+    "typescript": _SinkSpec(_JS_SINKS, _js_candidates, fragments=_JS_FRAGMENTS),
+    "tsx": _SinkSpec(_JS_SINKS, _js_candidates, fragments=_JS_FRAGMENTS),
+    "java": _SinkSpec(_JAVA_SINKS, _first),
+}
+
+_ADVICE = "pass values as query parameters (and identifiers through the driver's quoting function)"
+
+
+_DOC = """
+## What it does
+
+**Flags SQL text glued together from non-constant strings and handed to a query call.** The
+construction can be concatenation (`+`, `+=`), a Python f-string, `%` formatting or
+`str.format()`, a JavaScript template literal, Go's `fmt.Sprintf`, Java's `String.format` /
+`formatted` or `StringBuilder.append`. The sinks are the common database APIs: DB-API
+`cursor.execute` / `executemany` / `executescript`, SQLAlchemy `text()` and `exec_driver_sql`,
+Django `raw` / `extra` / `RawSQL`; Go `database/sql`, sqlx and pgx `Query` / `QueryRow` / `Exec` /
+`Select` / `Get` (and their `Context` variants); node-postgres and mysql2 `query` / `execute`,
+knex `raw` / `whereRaw` / `orderByRaw`, Sequelize and TypeORM `query`, Prisma
+`$queryRawUnsafe` / `$executeRawUnsafe`; JDBC `execute*` / `addBatch` / `prepareStatement` /
+`prepareCall`, Spring `JdbcTemplate`, JPA `createQuery` / `createNativeQuery`, Android
+`execSQL` / `rawQuery`.
+
+The string is followed through simple local assignments in the same function, so the two-step
+form (`sql = f"..."`, then `cursor.execute(sql)`) is reported on the line that built it. The
+finding spans the built-string expression. Forge stays quiet when every part is constant
+(literals, `UPPER_CASE` constants, integer literals), when a value only reaches the SQL through
+a numeric conversion (`%d`, `int(x)`, `strconv.Itoa`), a driver quoting helper (`quote_name`,
+`pq.QuoteIdentifier`, `escapeId`) or a placeholder list (`",".join(["%s"] * len(ids))`), and for
+tagged templates that parameterize (`` sql`...` ``, Prisma `` $queryRaw`...` ``). Two naming
+conventions are trusted: a parameter called like SQL (`where_sql`, `tablesCondition`) is a clause
+composed elsewhere, not a value, and a variable called `quoted*` / `escaped*` was quoted by its
+author. `SAVEPOINT` names are generated counters and are not flagged.
+
+## Why it matters in production
+
+This is **SQL injection**, still the cheapest way into a database. One crafted `id` of
+`0 OR 1=1` dumps the users table; `'; DROP TABLE orders; --` takes the afternoon with it; a
+`UNION SELECT` on a search box exfiltrates password hashes a page at a time while your
+dashboards show a healthy p99. It does not even need an attacker: the first customer called
+O'Brien turns the signup endpoint into a 500, and nobody knows why until the on-call reads the
+stack trace at 3 AM.
+
+Built SQL also hurts the database on a good day: every distinct literal is a new statement
+text, so the plan cache churns, prepared-statement reuse drops to zero and
+`pg_stat_statements` fills with near-duplicates you cannot aggregate.
+
+## Example
+
+```python
+def find_user(cursor, email):
+    cursor.execute(f"SELECT id, name FROM users WHERE email = '{email}'")
+    return cursor.fetchone()
+```
+
+```go
+func FindUser(ctx context.Context, db *sql.DB, email string) (*User, error) {
+	q := fmt.Sprintf("SELECT id, name FROM users WHERE email = '%s'", email)
+	row := db.QueryRowContext(ctx, q)
+	// ...
+}
+```
+
+```typescript
+const { rows } = await pool.query(`SELECT id, name FROM users WHERE email = '${email}'`);
+```
+
+```java
+ResultSet rs = stmt.executeQuery("SELECT id, name FROM users WHERE email = '" + email + "'");
+```
+
+## Use instead
+
+Pass values as **bound parameters**: the driver sends them out of band and the statement text
+stays constant. Identifiers (table and column names) cannot be parameters; pick them from an
+allow-list or quote them with the driver's quoting function.
+
+```python
+cursor.execute("SELECT id, name FROM users WHERE email = %s", (email,))
+# SQLAlchemy
+session.execute(text("SELECT id, name FROM users WHERE email = :email"), {"email": email})
+```
+
+```go
+row := db.QueryRowContext(ctx, "SELECT id, name FROM users WHERE email = $1", email)
+```
+
+```typescript
+const { rows } = await pool.query("SELECT id, name FROM users WHERE email = $1", [email]);
+// Prisma: the tagged template binds every ${value}
+const users = await prisma.$queryRaw`SELECT id, name FROM users WHERE email = ${email}`;
+```
+
+```java
+try (PreparedStatement ps = conn.prepareStatement("SELECT id, name FROM users WHERE email = ?")) {
+    ps.setString(1, email);
+    try (ResultSet rs = ps.executeQuery()) { /* ... */ }
+}
+```
+
+For a dynamic `ORDER BY` or column list, map the input onto a fixed set of identifiers:
+
+```python
+SORTABLE = {"name": "name", "created": "created_at"}
+column = SORTABLE.get(sort, "created_at")
+cursor.execute(f"SELECT id, name FROM users ORDER BY {column} LIMIT %s", (limit,))
+```
+
+Forge still flags that last line because it cannot prove the allow-list: suppress it with
+`# forge: ignore[FG101]` and a comment naming the allow-list.
+
+## How to test it
+
+Write the test the attacker would: call the repository function with hostile input and assert
+the query still means what you wrote.
+
+```python
+HOSTILE = ["x' OR '1'='1", "o'brien@example.com", "'; DROP TABLE users; --"]
+
+@pytest.mark.parametrize("email", HOSTILE)
+def test_find_user_treats_input_as_data(db, email):
+    assert find_user(db.cursor(), email) is None  # no row leaks, no syntax error
+    assert table_exists(db, "users")
+```
+
+Keep a case with a quote in legitimate data (`O'Brien`) so a regression fails a test instead of
+returning a 500, and run it against the real database engine (testcontainers), not a mock: only
+the driver proves the values are bound.
+
+## References
+
+- [CWE-89: Improper Neutralization of Special Elements used in an SQL Command](https://cwe.mitre.org/data/definitions/89.html)
+- [OWASP SQL Injection Prevention Cheat Sheet](https://cheatsheetseries.owasp.org/cheatsheets/SQL_Injection_Prevention_Cheat_Sheet.html)
+- [OWASP Top 10 A03:2021 Injection](https://owasp.org/Top10/A03_2021-Injection/)
+- [PEP 249: paramstyle](https://peps.python.org/pep-0249/#paramstyle)
+- [Go: Avoiding SQL injection risk](https://go.dev/doc/database/sql-injection)
+- [node-postgres: parameterized queries](https://node-postgres.com/features/queries#parameterized-query)
+"""
+
+
+class SqlBuiltFromStrings(Rule):
+    code = "FG101"
+    name = "sql-built-from-strings"
+    summary = "SQL text built from non-constant strings reaches a database query call"
+    severity = Severity.ERROR
+    cwe = 89
+    languages = frozenset({"python", "go", "javascript", "typescript", "tsx", "java"})
+    fixable = False
+    doc = _DOC
+
+    def check(self, ctx: CheckContext) -> Iterable[Finding]:
+        spec = _SINKS.get(ctx.language.name)
+        if spec is None:
+            return
+        evaluator: _sql.Evaluator | None = None
+        reported: set[tuple[int, int]] = set()
+        for _, caps in ctx.matches(spec.query):
+            call, method, args = caps["call"][0], caps["method"][0], caps["args"][0]
+            if has_error(call):
+                continue
+            evaluator = evaluator or _sql.EVALUATORS[ctx.language.name](ctx)
+            method_name = ctx.text(method)
+            label = _sink_label(ctx, caps.get("receiver", [None])[0], method_name)
+            for arg in spec.candidates(method_name, args):
+                built = evaluator.evaluate(arg)
+                if method_name not in spec.fragments and not _sql.looks_like_sql(built.text):
+                    continue
+                for site in built.sites if built.dynamic else ():
+                    key = (site.node.start_byte, site.node.end_byte)
+                    if key not in reported:
+                        reported.add(key)
+                        yield self.finding(site.node, _message(ctx, site, label, arg, call))
+                if spec.scan:
+                    break
+
+
+def _sink_label(ctx: CheckContext, receiver: Node | None, method: str) -> str:
+    """`cursor.execute()` for a named receiver, `.execute()` for a computed one."""
+    if receiver is None:
+        return f"{method}()"
+    name = receiver
+    if receiver.type in {"attribute", "member_expression", "selector_expression", "field_access"}:
+        name = _last_name(receiver) or receiver
+    if name.type in {"identifier", "property_identifier", "field_identifier", "this", "self"}:
+        return f"{ctx.text(name)}.{method}()"
+    if name.type in {"call", "call_expression", "method_invocation"}:
+        callee = name.child_by_field_name("function") or name.child_by_field_name("name")
+        inner = _last_name(callee) if callee is not None else None
+        if inner is not None:
+            return f"{ctx.text(inner)}().{method}()"
+    return f".{method}()"
+
+
+def _last_name(node: Node) -> Node | None:
+    if node.type in {"identifier", "property_identifier", "field_identifier"}:
+        return node
+    for field_name in ("attribute", "property", "field", "name"):
+        child = node.child_by_field_name(field_name)
+        if child is not None:
+            return child
+    return None
+
+
+def _message(ctx: CheckContext, site: _sql.Site, label: str, arg: Node, call: Node) -> str:
+    inline = call.start_byte <= site.node.start_byte and site.node.end_byte <= call.end_byte
+    if inline:
+        return f"SQL built with {site.how} reaches `{label}`: {_ADVICE}"
+    line = call.start_point[0] + 1
+    via = " ".join(ctx.text(arg).split())
+    via = via if len(via) <= 40 else via[:37] + "..."
+    return (
+        f"SQL built with {site.how} here reaches `{label}` on line {line} through `{via}`: "
+        f"{_ADVICE}"
+    )
+
+
+RULE = SqlBuiltFromStrings()

@@ -1,0 +1,394 @@
+"""FG301 swallowed-exception: an `except`/`catch` handler whose body does nothing."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import tree_sitter
+
+from forge_lsp.model import Finding, Severity
+from forge_lsp.rules import _swallowed as sw
+from forge_lsp.rules import base
+from forge_lsp.rules.base import CheckContext, Rule, RuleOption, has_error
+
+PYTHON_QUERY = "(except_clause (block) @body) @clause"
+BRACE_QUERY = "(catch_clause body: (_) @body) @clause"
+
+PY_BROAD = frozenset({"Exception", "BaseException"})
+JAVA_BROAD = frozenset({"Exception", "Throwable", "RuntimeException", "Error"})
+# Catch parameter names that say "ignored on purpose" (IntelliJ's convention for Java).
+JAVA_INTENT_NAME = re.compile(r"(?i)^(_|ignored?|expected|unused|cannot_?happen|impossible)\w*$")
+# ImportError/ModuleNotFoundError: the optional-dependency probe, whose fallback *is* the
+# handling. KeyboardInterrupt: a CLI leaving quietly on Ctrl-C.
+DEFAULT_IGNORED = ["ImportError", "ModuleNotFoundError", "KeyboardInterrupt"]
+# Another linter's explicit waiver of the same check already records the decision.
+WAIVER = re.compile(
+    r"noqa(?!:)|noqa:.*\b(E722|BLE001|S110|S112|SIM105)\b|pylint:\s*disable=.*"
+    r"(broad-except|bare-except|broad-exception-caught|W0702|W0703|W0718)|\bnosec\b|"
+    r"eslint-disable.*\bno-empty\b|eslint\s+no-empty\s*:\s*(0|\"?off)"
+)
+HANDLER_TYPES = frozenset({"except_clause", "catch_clause"})
+FUNCTION_TYPES = frozenset(
+    {
+        "function_definition",
+        "lambda",
+        "function_declaration",
+        "function_expression",
+        "arrow_function",
+        "method_definition",
+        "generator_function_declaration",
+        "method_declaration",
+        "constructor_declaration",
+        "lambda_expression",
+        "class_body",
+    }
+)
+# One of these alone in a `try` is the lookup-or-fallback idiom (EAFP): the only thing that
+# can raise the narrow exception is right there.
+SIMPLE_STATEMENTS = frozenset(
+    {
+        "expression_statement",
+        "return_statement",
+        "delete_statement",
+        "raise_statement",
+        "assert_statement",
+        "import_statement",
+        "import_from_statement",
+        "local_variable_declaration",
+        "throw_statement",
+    }
+)
+
+
+class SwallowedException(Rule):
+    code = "FG301"
+    name = "swallowed-exception"
+    summary = "An `except`/`catch` handler that only passes, continues or is empty."
+    severity = Severity.WARNING
+    cwe = 390
+    languages = frozenset({"python", "javascript", "typescript", "tsx", "java"})
+    options = (
+        RuleOption(
+            "allowNarrowWithComment",
+            bool,
+            True,
+            "Accept an empty handler for a specific exception type when a comment says why "
+            "(Java: also when the parameter is named `ignored`/`expected`).",
+        ),
+        RuleOption(
+            "allowBroadWithComment",
+            bool,
+            False,
+            "Accept a commented empty catch-all (`except Exception:`, Java `catch (Exception e)`).",
+        ),
+        RuleOption(
+            "ignoredExceptions",
+            list,
+            DEFAULT_IGNORED,
+            "Exception names that may be swallowed without a comment.",
+        ),
+    )
+    doc = """
+## What it does
+
+Flags `except`/`catch` handlers whose body does nothing: `pass`, `continue`, `...`, `{}` or
+only comments. **The verdict depends on what the handler catches, and whether you could have
+caught less:**
+
+- **Catch-alls are flagged even with a comment**: bare `except:`, `except Exception` /
+  `BaseException` (also inside a tuple), Java `catch (Exception | Throwable |
+  RuntimeException | Error e)`. You could have named the exception you expected; the comment
+  explains that one, not the `TypeError` from the bug you have not found yet
+  (`allowBroadWithComment`, default `false`, relaxes this).
+- **JavaScript/TypeScript `catch` cannot be narrowed**, so a comment in the block (or after
+  it on the same line) is the only statement of intent left, and is accepted, as ESLint's
+  `no-empty` does. An empty, uncommented `catch {}` is flagged.
+- **A specific exception type** is flagged only when the `try` holds several statements and
+  nothing says why. Accepted: a `try` of one simple statement (the lookup-or-fallback idiom,
+  `try: return cache[key] / except KeyError: pass`: the only thing that can raise it is right
+  there); an explanatory comment in the handler or on the `except` line; a Java parameter
+  named `ignored`/`expected`/`cannotHappen` (IntelliJ's convention); a type listed in
+  `ignoredExceptions` (default `ImportError`, `ModuleNotFoundError`: the optional-dependency
+  probe, whose fallback *is* the handling; `KeyboardInterrupt`: a CLI leaving quietly on
+  Ctrl-C). `allowNarrowWithComment` (default `true`) turns the comment and name escapes off.
+- **Java `InterruptedException` is always flagged**: an empty handler clears the thread's
+  interrupt status, and the executor shutting down waits for a thread that no longer knows
+  it was asked to stop.
+- **Cleanup inside another handler is accepted**: `except: rollback(); raise` /
+  `catch (e) { try { await tx.rollback() } catch {} throw e }`. The original error is in
+  flight; a secondary failure must not mask it.
+- Another linter's explicit waiver on the handler (`# noqa: BLE001`, `# pylint:
+  disable=broad-except`, `# nosec`, `// eslint-disable-line no-empty`) already records the
+  decision and is honoured. Tool directives (`# type: ignore`, `// eslint-disable...` for
+  other rules) do not count as explanations.
+
+`contextlib.suppress(...)` is out of scope: it names its exception types by construction.
+There is no quick fix: Forge cannot know your logger or what the fallback should be.
+
+## Why it matters in production
+
+The exception that would have paged you is gone. The request returns 200 with half its work
+done, the retry never happens because nothing failed, and three weeks later someone finds the
+invoices that were never sent. A catch-all that passes also swallows the `KeyError` from a
+renamed field, the `NullPointerException` from a missing config and the `TypeError` from a
+refactor, so the bug ships and hides. Nobody reads the logs for an error that was never logged.
+
+## Example
+
+```python
+try:
+    charge(order)
+except Exception:
+    pass  # best effort
+```
+
+```javascript
+try {
+  await publish(event);
+} catch (e) {}
+```
+
+```java
+try {
+    Thread.sleep(backoff);
+} catch (InterruptedException e) {
+}
+```
+
+## Use instead
+
+Catch the one exception you expect, and log or re-raise everything else:
+
+```python
+try:
+    os.remove(lock_path)
+except FileNotFoundError:
+    pass  # already released by the other worker
+
+try:
+    charge(order)
+except PaymentDeclined as exc:
+    log.warning("payment declined", extra={"order_id": order.id, "reason": exc.reason})
+    order.mark_declined()
+```
+
+```typescript
+try {
+  await publish(event);
+} catch (err) {
+  logger.error({ err, eventId: event.id }, "publish failed; will retry");
+  throw err;
+}
+```
+
+```java
+try {
+    Thread.sleep(backoff);
+} catch (InterruptedException e) {
+    Thread.currentThread().interrupt();
+    return;
+}
+```
+
+If swallowing really is right, say why in the handler, or suppress the line with
+`# forge: ignore[FG301]` and the reason.
+
+## How to test it
+
+Make the guarded call fail (a mock that raises, a fault-injecting fake, a closed connection)
+and assert the observable outcome: the error is logged with context (`caplog`, a log spy),
+re-raised as a domain error, or counted in a metric. For `InterruptedException`, interrupt the
+worker thread in the test and assert `Thread.currentThread().isInterrupted()` afterwards.
+
+## References
+
+- [CWE-390: Detection of Error Condition Without Action](https://cwe.mitre.org/data/definitions/390.html)
+- [OWASP Top 10 A09:2021 Security Logging and Monitoring Failures](https://owasp.org/Top10/A09_2021-Security_Logging_and_Monitoring_Failures/)
+- [Python docs: Handling exceptions](https://docs.python.org/3/tutorial/errors.html#handling-exceptions)
+- [Java Concurrency in Practice, 7.1.3: Responding to interruption](https://jcip.net/)
+"""
+
+    def check(self, ctx: CheckContext) -> Iterable[Finding]:
+        policy = _Policy(
+            allow_narrow=bool(ctx.options.get("allowNarrowWithComment", True)),
+            allow_broad=bool(ctx.options.get("allowBroadWithComment", False)),
+            ignored=frozenset(ctx.options.get("ignoredExceptions", DEFAULT_IGNORED)),
+        )
+        python = ctx.language.name == "python"
+        for _, match in ctx.matches(PYTHON_QUERY if python else BRACE_QUERY):
+            clause, body = match["clause"][0], match["body"][0]
+            if has_error(clause) or (python and body.child_count == 0):
+                # Python has no empty blocks: one is a handler still being typed.
+                continue
+            noop = sw.python_body_is_noop(body) if python else sw.brace_body_is_noop(body)
+            if not noop or _inside_handler(clause):
+                continue
+            handler = _handler(ctx, clause, body)
+            message = handler and policy.verdict(handler)
+            if handler and message:
+                yield self.finding(clause, message, end_node=handler.header_end)
+
+
+@dataclass(frozen=True, slots=True)
+class _Handler:
+    """What the policy looks at in one do-nothing handler."""
+
+    header_end: tree_sitter.Node
+    shown: str  # the header as the message quotes it
+    kind: str  # CATCH_ALL, NARROW or INTERRUPT
+    types: frozenset[str]
+    explained: bool  # a comment or an intent-revealing parameter name says why
+    waived: bool  # another linter's suppression of the same check
+    eafp: bool  # the `try` holds one simple statement: the lookup-or-fallback idiom
+
+
+CATCH_ALL, NARROW, INTERRUPT = "catch-all", "narrow", "interrupt"
+
+
+@dataclass(frozen=True, slots=True)
+class _Policy:
+    allow_narrow: bool
+    allow_broad: bool
+    ignored: frozenset[str]
+
+    def verdict(self, handler: _Handler) -> str | None:
+        """The message for a do-nothing handler, or None when the policy accepts it."""
+        if handler.waived:
+            return None
+        if handler.kind == INTERRUPT:
+            return (
+                f"`{handler.shown}` with an empty body clears the thread's interrupt status: "
+                "call `Thread.currentThread().interrupt()` or let the exception propagate."
+            )
+        if handler.kind == CATCH_ALL:
+            if self.allow_broad and handler.explained:
+                return None
+            return (
+                f"`{handler.shown}` does nothing and swallows every error, the bugs included: "
+                "catch the exception you expect, and log or rethrow the rest."
+            )
+        if self.allow_narrow and handler.explained:
+            return None
+        if handler.eafp or (handler.types and handler.types <= self.ignored):
+            return None
+        return (
+            f"`{handler.shown}` does nothing around several statements: handle or log the "
+            "error, or say in a comment why ignoring it is safe."
+        )
+
+
+def _handler(
+    ctx: CheckContext, clause: tree_sitter.Node, body: tree_sitter.Node
+) -> _Handler | None:
+    language = ctx.language.name
+    if language == "python":
+        return _python_handler(ctx, clause, body)
+    header_end = sw.child_token(clause, ")", last=True) or sw.child_token(clause, "catch")
+    if header_end is None:
+        return None
+    shown = _header_text(ctx, clause, header_end)
+    comments = sw.comments_of(body) + sw.trailing_comments(body) + sw.leading_comments(clause)
+    waived = any(WAIVER.search(ctx.text(c)) for c in comments)
+    explained = any(sw.explains(c) for c in comments)
+    if language != "java":
+        # JavaScript cannot narrow a catch: the comment is the only statement of intent left.
+        kind = NARROW if explained else CATCH_ALL
+        return _Handler(header_end, shown, kind, frozenset(), explained, waived, eafp=False)
+    types, name = _java_types(ctx, clause)
+    if "InterruptedException" in types:
+        kind = INTERRUPT
+    else:
+        kind = CATCH_ALL if JAVA_BROAD & types else NARROW
+    explained = explained or bool(name and JAVA_INTENT_NAME.match(name))
+    return _Handler(header_end, shown, kind, types, explained, waived, _eafp(clause))
+
+
+def _python_handler(
+    ctx: CheckContext, clause: tree_sitter.Node, body: tree_sitter.Node
+) -> _Handler | None:
+    header_end = sw.child_token(clause, ":")
+    if header_end is None:
+        return None
+    types = _python_types(ctx, clause)
+    comments = _python_comments(clause, body)
+    waived = any(WAIVER.search(ctx.text(c)) for c in comments)
+    kind = CATCH_ALL if not types or PY_BROAD & types else NARROW
+    shown = _header_text(ctx, clause, header_end)
+    explained = any(sw.explains(c) for c in comments)
+    return _Handler(header_end, shown, kind, types, explained, waived, _eafp(clause))
+
+
+def _inside_handler(clause: tree_sitter.Node) -> bool:
+    """A cleanup failure swallowed while another error is already being handled.
+
+    `except: rollback(); raise` / `catch (e) { try { await rollback() } catch {} throw e }`:
+    the original error is in flight, and a secondary failure must not mask it.
+    """
+    for ancestor in base.ancestors(clause):
+        if ancestor.type in HANDLER_TYPES:
+            return True
+        if ancestor.type in FUNCTION_TYPES:
+            return False
+    return False
+
+
+def _eafp(clause: tree_sitter.Node) -> bool:
+    """True when the guarded `try` block is one simple statement."""
+    try_statement = clause.parent
+    body = try_statement.child_by_field_name("body") if try_statement else None
+    if body is None:
+        return False
+    statements = [c for c in body.named_children if "comment" not in c.type]
+    return len(statements) == 1 and statements[0].type in SIMPLE_STATEMENTS
+
+
+def _python_types(ctx: CheckContext, clause: tree_sitter.Node) -> frozenset[str]:
+    """The exception type names an `except` clause names; empty for a bare `except:`."""
+    value = clause.child_by_field_name("value")
+    if value is None:
+        return frozenset()
+    if value.type == "as_pattern" and value.named_children:
+        value = value.named_children[0]
+    if value.type in ("tuple", "parenthesized_expression"):
+        names = [sw.last_name(ctx.text(e)) for e in value.named_children if e.type != "comment"]
+        return frozenset(names)
+    return frozenset({sw.last_name(ctx.text(value))})
+
+
+def _python_comments(clause: tree_sitter.Node, body: tree_sitter.Node) -> list[tree_sitter.Node]:
+    """Comments on the `except` line or indented inside the handler.
+
+    A comment dedented to the `except` column or further belongs to what follows, even when
+    tree-sitter parks it at the end of the block.
+    """
+    column = clause.start_point[1]
+    return [
+        node
+        for node in (*clause.named_children, *body.named_children)
+        if node.type == "comment"
+        and (node.start_point[0] == clause.start_point[0] or node.start_point[1] > column)
+    ]
+
+
+def _java_types(ctx: CheckContext, clause: tree_sitter.Node) -> tuple[frozenset[str], str | None]:
+    """The caught type names and the parameter name of a Java `catch`."""
+    parameter = next((c for c in clause.named_children if c.type == "catch_formal_parameter"), None)
+    if parameter is None:
+        return frozenset(), None
+    catch_type = next((c for c in parameter.named_children if c.type == "catch_type"), None)
+    name = parameter.child_by_field_name("name")
+    types = frozenset(
+        sw.last_name(ctx.text(t)) for t in (catch_type.named_children if catch_type else [])
+    )
+    return types, ctx.text(name) if name is not None else None
+
+
+def _header_text(ctx: CheckContext, clause: tree_sitter.Node, end: tree_sitter.Node) -> str:
+    text = ctx.source[clause.start_byte : end.end_byte].decode("utf-8", "replace")
+    text = " ".join(text.split())
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+RULE = SwallowedException()

@@ -1,0 +1,206 @@
+"""FG302 discarded-go-error: an error result assigned to the blank identifier."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from forge_lsp.model import Finding, Severity
+from forge_lsp.rules import _swallowed as sw
+from forge_lsp.rules.base import CheckContext, Rule, RuleOption, has_error
+
+# The blank identifier as the last target of an assignment whose right side is one call.
+QUERY = """
+(assignment_statement
+  left: (expression_list (identifier) @blank .)
+  right: (expression_list . (_) @value .)
+  (#eq? @blank "_")) @statement
+(short_var_declaration
+  left: (expression_list (identifier) @blank .)
+  right: (expression_list . (_) @value .)
+  (#eq? @blank "_")) @statement
+"""
+
+
+class DiscardedGoError(Rule):
+    code = "FG302"
+    name = "discarded-go-error"
+    summary = "A Go error result assigned to the blank identifier `_`."
+    severity = Severity.WARNING
+    cwe = 391
+    languages = frozenset({"go"})
+    options = (
+        RuleOption(
+            "flagAllSingleCalls",
+            bool,
+            False,
+            "Flag `_ = call()` for every call, not only the well-known error-returning ones.",
+        ),
+        sw.INCLUDE_TESTS_OPTION,
+    )
+    doc = """
+## What it does
+
+Flags an error thrown away with the blank identifier:
+
+- `v, _ := strconv.Atoi(s)`, `_, _ = db.Exec(q, id)`, `body, _ := io.ReadAll(r.Body)`: the
+  **last** target of a multi-value assignment from a call is `_`. Go convention puts the
+  error last, so Forge assumes it is one, except for the calls known to end in something
+  else: `(value, ok)` (`os.LookupEnv`, `sync.Map.Load`, `strings.Cut`, `ctx.Deadline`,
+  `r.BasicAuth`, gin's `c.GetQuery`), `(value, size)` (`utf8.DecodeRune`, `math.Frexp`,
+  `bits.Add64`), `(ctx, cancel)` (`context.WithTimeout`), pairs (`filepath.Split`,
+  `net.Pipe`), and functions **this file declares** with a non-`error` last result. Map
+  lookups, type assertions, channel receives and `range` are never calls and never flagged.
+- Calls whose arguments are all literals (`http.NewRequest("GET", "/health", nil)`) are
+  skipped: they fail on every run or on none, and a test catches the first case.
+- `_ = call()` is flagged only for calls that must be checked: `Commit`, `Flush`, `Sync`,
+  `Unmarshal`, `Decode`, `Encode`, `Execute`, `Shutdown`, `Serve`, `Scan`, `Err`,
+  `os.WriteFile`, `os.Rename`, `os.MkdirAll`, `io.Copy`..., and `Close` on a file opened for
+  writing (`os.Create`, `os.OpenFile` with write flags) or a gzip/zip/tar/multipart writer,
+  where `Close` writes the tail. `_ = tx.Rollback()`, `_ = os.Remove(tmp)` and `_ = f.Close()`
+  on a file opened for reading are deliberate cleanup and stay quiet (`flagAllSingleCalls`
+  flags every `_ = call()`).
+- Writes to `bytes.Buffer`, `strings.Builder`, hashes and `http.ResponseWriter` are skipped:
+  they never fail, or the only cause is a client that already hung up.
+- Discards inside `if err != nil { ... }` are cleanup on a path that already failed.
+
+The heuristics read one file without types: what a name holds (`os.Create`, `bufio.NewWriter`,
+`w http.ResponseWriter`) is learnt per top-level function, struct fields file-wide. There is
+no quick fix: the right handling depends on the call.
+
+## Why it matters in production
+
+`n, _ := strconv.Atoi(r.FormValue("limit"))` turns `limit=abc` into `limit=0` and the
+endpoint returns nothing, with a 200. `_ = json.Unmarshal(body, &cfg)` starts the service on
+zero-valued config: timeouts of 0, an empty allow-list, a pool of size 0. `_ = w.Flush()`
+on a `bufio.Writer` loses the last 4 KiB of the export and nobody notices until the
+customer's reconciliation fails. The `_` says "I thought about this": most of the time it
+means nobody did.
+
+## Example
+
+```go
+limit, _ := strconv.Atoi(r.URL.Query().Get("limit"))
+rows, _ := db.QueryContext(ctx, "SELECT id FROM orders WHERE user_id = $1", userID)
+_ = json.Unmarshal(payload, &event)
+```
+
+## Use instead
+
+```go
+limit, err := strconv.Atoi(r.URL.Query().Get("limit"))
+if err != nil {
+	http.Error(w, "limit must be an integer", http.StatusBadRequest)
+	return
+}
+
+rows, err := db.QueryContext(ctx, "SELECT id FROM orders WHERE user_id = $1", userID)
+if err != nil {
+	return fmt.Errorf("list orders for %d: %w", userID, err)
+}
+defer rows.Close()
+
+if err := json.Unmarshal(payload, &event); err != nil {
+	return fmt.Errorf("decode event %s: %w", msgID, err)
+}
+```
+
+When discarding really is right, say why on the line and suppress it:
+`_ = conn.SetDeadline(t) // forge: ignore[FG302] closed conn fails the next read anyway`.
+
+## How to test it
+
+Feed the invalid input (`limit=abc`, a truncated JSON payload) or inject the failure with a
+fake (`iotest.ErrReader`, a `sqlmock` expectation returning an error, a writer that fails
+on the Nth write) and assert the caller sees the error: a 400, a wrapped error with
+`errors.Is`, a counter incremented. Run `errcheck -blank ./...` in CI for type-aware coverage.
+
+## References
+
+- [CWE-391: Unchecked Error Condition](https://cwe.mitre.org/data/definitions/391.html)
+- [Effective Go: Errors](https://go.dev/doc/effective_go#errors)
+- [Go blog: Error handling and Go](https://go.dev/blog/error-handling-and-go)
+- [errcheck](https://github.com/kisielk/errcheck)
+- [OWASP Top 10 A09:2021 Security Logging and Monitoring Failures](https://owasp.org/Top10/A09_2021-Security_Logging_and_Monitoring_Failures/)
+"""
+
+    def check(self, ctx: CheckContext) -> Iterable[Finding]:
+        matches = ctx.matches(QUERY)
+        if not matches or sw.skip_go_tests(ctx):
+            return
+        bindings = sw.go_bindings(ctx)
+        local = sw.go_local_results(ctx)
+        flag_all = bool(ctx.options.get("flagAllSingleCalls", False))
+        # pgx reports a failed Query again from rows.Err(): `rows, _ := conn.Query(...)` is
+        # the idiom its docs show.
+        pgx = bool(sw.PGX_FILE.search(ctx.source))
+        for _, match in matches:
+            statement, blank = match["statement"][0], match["blank"][0]
+            if has_error(statement):
+                continue
+            call = sw.go_call(ctx, match["value"][0])
+            if call is None or sw.statement_in_error_branch(statement):
+                continue
+            if any(sw.explains(c) for c in sw.trailing_comments(statement)):
+                continue  # `body, _ := io.ReadAll(r) // only for the error message`
+            kinds = bindings.at(statement)
+            left = statement.child_by_field_name("left")
+            targets = left.named_child_count if left is not None else 0
+            if targets > 1:
+                flagged = (
+                    sw.go_last_result_is_error(call, local)
+                    and not sw.constant_arguments(call)
+                    and not _quiet_write(call, kinds)
+                    and not (pgx and call.name == "Query")
+                )
+            else:
+                flagged = flag_all or (
+                    _must_check(call, kinds) and not sw.closed_before_remove(statement, call)
+                )
+            if flagged:
+                yield self.finding(blank, _message(call, targets))
+
+
+def _quiet_write(call: sw.GoCall, kinds: dict[str, str]) -> bool:
+    if call.name in sw.WRITE_METHODS and call.qualifier:
+        return sw.quiet_writer(call, kinds)
+    if call.qualified.startswith("fmt.Fprint") and call.args:
+        # fmt.Fprintf(&buf, ...) / fmt.Fprintln(w, ...) on a buffer or a response.
+        first = call.args[0].text or b""
+        name = first.decode("utf-8", "replace").lstrip("&").rsplit(".", 1)[-1]
+        return kinds.get(name) in (sw.BUFFER, sw.BUFIO, sw.RESPONSE) or first.decode(
+            "utf-8", "replace"
+        ) in ("os.Stdout", "os.Stderr")
+    return False
+
+
+def _must_check(call: sw.GoCall, kinds: dict[str, str]) -> bool:
+    """`_ = call()` that loses a failure that matters (see the doc for the list)."""
+    if call.qualified in sw.GO_MUST_CHECK_FUNCS:
+        return True
+    if not call.qualifier:
+        return False
+    if call.name == "Close":
+        return kinds.get(call.receiver_name) in sw.WRITER_KINDS
+    if call.name == "Flush":
+        return kinds.get(call.receiver_name) in (sw.BUFIO, sw.STREAM)
+    if call.name == "Scan":
+        return bool(call.args)
+    if call.name == "Encode" and len(call.args) != 1:
+        return False  # base64/hex Encode(dst, src) returns nothing or a length
+    return call.name in sw.GO_MUST_CHECK_METHODS
+
+
+def _message(call: sw.GoCall, targets: int) -> str:
+    shown = f"{call.qualified}()"
+    if targets > 1:
+        return (
+            f"The error from `{shown}` is thrown away with `_`: check it, or the zero value "
+            "carries on as if it were real data."
+        )
+    return (
+        f"`_ = {shown}` throws its error away: check it, or the failure it reports is lost "
+        "without a trace."
+    )
+
+
+RULE = DiscardedGoError()
