@@ -1,0 +1,116 @@
+"""The engine: selection by prefix, suppression comments, incremental parsing, odd input."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from forge_lsp import engine, incremental, languages
+from forge_lsp.fixes import apply_edits
+from forge_lsp.model import Edit, Point
+
+PYTHON = languages.LANGUAGES["python"]
+SWALLOW = b"try:\n    work()\nexcept Exception:\n    pass\n"
+
+
+@pytest.mark.parametrize(
+    ("select", "ignore", "code", "enabled"),
+    [
+        (("FG",), (), "FG101", True),
+        (("FG",), ("FG1",), "FG101", False),
+        (("FG",), ("FG1",), "FG301", True),
+        (("FG101",), ("FG1",), "FG101", True),  # the longer prefix wins
+        (("FG3",), (), "FG101", False),
+    ],
+)
+def test_selection_by_longest_prefix(
+    select: tuple[str, ...], ignore: tuple[str, ...], code: str, enabled: bool
+) -> None:
+    assert engine.RuleSelection(select, ignore).enabled(code) is enabled
+
+
+def codes(source: bytes) -> list[str]:
+    return [f.code for f in engine.check(source, PYTHON, engine.RuleSelection()).findings]
+
+
+def test_suppression_comments_name_the_rule() -> None:
+    assert codes(SWALLOW) == ["FG301"]
+    quiet = SWALLOW.replace(b"Exception:", b"Exception:  # forge: ignore[FG301]")
+    assert codes(quiet) == []
+    other = SWALLOW.replace(b"Exception:", b"Exception:  # forge: ignore[FG101]")
+    assert codes(other) == ["FG301"]
+    bare = SWALLOW.replace(b"Exception:", b"Exception:  # forge: ignore")
+    assert codes(bare) == []
+
+
+def test_a_marker_inside_a_string_suppresses_nothing() -> None:
+    source = b'try { f(); } catch (e) {} const note = "forge: ignore[FG301]";\n'
+    found = engine.check(source, languages.LANGUAGES["javascript"], engine.RuleSelection())
+    assert [f.code for f in found.findings] == ["FG301"]
+    assert found.suppressions == {}
+
+
+def test_severity_override() -> None:
+    from forge_lsp.model import Severity
+
+    selection = engine.RuleSelection(severity={"FG301": Severity.HINT})
+    [finding] = engine.check(SWALLOW, PYTHON, selection).findings
+    assert finding.severity == Severity.HINT
+
+
+@pytest.mark.parametrize(
+    "source",
+    [b"", b"\xff\xfe\x00garbage", b"try:\n" * 500, b"def (:\n\texcept", "é😀".encode() * 1000],
+)
+def test_odd_input_never_raises(source: bytes) -> None:
+    for spec in languages.LANGUAGES.values():
+        engine.check(source, spec, engine.RuleSelection())
+
+
+def test_incremental_reparse_matches_a_full_parse() -> None:
+    rng = random.Random(7)
+    old = SWALLOW * 40 + "label = '中文 😀'\n".encode()
+    tree = engine.parse(PYTHON, old)
+    for _ in range(200):
+        start = rng.randrange(len(old) + 1)
+        end = min(len(old), start + rng.randrange(4))
+        new = old[:start] + rng.choice([b"", b"x", b"\n", b"(", "😀".encode()]) + old[end:]
+        edit = incremental.diff(old, new)
+        if edit is not None:
+            tree.edit(
+                start_byte=edit.start_byte,
+                old_end_byte=edit.old_end_byte,
+                new_end_byte=edit.new_end_byte,
+                start_point=edit.start_point,
+                old_end_point=edit.old_end_point,
+                new_end_point=edit.new_end_point,
+            )
+        tree = engine.parse(PYTHON, new, tree)
+        assert str(tree.root_node) == str(engine.parse(PYTHON, new).root_node)
+        old = new
+
+
+def test_diff_finds_the_single_changed_span() -> None:
+    edit = incremental.diff(b"abc\ndef\n", b"abc\ndXYf\n")
+    assert edit is not None
+    assert (edit.start_byte, edit.old_end_byte, edit.new_end_byte) == (5, 6, 7)
+    assert (edit.start_point, edit.old_end_point, edit.new_end_point) == ((1, 1), (1, 2), (1, 3))
+    assert incremental.diff(b"same", b"same") is None
+
+
+def test_apply_edits_in_any_order_and_refuses_overlaps() -> None:
+    source = b"one two three\n"
+    edits = [Edit(Point(0, 8), Point(0, 13), "3"), Edit(Point(0, 0), Point(0, 3), "1")]
+    assert apply_edits(source, edits) == b"1 two 3\n"
+    with pytest.raises(ValueError):
+        apply_edits(
+            source, [Edit(Point(0, 0), Point(0, 5), ""), Edit(Point(0, 3), Point(0, 6), "")]
+        )
+
+
+def test_language_detection() -> None:
+    assert languages.for_path("a/b.TSX").name == "tsx"  # type: ignore[union-attr]
+    assert languages.for_document("typescript", "/x/view.tsx").name == "tsx"  # type: ignore[union-attr]
+    assert languages.for_document("plaintext", "/x/notes.txt") is None
+    assert languages.for_document(None, "/x/main.go").name == "go"  # type: ignore[union-attr]
