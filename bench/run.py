@@ -1,0 +1,306 @@
+"""Forge's benchmark: one command, a Markdown table of medians, Forge next to its peers.
+
+    python bench/run.py [--quick]
+
+Figures: server start-up (vs a bare pygls server), diagnostics latency after `didChange` (over
+the wire, and in-process split by stage), `forge-lsp check` vs bandit and ruff on SQLAlchemy
+(plus Forge alone on Go, TypeScript and Java), and server memory with many open documents.
+Nothing here asserts a time: it measures and prints. Results also go to `bench/results.md`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import os
+import platform
+import statistics
+import sys
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import batch
+import codegen
+import inprocess
+import latency
+import memory
+import startup
+from lsp_client import BENCH_DIR, cli_exists, forge_command
+
+import forge_lsp
+
+
+@dataclass(frozen=True)
+class Plan:
+    """How much to run: the full benchmark or `--quick`."""
+
+    startup_runs: int
+    sizes: tuple[int, ...]
+    edits: int
+    stage_runs: int
+    batch_repeats: int
+    memory_counts: tuple[int, ...]
+    memory_repeats: int
+    engine_floor: bool
+
+
+FULL = Plan(10, (1000, 5000, 20000), 20, 10, 3, (0, 50, 200, 1000), 3, True)
+QUICK = Plan(5, (1000, 5000), 8, 3, 1, (0, 50, 200, 1000), 1, False)
+
+
+def table(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
+    """A Markdown table."""
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(str(cell) for cell in row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def ms(value: float) -> str:
+    return f"{value:.1f}"
+
+
+def cpu_model() -> str:
+    for line in Path("/proc/cpuinfo").read_text().splitlines():
+        if line.startswith("model name"):
+            return line.split(":", 1)[1].strip()
+    return platform.processor() or "unknown"
+
+
+def machine_section(argv: Sequence[str]) -> str:
+    """Where and how the figures were taken."""
+    load = " / ".join(f"{x:.2f}" for x in os.getloadavg())
+    rows = [
+        ("Command", "`" + " ".join(["python", "bench/run.py", *argv]) + "`"),
+        ("Date", datetime.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z")),
+        ("CPU", f"{cpu_model()}, {os.cpu_count()} logical cores"),
+        ("Python", f"{platform.python_version()} ({sys.executable})"),
+        ("Forge", f"{forge_lsp.__version__}; server started as `{' '.join(forge_command())}`"),
+        ("Load average at start (1/5/15 min)", load),
+    ]
+    return "## Machine\n\n" + table(("", ""), rows)
+
+
+def startup_section(plan: Plan) -> str:
+    """Figure 1: spawn to `initialize` result, and what the server imports."""
+    result = startup.measure(plan.startup_runs)
+    n = plan.startup_runs
+    rows = [
+        ("Forge", ms(result.forge), ms(min(result.forge_ms)), ms(max(result.forge_ms))),
+        ("bare pygls 2", ms(result.bare), ms(min(result.bare_ms)), ms(max(result.bare_ms))),
+        ("difference", ms(result.forge - result.bare), "", ""),
+    ]
+    heavy = ", ".join(result.heavy_loaded) or "none"
+    return (
+        "## 1. Start-up: spawn to `initialize` result\n\n"
+        + table(("server", f"median ms (n={n})", "min", "max"), rows)
+        + f"\n\nModules after `{result.probe}` in a fresh interpreter: "
+        + f"{result.module_count} (bare pygls: {result.bare_module_count}), "
+        + f"imported in {ms(result.import_ms)} ms (pygls alone: {ms(result.bare_import_ms)} ms). "
+        + "Heavy modules loaded (anthropic, httpx, pydantic, grammar wheels, rule modules, "
+        + f"report): **{heavy}**."
+    )
+
+
+def latency_section(plan: Plan) -> str:
+    """Figure 2a: `didChange` to `publishDiagnostics` over stdio."""
+    results = latency.measure(codegen.LANGUAGES, plan.sizes, plan.edits)
+    rows = [
+        (
+            r.language,
+            r.lines,
+            r.diagnostics,
+            ms(r.open_ms),
+            ms(r.median),
+            ms(min(r.change_ms)),
+            ms(max(r.change_ms)),
+        )
+        for r in results
+    ]
+    header = (
+        "language",
+        "lines",
+        "diagnostics",
+        "didOpen→publish ms",
+        f"didChange→publish median ms (n={plan.edits})",
+        "min",
+        "max",
+    )
+    return (
+        "## 2. Diagnostics latency after a one-character `didChange` (stdio, push, debounceMs 0)"
+        "\n\n" + table(header, rows)
+    )
+
+
+def _stage_cells(times: inprocess.StageTimes) -> list[str]:
+    return [ms(times.median(stage)) for stage in inprocess.STAGES]
+
+
+def stages_section(plan: Plan) -> str:
+    """Figure 2b: the same files checked in-process, split by stage, full vs incremental."""
+    costs = []
+    for size in plan.sizes:
+        runs = plan.stage_runs if size <= 5000 else max(3, plan.stage_runs // 2)
+        for language in codegen.LANGUAGES:
+            text = codegen.generate(language, size)
+            costs.append(inprocess.measure_file(language, text, codegen.edit_point(text), runs))
+    rows = [
+        (
+            c.language,
+            c.lines,
+            c.findings,
+            *_stage_cells(c.full),
+            ms(statistics.median(c.check_full_ms)),
+            ms(statistics.median(c.diff_ms)),
+            *_stage_cells(c.edited),
+            ms(statistics.median(c.check_edited_ms)),
+            ms(statistics.median(c.analyzer_ms)),
+        )
+        for c in costs
+    ]
+    stages = inprocess.STAGES
+    header = (
+        "language",
+        "lines",
+        "findings",
+        *(f"full {s}" for s in stages),
+        "full engine.check",
+        "edit diff",
+        *(f"edited {s}" for s in stages),
+        "edited engine.check",
+        "server Analyzer (edited)",
+    )
+    return (
+        "### 2b. Server-side cost in-process (median ms): full parse vs previous tree edited\n\n"
+        "`parse`: tree-sitter; `suppress`: suppression comments; `rules`: every enabled rule; "
+        "`convert`: Findings to LSP Diagnostics; `serialize`: cattrs + json.dumps of the "
+        "publishDiagnostics params; `engine.check` = parse+suppress+rules; `Analyzer`: the "
+        "server's own path (settings lookup, worker thread, engine, convert).\n\n"
+        + table(header, rows)
+        + "\n\n"
+        + rules_table([c for c in costs if c.lines >= 4000 and c.lines < 6000])
+    )
+
+
+def rules_table(costs: list[inprocess.FileCost]) -> str:
+    """Per-rule cost after an edit, on the ~5,000-line files."""
+    codes = sorted({code for c in costs for code in c.edited.rules})
+    rows = [
+        (c.language, c.lines, *(ms(c.edited.rule_medians().get(code, 0.0)) for code in codes))
+        for c in costs
+    ]
+    return "Per-rule cost on the 5,000-line files, after an edit (median ms):\n\n" + table(
+        ("language", "lines", *codes), rows
+    )
+
+
+def batch_section(plan: Plan) -> str:
+    """Figure 3: batch checking, Forge vs bandit and ruff, and Forge alone."""
+    compared = batch.compare(plan.batch_repeats, plan.engine_floor)
+    alone = batch.forge_alone(plan.batch_repeats)
+    header = (
+        "tool",
+        "corpus",
+        "files",
+        "lines",
+        f"wall s (median of {plan.batch_repeats})",
+        "CPU s (user+sys)",
+        "lines/s (wall)",
+        "peak RSS, largest process MB",
+        "peak RSS, process tree MB",
+        "findings",
+    )
+    rows = [_batch_row(run) for run in [*compared, *alone]]
+    forge = compared[0]
+    ratios = [_ratio(forge, run) for run in compared if run.tool in ("bandit", "ruff --select S")]
+    mode = "the real CLI" if cli_exists() else "the engine over a process pool (no CLI yet)"
+    return (
+        f"## 3. Batch check ({mode}; lines = newline count of the files checked)\n\n"
+        + table(header, rows)
+        + "\n\n"
+        + "; ".join(ratios)
+        + "."
+    )
+
+
+def _ratio(forge: batch.Run, other: batch.Run) -> str:
+    """Forge's wall and CPU time as a multiple of another tool's, said both ways."""
+    wall, cpu = forge.wall / other.wall, forge.cpu / other.cpu
+    faster = f"Forge {1 / wall:.1f}x faster" if wall < 1 else f"{other.tool} {wall:.1f}x faster"
+    return f"Forge/{other.tool}: wall **{wall:.2f}** ({faster}), CPU {cpu:.2f}"
+
+
+def _batch_row(run: batch.Run) -> tuple[object, ...]:
+    return (
+        run.tool,
+        run.corpus.label,
+        len(run.corpus.files),
+        run.corpus.lines,
+        f"{run.wall:.2f}",
+        f"{run.cpu:.2f}",
+        f"{run.lines_per_second:,.0f}",
+        f"{run.maxrss_mb:.0f}",
+        f"{run.tree_peak_mb:.0f}",
+        run.findings if run.findings is not None else "?",
+    )
+
+
+def memory_section(plan: Plan) -> str:
+    """Figure 4: server RSS with many open documents."""
+    points = memory.measure(plan.memory_counts, plan.memory_repeats)
+    rows = [
+        (p.documents, f"{p.rss_mb:.0f}", f"{p.hwm_mb:.0f}", statistics.median(p.diagnostics))
+        for p in points
+    ]
+    header = (
+        "open documents",
+        f"VmRSS MB (median of {plan.memory_repeats})",
+        "VmHWM MB",
+        "diagnostics received",
+    )
+    return (
+        f"## 4. Server memory with open documents (~{memory.DOC_LINES} lines each, "
+        "python/go/javascript/typescript/java in turn; diagnostics received for each)\n\n"
+        + table(header, rows)
+    )
+
+
+def timed(title: str, section: Callable[[Plan], str], plan: Plan) -> str:
+    """Run one section, reporting progress on stderr."""
+    print(f"[bench] {title}...", file=sys.stderr, flush=True)
+    start = time.perf_counter()
+    text = section(plan)
+    print(f"[bench] {title}: {time.perf_counter() - start:.0f} s", file=sys.stderr, flush=True)
+    return text
+
+
+def main(argv: Sequence[str]) -> int:
+    """Run every figure and print the Markdown report."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="fewer sizes and repetitions")
+    args = parser.parse_args(argv)
+    plan = QUICK if args.quick else FULL
+    started = time.perf_counter()
+    sections = [
+        "# Forge LSP benchmark",
+        machine_section(argv),
+        timed("start-up", startup_section, plan),
+        timed("latency", latency_section, plan),
+        timed("in-process stages", stages_section, plan),
+        timed("batch", batch_section, plan),
+        timed("memory", memory_section, plan),
+    ]
+    load = " / ".join(f"{x:.2f}" for x in os.getloadavg())
+    sections.append(
+        f"Total benchmark time {time.perf_counter() - started:.0f} s; "
+        f"load average at the end {load}."
+    )
+    report = "\n\n".join(sections) + "\n"
+    print(report)
+    (BENCH_DIR / "results.md").write_text(report)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,570 @@
+"""FG201 hardcoded-credential: a password, key, token or secret written into the source."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import tree_sitter
+
+from forge_lsp.model import Finding, Severity
+from forge_lsp.rules import _credentials as cred
+from forge_lsp.rules.base import CheckContext, Rule, RuleOption, has_error
+
+# Each pattern pairs a @name (what the code calls the value) with a @value; @compare marks
+# equality checks; @call/@callee/@args catch calls (credential APIs, setters, key/value pairs).
+# {N} and {C} are predicates that let only credential-ish names and interesting callees out of
+# the C matcher, so the Python per match stays small.
+_PYTHON = """
+((assignment left: (_) @name right: (_) @value) {N})
+((default_parameter name: (identifier) @name value: (_) @value) {N})
+((typed_default_parameter name: (identifier) @name value: (_) @value) {N})
+((keyword_argument name: (identifier) @name value: (_) @value) {N})
+((pair key: (string) @name value: (_) @value) {N})
+((comparison_operator (_) @name ["==" "!="] (string) @value) @compare {N})
+((call function: (_) @callee arguments: (argument_list) @args) @call {C})
+"""
+_GO = """
+((var_spec name: (identifier) @name value: (expression_list) @value) {N})
+((const_spec name: (identifier) @name value: (expression_list) @value) {N})
+((short_var_declaration left: (expression_list) @name right: (expression_list) @value) {N})
+((assignment_statement left: (expression_list) @name right: (expression_list) @value) {N})
+((keyed_element key: (literal_element) @name value: (literal_element) @value) {N})
+((binary_expression left: (_) @name operator: ["==" "!="]
+  right: [(interpreted_string_literal) (raw_string_literal)] @value) @compare {N})
+((call_expression function: (_) @callee arguments: (argument_list) @args) @call {C})
+"""
+_JS_COMMON = """
+((variable_declarator name: (identifier) @name value: (_) @value) {N})
+((assignment_expression left: (_) @name right: (_) @value) {N})
+((pair key: (_) @name value: (_) @value) {N})
+((binary_expression left: (_) @name operator: ["==" "===" "!=" "!=="]
+  right: [(string) (template_string)] @value) @compare {N})
+((call_expression function: (_) @callee arguments: (arguments) @args) @call {C})
+((new_expression constructor: (_) @callee arguments: (arguments) @args) @call {C})
+"""
+_JS = (
+    _JS_COMMON
+    + """
+((assignment_pattern left: (identifier) @name right: (_) @value) {N})
+((field_definition property: (_) @name value: (_) @value) {N})
+((jsx_attribute (property_identifier) @name (string) @value) {N})
+"""
+)
+_TS = (
+    _JS_COMMON
+    + """
+((required_parameter pattern: (identifier) @name value: (_) @value) {N})
+((public_field_definition name: (_) @name value: (_) @value) {N})
+"""
+)
+_TSX = _TS + "((jsx_attribute (property_identifier) @name (string) @value) {N})\n"
+_JAVA = """
+((variable_declarator name: (identifier) @name value: (_) @value) {N})
+((assignment_expression left: (_) @name right: (_) @value) {N})
+((element_value_pair key: (identifier) @name value: (_) @value) {N})
+((method_invocation object: (_) @name name: (identifier) @method
+   arguments: (argument_list . (string_literal) @value .)) @compare
+ (#any-of? @method "equals" "equalsIgnoreCase") {N})
+((method_invocation object: (string_literal) @value name: (identifier) @method
+   arguments: (argument_list . (_) @name .)) @compare
+ (#any-of? @method "equals" "equalsIgnoreCase") {N})
+((method_invocation name: (identifier) @callee arguments: (argument_list) @args) @call {C})
+((object_creation_expression type: (_) @callee arguments: (argument_list) @args) @call {C})
+"""
+_SOURCES = {"python": _PYTHON, "go": _GO, "javascript": _JS, "typescript": _TS, "tsx": _TSX,
+            "java": _JAVA}  # fmt: skip
+# Names that can hold a credential at all (credential_kind decides); callees worth a look.
+_NAME_FILTER = '(#match? @name "(?i)pass|pwd|pswd|secret|token|key|auth|cred")'
+# No backslashes: tree-sitter query strings have their own escaping.
+_API_NAMES = (
+    "encode|decode|new|digest|[a-z0-9]*auth|login|connect|userpassword|newstatic[a-z0-9]*|"
+    "signedstring|sign|verify|createhmac|sequelize|getconnection|passwordauthentication|"
+    "hmac[0-9]+|secretkeyspec|signwith"
+)
+_KV_NAMES = (
+    "set[a-z0-9_]*|with[a-z0-9_]*|put[a-z0-9_]*|add[a-z0-9_]*|append|header|fill|store|option|"
+    "get[a-z0-9_]*"
+)
+_CALL_FILTER = f'(#match? @callee "(?i)(?:^|[^a-z0-9_$])(?:{_API_NAMES}|{_KV_NAMES})$")'
+
+
+def query_source(language: str, all_names: bool) -> str:
+    """The language's query; `all_names` drops the name filter (for `extraNames`)."""
+    return (
+        _SOURCES[language]
+        .replace("{N}", "" if all_names else _NAME_FILTER)
+        .replace("{C}", _CALL_FILTER)
+    )
+
+
+_LISTS = frozenset({"expression_list", "pattern_list", "tuple_pattern", "tuple"})
+_NOT_ARGUMENTS = frozenset({"comment", "keyword_argument", "list_splat", "dictionary_splat",
+                            "line_comment", "block_comment", "(", ")", ","})  # fmt: skip
+_LAST_NAME = re.compile(r"([A-Za-z_$][\w$]*)\s*$")
+_SETTER = re.compile(r"^(?:set|with|Set|With)_?([A-Za-z]\w*)$")
+_GETTERS = frozenset({"get", "getenv", "getproperty", "getordefault", "lookupenvordefault"})
+# Methods whose (key, value) arguments store or look up a named value: `props.setProperty(
+# "password", ...)`, `req.Header.Set("Authorization", ...)`, `os.environ.setdefault(...)`.
+_KEY_VALUE_METHODS = _GETTERS | frozenset(
+    {"set", "put", "add", "append", "setdefault", "setenv", "putenv", "setproperty",
+     "setheader", "addheader", "set_header", "add_header", "setrequestheader",
+     "setrequestproperty", "addrequestproperty", "header", "fill", "setitem", "store",
+     "option", "setparameter", "addparameter", "setoption", "setconfig"}
+)  # fmt: skip
+
+# Well-known APIs with a credential in a fixed positional slot: (languages, callee tail,
+# argument index, what the literal is).
+_ALL_JS = frozenset({"javascript", "typescript", "tsx"})
+_API_SLOTS: tuple[tuple[frozenset[str], re.Pattern[str], int, str], ...] = tuple(
+    (frozenset(langs), re.compile(pattern), index, label)
+    for langs, pattern, index, label in (
+        ({"python"}, r"\bjwt\.(?:encode|decode)$", 1, "JWT signing secret"),
+        ({"python"}, r"\bhmac\.(?:new|digest)$", 0, "HMAC key"),
+        (
+            {"python"},
+            r"\b(?:HTTPBasicAuth|HTTPDigestAuth|HTTPProxyAuth|BasicAuth|DigestAuth)$",
+            1,
+            "password",
+        ),
+        ({"python"}, r"\.login$", 1, "password"),
+        ({"python"}, r"\bMySQLdb\.connect$", 2, "password"),
+        ({"go"}, r"\.SetBasicAuth$", 1, "password"),
+        ({"go"}, r"\bsmtp\.PlainAuth$", 2, "password"),
+        ({"go"}, r"\bsmtp\.CRAMMD5Auth$", 1, "secret"),
+        ({"go"}, r"\burl\.UserPassword$", 1, "password"),
+        ({"go"}, r"\bNewStatic(?:V2|V4|Credentials|CredentialsProvider)$", 1, "secret access key"),
+        ({"go"}, r"\.SignedString$", 0, "JWT signing secret"),
+        ({"go"}, r"\bhmac\.New$", 1, "HMAC key"),
+        (_ALL_JS, r"\bjwt\.(?:sign|verify)$", 1, "JWT signing secret"),
+        (_ALL_JS, r"\bcreateHmac$", 1, "HMAC key"),
+        (_ALL_JS, r"^new(?:\w+\.)?Sequelize$", 2, "password"),
+        (_ALL_JS, r"\.(?:auth|login)$", 1, "password"),
+        ({"java"}, r"\bDriverManager\.getConnection$", 2, "password"),
+        ({"java"}, r"^new(?:java\.net\.)?PasswordAuthentication$", 1, "password"),
+        ({"java"}, r"\bAlgorithm\.HMAC(?:256|384|512)$", 0, "JWT signing secret"),
+        ({"java"}, r"^new(?:javax\.crypto\.spec\.)?SecretKeySpec$", 0, "secret key"),
+        ({"java"}, r"\.signWith$", 1, "JWT signing secret"),
+    )
+)
+# Candidates for a password inside a connection string, found in one pass over the file.
+_CONNECTION_HINT = re.compile(
+    rb"://[^\s:/?#@'\"`]*:[^\s/?#@'\"`]+@|@(?:tcp|unix|udp)\(|(?i:password|pwd|passwd)\s*="
+)
+_FIX_HINT = "load it from the environment or a secret manager"
+
+
+@dataclass(frozen=True, slots=True)
+class _Options:
+    extra: tuple[str, ...]
+    ignore: tuple[str, ...]
+    skip_tests: bool
+
+
+class HardcodedCredentialRule(Rule):
+    code = "FG201"
+    name = "hardcoded-credential"
+    summary = "A password, API key, token or secret is written into the source as a literal"
+    severity = Severity.ERROR
+    cwe = 798
+    languages = frozenset({"python", "go", "javascript", "typescript", "tsx", "java"})
+    options = (
+        RuleOption(
+            "extraNames",
+            list,
+            [],
+            "Regular expressions (case-insensitive) for further names that hold credentials, "
+            "e.g. `^vault_unseal$`.",
+        ),
+        RuleOption(
+            "ignoreValues",
+            list,
+            [],
+            "Literal values to accept, e.g. the password of a throwaway local test database.",
+        ),
+        RuleOption(
+            "ignoreInTests",
+            bool,
+            False,
+            "Skip literals inside test functions, test classes and describe/it callbacks.",
+        ),
+    )
+    doc = """
+## What it does
+
+Flags credentials written into the code as string literals: values assigned to names that hold
+a password, API key, token, secret or private key (`db_password = "hunter2"`,
+`const apiKey = '...'`, `Config{Password: "..."}`, `connect(password="...")`), default
+parameter values, dictionary and object fields, `Authorization` headers, literals passed in the
+credential slot of well-known APIs (`DriverManager.getConnection(url, user, "pw")`,
+`jwt.sign(payload, "secret")`, `req.SetBasicAuth(user, "pw")`, `new Sequelize(db, user, "pw")`),
+setters such as `setPassword("...")`, equality checks such as `password == "admin"`, and
+connection strings with an embedded password (`postgres://app:s3cr3t@db/prod`,
+`user:pw@tcp(db:3306)/app`, `host=db password=s3cr3t`).
+
+It does not flag lookups (`os.environ[...]`, `os.getenv`, `process.env.X`, `System.getenv`,
+`os.Getenv`, `viper.GetString`), empty strings, placeholders (`"<password>"`, `"${DB_PASSWORD}"`,
+`"{{ password }}"`, `"%s"`, `"xxx"`, `"***"`, `"your-api-key"`, `"REDACTED"`), the credential
+word itself (`"password"`, `"token"`) or the variable's own name, names that only mention a
+credential (`password_field`, `PASSWORD_RESET_URL`, `token_type`, `TOKEN_HEADER`,
+`secret_key_name`, `next_page_token`), values that are names themselves (`"userPassword"`,
+`"spring.datasource.password"`), prose and UI labels (`"invalid password"`, `"Passwort"`),
+stored password hashes (`"pbkdf2_sha256$..."`, `"$2b$12$..."`), file paths, docstrings, and
+URLs on RFC 2606 documentation hosts (`example.com`, `*.test`). `"changeme"`, `"admin"` and `"test"`
+*are* reported: they are not placeholders, they are the first passwords every scanner tries.
+A literal default in an environment lookup (`os.getenv("DB_PASSWORD", "hunter2")`) is reported
+too: the lookup is fine, the fallback is a hardcoded password.
+
+A literal that matches a vendor key format is left to FG202 (leaked-secret-format), which names
+the format. Options: `extraNames` (regular expressions for more names), `ignoreValues`
+(values to accept), `ignoreInTests` (skip literals inside `test_*` functions, `Test*` classes,
+Go `Test*`/`Benchmark*` functions, JUnit `@Test`/`@Before*` methods and `describe`/`it`/`test`
+callbacks; off by default, because test credentials get copied into scripts and staging
+configs). To silence whole folders, use the project's `exclude` globs.
+
+## Why it matters in production
+
+A credential in source is a credential in every clone, fork, CI log, container layer and
+laptop backup, forever: deleting the line does not delete it from git history. The day a
+contractor's laptop is stolen or a repository is made public by mistake, whoever has the code
+has your database. It also cannot be rotated: rotating means a deploy, so nobody rotates, and
+the same `hunter2` guards staging and production for six years. And a hardcoded fallback
+(`os.getenv("SECRET_KEY", "dev")`) fails open: the one deploy where the variable is missing boots
+happily with a key that is on GitHub, and every session cookie can be forged.
+
+## Example
+
+```python
+DB_PASSWORD = "s3cr3t-Pr0d"                                   # FG201
+engine = create_engine("postgresql://app:s3cr3t-Pr0d@db/app")  # FG201
+requests.get(url, headers={"Authorization": "Bearer 9f8e7d6c5b4a39281706f5e4"})  # FG201
+```
+
+```go
+db, err := sql.Open("mysql", "app:s3cr3t@tcp(db:3306)/app") // FG201
+client := redis.NewClient(&redis.Options{Password: "s3cr3t"}) // FG201
+```
+
+```typescript
+const pool = new Pool({ user: "app", password: "s3cr3t-Pr0d" }); // FG201
+const token = jwt.sign(claims, "my-jwt-signing-secret");        // FG201
+```
+
+```java
+Connection c = DriverManager.getConnection(url, "app", "s3cr3t"); // FG201
+```
+
+## Use instead
+
+Load the credential at startup from the environment or a secret manager, and fail fast when
+it is missing: a service that refuses to boot pages someone; one that boots with a default
+leaks. There is no automatic fix, because swapping a literal for an environment lookup changes
+how the program behaves when the variable is unset; do it by hand, then rotate the credential,
+since it is already in history.
+
+```python
+DB_PASSWORD = os.environ["DB_PASSWORD"]  # KeyError at startup, not a silent default
+engine = create_engine(URL.create("postgresql", "app", DB_PASSWORD, "db", database="app"))
+```
+
+```go
+password, ok := os.LookupEnv("DB_PASSWORD")
+if !ok {
+    log.Fatal("DB_PASSWORD is not set")
+}
+cfg := mysql.Config{User: "app", Passwd: password, Net: "tcp", Addr: "db:3306", DBName: "app"}
+```
+
+```typescript
+const password = process.env.DB_PASSWORD;
+if (!password) throw new Error("DB_PASSWORD is not set");
+const pool = new Pool({ user: "app", password });
+```
+
+```java
+String password = Objects.requireNonNull(System.getenv("DB_PASSWORD"), "DB_PASSWORD is not set");
+Connection c = DriverManager.getConnection(url, "app", password);
+```
+
+## How to test it
+
+Test that startup fails with a clear error when the variable is missing, and that the value
+reaches the client when it is set (`monkeypatch.setenv`, `t.Setenv`, a `process.env` stub,
+a `System.getenv` wrapper you can fake). In CI, run a secret scanner over the full git history,
+not just the tip, and treat a hit as an incident: rotate first, then rewrite.
+
+## References
+
+- [CWE-798: Use of Hard-coded Credentials](https://cwe.mitre.org/data/definitions/798.html)
+- [OWASP Secrets Management Cheat Sheet](https://cheatsheetseries.owasp.org/cheatsheets/Secrets_Management_Cheat_Sheet.html)
+- [OWASP Top 10 A07:2021 Identification and Authentication Failures](https://owasp.org/Top10/A07_2021-Identification_and_Authentication_Failures/)
+- [The Twelve-Factor App: Config](https://12factor.net/config)
+"""  # forge: ignore[FG201] (the Example section shows a flagged connection string on purpose)
+
+    def check(self, ctx: CheckContext) -> Iterator[Finding]:
+        options = _Options(
+            _valid_patterns(ctx.options.get("extraNames") or ()),
+            tuple(ctx.options.get("ignoreValues") or ()),
+            bool(ctx.options.get("ignoreInTests")),
+        )
+        language = ctx.language.name
+        reported: set[int] = set()
+        for _, match in ctx.matches(query_source(language, bool(options.extra))):
+            if "call" in match:
+                candidates = self._call_candidates(ctx, match, options)
+            else:
+                candidates = self._named_candidates(ctx, match, options)
+            for literal, message in candidates:
+                if literal.start_byte in reported or not self._keep(ctx, literal, options):
+                    continue
+                reported.add(literal.start_byte)
+                yield self.finding(literal, message)
+        yield from self._connection_strings(ctx, reported, options)
+
+    # --- name = "literal" ------------------------------------------------------------------
+
+    def _named_candidates(
+        self, ctx: CheckContext, match: dict[str, list[tree_sitter.Node]], options: _Options
+    ) -> Iterator[tuple[tree_sitter.Node, str]]:
+        names, values = match.get("name", []), match.get("value", [])
+        if len(names) == 1 and names[0].type in _LISTS:
+            names = names[0].named_children
+        if len(values) == 1 and values[0].type in _LISTS:
+            values = values[0].named_children
+        if len(names) != len(values):
+            return
+        for name_node, value_node in zip(names, values, strict=True):
+            name = _name_text(name_node, ctx.source)
+            kind = cred.credential_kind(name, options.extra) if name else None
+            literal = _unwrap(value_node, ctx) if kind else None
+            if literal is None or not self._credential_value(ctx, literal, name, kind, options):
+                continue
+            if "compare" in match:
+                yield (
+                    literal,
+                    (
+                        f"`{name}` is checked against a hardcoded {kind}: verify against a hash or "
+                        "a secret loaded from the environment or a secret manager"
+                    ),
+                )
+            else:
+                yield literal, f"Hardcoded {_stored(kind, name)}: {_FIX_HINT}"
+
+    def _credential_value(
+        self,
+        ctx: CheckContext,
+        literal: tree_sitter.Node,
+        name: str | None,
+        kind: str | None,
+        options: _Options,
+    ) -> bool:
+        value = cred.content(literal, ctx.source)
+        return (
+            kind is not None
+            and not cred.is_placeholder(value, name or "", options.ignore)
+            and cred.plausible(value, kind)
+        )
+
+    # --- calls -------------------------------------------------------------------------------
+
+    def _call_candidates(
+        self, ctx: CheckContext, match: dict[str, list[tree_sitter.Node]], options: _Options
+    ) -> Iterator[tuple[tree_sitter.Node, str]]:
+        call, arguments = match["call"][0], match["args"][0]
+        args = [a for a in arguments.named_children if a.type not in _NOT_ARGUMENTS]
+        if not args or has_error(arguments):
+            return
+        callee = _callee_text(call, arguments, ctx.source)
+        last = _LAST_NAME.search(callee)
+        method = last.group(1) if last else ""
+        language = ctx.language.name
+        # "password", "hunter2" / "Authorization", "Bearer ..." / "DB_PASSWORD", "fallback"
+        key = args[0] if cred.is_literal(args[0], language) else None
+        if key is not None and len(args) >= 2 and method.lower() in _KEY_VALUE_METHODS:
+            name = cred.content(key, ctx.source)
+            kind = cred.credential_kind(name, options.extra)
+            literal = _unwrap(args[1], ctx)
+            if literal is not None and self._credential_value(ctx, literal, name, kind, options):
+                if method.lower() in _GETTERS:
+                    yield (
+                        literal,
+                        (
+                            f"`{method}()` falls back to a hardcoded {kind} when `{name}` is "
+                            "unset: fail at startup instead of running with a known secret"
+                        ),
+                    )
+                else:
+                    yield literal, f"Hardcoded {_stored(kind, name)}: {_FIX_HINT}"
+                return
+        setter = _SETTER.match(method)
+        if setter and len(args) == 1:
+            kind = cred.credential_kind(setter.group(1), options.extra)
+            literal = _unwrap(args[0], ctx)
+            if literal is not None and self._credential_value(
+                ctx, literal, setter.group(1), kind, options
+            ):
+                yield literal, f"Hardcoded {kind} passed to `{method}()`: {_FIX_HINT}"
+                return
+        yield from self._api_slot(ctx, callee, args, options)
+
+    def _api_slot(
+        self,
+        ctx: CheckContext,
+        callee: str,
+        args: list[tree_sitter.Node],
+        options: _Options,
+    ) -> Iterator[tuple[tree_sitter.Node, str]]:
+        for languages, pattern, index, label in _API_SLOTS:
+            if ctx.language.name not in languages or len(args) <= index:
+                continue
+            if not pattern.search(callee):
+                continue
+            literal = _unwrap(args[index], ctx)
+            kind = cred.PASSWORD if label == "password" else cred.SECRET
+            if literal is not None and self._credential_value(ctx, literal, "", kind, options):
+                shown = re.sub(r"^new(?=[A-Z])", "", callee)
+                yield literal, f"Hardcoded {label} passed to `{shown}()`: {_FIX_HINT}"
+            return
+
+    # --- connection strings ------------------------------------------------------------------
+
+    def _connection_strings(
+        self, ctx: CheckContext, reported: set[int], options: _Options
+    ) -> Iterator[Finding]:
+        literal_types = cred.LITERAL_TYPES[ctx.language.name]
+        seen: set[int] = set()
+        for hint in _CONNECTION_HINT.finditer(ctx.source):
+            node = cred.enclosing_text_node(ctx.root, hint.start(), hint.end())
+            if node is None or node.type not in literal_types or node.start_byte in seen:
+                continue
+            if node.parent is not None and node.parent.type == "expression_statement":
+                continue  # a docstring documents an example URL; it connects to nothing
+            seen.add(node.start_byte)
+            if node.start_byte in reported or not self._keep(ctx, node, options):
+                continue
+            start, end = cred.content_span(node, ctx.source)
+            if next(cred.embedded_passwords(ctx.source[start:end], options.ignore), None):
+                reported.add(node.start_byte)
+                yield self.finding(
+                    node,
+                    "Connection string embeds a hardcoded password: keep the password out of "
+                    f"the URL and {_FIX_HINT}",
+                )
+
+    def _keep(self, ctx: CheckContext, literal: tree_sitter.Node, options: _Options) -> bool:
+        """Skip literals FG202 reports, and test code when the user asked to."""
+        if has_error(literal) or cred.known_formats(literal, ctx.source):
+            return False
+        return not (options.skip_tests and cred.in_test_code(literal, ctx.source))
+
+
+# --- helpers ---------------------------------------------------------------------------------
+
+
+def _valid_patterns(patterns: object) -> tuple[str, ...]:
+    """The `extraNames` that compile; a typo in one pattern must not disable the rule."""
+    valid = []
+    for pattern in patterns if isinstance(patterns, list | tuple) else ():
+        try:
+            re.compile(str(pattern))
+        except re.error:
+            continue
+        valid.append(str(pattern))
+    return tuple(valid)
+
+
+def _stored(kind: str | None, name: str | None) -> str:
+    """What was stored where: password in `db_password`, credential in the `X` header."""
+    if kind == cred.AUTH_HEADER:
+        return f"credential in the `{name}` header"
+    return f"{kind} in `{name}`"
+
+
+_NAME_FIELDS = {
+    "attribute": "attribute",
+    "member_expression": "property",
+    "selector_expression": "field",
+    "field_access": "field",
+    "subscript": "subscript",
+    "subscript_expression": "index",
+    "index_expression": "index",
+}
+_IDENTIFIERS = frozenset(
+    {"identifier", "property_identifier", "field_identifier", "private_property_identifier",
+     "shorthand_property_identifier", "type_identifier"}
+)  # fmt: skip
+
+
+def _name_text(node: tree_sitter.Node, source: bytes) -> str | None:
+    """The name a value is stored under: `x`, `obj.x`, `cfg["x"]`, `{x: ...}`, `X{x: ...}`."""
+    if node.type == "literal_element" and node.named_child_count == 1:
+        node = node.named_children[0]
+    field = _NAME_FIELDS.get(node.type)
+    if field is not None:
+        inner = node.child_by_field_name(field)
+        if inner is None:
+            return None
+        node = inner
+    if node.type in _IDENTIFIERS:
+        return source[node.start_byte : node.end_byte].decode("utf-8", "replace").lstrip("#")
+    if node.type in (
+        "string",
+        "interpreted_string_literal",
+        "raw_string_literal",
+        "string_literal",
+    ):
+        return cred.content(node, source) if not node.has_error else None
+    return None
+
+
+def _unwrap(node: tree_sitter.Node, ctx: CheckContext) -> tree_sitter.Node | None:
+    """The string literal a value expression is, or wraps: `b"x"`, `[]byte("x")`,
+    `"x".toCharArray()`, `Buffer.from("x")`, `env || "x"`; None for anything computed."""
+    language = ctx.language.name
+    for _ in range(3):
+        if node.type == "literal_element" and node.named_child_count == 1:
+            node = node.named_children[0]
+        if cred.is_literal(node, language):
+            return node
+        inner = _wrapped(node, ctx.source)
+        if inner is None:
+            return None
+        node = inner
+    return None
+
+
+def _wrapped(node: tree_sitter.Node, source: bytes) -> tree_sitter.Node | None:
+    kind = node.type
+    if kind in ("parenthesized_expression", "as_expression", "satisfies_expression"):
+        return node.named_children[0] if node.named_child_count else None
+    if kind == "type_conversion_expression":  # Go []byte("x")
+        return node.child_by_field_name("operand")
+    if kind in ("binary_expression", "boolean_operator"):  # a || "x", a ?? "x", a or "x"
+        operator = node.child_by_field_name("operator")
+        op = source[operator.start_byte : operator.end_byte] if operator else b""
+        return node.child_by_field_name("right") if op in (b"||", b"??", b"or") else None
+    if kind == "method_invocation":  # Java "x".toCharArray() / .getBytes(...)
+        name = node.child_by_field_name("name")
+        method = source[name.start_byte : name.end_byte] if name else b""
+        return (
+            node.child_by_field_name("object") if method in (b"toCharArray", b"getBytes") else None
+        )
+    if kind in ("call", "call_expression"):  # Python "x".encode(), JS Buffer.from("x")
+        function = node.child_by_field_name("function")
+        arguments = node.child_by_field_name("arguments")
+        text = source[function.start_byte : function.end_byte] if function else b""
+        if text.endswith(b".encode") and function is not None:
+            return function.child_by_field_name("object")
+        if text == b"Buffer.from" and arguments is not None and arguments.named_child_count:
+            return arguments.named_children[0]
+    return None
+
+
+def _callee_text(call: tree_sitter.Node, arguments: tree_sitter.Node, source: bytes) -> str:
+    """`jwt.sign`, `DriverManager.getConnection`, `newSequelize` (whitespace removed)."""
+    head = source[max(call.start_byte, arguments.start_byte - 160) : arguments.start_byte]
+    return re.sub(r"\s+", "", head.decode("utf-8", "replace"))
+
+
+RULE = HardcodedCredentialRule()
