@@ -10,18 +10,24 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import tree_sitter
 from lsprotocol import types
 
 from forge_lsp import languages
-from forge_lsp.config import Settings
 from forge_lsp.languages import LanguageSpec
 from forge_lsp.model import Finding
 from forge_lsp.suppression import Suppression
+
+if TYPE_CHECKING:  # the engine, settings and tree-sitter load on the first check
+    import tree_sitter
+
+    from forge_lsp.config import Settings
+    from forge_lsp.engine import CheckResult
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +43,7 @@ class Snapshot:
     path: Path | None
     encoding: str
     settings_generation: int
+    full: bool = False  # check the whole file even right after an edit inside a function
 
 
 @dataclass(frozen=True)
@@ -53,6 +60,7 @@ class Analysis:
     suppressions: dict[int, Suppression] = field(default_factory=dict)
     tree: tree_sitter.Tree | None = None
     skipped: str | None = None  # why the document was not checked, for the user
+    partial: bool = False  # only the edited function was re-checked (see `recheck`)
 
     @property
     def checked(self) -> bool:
@@ -62,10 +70,23 @@ class Analysis:
 @dataclass
 class _DocumentState:
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    # What the next check builds on: the bytes last parsed, their tree and their findings.
     source: bytes = b""
     tree: tree_sitter.Tree | None = None
+    findings: list[Finding] | None = None
     spec_name: str | None = None
+    settings_generation: int = -1
     latest: Analysis | None = None
+
+    def forget_tree(self) -> None:
+        self.tree, self.source, self.findings = None, b"", None
+        if self.latest is not None and self.latest.tree is not None:
+            self.latest = replace(self.latest, tree=None)
+
+
+# Syntax trees are what an open document costs (about 300 KB for 300 lines): keep them only
+# for the documents edited most recently; the others re-parse in full on their next change.
+TREES_KEPT = 32
 
 
 def encode(text: str) -> bytes:
@@ -79,9 +100,11 @@ class Analyzer:
     def __init__(self, settings_for: Callable[[Path | None], Settings]) -> None:
         self._settings_for = settings_for
         self._states: dict[str, _DocumentState] = {}
+        self._with_trees: OrderedDict[str, None] = OrderedDict()
 
     def forget(self, uri: str) -> None:
         self._states.pop(uri, None)
+        self._with_trees.pop(uri, None)
 
     def latest(self, uri: str) -> Analysis | None:
         state = self._states.get(uri)
@@ -96,16 +119,27 @@ class Analyzer:
                 and cached.version == snapshot.version
                 and cached.settings_generation == snapshot.settings_generation
                 and snapshot.version is not None
+                and not (snapshot.full and cached.partial)
             ):
                 return cached
             try:
                 analysis = await asyncio.to_thread(self._run, state, snapshot)
             except Exception:
                 # The next analysis starts from a fresh parse rather than a suspect tree.
-                state.tree, state.source = None, b""
+                state.forget_tree()
                 raise
             state.latest = analysis
+            self._keep_tree(snapshot.uri)
             return analysis
+
+    def _keep_tree(self, uri: str) -> None:
+        self._with_trees[uri] = None
+        self._with_trees.move_to_end(uri)
+        while len(self._with_trees) > TREES_KEPT:
+            oldest, _ = self._with_trees.popitem(last=False)
+            state = self._states.get(oldest)
+            if state is not None:
+                state.forget_tree()
 
     def _run(self, state: _DocumentState, snapshot: Snapshot) -> Analysis:
         started = time.perf_counter()
@@ -119,20 +153,21 @@ class Analyzer:
         source = encode(snapshot.text)
         if len(source) > settings.max_file_size:
             return _replace_skipped(base, _too_big(len(source), settings.max_file_size))
-        old_tree = self._edited_tree(state, spec, source)
-        from forge_lsp import engine, lsp_convert, rule_docs
+        from forge_lsp import lsp_convert, rule_docs
 
-        result = engine.check(source, spec, settings.selection(), old_tree=old_tree)
+        result = self._check(state, spec, settings, source, snapshot)
         state.source, state.tree, state.spec_name = source, result.tree, spec.name
+        state.findings, state.settings_generation = result.findings, snapshot.settings_generation
         lines = source.split(b"\n")
         diagnostics = [
             lsp_convert.diagnostic(f, lines, snapshot.encoding, rule_docs.doc_uri(f.code))
             for f in result.findings
         ]
         log.debug(
-            "checked %s v%s: %d findings in %.1f ms",
+            "checked %s v%s (%s): %d findings in %.1f ms",
             snapshot.uri,
             snapshot.version,
+            "edited function" if result.partial else "whole file",
             len(result.findings),
             (time.perf_counter() - started) * 1000,
         )
@@ -146,29 +181,31 @@ class Analyzer:
             diagnostics,
             result.suppressions,
             result.tree,
+            partial=result.partial,
         )
 
     @staticmethod
-    def _edited_tree(
-        state: _DocumentState, spec: LanguageSpec, source: bytes
-    ) -> tree_sitter.Tree | None:
-        """The previous tree, edited to line up with `source`, when it can be reused."""
-        if state.tree is None or state.spec_name != spec.name:
-            return None
-        from forge_lsp import incremental
+    def _check(
+        state: _DocumentState,
+        spec: LanguageSpec,
+        settings: Settings,
+        source: bytes,
+        snapshot: Snapshot,
+    ) -> CheckResult:
+        """Check `source`, building on the previous version where that is sound."""
+        from forge_lsp import engine, incremental, recheck
 
+        selection = settings.selection()
+        if state.tree is None or state.spec_name != spec.name:
+            return engine.check(source, spec, selection)
         edit = incremental.diff(state.source, source)
         if edit is None:
-            return state.tree
-        state.tree.edit(
-            start_byte=edit.start_byte,
-            old_end_byte=edit.old_end_byte,
-            new_end_byte=edit.new_end_byte,
-            start_point=edit.start_point,
-            old_end_point=edit.old_end_point,
-            new_end_point=edit.new_end_point,
-        )
-        return state.tree
+            return engine.check(source, spec, selection, old_tree=state.tree)
+        incremental.edit_tree(state.tree, edit)
+        same_rules = state.settings_generation == snapshot.settings_generation
+        if snapshot.full or not same_rules or state.findings is None:
+            return engine.check(source, spec, selection, old_tree=state.tree)
+        return recheck.check_after_edit(source, spec, selection, state.tree, edit, state.findings)
 
 
 def _replace_skipped(base: Analysis, reason: str) -> Analysis:

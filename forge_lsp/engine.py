@@ -56,6 +56,8 @@ class CheckResult:
     findings: list[Finding]
     tree: tree_sitter.Tree
     suppressions: dict[int, Suppression]
+    # True when only the edited function was re-checked and the rest carried over.
+    partial: bool = False
 
 
 _local = threading.local()
@@ -70,7 +72,9 @@ def _parser(spec: LanguageSpec) -> tree_sitter.Parser:
     return parser
 
 
-def parse(spec: LanguageSpec, source: bytes, old_tree: tree_sitter.Tree | None = None):
+def parse(
+    spec: LanguageSpec, source: bytes, old_tree: tree_sitter.Tree | None = None
+) -> tree_sitter.Tree:
     """Parse `source`; pass the previous tree (already `edit`ed) to re-parse incrementally."""
     if old_tree is None:
         return _parser(spec).parse(source)
@@ -86,18 +90,42 @@ def check(
 ) -> CheckResult:
     """Check one file's bytes with every rule the selection enables for its language."""
     tree = parse(spec, source, old_tree)
-    suppressions = find_suppressions(source, tree.root_node)
+    return finish(source, tree, selection, run_rules(source, tree, spec, selection))
+
+
+def run_rules(
+    source: bytes,
+    tree: tree_sitter.Tree,
+    spec: LanguageSpec,
+    selection: RuleSelection,
+    byte_range: tuple[int, int] | None = None,
+) -> list[Finding]:
+    """The raw findings of every enabled rule, over the file or one byte range of it."""
     findings: list[Finding] = []
+    shared: dict[str, Any] = {}  # per-check values rules compute once (ctx.memo)
     for rule in selection.rules_for(spec.name):
-        ctx = CheckContext(source, tree, spec, selection.options_for(rule))
+        ctx = CheckContext(source, tree, spec, selection.options_for(rule), byte_range, shared)
         findings.extend(_run_rule(rule, ctx))
+    return findings
+
+
+def finish(
+    source: bytes,
+    tree: tree_sitter.Tree,
+    selection: RuleSelection,
+    findings: list[Finding],
+    *,
+    partial: bool = False,
+) -> CheckResult:
+    """Apply suppression comments and severity overrides; sort; package the result."""
+    suppressions = find_suppressions(source, tree.root_node)
     kept = [
         _with_severity(finding, selection)
         for finding in _unique(findings)
         if not _suppressed(finding, suppressions)
     ]
     kept.sort(key=lambda f: (f.start, f.code))
-    return CheckResult(kept, tree, suppressions)
+    return CheckResult(kept, tree, suppressions, partial)
 
 
 def _run_rule(rule: Rule, ctx: CheckContext) -> list[Finding]:

@@ -9,6 +9,10 @@ are found by binary search over slice comparisons (memcmp speed), so a one-chara
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import tree_sitter
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,4 +68,16 @@ def diff(old: bytes, new: bytes) -> ByteEdit | None:
         start_point=_point(old, prefix),
         old_end_point=_point(old, old_end),
         new_end_point=_point(new, new_end),
+    )
+
+
+def edit_tree(tree: tree_sitter.Tree, edit: ByteEdit) -> None:
+    """Tell `tree` about `edit`, so the next parse can reuse everything it did not touch."""
+    tree.edit(
+        start_byte=edit.start_byte,
+        old_end_byte=edit.old_end_byte,
+        new_end_byte=edit.new_end_byte,
+        start_point=edit.start_point,
+        old_end_point=edit.old_end_point,
+        new_end_point=edit.new_end_point,
     )

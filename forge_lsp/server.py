@@ -85,7 +85,7 @@ class ForgeServer(LanguageServer):
         document = self.workspace.text_documents.get(uri)
         return document.version if document else None
 
-    def snapshot(self, uri: str) -> Snapshot | None:
+    def snapshot(self, uri: str, full: bool = False) -> Snapshot | None:
         document = self.workspace.text_documents.get(uri)
         if document is None:
             return None
@@ -99,17 +99,21 @@ class ForgeServer(LanguageServer):
             path=path,
             encoding=self.position_encoding,
             settings_generation=self.settings.generation,
+            full=full,
         )
 
-    async def current_analysis(self, uri: str) -> Analysis | None:
-        """The analysis of the document's current version (computed if needed), or None."""
+    async def current_analysis(self, uri: str, full: bool = False) -> Analysis | None:
+        """The analysis of the document's current version (computed if needed), or None.
+
+        `full` asks for a check of the whole file even when the last one re-checked only the
+        edited function."""
         if not self.settings_ready.is_set():
             try:
                 await asyncio.wait_for(self.settings_ready.wait(), SETTINGS_WAIT_SECONDS)
             except asyncio.TimeoutError:
                 log.warning("editor settings not loaded yet; checking with defaults")
         for _ in range(3):  # the document may change while it is being checked
-            snapshot = self.snapshot(uri)
+            snapshot = self.snapshot(uri, full)
             if snapshot is None:
                 return None
             analysis = await self.analyzer.analyze(snapshot)
@@ -160,6 +164,9 @@ def serve(tcp: tuple[str, int] | None = None) -> int:
         level=os.environ.get("FORGE_LOG_LEVEL", "WARNING").upper(),
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
+    # pygls logs whole messages below WARNING (document text, initializationOptions): code and
+    # settings must never reach the logs, whatever level Forge's own logging is at.
+    logging.getLogger("pygls").setLevel(logging.WARNING)
     server = create_server()
     if tcp is None:
         server.start_io()

@@ -7,6 +7,9 @@ so a client never applies an edit computed for text it no longer has.
 
 from __future__ import annotations
 
+import asyncio
+from dataclasses import replace
+
 from lsprotocol import types
 
 from forge_lsp.analysis import Analysis
@@ -31,7 +34,17 @@ def register(server: ForgeServer) -> None:
         analysis = await ls.current_analysis(params.text_document.uri)
         if analysis is None or not analysis.checked:
             return None
+        if analysis.tree is None and analysis.findings:
+            # The document's tree was let go to save memory: parse it again, off the loop.
+            analysis = await asyncio.to_thread(_with_tree, analysis)
         return _actions(ls, analysis, params.range)
+
+
+def _with_tree(analysis: Analysis) -> Analysis:
+    from forge_lsp import engine
+
+    assert analysis.spec is not None
+    return replace(analysis, tree=engine.parse(analysis.spec, b"\n".join(analysis.lines)))
 
 
 def _actions(ls: ForgeServer, analysis: Analysis, requested: types.Range) -> list[types.CodeAction]:

@@ -20,6 +20,10 @@ from forge_lsp.server import ForgeServer
 
 log = logging.getLogger(__name__)
 
+# After a check of only the edited function, the whole file is checked once typing pauses this
+# long (a few rules read file-wide facts, such as a Go function's declared results).
+FULL_CHECK_DELAY = 1.0
+
 
 class Publisher:
     """Schedules checks of open documents and pushes their diagnostics."""
@@ -29,29 +33,38 @@ class Publisher:
         self._timers: dict[str, asyncio.TimerHandle] = {}
         self._tasks: set[asyncio.Task[None]] = set()
 
-    def schedule(self, uri: str, delay: float = 0.0) -> None:
-        """Check `uri` after `delay` seconds; a newer request for it replaces a pending one."""
-        if self.server.pull_diagnostics:
+    def schedule(self, uri: str, delay: float = 0.0, full: bool = False) -> None:
+        """Check `uri` after `delay` seconds; a newer request for it replaces a pending one.
+
+        Pulling clients ask for their diagnostics themselves; only follow-up full checks are
+        scheduled for them."""
+        if self.server.pull_diagnostics and not full:
             return
         timer = self._timers.pop(uri, None)
         if timer is not None:
             timer.cancel()
-        loop = asyncio.get_running_loop()
         if delay <= 0:
-            self._start(uri)
+            self._start(uri, full)
         else:
-            self._timers[uri] = loop.call_later(delay, self._start, uri)
+            loop = asyncio.get_running_loop()
+            self._timers[uri] = loop.call_later(delay, self._start, uri, full)
 
-    def _start(self, uri: str) -> None:
+    def follow_up(self, analysis: Analysis) -> None:
+        """After a check of only the edited function, check the whole file once typing pauses."""
+        if analysis.partial:
+            self.schedule(analysis.uri, FULL_CHECK_DELAY, full=True)
+
+    def _start(self, uri: str, full: bool = False) -> None:
         self._timers.pop(uri, None)
         # Started checks are never cancelled: their worker thread owns the document's tree.
-        task = asyncio.ensure_future(self._publish(uri))
+        task = asyncio.ensure_future(self._publish(uri, full))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
-    async def _publish(self, uri: str) -> None:
+    async def _publish(self, uri: str, full: bool) -> None:
+        previous = self.server.analyzer.latest(uri)
         try:
-            analysis = await self.server.current_analysis(uri)
+            analysis = await self.server.current_analysis(uri, full)
         except Exception:
             log.exception("checking a document failed")
             return
@@ -59,12 +72,18 @@ class Publisher:
             return  # closed, or changed again: a newer check publishes
         if analysis.spec is None:
             return  # not a language Forge checks
+        if full and previous is not None and previous.diagnostics == analysis.diagnostics:
+            return  # the follow-up check confirmed what is on screen
+        if self.server.pull_diagnostics:
+            self.server.workspace_diagnostic_refresh(None)
+            return
         _tell_if_skipped(self.server, analysis)
         self.server.text_document_publish_diagnostics(
             types.PublishDiagnosticsParams(
                 uri=uri, diagnostics=analysis.diagnostics, version=analysis.version
             )
         )
+        self.follow_up(analysis)
 
     def clear(self, uri: str) -> None:
         timer = self._timers.pop(uri, None)
@@ -130,7 +149,8 @@ def register(server: ForgeServer) -> None:
         if analysis is None:
             return types.RelatedFullDocumentDiagnosticReport(items=[])
         _tell_if_skipped(ls, analysis)
-        result_id = f"{analysis.version}:{analysis.settings_generation}"
+        publisher.follow_up(analysis)
+        result_id = f"{analysis.version}:{analysis.settings_generation}:{analysis.partial}"
         if params.previous_result_id == result_id:
             return types.RelatedUnchangedDocumentDiagnosticReport(result_id=result_id)
         return types.RelatedFullDocumentDiagnosticReport(

@@ -8,10 +8,10 @@ Python they run per match small.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 
 import tree_sitter
 
@@ -38,27 +38,48 @@ class RuleOption:
     description: str
 
 
+T = TypeVar("T")
+
+
 @dataclass(slots=True)
 class CheckContext:
-    """One parsed file, as a rule sees it."""
+    """One parsed file, as a rule sees it.
+
+    When `byte_range` is set, only that part of the file is being re-checked (after an edit
+    inside it): queries return matches intersecting it, and findings outside it are dropped.
+    The whole tree stays available for looking around a match.
+    """
 
     source: bytes
     tree: tree_sitter.Tree
     language: LanguageSpec
     options: dict[str, Any] = field(default_factory=dict)
+    byte_range: tuple[int, int] | None = None
+    shared: dict[str, Any] = field(default_factory=dict)
 
     @property
     def root(self) -> tree_sitter.Node:
         return self.tree.root_node
 
-    def matches(self, query_source: str) -> list[tuple[int, dict[str, list[tree_sitter.Node]]]]:
-        """Run a tree-sitter query (compiled once per grammar) over the whole file."""
+    def _cursor(self, query_source: str) -> tree_sitter.QueryCursor:
         query = compile_query(self.language.name, self.language.grammar, query_source)
-        return tree_sitter.QueryCursor(query).matches(self.root)
+        cursor = tree_sitter.QueryCursor(query)
+        if self.byte_range is not None:
+            cursor.set_byte_range(*self.byte_range)
+        return cursor
+
+    def matches(self, query_source: str) -> list[tuple[int, dict[str, list[tree_sitter.Node]]]]:
+        """Run a tree-sitter query (compiled once per grammar) over the file (or range)."""
+        return self._cursor(query_source).matches(self.root)
 
     def captures(self, query_source: str) -> dict[str, list[tree_sitter.Node]]:
-        query = compile_query(self.language.name, self.language.grammar, query_source)
-        return tree_sitter.QueryCursor(query).captures(self.root)
+        return self._cursor(query_source).captures(self.root)
+
+    def memo(self, key: str, compute: Callable[[], T]) -> T:
+        """A value computed once per check and shared by every rule (e.g. a file's bindings)."""
+        if key not in self.shared:
+            self.shared[key] = compute()
+        return self.shared[key]
 
     def text(self, node: tree_sitter.Node) -> str:
         return self.source[node.start_byte : node.end_byte].decode("utf-8", "replace")
@@ -112,6 +133,20 @@ class Rule:
         cwe = f" · CWE-{self.cwe}" if self.cwe else ""
         header = f"# {self.code} {self.name}\n\n*{self.severity.label}{cwe}* · {self.summary}\n\n"
         return header + self.doc.strip() + "\n"
+
+
+def lines_below(later: tree_sitter.Node, earlier: tree_sitter.Node) -> str:
+    """Where `later` is, relative to `earlier` ("on the same line", "3 lines below").
+
+    Messages say this rather than an absolute line number, which an edit above would make
+    wrong while the finding itself carries over unchanged.
+    """
+    distance = later.start_point[0] - earlier.start_point[0]
+    if distance == 0:
+        return "on the same line"
+    if distance == 1:
+        return "on the next line"
+    return f"{distance} lines below"
 
 
 def point(ts_point: tree_sitter.Point | tuple[int, int]) -> Point:

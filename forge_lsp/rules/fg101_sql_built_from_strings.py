@@ -9,7 +9,7 @@ import tree_sitter
 
 from forge_lsp.model import Finding, Severity
 from forge_lsp.rules import _sql
-from forge_lsp.rules.base import CheckContext, Rule, has_error
+from forge_lsp.rules.base import CheckContext, Rule, has_error, lines_below
 
 Node = tree_sitter.Node
 
@@ -394,13 +394,10 @@ def _message(ctx: CheckContext, site: _sql.Site, label: str, arg: Node, call: No
     inline = call.start_byte <= site.node.start_byte and site.node.end_byte <= call.end_byte
     if inline:
         return f"SQL built with {site.how} reaches `{label}`: {_ADVICE}"
-    line = call.start_point[0] + 1
+    where = lines_below(call, site.node)
     via = " ".join(ctx.text(arg).split())
     via = via if len(via) <= 40 else via[:37] + "..."
-    return (
-        f"SQL built with {site.how} here reaches `{label}` on line {line} through `{via}`: "
-        f"{_ADVICE}"
-    )
+    return f"SQL built with {site.how} here reaches `{label}` {where} through `{via}`: {_ADVICE}"
 
 
 RULE = SqlBuiltFromStrings()

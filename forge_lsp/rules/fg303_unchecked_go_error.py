@@ -10,7 +10,7 @@ import tree_sitter
 
 from forge_lsp.model import Finding, Severity
 from forge_lsp.rules import _swallowed as sw
-from forge_lsp.rules.base import CheckContext, Rule, has_error
+from forge_lsp.rules.base import CheckContext, Rule, has_error, lines_below
 
 CALLS_QUERY = """
 (expression_statement (call_expression) @call) @statement
@@ -287,10 +287,9 @@ def _call_message(call: sw.GoCall, where: str) -> str:
 def _overwrite_message(
     ctx: CheckContext, first: tree_sitter.Node, second: tree_sitter.Node, name: str
 ) -> str:
-    line = second.start_point[0] + 1
     return (
-        f"`{name}` set here is overwritten on line {line} before anyone reads it: check it "
-        "right after the call."
+        f"`{name}` set here is overwritten {lines_below(second, first)} before anyone reads "
+        "it: check it right after the call."
     )
 
 

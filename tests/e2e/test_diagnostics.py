@@ -120,3 +120,40 @@ async def test_lone_surrogates_and_odd_text_do_not_crash(session: Session) -> No
     diagnostics = await session.diagnostics(uri)
     assert all(d.source == "forge" for d in diagnostics)
     assert await session.hover(uri, 0, 0) is None or True  # answered, not crashed
+
+
+GO_LOOKUP = """package cache
+
+func lookup(key string) (string, bool) {
+	return key, true
+}
+
+func Get(key string) string {
+	value, _ := lookup(key)
+	return value
+}
+"""
+
+
+async def test_file_wide_facts_are_caught_up_after_an_edit_inside_a_function(
+    session: Session,
+) -> None:
+    # `lookup` returns (string, bool), so discarding its second result is fine...
+    uri = session.open("cache.go", GO_LOOKUP, "go")
+    assert await session.diagnostics(uri) == []
+    # ...until its signature changes to return an error. The edit lies inside `lookup`; the
+    # finding appears in `Get`, found by the full check that follows the quick one.
+    line = GO_LOOKUP.splitlines()[2]
+    start = line.index("bool")
+    version = session.change(uri, "error", _line_range(2, start, start + 4))
+    if session.pulls:
+        await session.diagnostics(uri)  # what a client pulls right after the change
+        await session.until(lambda: session.client.diagnostic_refresh_count > 0, "a refresh")
+        found = await session.diagnostics(uri)
+    else:
+        await session.until(
+            lambda: any(p.version == version and p.diagnostics for p in session.published[uri]),
+            "the follow-up full check's diagnostics",
+        )
+        found = list(session.published[uri][-1].diagnostics)
+    assert [(d.code, d.range.start.line) for d in found] == [("FG302", 7)]

@@ -78,14 +78,7 @@ def test_incremental_reparse_matches_a_full_parse() -> None:
         new = old[:start] + rng.choice([b"", b"x", b"\n", b"(", "😀".encode()]) + old[end:]
         edit = incremental.diff(old, new)
         if edit is not None:
-            tree.edit(
-                start_byte=edit.start_byte,
-                old_end_byte=edit.old_end_byte,
-                new_end_byte=edit.new_end_byte,
-                start_point=edit.start_point,
-                old_end_point=edit.old_end_point,
-                new_end_point=edit.new_end_point,
-            )
+            incremental.edit_tree(tree, edit)
         tree = engine.parse(PYTHON, new, tree)
         assert str(tree.root_node) == str(engine.parse(PYTHON, new).root_node)
         old = new

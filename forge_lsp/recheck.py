@@ -1,0 +1,135 @@
+"""Re-check only the function an edit touched, and carry the other findings over.
+
+Forge's rules look at one function at a time (a query builds its picture from the function
+around a match), so after a keystroke inside a function only that function's findings can
+change. The engine re-runs the rules over that function's byte range and shifts every other
+finding by the edit. Edits outside any function (imports, module-level code, class fields) get
+a full check. A few rules also read file-wide facts (a Go function's declared results): the
+server follows each partial result with a full check once typing pauses.
+"""
+
+from __future__ import annotations
+
+import tree_sitter
+
+from forge_lsp import engine
+from forge_lsp.incremental import ByteEdit
+from forge_lsp.languages import LanguageSpec
+from forge_lsp.model import Edit, Finding, Fix, Point
+
+FUNCTION_TYPES: dict[str, frozenset[str]] = {
+    "python": frozenset({"function_definition"}),
+    "go": frozenset({"function_declaration", "method_declaration", "func_literal"}),
+    "java": frozenset({"method_declaration", "constructor_declaration", "lambda_expression"}),
+}
+_SCRIPT_FUNCTIONS = frozenset(
+    {
+        "function_declaration",
+        "generator_function_declaration",
+        "function_expression",
+        "function",
+        "arrow_function",
+        "method_definition",
+    }
+)
+for _name in ("javascript", "typescript", "tsx"):
+    FUNCTION_TYPES[_name] = _SCRIPT_FUNCTIONS
+
+
+def edited_function(
+    tree: tree_sitter.Tree, spec: LanguageSpec, edit: ByteEdit
+) -> tree_sitter.Node | None:
+    """The outermost function around the edited bytes of the new tree, or None."""
+    kinds = FUNCTION_TYPES.get(spec.name)
+    if not kinds:
+        return None
+    node: tree_sitter.Node | None = tree.root_node.descendant_for_byte_range(
+        edit.start_byte, max(edit.start_byte, edit.new_end_byte)
+    )
+    outermost = None
+    while node is not None:
+        if node.type in kinds:
+            outermost = node
+        node = node.parent
+    return outermost
+
+
+def check_after_edit(
+    source: bytes,
+    spec: LanguageSpec,
+    selection: engine.RuleSelection,
+    edited_tree: tree_sitter.Tree,
+    edit: ByteEdit,
+    previous: list[Finding],
+) -> engine.CheckResult:
+    """Check `source` after `edit`, given the previous version's findings and edited tree."""
+    tree = engine.parse(spec, source, edited_tree)
+    unit = edited_function(tree, spec, edit)
+    if unit is None or not _structure_changed_only_within(edited_tree, tree, unit):
+        return engine.finish(
+            source, tree, selection, engine.run_rules(source, tree, spec, selection)
+        )
+    start, end = Point(*unit.start_point), Point(*unit.end_point)
+    fresh = [
+        finding
+        for finding in engine.run_rules(
+            source, tree, spec, selection, (unit.start_byte, unit.end_byte)
+        )
+        if start <= finding.start < end
+    ]
+    carried = []
+    for finding in previous:
+        moved = _shifted(finding, edit)
+        if moved is not None and not start <= moved.start < end:
+            carried.append(moved)
+    return engine.finish(source, tree, selection, carried + fresh, partial=True)
+
+
+def _structure_changed_only_within(
+    old: tree_sitter.Tree, new: tree_sitter.Tree, unit: tree_sitter.Node
+) -> bool:
+    """False when the edit reshaped the tree outside the function (an unclosed string or
+    brace swallowing what follows): then the rest of the file must be checked again too."""
+    return all(
+        unit.start_byte <= changed.start_byte and changed.end_byte <= unit.end_byte
+        for changed in old.changed_ranges(new)
+    )
+
+
+def _shift(point: Point, edit: ByteEdit) -> Point | None:
+    """Where an old point lands after the edit; None inside the replaced bytes."""
+    start, old_end, new_end = (
+        Point(*p) for p in (edit.start_point, edit.old_end_point, edit.new_end_point)
+    )
+    if point <= start:
+        return point
+    if point < old_end:
+        return None
+    if point.line == old_end.line:
+        return Point(new_end.line, new_end.column + point.column - old_end.column)
+    return Point(point.line + new_end.line - old_end.line, point.column)
+
+
+def _shifted(finding: Finding, edit: ByteEdit) -> Finding | None:
+    start, end = _shift(finding.start, edit), _shift(finding.end, edit)
+    if start is None or end is None:
+        return None  # it overlapped the replaced bytes: the full check that follows decides
+    fix = finding.fix
+    if fix is not None:
+        edits = []
+        for change in fix.edits:
+            a, b = _shift(change.start, edit), _shift(change.end, edit)
+            if a is None or b is None:
+                return None
+            edits.append(Edit(a, b, change.new_text))
+        fix = Fix(fix.title, tuple(edits))
+    return Finding(
+        finding.code,
+        finding.message,
+        finding.severity,
+        start,
+        end,
+        fix,
+        finding.source,
+        finding.data,
+    )

@@ -1,0 +1,70 @@
+"""Re-checking only the edited function gives the same findings as a full check."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import pytest
+
+from forge_lsp import engine, incremental, languages, recheck
+
+FIXTURES = Path(__file__).parent.parent / "fixtures" / "rules"
+ALL_RULES = engine.RuleSelection()
+EDITS = [b"", b"x", b" ", b"\n", b"(", b'"', "😀".encode(), b"pass", b"}"]
+
+
+def positive_fixtures() -> list[Path]:
+    return sorted(p for p in FIXTURES.rglob("positive.*") if languages.for_path(p))
+
+
+def _key(result: engine.CheckResult) -> list[tuple[object, ...]]:
+    return [(f.code, f.start, f.end, f.message, f.severity) for f in result.findings]
+
+
+@pytest.mark.parametrize("path", positive_fixtures(), ids=lambda p: str(p.relative_to(FIXTURES)))
+def test_partial_recheck_matches_full_check(path: Path) -> None:
+    spec = languages.for_path(path)
+    assert spec is not None
+    rng = random.Random(path.name + path.parent.name)
+    source = path.read_bytes()
+    previous = engine.check(source, spec, ALL_RULES)
+    for _ in range(60):
+        start = rng.randrange(len(source) + 1)
+        end = min(len(source), start + rng.randrange(3))
+        new = source[:start] + rng.choice(EDITS) + source[end:]
+        edit = incremental.diff(source, new)
+        if edit is None:
+            continue
+        incremental.edit_tree(previous.tree, edit)
+        result = recheck.check_after_edit(
+            new, spec, ALL_RULES, previous.tree, edit, previous.findings
+        )
+        full = engine.check(new, spec, ALL_RULES)
+        assert _key(result) == _key(full), f"after replacing bytes {start}:{end} of {path.name}"
+        source, previous = new, result
+
+
+def test_an_edit_inside_a_function_rechecks_only_that_function() -> None:
+    spec = languages.LANGUAGES["python"]
+    handler = b"def f{n}():\n    try:\n        work()\n    except Exception:\n        pass\n\n"
+    source = b"".join(handler.replace(b"{n}", str(n).encode()) for n in range(50))
+    previous = engine.check(source, spec, ALL_RULES)
+    assert len(previous.findings) == 50
+    at = source.index(b"work()", len(source) // 2)
+    new = source[:at] + b"#" + source[at:]  # comment out one call: still a swallow
+    edit = incremental.diff(source, new)
+    assert edit is not None
+    incremental.edit_tree(previous.tree, edit)
+    result = recheck.check_after_edit(new, spec, ALL_RULES, previous.tree, edit, previous.findings)
+    assert result.partial
+    assert _key(result) == _key(engine.check(new, spec, ALL_RULES))
+    module_level = b"import os\n" + source
+    edit = incremental.diff(source, module_level)
+    assert edit is not None
+    fresh = engine.check(source, spec, ALL_RULES)
+    incremental.edit_tree(fresh.tree, edit)
+    outside = recheck.check_after_edit(
+        module_level, spec, ALL_RULES, fresh.tree, edit, fresh.findings
+    )
+    assert not outside.partial
