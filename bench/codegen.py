@@ -313,6 +313,16 @@ def generate(language: str, lines: int, seed: int = 0) -> str:
     return "".join(parts)
 
 
+def function_edit_point(text: str) -> tuple[int, int]:
+    """Where to type in the middle of the file inside a function body: after `return `."""
+    lines = text.split("\n")
+    for index in range(len(lines) // 2, len(lines)):
+        column = lines[index].find("return ")
+        if column >= 0 and lines[index].strip().startswith("return "):
+            return index, column + len("return ")
+    raise ValueError("no return statement after the middle of the file")
+
+
 def edit_point(text: str) -> tuple[int, int]:
     """Where to type in the middle of the file: just inside a comment or docstring."""
     lines = text.split("\n")

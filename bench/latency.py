@@ -9,7 +9,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from codegen import EXTENSIONS, edit_point, generate
+from codegen import EXTENSIONS, edit_point, function_edit_point, generate
 from lsp_client import LspClient, forge_command
 
 SETTLE_SECONDS = 0.5  # settings from `initialized` are applied in a worker thread
@@ -24,11 +24,16 @@ class Latency:
     lines: int
     diagnostics: int
     open_ms: float
-    change_ms: list[float]
+    change_ms: list[float]  # typing inside a function body
+    comment_ms: list[float]  # typing inside a comment or docstring between functions
 
     @property
     def median(self) -> float:
         return statistics.median(self.change_ms)
+
+    @property
+    def comment_median(self) -> float:
+        return statistics.median(self.comment_ms)
 
 
 async def _open(client: LspClient, uri: str, language: str, text: str) -> tuple[int, float]:
@@ -70,10 +75,13 @@ async def measure_file(
     path.write_text(text)
     uri = path.as_uri()
     count, open_ms = await _open(client, uri, language, text)
-    line, column = edit_point(text)
+    line, column = function_edit_point(text)
     times = [await _edit(client, uri, 2 + i, line, column + i) for i in range(edits)]
+    line, column = edit_point(text)
+    version = 2 + edits
+    comments = [await _edit(client, uri, version + i, line, column + i) for i in range(edits)]
     client.notify("textDocument/didClose", {"textDocument": {"uri": uri}})
-    return Latency(language, text.count("\n"), count, open_ms, times)
+    return Latency(language, text.count("\n"), count, open_ms, times, comments)
 
 
 async def _measure_all(

@@ -20,15 +20,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from forge_lsp.engine import RuleSelection
 from forge_lsp.model import Severity
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on Python 3.10 only
-    import tomli as tomllib
+if TYPE_CHECKING:  # the engine loads with the first check, not with the server
+    from forge_lsp.engine import RuleSelection
 
 PROJECT_FILES = ("forge.toml", "pyproject.toml")
 DEFAULT_MAX_FILE_SIZE = 1_000_000
@@ -50,6 +47,8 @@ class Settings:
     root: Path | None = None
 
     def selection(self) -> RuleSelection:
+        from forge_lsp.engine import RuleSelection
+
         return RuleSelection(self.select, self.ignore, dict(self.severity), dict(self.rules))
 
     def is_excluded(self, path: Path) -> bool:
@@ -267,19 +266,33 @@ def find_project_config(start: Path) -> ProjectConfig:
     return NO_PROJECT
 
 
-@lru_cache(maxsize=256)
-def _read_project_file(path: Path, mtime_ns: int) -> ProjectConfig | None:
-    # Keyed by mtime so an edited file is re-read and an unchanged one costs one stat.
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as problem:
-        return ProjectConfig(path, Loaded({}, [f"{path}: cannot be read as TOML ({problem})"]))
+def load_toml(path: Path) -> dict[str, Any]:
+    """A TOML file's table; OSError, UnicodeDecodeError or ValueError when it cannot be read."""
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - exercised on Python 3.10 only
+        import tomli as tomllib
+    return tomllib.loads(path.read_text(encoding="utf-8"))
+
+
+def project_config_from(path: Path, data: dict[str, Any]) -> ProjectConfig | None:
+    """The Forge settings of a parsed project file; None for a pyproject without [tool.forge]."""
     if path.name == "pyproject.toml":
         tool = data.get("tool")
         if not isinstance(tool, dict) or "forge" not in tool:
             return None
         return ProjectConfig(path, parse(tool["forge"], f"{path} [tool.forge]"))
     return ProjectConfig(path, parse(data, str(path)))
+
+
+@lru_cache(maxsize=256)
+def _read_project_file(path: Path, mtime_ns: int) -> ProjectConfig | None:
+    # Keyed by mtime so an edited file is re-read and an unchanged one costs one stat.
+    try:
+        data = load_toml(path)
+    except (OSError, UnicodeDecodeError, ValueError) as problem:
+        return ProjectConfig(path, Loaded({}, [f"{path}: cannot be read as TOML ({problem})"]))
+    return project_config_from(path, data)
 
 
 # --- exclude globs -------------------------------------------------------------------------

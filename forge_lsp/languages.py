@@ -12,8 +12,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import PurePath
+from typing import TYPE_CHECKING
 
-import tree_sitter
+if TYPE_CHECKING:
+    import tree_sitter
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +69,8 @@ _lock = threading.Lock()
 
 @cache
 def _grammar(module: str, function: str) -> tree_sitter.Language:
+    import tree_sitter
+
     with _lock:
         entry: Callable[[], object] = getattr(importlib.import_module(module), function)
         return tree_sitter.Language(entry())

@@ -43,15 +43,33 @@ def edited_function(
     kinds = FUNCTION_TYPES.get(spec.name)
     if not kinds:
         return None
-    node: tree_sitter.Node | None = tree.root_node.descendant_for_byte_range(
-        edit.start_byte, max(edit.start_byte, edit.new_end_byte)
-    )
+    node: tree_sitter.Node | None = _edited_node(tree, edit)
     outermost = None
     while node is not None:
         if node.type in kinds:
             outermost = node
         node = node.parent
     return outermost
+
+
+def _edited_node(tree: tree_sitter.Tree, edit: ByteEdit) -> tree_sitter.Node | None:
+    return tree.root_node.descendant_for_byte_range(
+        edit.start_byte, max(edit.start_byte, edit.new_end_byte)
+    )
+
+
+Region = tuple[int, int, Point, Point]  # start and end byte, start and end point
+
+
+def edited_region(tree: tree_sitter.Tree, spec: LanguageSpec, edit: ByteEdit) -> Region | None:
+    """The part of the file to re-check after `edit` (the function around it), or None for
+    the whole file."""
+    function = edited_function(tree, spec, edit)
+    return None if function is None else _span(function, function)
+
+
+def _span(first: tree_sitter.Node, last: tree_sitter.Node) -> Region:
+    return first.start_byte, last.end_byte, Point(*first.start_point), Point(*last.end_point)
 
 
 def check_after_edit(
@@ -64,17 +82,15 @@ def check_after_edit(
 ) -> engine.CheckResult:
     """Check `source` after `edit`, given the previous version's findings and edited tree."""
     tree = engine.parse(spec, source, edited_tree)
-    unit = edited_function(tree, spec, edit)
-    if unit is None or not _structure_changed_only_within(edited_tree, tree, unit):
+    region = edited_region(tree, spec, edit)
+    if region is None or not _structure_changed_only_within(edited_tree, tree, region):
         return engine.finish(
             source, tree, selection, engine.run_rules(source, tree, spec, selection)
         )
-    start, end = Point(*unit.start_point), Point(*unit.end_point)
+    start_byte, end_byte, start, end = region
     fresh = [
         finding
-        for finding in engine.run_rules(
-            source, tree, spec, selection, (unit.start_byte, unit.end_byte)
-        )
+        for finding in engine.run_rules(source, tree, spec, selection, (start_byte, end_byte))
         if start <= finding.start < end
     ]
     carried = []
@@ -86,12 +102,12 @@ def check_after_edit(
 
 
 def _structure_changed_only_within(
-    old: tree_sitter.Tree, new: tree_sitter.Tree, unit: tree_sitter.Node
+    old: tree_sitter.Tree, new: tree_sitter.Tree, region: Region
 ) -> bool:
-    """False when the edit reshaped the tree outside the function (an unclosed string or
+    """False when the edit reshaped the tree outside the region (an unclosed string or
     brace swallowing what follows): then the rest of the file must be checked again too."""
     return all(
-        unit.start_byte <= changed.start_byte and changed.end_byte <= unit.end_byte
+        region[0] <= changed.start_byte and changed.end_byte <= region[1]
         for changed in old.changed_ranges(new)
     )
 

@@ -85,16 +85,14 @@ def parse_codes(values: Sequence[str] | None, flag: str) -> tuple[str, ...] | No
 def load_config_file(path: Path) -> config.ProjectConfig:
     """A ``--config`` file: a ``forge.toml``, or a ``pyproject.toml`` with ``[tool.forge]``."""
     try:
-        data = config.tomllib.loads(path.read_text(encoding="utf-8"))
+        data = config.load_toml(path)
     except (OSError, UnicodeDecodeError) as problem:
         raise UsageError(f"--config: cannot read {path}: {problem}") from None
-    except config.tomllib.TOMLDecodeError as problem:
+    except ValueError as problem:
         raise UsageError(f"--config: {path} is not valid TOML: {problem}") from None
-    if path.name == "pyproject.toml":
-        tool = data.get("tool")
-        raw = tool.get("forge") if isinstance(tool, dict) else None
-        return config.ProjectConfig(path, config.parse(raw, f"{path} [tool.forge]"))
-    return config.ProjectConfig(path, config.parse(data, str(path)))
+    return config.project_config_from(path, data) or config.ProjectConfig(
+        path, config.parse(None, f"{path} [tool.forge]")
+    )
 
 
 class SettingsResolver:

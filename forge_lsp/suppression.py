@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import tree_sitter
+if TYPE_CHECKING:
+    import tree_sitter
 
 MARKER = b"forge:"
 _PATTERN = re.compile(rb"forge:\s*ignore(?:\[(?P<codes>[A-Za-z0-9_,\s]*)\])?")

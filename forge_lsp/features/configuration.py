@@ -27,10 +27,11 @@ def register(server: ForgeServer) -> None:
     async def on_initialized(ls: ForgeServer, params: types.InitializedParams) -> None:
         ls.bind_loop()
         try:
+            # initializationOptions first: the client may be slow to answer the request below.
+            await asyncio.to_thread(ls.settings.set_editor, init_options.get("value") or {})
             workspace = await _fetch_workspace_settings(ls)
-            await asyncio.to_thread(
-                ls.settings.set_editor, init_options.get("value") or {}, workspace
-            )
+            if workspace is not None:
+                await asyncio.to_thread(ls.settings.set_editor, None, workspace)
         finally:
             ls.settings_ready.set()
         await _watch_configuration(ls)
