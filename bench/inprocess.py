@@ -161,14 +161,7 @@ def _edited_copy(
     diff_ms.append(_ms(start))
     copy = tree.copy()
     assert edit is not None
-    copy.edit(
-        start_byte=edit.start_byte,
-        old_end_byte=edit.old_end_byte,
-        new_end_byte=edit.new_end_byte,
-        start_point=edit.start_point,
-        old_end_point=edit.old_end_point,
-        new_end_point=edit.new_end_point,
-    )
+    incremental.edit_tree(copy, edit)
     return copy
 
 

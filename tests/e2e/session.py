@@ -12,6 +12,15 @@ from pytest_lsp import LanguageClient, client_capabilities
 
 TIMEOUT = 15
 
+# A Python function whose handler swallows every error: one FG301 finding, on line 3.
+HANDLER = (
+    "def load(path):\n"
+    "    try:\n"
+    "        return open(path).read()\n"
+    "    except Exception:\n"
+    "        pass\n"
+)
+
 
 def capabilities(profile: str) -> types.ClientCapabilities:
     """A real editor's capabilities.

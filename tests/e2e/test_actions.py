@@ -7,15 +7,7 @@ import ast
 import pytest
 from lsprotocol import types
 
-from tests.e2e.session import Session
-
-HANDLER = (
-    "def load(path):\n"
-    "    try:\n"
-    "        return open(path).read()\n"
-    "    except Exception:\n"
-    "        pass\n"
-)
+from tests.e2e.session import HANDLER, Session
 
 
 def _whole_line(line: int) -> types.Range:

@@ -5,15 +5,7 @@ from __future__ import annotations
 import pytest
 from lsprotocol import types
 
-from tests.e2e.session import Session
-
-HANDLER = (
-    "def load(path):\n"
-    "    try:\n"
-    "        return open(path).read()\n"
-    "    except Exception:\n"
-    "        pass\n"
-)
+from tests.e2e.session import HANDLER, Session
 
 
 @pytest.mark.init_options({"severity": {"FG301": "critical"}, "selectt": ["FG1"]})
