@@ -196,16 +196,19 @@ class Analyzer:
         from forge_lsp import engine, incremental, recheck
 
         selection = settings.selection()
+        path = settings.project_path(snapshot.path) if snapshot.path else None
         if state.tree is None or state.spec_name != spec.name:
-            return engine.check(source, spec, selection)
+            return engine.check(source, spec, selection, path=path)
         edit = incremental.diff(state.source, source)
         if edit is None:
-            return engine.check(source, spec, selection, old_tree=state.tree)
+            return engine.check(source, spec, selection, old_tree=state.tree, path=path)
         incremental.edit_tree(state.tree, edit)
         same_rules = state.settings_generation == snapshot.settings_generation
         if snapshot.full or not same_rules or state.findings is None:
-            return engine.check(source, spec, selection, old_tree=state.tree)
-        return recheck.check_after_edit(source, spec, selection, state.tree, edit, state.findings)
+            return engine.check(source, spec, selection, old_tree=state.tree, path=path)
+        return recheck.check_after_edit(
+            source, spec, selection, state.tree, edit, state.findings, path
+        )
 
 
 def _replace_skipped(base: Analysis, reason: str) -> Analysis:

@@ -51,6 +51,16 @@ class Settings:
 
         return RuleSelection(self.select, self.ignore, dict(self.severity), dict(self.rules))
 
+    def project_path(self, path: Path) -> str:
+        """`path` relative to the project root when it lies under it (what rules see, so a
+        checkout under a folder named `test` does not make every file a test)."""
+        if self.root is not None:
+            try:
+                return path.resolve().relative_to(self.root.resolve()).as_posix()
+            except ValueError:
+                pass
+        return path.as_posix()
+
     def is_excluded(self, path: Path) -> bool:
         """True when `path` (or a folder above it) matches an `exclude` glob."""
         if not self.exclude:

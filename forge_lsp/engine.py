@@ -87,10 +87,11 @@ def check(
     selection: RuleSelection,
     *,
     old_tree: tree_sitter.Tree | None = None,
+    path: str | None = None,
 ) -> CheckResult:
     """Check one file's bytes with every rule the selection enables for its language."""
     tree = parse(spec, source, old_tree)
-    return finish(source, tree, selection, run_rules(source, tree, spec, selection))
+    return finish(source, tree, selection, run_rules(source, tree, spec, selection, path=path))
 
 
 def run_rules(
@@ -99,12 +100,14 @@ def run_rules(
     spec: LanguageSpec,
     selection: RuleSelection,
     byte_range: tuple[int, int] | None = None,
+    path: str | None = None,
 ) -> list[Finding]:
     """The raw findings of every enabled rule, over the file or one byte range of it."""
     findings: list[Finding] = []
     shared: dict[str, Any] = {}  # per-check values rules compute once (ctx.memo)
     for rule in selection.rules_for(spec.name):
-        ctx = CheckContext(source, tree, spec, selection.options_for(rule), byte_range, shared)
+        options = selection.options_for(rule)
+        ctx = CheckContext(source, tree, spec, options, byte_range, shared, path)
         findings.extend(_run_rule(rule, ctx))
     return findings
 

@@ -79,18 +79,19 @@ def check_after_edit(
     edited_tree: tree_sitter.Tree,
     edit: ByteEdit,
     previous: list[Finding],
+    path: str | None = None,
 ) -> engine.CheckResult:
     """Check `source` after `edit`, given the previous version's findings and edited tree."""
     tree = engine.parse(spec, source, edited_tree)
     region = edited_region(tree, spec, edit)
     if region is None or not _structure_changed_only_within(edited_tree, tree, region):
         return engine.finish(
-            source, tree, selection, engine.run_rules(source, tree, spec, selection)
+            source, tree, selection, engine.run_rules(source, tree, spec, selection, path=path)
         )
     start_byte, end_byte, start, end = region
     fresh = [
         finding
-        for finding in engine.run_rules(source, tree, spec, selection, (start_byte, end_byte))
+        for finding in engine.run_rules(source, tree, spec, selection, (start_byte, end_byte), path)
         if start <= finding.start < end
     ]
     carried = []

@@ -46,6 +46,7 @@ class Task:
     selection: engine.RuleSelection
     max_file_size: int
     explicit: bool = False
+    project_path: str | None = None  # relative to the project root: what rules see
 
 
 @dataclass
@@ -209,6 +210,7 @@ def make_tasks(
                 settings.selection(),
                 settings.max_file_size,
                 explicit,
+                settings.project_path(path),
             )
     return sorted(tasks.values(), key=lambda task: task.display)
 
@@ -230,7 +232,7 @@ def check_file(task: Task) -> FileResult:
             source = handle.read()
     except OSError as problem:
         return FileResult(task.display, error=problem.strerror or str(problem))
-    findings = engine.check(source, spec, task.selection).findings
+    findings = engine.check(source, spec, task.selection, path=task.project_path).findings
     return FileResult(task.display, tuple(_report(task.display, source, findings)))
 
 

@@ -56,6 +56,12 @@ class CheckContext:
     options: dict[str, Any] = field(default_factory=dict)
     byte_range: tuple[int, int] | None = None
     shared: dict[str, Any] = field(default_factory=dict)
+    path: str | None = None  # the file's path, when it has one
+
+    @property
+    def in_test_file(self) -> bool:
+        """Whether the file is a test by its name or folder (`tests/`, `*_test.go`, ...)."""
+        return self.path is not None and is_test_path(self.path)
 
     @property
     def root(self) -> tree_sitter.Node:
@@ -167,6 +173,20 @@ def ancestors(node: tree_sitter.Node) -> Iterator[tree_sitter.Node]:
     while parent is not None:
         yield parent
         parent = parent.parent
+
+
+_TEST_FOLDERS = {"test", "tests", "__tests__", "testing", "spec", "specs"}
+_TEST_FILE = re.compile(
+    r"(^test_.*\.py$|_test\.py$|^conftest\.py$|_test\.go$|\.(test|spec)\.[cm]?[jt]sx?$"
+    r"|Tests?\.java$)"
+)
+
+
+def is_test_path(path: str) -> bool:
+    """Whether a path names test code: a test folder (`tests/`, `src/test/`, `__tests__/`) or
+    a test file by each language's convention."""
+    parts = path.replace("\\", "/").split("/")
+    return _TEST_FILE.search(parts[-1]) is not None or any(p in _TEST_FOLDERS for p in parts[:-1])
 
 
 _SECTION_RE = re.compile(r"^## (.+?)\s*$", re.MULTILINE)

@@ -9,7 +9,7 @@ import tree_sitter
 
 from forge_lsp.model import Finding, Severity
 from forge_lsp.rules import _sql
-from forge_lsp.rules.base import CheckContext, Rule, has_error, lines_below
+from forge_lsp.rules.base import CheckContext, Rule, RuleOption, has_error, lines_below
 
 Node = tree_sitter.Node
 
@@ -219,7 +219,9 @@ a numeric conversion (`%d`, `int(x)`, `strconv.Itoa`), a driver quoting helper (
 tagged templates that parameterize (`` sql`...` ``, Prisma `` $queryRaw`...` ``). Two naming
 conventions are trusted: a parameter called like SQL (`where_sql`, `tablesCondition`) is a clause
 composed elsewhere, not a value, and a variable called `quoted*` / `escaped*` was quoted by its
-author. `SAVEPOINT` names are generated counters and are not flagged.
+author. `SAVEPOINT` names are generated counters and are not flagged. Test files (`tests/`,
+`test_*.py`, `*_test.go`, `*.spec.ts`, `src/test/`) are skipped unless the `includeTests` option
+is set: tests compose SQL from their own fixtures, not from anyone's input.
 
 ## Why it matters in production
 
@@ -335,11 +337,21 @@ class SqlBuiltFromStrings(Rule):
     cwe = 89
     languages = frozenset({"python", "go", "javascript", "typescript", "tsx", "java"})
     fixable = False
+    options = (
+        RuleOption(
+            "includeTests",
+            bool,
+            False,
+            "Also check test files (`tests/`, `test_*.py`, `*_test.go`, `*.spec.ts`, "
+            "`src/test/`): off by default, since tests build SQL from their own fixtures' table "
+            "names, not from anyone's input.",
+        ),
+    )
     doc = _DOC
 
     def check(self, ctx: CheckContext) -> Iterable[Finding]:
         spec = _SINKS.get(ctx.language.name)
-        if spec is None:
+        if spec is None or (ctx.in_test_file and not ctx.options.get("includeTests")):
             return
         evaluator: _sql.Evaluator | None = None
         reported: set[tuple[int, int]] = set()

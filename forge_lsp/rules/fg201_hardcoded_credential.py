@@ -186,8 +186,10 @@ class HardcodedCredentialRule(Rule):
         RuleOption(
             "ignoreInTests",
             bool,
-            False,
-            "Skip literals inside test functions, test classes and describe/it callbacks.",
+            True,
+            "Skip test files (`tests/`, `test_*.py`, `*_test.go`, `*.spec.ts`, `src/test/`) and "
+            "literals inside test functions, test classes and describe/it callbacks. FG202 "
+            "still reports real key formats there.",
         ),
     )
     doc = """
@@ -218,10 +220,12 @@ too: the lookup is fine, the fallback is a hardcoded password.
 
 A literal that matches a vendor key format is left to FG202 (leaked-secret-format), which names
 the format. Options: `extraNames` (regular expressions for more names), `ignoreValues`
-(values to accept), `ignoreInTests` (skip literals inside `test_*` functions, `Test*` classes,
-Go `Test*`/`Benchmark*` functions, JUnit `@Test`/`@Before*` methods and `describe`/`it`/`test`
-callbacks; off by default, because test credentials get copied into scripts and staging
-configs). To silence whole folders, use the project's `exclude` globs.
+(values to accept), `ignoreInTests` (on by default: skip test files, such as `tests/`,
+`test_*.py`, `*_test.go`, `*.spec.ts` and `src/test/`, and literals inside `test_*` functions,
+`Test*` classes, Go `Test*`/`Benchmark*` functions, JUnit `@Test`/`@Before*` methods and
+`describe`/`it`/`test` callbacks). Test code is full of throwaway form passwords that are not
+anyone's credential; a real key there is still a leak, and FG202 still reports every known key
+format in test files. To silence other folders, use the project's `exclude` globs.
 
 ## Why it matters in production
 
@@ -306,8 +310,10 @@ not just the tip, and treat a hit as an incident: rotate first, then rewrite.
         options = _Options(
             _valid_patterns(ctx.options.get("extraNames") or ()),
             tuple(ctx.options.get("ignoreValues") or ()),
-            bool(ctx.options.get("ignoreInTests")),
+            bool(ctx.options.get("ignoreInTests", True)),
         )
+        if options.skip_tests and ctx.in_test_file:
+            return
         language = ctx.language.name
         reported: set[int] = set()
         for _, match in ctx.matches(query_source(language, bool(options.extra))):

@@ -107,3 +107,46 @@ def test_language_detection() -> None:
     assert languages.for_document("typescript", "/x/view.tsx").name == "tsx"  # type: ignore[union-attr]
     assert languages.for_document("plaintext", "/x/notes.txt") is None
     assert languages.for_document(None, "/x/main.go").name == "go"  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    ("path", "is_test"),
+    [
+        ("tests/test_orders.py", True),
+        ("app/test_orders.py", True),
+        ("app/orders_test.py", True),
+        ("conftest.py", True),
+        ("pkg/store_test.go", True),
+        ("web/cart.spec.ts", True),
+        ("web/cart.test.jsx", True),
+        ("web/__tests__/cart.js", True),
+        ("src/test/java/com/acme/OrderRepositoryTest.java", True),
+        ("app/orders.py", False),
+        ("pkg/store.go", False),
+        ("src/main/java/com/acme/Testimony.java", False),
+        ("web/latest.ts", False),
+    ],
+)
+def test_test_files_are_recognized_by_name_and_folder(path: str, is_test: bool) -> None:
+    from forge_lsp.rules.base import is_test_path
+
+    assert is_test_path(path) is is_test
+
+
+def test_test_files_skip_name_based_credentials_but_not_real_key_formats() -> None:
+    source = (
+        b'form = {"password": "anewpassword"}\n'
+        b'token = "ghp_9Zq2Lk7Vb4Nw1Xe8Rt5Yu3Io6Pa0Sd2Fg7Hj"\n'
+        b'cursor.execute(f"SELECT * FROM {table}")\n'
+    )
+
+    def found(path: str) -> list[str]:
+        result = engine.check(source, PYTHON, engine.RuleSelection(), path=path)
+        return [f.code for f in result.findings]
+
+    assert found("app/forms.py") == ["FG201", "FG202", "FG101"]
+    assert found("tests/test_forms.py") == ["FG202"]
+    options = {"FG201": {"ignoreInTests": False}, "FG101": {"includeTests": True}}
+    selection = engine.RuleSelection(options=options)
+    result = engine.check(source, PYTHON, selection, path="tests/test_forms.py")
+    assert [f.code for f in result.findings] == ["FG201", "FG202", "FG101"]
