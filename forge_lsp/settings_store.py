@@ -1,7 +1,7 @@
 """The settings each open document is checked with: editor layers plus its project file.
 
-Every problem found in a source is reported once (until that source changes), by name, and the
-defaults or lower layers are used instead.
+Each problem is reported once per session, naming the setting, and the defaults or lower layers
+are used instead.
 """
 
 from __future__ import annotations

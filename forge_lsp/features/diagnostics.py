@@ -1,9 +1,8 @@
 """Diagnostics: pushed on open, change (debounced per document) and save, or pulled.
 
 Clients that support `textDocument/diagnostic` and its refresh pull; the others get pushed
-diagnostics (see `ForgeServer.pull_diagnostics`). A
-result is published only while its version is still the document's current version, and a
-closed document's diagnostics are cleared.
+diagnostics (see `ForgeServer.pull_diagnostics`). A result is published only while its version
+is still the document's current version, and a closed document's diagnostics are cleared.
 """
 
 from __future__ import annotations
