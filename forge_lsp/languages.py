@@ -59,6 +59,10 @@ LANGUAGES: dict[str, LanguageSpec] = {
             "tsx", "tree_sitter_typescript", "language_tsx", "//", (".tsx",), ("typescriptreact",)
         ),
         LanguageSpec("java", "tree_sitter_java", "language", "//", (".java",), ("java",)),
+        LanguageSpec("rust", "tree_sitter_rust", "language", "//", (".rs",), ("rust",)),
+        LanguageSpec(
+            "kotlin", "tree_sitter_kotlin", "language", "//", (".kt", ".kts"), ("kotlin",)
+        ),
     )
 }
 

@@ -21,6 +21,8 @@ FUNCTION_TYPES: dict[str, frozenset[str]] = {
     "python": frozenset({"function_definition"}),
     "go": frozenset({"function_declaration", "method_declaration", "func_literal"}),
     "java": frozenset({"method_declaration", "constructor_declaration", "lambda_expression"}),
+    "rust": frozenset({"function_item", "closure_expression"}),
+    "kotlin": frozenset({"function_declaration", "anonymous_function", "lambda_literal"}),
 }
 _SCRIPT_FUNCTIONS = frozenset(
     {

@@ -150,3 +150,11 @@ def test_test_files_skip_name_based_credentials_but_not_real_key_formats() -> No
     selection = engine.RuleSelection(options=options)
     result = engine.check(source, PYTHON, selection, path="tests/test_forms.py")
     assert [f.code for f in result.findings] == ["FG201", "FG202", "FG101"]
+
+
+@pytest.mark.parametrize("name", sorted(languages.LANGUAGES))
+def test_every_language_grammar_loads_and_parses(name: str) -> None:
+    spec = languages.LANGUAGES[name]
+    tree = engine.parse(spec, b"// x\n")
+    assert tree.root_node.type in {"module", "program", "source_file"}
+    assert languages.for_path(f"src/main{spec.extensions[0]}") is spec
