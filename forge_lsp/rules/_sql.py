@@ -139,9 +139,18 @@ class Evaluator:
     definitions_query: ClassVar[str]
     identifier_types: ClassVar[frozenset[str]] = frozenset({"identifier"})
 
-    def __init__(self, ctx: CheckContext) -> None:
+    def __init__(
+        self,
+        ctx: CheckContext,
+        definition_matches: list[tuple[int, dict[str, list[Node]]]] | None = None,
+    ) -> None:
         self.ctx = ctx
+        # The matches of `definitions_query` over the whole file, when the caller already ran
+        # it (joined with its own query, to save a pass over the tree).
+        self._definition_matches = definition_matches
         self._defs: dict[tuple[int, str], list[Definition]] | None = None
+        # Node id -> its scope: the ancestors of nearby nodes are walked only once.
+        self._scopes: dict[int, Node] = {}
         self._active: set[int] = set()
         # Names known to hold numbers while a callback body is evaluated (a `map` index).
         self.numeric_names: set[str] = set()
@@ -301,19 +310,34 @@ class Evaluator:
         return Built("".join(texts), dynamic, tuple(sites), via_var=bool(sites))
 
     def scope_of(self, node: Node) -> Node:
+        """The nearest enclosing scope node (the file's root outside any)."""
+        walked: list[int] = []
+        scope = self.ctx.root
         for ancestor in _ancestors(node):
+            known = self._scopes.get(ancestor.id)
+            if known is not None:
+                scope = known
+                break
             if ancestor.type in self.scope_types:
-                return ancestor
-        return self.ctx.root
+                scope = ancestor
+                break
+            walked.append(ancestor.id)
+        # Every ancestor passed on the way up lies in the same scope.
+        for ancestor_id in walked:
+            self._scopes[ancestor_id] = scope
+        return scope
 
     def definitions(self) -> dict[tuple[int, str], list[Definition]]:
         """Every simple assignment of the file, keyed by (scope node id, name); built once."""
         if self._defs is None:
             self._defs = {}
-            query = compile_query(
-                self.ctx.language.name, self.ctx.language.grammar, self.definitions_query
-            )
-            for _, caps in tree_sitter.QueryCursor(query).matches(self.ctx.root):
+            matches = self._definition_matches
+            if matches is None:
+                query = compile_query(
+                    self.ctx.language.name, self.ctx.language.grammar, self.definitions_query
+                )
+                matches = tree_sitter.QueryCursor(query).matches(self.ctx.root)
+            for _, caps in matches:
                 statements = caps.get("def") or caps.get("aug")
                 names, values = caps.get("name"), caps.get("value")
                 if not statements or not names or not values:

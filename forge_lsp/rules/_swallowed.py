@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import tree_sitter
 
+from forge_lsp.rules import _passes
 from forge_lsp.rules.base import CheckContext, RuleOption
 
 # ---------------------------------------------------------------------------------------------
@@ -294,12 +295,17 @@ class GoBindings:
 def go_bindings(ctx: CheckContext) -> GoBindings:
     """Names bound to a kind of writer, file or command, per top-level function.
 
-    A compressing writer over an in-memory buffer (`gzip.NewWriter(&buf)`) never fails, so it
-    counts as a buffer.
+    Computed once per check: FG302 and FG303 both read it (callers must not change it).
     """
+    return ctx.memo("go-bindings", lambda: _go_bindings(ctx))
+
+
+def _go_bindings(ctx: CheckContext) -> GoBindings:
+    """A compressing writer over an in-memory buffer (`gzip.NewWriter(&buf)`) never fails, so
+    it counts as a buffer."""
     bindings = GoBindings()
     streams: list[tuple[int, str, str]] = []  # (scope, stream name, wrapped writer name)
-    for _, match in ctx.matches(GO_BINDINGS_QUERY):
+    for _, match in go_error_pass(ctx).bindings:
         pkg, fn = match.get("pkg"), match.get("fn")
         if not pkg or not fn or "name" not in match:
             continue
@@ -476,11 +482,15 @@ def go_local_results(ctx: CheckContext) -> dict[str, bool]:
 
     Declarations decide first (`func network(o values) (string, string)`); otherwise a call
     assigned elsewhere as `v, ok := x.Next()` ends in a bool and `v, err := x.Next()` in an
-    error.
+    error. Computed once per check (callers must not change it).
     """
+    return ctx.memo("go-local-results", lambda: _go_local_results(ctx))
+
+
+def _go_local_results(ctx: CheckContext) -> dict[str, bool]:
     returns_error = _declared_results(ctx)
     evidence: dict[str, bool] = {}
-    for _, match in ctx.matches(GO_LAST_TARGET_QUERY):
+    for _, match in go_error_pass(ctx).last_targets:
         name = ctx.text(match["function"][0]).rsplit(".", 1)[-1]
         last = ctx.text(match["last"][0])
         if last == "_" or name in returns_error:
@@ -660,7 +670,7 @@ def _declared_results(ctx: CheckContext) -> dict[str, bool]:
     `Next(dest) error` on rows) are left out: the call sites decide.
     """
     seen: dict[str, set[bool]] = {}
-    for _, match in ctx.matches(GO_RESULTS_QUERY):
+    for _, match in go_error_pass(ctx).results:
         name = ctx.text(match["name"][0])
         result = match["result"][0]
         last = result
@@ -698,3 +708,81 @@ def skip_go_tests(ctx: CheckContext) -> bool:
     if ctx.options.get("includeTests", False):
         return False
     return bool(_IMPORTS_TESTING.search(ctx.source))
+
+
+# FG302: the blank identifier as the last target of an assignment whose right side is one call.
+DISCARD_QUERY = """
+(assignment_statement
+  left: (expression_list (identifier) @blank .)
+  right: (expression_list . (_) @value .)
+  (#eq? @blank "_")) @statement
+(short_var_declaration
+  left: (expression_list (identifier) @blank .)
+  right: (expression_list . (_) @value .)
+  (#eq? @blank "_")) @statement
+"""
+# FG303: calls whose results are not assigned at all.
+CALLS_QUERY = """
+(expression_statement (call_expression) @call) @statement
+(defer_statement (call_expression) @call) @defer
+(go_statement (call_expression) @call) @go
+"""
+# FG303: an error variable as the last target of an assignment from a call.
+ASSIGN_QUERY = """
+(assignment_statement
+  left: (expression_list (identifier) @err .)
+  right: (expression_list (call_expression))
+  (#match? @err "^(err|[A-Za-z_]\\\\w*Err)$")) @assign
+(short_var_declaration
+  left: (expression_list (identifier) @err .)
+  right: (expression_list (call_expression))
+  (#match? @err "^(err|[A-Za-z_]\\\\w*Err)$")) @assign
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class GoErrorPass:
+    """The matches of every query FG302 and FG303 run over a Go file, per query."""
+
+    discards: list[_passes.Match]
+    calls: list[_passes.Match]
+    assigns: list[_passes.Match]
+    bindings: list[_passes.Match]
+    last_targets: list[_passes.Match]
+    results: list[_passes.Match]
+
+
+_GO_ERROR_QUERIES = (
+    DISCARD_QUERY,
+    CALLS_QUERY,
+    ASSIGN_QUERY,
+    GO_BINDINGS_QUERY,
+    GO_LAST_TARGET_QUERY,
+    GO_RESULTS_QUERY,
+)
+
+
+def go_error_pass(ctx: CheckContext) -> GoErrorPass:
+    """One query pass (per check, shared by FG302 and FG303) instead of six."""
+    return GoErrorPass(*_passes.shared_matches(ctx, "go-errors", _GO_ERROR_QUERIES))
+
+
+# ---------------------------------------------------------------------------------------------
+# JavaScript / TypeScript: FG301's catch clauses and FG304's promise handlers in one pass
+# ---------------------------------------------------------------------------------------------
+
+CATCH_QUERY = "(catch_clause body: (_) @body) @clause"
+PROMISE_QUERY = """
+(call_expression
+  function: (member_expression property: (property_identifier) @method)
+  arguments: (arguments) @args
+  (#any-of? @method "catch" "then")) @call
+"""
+SCRIPT_LANGUAGES = frozenset({"javascript", "typescript", "tsx"})
+
+
+def script_error_pass(ctx: CheckContext) -> tuple[list[_passes.Match], list[_passes.Match]]:
+    """The catch clauses (FG301) and `.catch`/`.then` calls (FG304) of a script, found in one
+    query pass per check shared by both rules."""
+    catches, promises = _passes.shared_matches(ctx, "script-errors", (CATCH_QUERY, PROMISE_QUERY))
+    return catches, promises

@@ -14,7 +14,7 @@ from forge_lsp.rules import base
 from forge_lsp.rules.base import CheckContext, Rule, RuleOption, has_error
 
 PYTHON_QUERY = "(except_clause (block) @body) @clause"
-BRACE_QUERY = "(catch_clause body: (_) @body) @clause"
+BRACE_QUERY = sw.CATCH_QUERY
 
 PY_BROAD = frozenset({"Exception", "BaseException"})
 JAVA_BROAD = frozenset({"Exception", "Throwable", "RuntimeException", "Error"})
@@ -217,7 +217,7 @@ worker thread in the test and assert `Thread.currentThread().isInterrupted()` af
             ignored=frozenset(ctx.options.get("ignoredExceptions", DEFAULT_IGNORED)),
         )
         python = ctx.language.name == "python"
-        for _, match in ctx.matches(PYTHON_QUERY if python else BRACE_QUERY):
+        for _, match in _handlers(ctx, python):
             clause, body = match["clause"][0], match["body"][0]
             if has_error(clause) or (python and body.child_count == 0):
                 # Python has no empty blocks: one is a handler still being typed.
@@ -229,6 +229,17 @@ worker thread in the test and assert `Thread.currentThread().isInterrupted()` af
             message = handler and policy.verdict(handler)
             if handler and message:
                 yield self.finding(clause, message, end_node=handler.header_end)
+
+
+def _handlers(
+    ctx: CheckContext, python: bool
+) -> list[tuple[int, dict[str, list[tree_sitter.Node]]]]:
+    """The handler matches of the file; scripts share the pass with FG304's promise handlers."""
+    if python:
+        return ctx.matches(PYTHON_QUERY)
+    if ctx.language.name in sw.SCRIPT_LANGUAGES:
+        return sw.script_error_pass(ctx)[0]
+    return ctx.matches(BRACE_QUERY)
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,18 +8,6 @@ from forge_lsp.model import Finding, Severity
 from forge_lsp.rules import _swallowed as sw
 from forge_lsp.rules.base import CheckContext, Rule, RuleOption, has_error
 
-# The blank identifier as the last target of an assignment whose right side is one call.
-QUERY = """
-(assignment_statement
-  left: (expression_list (identifier) @blank .)
-  right: (expression_list . (_) @value .)
-  (#eq? @blank "_")) @statement
-(short_var_declaration
-  left: (expression_list (identifier) @blank .)
-  right: (expression_list . (_) @value .)
-  (#eq? @blank "_")) @statement
-"""
-
 
 class DiscardedGoError(Rule):
     code = "FG302"
@@ -124,7 +112,7 @@ on the Nth write) and assert the caller sees the error: a 400, a wrapped error w
 """
 
     def check(self, ctx: CheckContext) -> Iterable[Finding]:
-        matches = ctx.matches(QUERY)
+        matches = sw.go_error_pass(ctx).discards
         if not matches or sw.skip_go_tests(ctx):
             return
         bindings = sw.go_bindings(ctx)

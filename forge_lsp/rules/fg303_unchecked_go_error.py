@@ -12,22 +12,6 @@ from forge_lsp.model import Finding, Severity
 from forge_lsp.rules import _swallowed as sw
 from forge_lsp.rules.base import CheckContext, Rule, has_error, lines_below
 
-CALLS_QUERY = """
-(expression_statement (call_expression) @call) @statement
-(defer_statement (call_expression) @call) @defer
-(go_statement (call_expression) @call) @go
-"""
-# An error variable as the last target of an assignment from a call.
-ASSIGN_QUERY = """
-(assignment_statement
-  left: (expression_list (identifier) @err .)
-  right: (expression_list (call_expression))
-  (#match? @err "^(err|[A-Za-z_]\\\\w*Err)$")) @assign
-(short_var_declaration
-  left: (expression_list (identifier) @err .)
-  right: (expression_list (call_expression))
-  (#match? @err "^(err|[A-Za-z_]\\\\w*Err)$")) @assign
-"""
 SERVE_METHODS = frozenset({"ListenAndServe", "ListenAndServeTLS", "Serve", "ServeTLS", "RunTLS"})
 HTTP_CLIENT_FUNCS = frozenset({"http.Get", "http.Post", "http.Head", "http.PostForm"})
 DRAIN_TARGETS = frozenset({"io.Discard", "ioutil.Discard"})
@@ -168,7 +152,7 @@ returns an error wrapping it (`errors.Is`) and that the handler answers 5xx. Add
         bindings: sw.GoBindings | None = None
         # pgx reports a failed Query or Scan again from rows.Err(), as its docs show.
         pgx = bool(sw.PGX_FILE.search(ctx.source))
-        for _, match in ctx.matches(CALLS_QUERY):
+        for _, match in sw.go_error_pass(ctx).calls:
             call = sw.go_call(ctx, match["call"][0])
             if call is None or has_error(call.node):
                 continue
@@ -187,7 +171,7 @@ returns an error wrapping it (`errors.Is`) and that the handler answers 5xx. Add
 
     def _overwritten(self, ctx: CheckContext) -> Iterator[Finding]:
         by_block: dict[int, list[tuple[tree_sitter.Node, str]]] = {}
-        for _, match in ctx.matches(ASSIGN_QUERY):
+        for _, match in sw.go_error_pass(ctx).assigns:
             assign = match["assign"][0]
             if assign.parent is None or has_error(assign):
                 continue

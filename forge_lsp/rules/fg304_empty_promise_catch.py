@@ -11,12 +11,7 @@ from forge_lsp.model import Finding, Severity
 from forge_lsp.rules import _swallowed as sw
 from forge_lsp.rules.base import CheckContext, Rule, has_error
 
-QUERY = """
-(call_expression
-  function: (member_expression property: (property_identifier) @method)
-  arguments: (arguments) @args
-  (#any-of? @method "catch" "then")) @call
-"""
+QUERY = sw.PROMISE_QUERY
 # `.catch(onRejected)` and `.then(onFulfilled, onRejected)`: argument count per method.
 ARITY = {"catch": 1, "then": 2}
 NOOP_NAMES = frozenset({"noop", "nop", "noOp", "NOOP", "_noop", "emptyFn", "emptyFunction"})
@@ -129,7 +124,7 @@ an unhandled rejection fails the run.
 """
 
     def check(self, ctx: CheckContext) -> Iterable[Finding]:
-        for _, match in ctx.matches(QUERY):
+        for _, match in sw.script_error_pass(ctx)[1]:
             call, method = match["call"][0], ctx.text(match["method"][0])
             args = [a for a in match["args"][0].named_children if "comment" not in a.type]
             if len(args) != ARITY[method]:
