@@ -87,7 +87,9 @@ def top_level(ctx: CheckContext) -> Iterator[tree_sitter.Node]:
 # --- Python --------------------------------------------------------------------------------
 
 
-def python_arguments(args: tree_sitter.Node) -> tuple[list[tree_sitter.Node], dict[str, tree_sitter.Node], bool]:
+def python_arguments(
+    args: tree_sitter.Node,
+) -> tuple[list[tree_sitter.Node], dict[str, tree_sitter.Node], bool]:
     """Positional arguments, keyword arguments by name, and whether `*args`/`**kw` is passed."""
     positional: list[tree_sitter.Node] = []
     keywords: dict[str, tree_sitter.Node] = {}

@@ -18,7 +18,8 @@ PYTHON_QUERY = """
 """
 _PY_SESSIONS = """
 (assignment left: (identifier) @name right: (call function: (_) @ctor))
-(with_item value: (as_pattern (call function: (_) @ctor) alias: (as_pattern_target (identifier) @name)))
+(with_item
+  value: (as_pattern (call function: (_) @ctor) alias: (as_pattern_target (identifier) @name)))
 (call function: (attribute object: (identifier) @mounted attribute: (identifier) @mount)
   (#eq? @mount "mount"))
 """
@@ -111,7 +112,9 @@ _HTTP_OPENERS = ("Client::builder", "ClientBuilder::new")
 class CallWithoutTimeout(Rule):
     code = "FG401"
     name = "call-without-timeout"
-    summary = "An outbound HTTP call, client or server with no timeout, so one stalled peer hangs it."
+    summary = (
+        "An outbound HTTP call, client or server with no timeout, so one stalled peer hangs it."
+    )
     severity = Severity.WARNING
     cwe = 400
     languages = frozenset(
@@ -285,13 +288,13 @@ open a raw TCP connection, send half a request line, and assert the server close
                 yield from self._httpx(ctx, call, origin, positional, keywords)
                 continue
             if origin == "aiohttp.ClientTimeout":
-                if not splat and all(net.keyword_value(k) == "None" for k in keywords.values()):
-                    if not positional:
-                        yield self.finding(
-                            call,
-                            "`aiohttp.ClientTimeout()` with no limit disables every timeout (it "
-                            "is not the 5-minute default): set `total=` and `sock_connect=`.",
-                        )
+                unset = all(net.keyword_value(k) == "None" for k in keywords.values())
+                if not splat and not positional and unset:
+                    yield self.finding(
+                        call,
+                        "`aiohttp.ClientTimeout()` with no limit disables every timeout (it "
+                        "is not the 5-minute default): set `total=` and `sock_connect=`.",
+                    )
                 continue
             if splat or "timeout" in keywords:
                 continue
@@ -440,16 +443,17 @@ open a raw TCP connection, send half a request line, and assert the server close
                         "`fetch()` without a `signal` has no overall timeout, so a slow "
                         "upstream holds this request: pass `signal: AbortSignal.timeout(ms)`.",
                     )
-            elif receiver == "axios" or (receiver is None and fn == "axios"):
-                if _axios_without_timeout(fn if receiver else None, arguments) and not (
-                    _axios_defaults_timeout(ctx)
-                ):
-                    shown = f"axios.{fn}" if receiver else "axios"
-                    yield self.finding(
-                        call,
-                        f"`{shown}()` without `timeout` waits forever (axios defaults to 0, "
-                        "no timeout): set `timeout` in ms here or on the instance.",
-                    )
+            elif (
+                (receiver == "axios" or (receiver is None and fn == "axios"))
+                and _axios_without_timeout(fn if receiver else None, arguments)
+                and not _axios_defaults_timeout(ctx)
+            ):
+                shown = f"axios.{fn}" if receiver else "axios"
+                yield self.finding(
+                    call,
+                    f"`{shown}()` without `timeout` waits forever (axios defaults to 0, "
+                    "no timeout): set `timeout` in ms here or on the instance.",
+                )
 
     # --- Java ------------------------------------------------------------------------------
 
@@ -603,10 +607,7 @@ def _fetch_without_signal(arguments: list[tree_sitter.Node]) -> bool:
 
 def _axios_without_timeout(method: str | None, arguments: list[tree_sitter.Node]) -> bool:
     if method is None:  # axios(config) or axios(url, config)
-        if arguments and net.unwrap_ts(arguments[0]).type == "object":
-            position = 0
-        else:
-            position = 1
+        position = 0 if arguments and net.unwrap_ts(arguments[0]).type == "object" else 1
     elif method in AXIOS_CONFIG_AT:
         position = AXIOS_CONFIG_AT[method]
     else:

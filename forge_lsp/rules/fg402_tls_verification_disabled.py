@@ -175,7 +175,8 @@ pool := x509.NewCertPool()
 if !pool.AppendCertsFromPEM(caPEM) {
 	return nil, errors.New("internal CA: no certificates parsed")
 }
-transport := &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}}
+tlsConfig := &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}
+transport := &http.Transport{TLSClientConfig: tlsConfig}
 ```
 
 ```typescript
@@ -275,7 +276,7 @@ name, which must fail too.
                 if value in ("0", "false"):
                     yield (
                         match["env_setting"][0],
-                        "`NODE_TLS_REJECT_UNAUTHORIZED = \"0\"` turns off certificate checks "
+                        '`NODE_TLS_REJECT_UNAUTHORIZED = "0"` turns off certificate checks '
                         "for every connection in the process: trust your CA with "
                         "`NODE_EXTRA_CA_CERTS` or an agent's `ca` option.",
                     )
