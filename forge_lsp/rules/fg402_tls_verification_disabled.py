@@ -266,7 +266,8 @@ name, which must fail too.
             yield (
                 match["setting"][0],
                 "`InsecureSkipVerify` accepts any certificate for any host, so anyone on the "
-                f"path can read this traffic: set `RootCAs` to a pool with your CA ({_CA_BUNDLE}).",
+                "path can read this traffic: keep verification on and set `RootCAs` to a pool "
+                "holding your CA.",
             )
 
     def _script(self, ctx: CheckContext) -> Iterator[tuple[tree_sitter.Node, str]]:
