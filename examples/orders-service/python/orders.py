@@ -23,6 +23,10 @@ def find_orders_safely(conn: sqlite3.Connection, customer_id: str) -> list[tuple
     return cursor.fetchall()
 
 
+def fetch_customer(customer_id: str) -> dict:
+    return requests.get(f"https://customers.internal/v1/customers/{customer_id}").json()
+
+
 def notify_shipping(order_id: int) -> None:
     try:
         requests.post(
