@@ -101,8 +101,10 @@ _PASSWORD_WORDS = frozenset({"password", "passwd", "passphrase", "pwd", "pw", "p
 _NOT_PASSWORD_WORDS = frozenset(
     {"reset", "token", "hash", "hashed", "digest", "salt", "len", "length", "policy", "field"}
 )
-# Names that say the digest is a cache key, an ETag or a checksum, not a security control.
-_NON_SECURITY_WORDS = frozenset({"cache", "etag", "etags", "checksum", "checksums"})
+# Names that say the digest is a cache key, an ETag, a checksum or a display fingerprint.
+_NON_SECURITY_WORDS = frozenset(
+    {"cache", "etag", "etags", "checksum", "checksums", "fingerprint", "fingerprints"}
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -394,11 +396,16 @@ Three verdicts, by what the code says about intent:
   is any fast one, SHA-256 and SHA-512 included. The data is the call's argument, a chained
   `.update(x)` / `.digest(x)`, or an `update` / `Write` / `io.WriteString` on the variable the
   hasher was stored in, in the same function.
-- **hint**: Python's `usedforsecurity=False`: the author has declared a checksum.
-- **info**: the digest is stored under a name, or computed in a function whose name, contains
-  `cache`, `etag` or `checksum` (`cache_key = hashlib.md5(...)`, `func etagFor(...)`,
-  `{"etag": md5(body)}`). That is the whole heuristic: no guessing from file names or callers.
-- **warning** otherwise.
+- **hint**: Python's `usedforsecurity=False`: the author has declared a checksum, and the hint
+  only reminds the next reader never to repurpose it.
+- **no finding**: the digest is stored under a name, or computed in a function whose name,
+  contains the word `cache`, `etag`, `checksum` or `fingerprint` (`cache_key =
+  hashlib.md5(...)`, `func ETagFor(...)`, `{"etag": md5(body)}`, `def fingerprint(data)`).
+  That is the whole heuristic, word-based (`setAge` is not `etag`), with no guessing from file
+  names or callers. It stays quiet rather than reporting at a lower severity because any
+  finding fails `forge-lsp check`, and these names are how code documents a non-security
+  digest. A password in the data still wins: `cache_key = md5(password)` is an error.
+- **warning** otherwise (for MD5 and SHA-1).
 
 Test files are skipped: tests hash fixtures to compare them. No fix: the replacement depends on
 what the digest is for.
@@ -476,8 +483,8 @@ tag = hmac.new(key, manifest, hashlib.sha256).hexdigest()
 ```
 
 A real checksum or cache key may keep MD5: say so (`hashlib.md5(data,
-usedforsecurity=False)`, which also keeps it working on FIPS hosts), or name it so
-(`etag`, `cache_key`), or suppress the line with `# forge: ignore[FG501]`.
+usedforsecurity=False)`, which also keeps it working on FIPS hosts), name it so (`etag`,
+`cache_key`, `checksum`), or suppress the line with `# forge: ignore[FG501]`.
 
 ## How to test it
 
@@ -547,11 +554,9 @@ class WeakHash(Rule):
             )
             return self._at(found, message, Severity.HINT)
         if _non_security(ctx, found):
-            message = (
-                f"{name} from `{found.label}` is named as a cache key, ETag or checksum: fine "
-                f"there, but never let it guard anything an attacker can choose to collide"
-            )
-            return self._at(found, message, Severity.INFO)
+            # Named a cache key, ETag, checksum or fingerprint: quiet. Even an info finding
+            # fails `forge-lsp check`, and these names are how the code documents intent.
+            return None
         advice = "use SHA-256, or HMAC-SHA-256 when the digest authenticates data"
         if ctx.language.name == "python":
             advice += " (`usedforsecurity=False` marks a plain checksum)"
