@@ -1,6 +1,8 @@
 """Order lookups for the storefront API."""
 
+import base64
 import logging
+import pickle
 import sqlite3
 
 import requests
@@ -21,6 +23,10 @@ def find_orders_safely(conn: sqlite3.Connection, customer_id: str) -> list[tuple
     cursor = conn.cursor()
     cursor.execute("SELECT id, total FROM orders WHERE customer_id = ?", (customer_id,))
     return cursor.fetchall()
+
+
+def restore_cart(cart_cookie: str) -> dict:
+    return pickle.loads(base64.b64decode(cart_cookie))
 
 
 def notify_shipping(order_id: int) -> None:
