@@ -1,8 +1,10 @@
 package orders
 
 import (
+	"crypto/md5"
 	"crypto/tls"
 	"database/sql"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -42,4 +44,10 @@ func (s *Store) Handle(w http.ResponseWriter, r *http.Request) {
 	}
 	defer rows.Close()
 	_ = json.NewEncoder(w).Encode(map[string]int{"limit": limit})
+}
+
+// ReceiptToken signs the receipt link mailed to the customer.
+func ReceiptToken(orderID int64, signingKey string) string {
+	sum := md5.Sum([]byte(signingKey + strconv.FormatInt(orderID, 10)))
+	return hex.EncodeToString(sum[:])
 }

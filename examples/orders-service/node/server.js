@@ -1,4 +1,5 @@
 const express = require("express");
+const jwt = require("jsonwebtoken");
 const { Pool } = require("pg");
 
 const pool = new Pool({
@@ -9,6 +10,11 @@ const pool = new Pool({
 const slackWebhook = "https://hooks.slack.com/services/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";
 
 const app = express();
+
+function customerId(req) {
+  const token = (req.get("authorization") || "").slice("Bearer ".length);
+  return jwt.verify(token, process.env.JWT_SECRET, { algorithms: ["HS256", "none"] }).sub;
+}
 
 app.get("/orders", async (req, res) => {
   const { rows } = await pool.query(
