@@ -4,6 +4,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"io/ioutil"
 	"net/http"
 	"strconv"
 )
@@ -35,4 +36,24 @@ func (s *Store) Handle(w http.ResponseWriter, r *http.Request) {
 	}
 	defer rows.Close()
 	_ = json.NewEncoder(w).Encode(map[string]int{"limit": limit})
+}
+
+func (s *Store) Cancel(w http.ResponseWriter, r *http.Request) {
+	body, err := ioutil.ReadAll(r.Body)
+	if err != nil {
+		http.Error(w, "unreadable body", http.StatusBadRequest)
+		return
+	}
+	var req struct {
+		OrderID int64 `json:"order_id"`
+	}
+	if err := json.Unmarshal(body, &req); err != nil {
+		http.Error(w, "invalid JSON", http.StatusBadRequest)
+		return
+	}
+	if _, err := s.db.Exec("UPDATE orders SET status = 'cancelled' WHERE id = $1", req.OrderID); err != nil {
+		http.Error(w, "unavailable", http.StatusServiceUnavailable)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
 }
