@@ -272,9 +272,11 @@ new one, or the new one is the documented drop-in.
 
 Names are resolved before anything is flagged: `logging` must be the imported module,
 `ioutil` the `"io/ioutil"` import, `url`/`fs` a `require`/`import` of Node's module, `self`
-a class that does not define its own `assertEquals`, `Buffer` and `Integer` not classes the
-file declares. A logger is a receiver named `log`, `logger`, `LOG`... (or `getLogger(...)`)
-in a file that does not use structlog, Twisted or logbook, whose `warn` is not deprecated.
+a `TestCase` that does not define its own `assertEquals`, `Buffer` and `Integer` not classes
+the file declares. A logger is a receiver named `log`, `logger`, `LOG`... (or
+`getLogger(...)`) in a file that does not use structlog, Twisted or logbook, whose `warn` is
+not deprecated. Java code under `@SuppressWarnings("deprecation")` was already decided on
+(the JDK keeps `new Byte(kind)` where `valueOf` would initialise the cache too early).
 
 **Where there is no fix, and why.** `datetime.now(timezone.utc)` is aware where `utcnow()`
 was naive: comparisons with stored naive values raise `TypeError` and `isoformat()` grows a
@@ -461,6 +463,8 @@ both parsers before switching.
             name = ctx.text(box)
             if has_error(new) or name.encode() in declared or args.named_child_count != 1:
                 continue
+            if _java_suppressed(new):
+                continue
             if any(child.type == "class_body" for child in new.named_children):
                 continue
             entry = JAVA_BOXES[name]
@@ -477,7 +481,7 @@ both parsers before switching.
         for _, match in ctx.matches(JAVA_CALL_QUERY):
             call = match["call"][0]
             key = (ctx.text(match["object"][0]), ctx.text(match["name"][0]))
-            if not has_error(call) and key in JAVA_CALLS:
+            if not has_error(call) and key in JAVA_CALLS and not _java_suppressed(call):
                 yield self._report(call, JAVA_CALLS[key], "", None)
 
 
@@ -721,6 +725,19 @@ def _required(ctx: CheckContext, module: str) -> set[str]:
 _JAVA_DECLARED = re.compile(rb"\b(?:class|interface|enum|record)\s+(\w+)")
 _JAVA_NET_IMPORT = re.compile(rb"\bimport\s+java\.net\.(?:\*|URLEncoder|URLDecoder)\s*;")
 _FLOAT_LITERAL = re.compile(r"^[0-9_.eE+-]+[fF]$")
+
+
+_SUPPRESSES = re.compile(rb'@SuppressWarnings\s*\([^)]*"(deprecation|removal|all)"')
+
+
+def _java_suppressed(node: tree_sitter.Node) -> bool:
+    """Inside a declaration annotated `@SuppressWarnings("deprecation")`: the author already
+    decided (the JDK keeps `new Byte(...)` where `valueOf` would initialise a cache too early)."""
+    for parent in _parents(node):
+        for child in parent.children:
+            if child.type == "modifiers" and _SUPPRESSES.search(child.text or b""):
+                return True
+    return False
 
 
 def _float_argument(node: tree_sitter.Node) -> bool:
