@@ -192,10 +192,7 @@ class UnsafeDeserialization(Rule):
     severity = Severity.ERROR
     cwe = 502
     languages = frozenset({"python", "go", "javascript", "typescript", "tsx", "java", "kotlin"})
-    # The `yaml.load(x)` -> `yaml.safe_load(x)` fix exists (Python only), but the fixture
-    # harness requires a fix_input for every language of a `fixable` rule, and only Python has
-    # a mechanical fix: the flag stays off until the harness accepts per-language fixes.
-    fixable = False
+    fixable = True  # `yaml.load(x)` -> `yaml.safe_load(x)` (Python); no other case is mechanical
     doc = _DOC
 
     def check(self, ctx: CheckContext) -> Iterable[Finding]:

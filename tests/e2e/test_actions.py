@@ -152,3 +152,29 @@ async def test_bad_command_arguments_get_a_json_rpc_error(
     # And the server keeps serving.
     uri = session.open("files.py", HANDLER, "python")
     assert len(await session.diagnostics(uri)) == 1
+
+
+async def test_quick_fix_replaces_a_deprecated_api_and_its_import(session: Session) -> None:
+    source = (
+        "package orders\n\nimport (\n"
+        '\t"fmt"\n\t"io/ioutil"\n\t"net/http"\n)\n\n'
+        "func body(r *http.Request) ([]byte, error) {\n"
+        "\tdata, err := ioutil.ReadAll(r.Body)\n"
+        "\tif err != nil {\n"
+        '\t\treturn nil, fmt.Errorf("read body: %w", err)\n'
+        "\t}\n"
+        "\treturn data, nil\n"
+        "}\n"
+    )
+    uri = session.open("orders.go", source, "go")
+    [finding] = await session.diagnostics(uri)
+    assert finding.code == "FG801"
+    actions = _actions_by_title(await session.code_actions(uri, finding.range, [finding]))
+    fix = actions["Replace `ioutil.ReadAll` with `io.ReadAll`"]
+    assert isinstance(fix, types.CodeAction)
+    assert fix.kind == types.CodeActionKind.QuickFix and fix.is_preferred
+    fixed = _apply(source, _edits(fix), utf8=False)
+    assert '\t"io"\n' in fixed and "ioutil" not in fixed
+    assert "data, err := io.ReadAll(r.Body)" in fixed
+    version = session.change(uri, fixed)
+    assert await session.diagnostics(uri, version) == []

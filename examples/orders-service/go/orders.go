@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"io/ioutil"
 	"net/http"
 	"strconv"
 	"time"
@@ -50,4 +51,24 @@ func (s *Store) Handle(w http.ResponseWriter, r *http.Request) {
 func ReceiptToken(orderID int64, signingKey string) string {
 	sum := md5.Sum([]byte(signingKey + strconv.FormatInt(orderID, 10)))
 	return hex.EncodeToString(sum[:])
+}
+
+func (s *Store) Cancel(w http.ResponseWriter, r *http.Request) {
+	body, err := ioutil.ReadAll(r.Body)
+	if err != nil {
+		http.Error(w, "unreadable body", http.StatusBadRequest)
+		return
+	}
+	var req struct {
+		OrderID int64 `json:"order_id"`
+	}
+	if err := json.Unmarshal(body, &req); err != nil {
+		http.Error(w, "invalid JSON", http.StatusBadRequest)
+		return
+	}
+	if _, err := s.db.Exec("UPDATE orders SET status = 'cancelled' WHERE id = $1", req.OrderID); err != nil {
+		http.Error(w, "unavailable", http.StatusServiceUnavailable)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
 }
