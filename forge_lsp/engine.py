@@ -102,14 +102,24 @@ def run_rules(
     byte_range: tuple[int, int] | None = None,
     path: str | None = None,
 ) -> list[Finding]:
-    """The raw findings of every enabled rule, over the file or one byte range of it."""
+    """The raw findings of every enabled rule, over the file or one byte range of it.
+
+    With a byte range, only function-local rules run (over that range) and file-scoped rules
+    run over the whole file: `recheck` needs both after an edit inside a function.
+    """
     findings: list[Finding] = []
     shared: dict[str, Any] = {}  # per-check values rules compute once (ctx.memo)
     for rule in selection.rules_for(spec.name):
         options = selection.options_for(rule)
-        ctx = CheckContext(source, tree, spec, options, byte_range, shared, path)
+        rule_range = None if rule.file_scoped else byte_range
+        ctx = CheckContext(source, tree, spec, options, rule_range, shared, path)
         findings.extend(_run_rule(rule, ctx))
     return findings
+
+
+def file_scoped_codes(selection: RuleSelection, language: str) -> frozenset[str]:
+    """Codes of the enabled rules whose findings depend on the whole file."""
+    return frozenset(r.code for r in selection.rules_for(language) if r.file_scoped)
 
 
 def finish(

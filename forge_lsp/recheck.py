@@ -1,11 +1,12 @@
 """Re-check only the function an edit touched, and carry the other findings over.
 
-Forge's rules look at one function at a time (a query builds its picture from the function
-around a match), so after a keystroke inside a function only that function's findings can
-change. The engine re-runs the rules over that function's byte range and shifts every other
-finding by the edit. Edits outside any function (imports, module-level code, class fields) get
-a full check. A few rules also read file-wide facts (a Go function's declared results): the
-server follows each partial result with a full check once typing pauses.
+Most of Forge's rules look at one function at a time (a query builds its picture from the
+function around a match), so after a keystroke inside a function only that function's findings
+can change. The engine re-runs those rules over that function's byte range and shifts every
+other finding by the edit; rules marked `file_scoped` re-run over the whole file. Edits outside
+any function (imports, module-level code, class fields) get a full check. A few rules also read
+file-wide facts (a Go function's declared results): the server follows each partial result
+with a full check once typing pauses.
 """
 
 from __future__ import annotations
@@ -91,14 +92,15 @@ def check_after_edit(
             source, tree, selection, engine.run_rules(source, tree, spec, selection, path=path)
         )
     start_byte, end_byte, start, end = region
+    whole_file = engine.file_scoped_codes(selection, spec.name)
     fresh = [
         finding
         for finding in engine.run_rules(source, tree, spec, selection, (start_byte, end_byte), path)
-        if start <= finding.start < end
+        if finding.code in whole_file or start <= finding.start < end
     ]
     carried = []
     for finding in previous:
-        moved = _shifted(finding, edit)
+        moved = None if finding.code in whole_file else _shifted(finding, edit)
         if moved is not None and not start <= moved.start < end:
             carried.append(moved)
     return engine.finish(source, tree, selection, carried + fresh, partial=True)

@@ -111,6 +111,10 @@ class Rule:
     doc: ClassVar[str]  # Markdown with the DOC_SECTIONS as `## ` headings
     fixable: ClassVar[bool] = False
     options: ClassVar[tuple[RuleOption, ...]] = ()
+    # A rule whose findings depend on the whole file (is there a shutdown handler anywhere?)
+    # rather than on the function around each match: it re-runs over the whole file even when
+    # an edit re-checks only one function.
+    file_scoped: ClassVar[bool] = False
 
     def check(self, ctx: CheckContext) -> Iterable[Finding]:
         raise NotImplementedError
