@@ -88,8 +88,9 @@ def run_stages(
     _timed(out.stages["suppress"], lambda: find_suppressions(source, tree.root_node))
     findings: list[Finding] = []
     rules_start = time.perf_counter()
+    shared: dict[str, object] = {}  # as in engine.run_rules: rules share passes within a check
     for rule in selection.rules_for(spec.name):
-        context = CheckContext(source, tree, spec, selection.options_for(rule))
+        context = CheckContext(source, tree, spec, selection.options_for(rule), shared=shared)
         found = _timed(out.rules[rule.code], partial(_run_rule, rule, context))
         findings.extend(found)
     out.stages["rules"].append(_ms(rules_start))
