@@ -345,14 +345,13 @@ open a raw TCP connection, send half a request line, and assert the server close
         name = ctx.text(receiver)
         bound = False
         function = net.innermost_function(ctx, fn)
-        scopes = [function] if function is ctx.root else [function, *net.top_level(ctx)]
-        for scope in scopes:
-            for _, found in net.query_in(ctx, _PY_SESSIONS, scope):
-                if "mounted" in found:
-                    if ctx.text(found["mounted"][0]) == name:
-                        return False  # a mounted adapter may carry a default timeout
-                elif ctx.text(found["name"][0]) == name:
-                    bound = net.python_origin(ctx, found["ctor"][0]) in SESSION_TYPES
+        scopes = [_session_bindings(ctx, function)]
+        if function is not ctx.root:
+            scopes.append(_module_session_bindings(ctx))
+        for sessions, mounted in scopes:
+            if name in mounted:
+                return False  # a mounted adapter may carry a default timeout
+            bound = sessions.get(name, bound)
         return bound
 
     def _httpx(
@@ -726,6 +725,41 @@ def _uses_async_reqwest(ctx: CheckContext) -> bool:
         return any(_REQWEST_USE.search(u) for u in uses)
 
     return ctx.memo("network.rust_reqwest", compute)
+
+
+def _session_bindings(
+    ctx: CheckContext, scope: tree_sitter.Node
+) -> tuple[dict[str, bool], set[str]]:
+    """In one scope: which names are bound to a `requests.Session` (the last binding wins) and
+    which have an adapter mounted. Computed once per scope and check: every call looks here."""
+
+    def compute() -> tuple[dict[str, bool], set[str]]:
+        sessions: dict[str, bool] = {}
+        mounted: set[str] = set()
+        for _, found in net.query_in(ctx, _PY_SESSIONS, scope):
+            if "mounted" in found:
+                mounted.add(ctx.text(found["mounted"][0]))
+            else:
+                origin = net.python_origin(ctx, found["ctor"][0])
+                sessions[ctx.text(found["name"][0])] = origin in SESSION_TYPES
+        return sessions, mounted
+
+    return ctx.memo(f"fg401.python-sessions.{scope.id}", compute)
+
+
+def _module_session_bindings(ctx: CheckContext) -> tuple[dict[str, bool], set[str]]:
+    """`_session_bindings` of every top-level statement, merged in order (later ones win)."""
+
+    def compute() -> tuple[dict[str, bool], set[str]]:
+        sessions: dict[str, bool] = {}
+        mounted: set[str] = set()
+        for statement in net.top_level(ctx):
+            found, adapters = _session_bindings(ctx, statement)
+            sessions.update(found)
+            mounted |= adapters
+        return sessions, mounted
+
+    return ctx.memo("fg401.python-module-sessions", compute)
 
 
 RULE = CallWithoutTimeout()
