@@ -18,7 +18,7 @@ from forge_lsp.rules.base import CheckContext, ancestors, has_error
 Node = tree_sitter.Node
 
 SCRIPT = frozenset({"javascript", "typescript", "tsx"})
-LANGUAGES = frozenset({"python", "go", "java"}) | SCRIPT
+LANGUAGES = frozenset({"python", "go", "java", "kotlin", "rust"}) | SCRIPT
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,7 +66,25 @@ _JAVA_CALLS = """
 (method_invocation object: (_) @obj name: (identifier) @method arguments: (argument_list) @args
   (#any-of? @method "start" "createContext")) @call
 """
-_QUERIES = {"python": _PY_CALLS, "go": _GO_CALLS, "java": _JAVA_CALLS}
+_KOTLIN_CALLS = """
+(call_expression (navigation_expression (_) @obj (identifier) @method) (value_arguments) @args
+  (#any-of? @method "start" "createContext")) @call
+"""
+_RUST_CALLS = """
+(call_expression function: (field_expression value: (_) @obj field: (field_identifier) @method)
+  arguments: (arguments) @args
+  (#any-of? @method "serve" "route" "nest" "merge" "service" "configure" "nest_service"
+    "fallback")) @call
+(call_expression function: (scoped_identifier path: (_) @obj name: (identifier) @method)
+  arguments: (arguments) @args (#eq? @method "serve")) @call
+"""
+_QUERIES = {
+    "python": _PY_CALLS,
+    "go": _GO_CALLS,
+    "java": _JAVA_CALLS,
+    "kotlin": _KOTLIN_CALLS,
+    "rust": _RUST_CALLS,
+}
 for _name in SCRIPT:
     _QUERIES[_name] = _JS_CALLS
 
@@ -86,7 +104,15 @@ def _calls(ctx: CheckContext) -> list[Call]:
 
 
 def _positional(args: Node) -> list[Node]:
-    return [a for a in args.named_children if a.type not in ("comment", "keyword_argument")]
+    found = []
+    for arg in args.named_children:
+        if arg.type == "value_argument":  # Kotlin wraps each argument; named ones are skipped
+            if arg.named_child_count != 1:
+                continue
+            arg = arg.named_children[0]
+        if arg.type not in ("comment", "line_comment", "block_comment", "keyword_argument"):
+            found.append(arg)
+    return found
 
 
 def _string(ctx: CheckContext, node: Node | None) -> str | None:
@@ -99,7 +125,10 @@ def _string(ctx: CheckContext, node: Node | None) -> str | None:
         "raw_string_literal",
         "string_literal",
     ):
-        if any(c.type in ("interpolation", "template_substitution") for c in node.named_children):
+        nested = ("interpolation", "template_substitution", "interpolated_expression")
+        if any(
+            c.type in nested or c.type == "interpolated_identifier" for c in node.named_children
+        ):
             return None
         text = ctx.text(node)
         return text.strip("\"'`").removeprefix('"').removesuffix('"')
@@ -186,16 +215,27 @@ def _script_starts(ctx: CheckContext) -> list[Start]:
 
 
 _JAVA_SERVER_VAR = re.compile(
-    r"\b(?:HttpsServer|HttpServer|var)\s+(\w+)\s*=\s*Https?Server\.create"
+    r"\b(?:HttpsServer|HttpServer|var|val)\s+(\w+)\s*(?::\s*Https?Server\s*)?="
+    r"\s*Https?Server\.create"
 )
-_JAVA_SERVER_FIELD = re.compile(r"\b(?:HttpsServer|HttpServer)\s+(\w+)\s*[;=]")
+_JAVA_SERVER_FIELD = re.compile(
+    r"\b(?:HttpsServer|HttpServer)\s+(\w+)\s*[;=]|\b(?:val|var)\s+(\w+)\s*:\s*Https?Server\b"
+)
+
+
+def _jvm_servers(text: str) -> set[str]:
+    """Names of `HttpServer` variables and fields (Java and Kotlin declarations)."""
+    names = set(_JAVA_SERVER_VAR.findall(text))
+    for java_name, kotlin_name in _JAVA_SERVER_FIELD.findall(text):
+        names.add(java_name or kotlin_name)
+    return names - {""}
 
 
 def _java_starts(ctx: CheckContext) -> list[Start]:
     text = ctx.source.decode("utf-8", "replace")
     if "HttpServer.create(" not in text and "HttpsServer.create(" not in text:
         return []
-    servers = set(_JAVA_SERVER_VAR.findall(text)) | set(_JAVA_SERVER_FIELD.findall(text))
+    servers = _jvm_servers(text)
     starts = []
     for call, obj, method, args in _calls(ctx):
         if method != "start" or _positional(args):
@@ -209,12 +249,36 @@ def _java_starts(ctx: CheckContext) -> list[Start]:
     return starts
 
 
+_RUST_MAIN = re.compile(r"\bfn\s+main\s*\(")
+
+
+def _rust_starts(ctx: CheckContext) -> list[Start]:
+    text = ctx.source.decode("utf-8", "replace")
+    if not _RUST_MAIN.search(text):
+        return []  # a binary's `main` is the entry point; a library serves what it is given
+    starts = []
+    for call, obj, method, _args in _calls(ctx):
+        if method != "serve":
+            continue
+        receiver = ctx.text(obj)
+        function = call.child_by_field_name("function")
+        if function is not None and function.type == "scoped_identifier":
+            # `axum::serve(listener, app)`, `warp::serve(routes)`
+            if receiver in ("axum", "warp"):
+                starts.append(Start(call, f"`{receiver}::serve()`", False))
+        elif "Server::bind(" in receiver or "Server::builder(" in receiver:
+            starts.append(Start(call, "`Server::bind(...).serve()`", False))  # hyper 0.14
+    return starts
+
+
 def starts(ctx: CheckContext) -> list[Start]:
     """The calls in this file that start a service's server, in source order."""
     compute = {
         "python": _python_starts,
         "go": _go_starts,
         "java": _java_starts,
+        "kotlin": _java_starts,
+        "rust": _rust_starts,
     }.get(ctx.language.name, _script_starts)
     return ctx.memo("ops.starts", lambda: compute(ctx))
 
@@ -225,6 +289,10 @@ _GRACEFUL = {
     "python": re.compile(r"signal\.signal\(|add_signal_handler\(|\bsignal\(\s*(?:signal\.)?SIG"),
     "go": re.compile(r"\.Shutdown\(|signal\.Notify(?:Context)?\(|\.GracefulStop\("),
     "java": re.compile(r"addShutdownHook\(|SpringApplication\.run\("),
+    "kotlin": re.compile(r"addShutdownHook\(|runApplication<|SpringApplication\.run\("),
+    # axum / hyper `with_graceful_shutdown`, warp `bind_with_graceful_shutdown`, or a
+    # `tokio::signal` future the server is raced against.
+    "rust": re.compile(r"with_graceful_shutdown\(|signal::ctrl_c\(|SignalKind::terminate\("),
     "script": re.compile(
         r"process\.(?:on|once|addListener|prependListener)\(\s*['\"`]SIG(?:TERM|INT)['\"`]"
         r"|['\"](?:http-terminator|stoppable|@godaddy/terminus|lightship|close-with-grace)['\"]"
@@ -239,9 +307,9 @@ def handles_shutdown(ctx: CheckContext) -> bool:
     text = ctx.source.decode("utf-8", "replace")
     if _GRACEFUL[key].search(text):
         return True
-    if ctx.language.name == "java":
+    if ctx.language.name in ("java", "kotlin"):
         # `server.stop(...)` anywhere (a shutdown hook, a lifecycle `close()`) is a drain.
-        names = set(_JAVA_SERVER_VAR.findall(text)) | set(_JAVA_SERVER_FIELD.findall(text))
+        names = _jvm_servers(text)
         return any(re.search(rf"\b{re.escape(n)}\.stop\(", text) for n in names)
     return False
 
@@ -335,11 +403,26 @@ def _java_routes(ctx: CheckContext) -> list[Route]:
     return routes
 
 
+_RUST_MOUNTS = frozenset({"nest", "merge", "service", "configure", "nest_service", "fallback"})
+
+
+def _rust_routes(ctx: CheckContext) -> list[Route]:
+    routes = []
+    for call, _obj, method, args in _calls(ctx):
+        if method in _RUST_MOUNTS:
+            routes.append(Route(call, None))  # routes (or a catch-all) defined elsewhere
+        elif method == "route":
+            routes.append(Route(call, _string(ctx, next(iter(_positional(args)), None))))
+    return routes
+
+
 def routes(ctx: CheckContext) -> list[Route]:
     """The HTTP routes this file registers (and mounts of routes defined elsewhere)."""
     compute = {
         "python": _python_routes,
         "go": _go_routes,
         "java": _java_routes,
+        "kotlin": _java_routes,
+        "rust": _rust_routes,
     }.get(ctx.language.name, _script_routes)
     return ctx.memo("ops.routes", lambda: compute(ctx))

@@ -14,6 +14,9 @@ _ADVICE = {
     "go": "run it in a goroutine, wait on `signal.NotifyContext(ctx, syscall.SIGTERM)` and call "
     "`srv.Shutdown(ctx)` with a deadline",
     "java": "add `Runtime.getRuntime().addShutdownHook(new Thread(() -> server.stop(10)))`",
+    "kotlin": "add `Runtime.getRuntime().addShutdownHook(Thread { server.stop(10) })`",
+    "rust": "chain `.with_graceful_shutdown(shutdown_signal())` on a future that waits for "
+    "`SignalKind::terminate()` and Ctrl-C",
     "script": 'handle `process.on("SIGTERM", ...)` with `server.close()` (or use '
     "`http-terminator` / `@godaddy/terminus`)",
 }
@@ -37,12 +40,18 @@ and any shutdown handling anywhere in the same file clears it.
 - **Python**: `serve_forever()` (`http.server`, `socketserver`, `asyncio` servers) under the
   `__main__` guard or at module level, in a file with no `signal.signal(...)` /
   `loop.add_signal_handler(...)`.
-- **Java**: `HttpServer.create(...)` (`com.sun.net.httpserver`) then `.start()`, in a file with
-  no `Runtime.getRuntime().addShutdownHook(...)` and no `server.stop(...)`.
+- **Java** and **Kotlin**: `HttpServer.create(...)` (`com.sun.net.httpserver`) then `.start()`,
+  in a file with no `Runtime.getRuntime().addShutdownHook(...)` and no `server.stop(...)`.
+- **Rust** (files with `fn main`): `axum::serve(...)`, `warp::serve(...)` and hyper 0.14's
+  `Server::bind(...).serve(...)`, in a file with no `with_graceful_shutdown(...)` /
+  `bind_with_graceful_shutdown(...)` and no `tokio::signal` (`ctrl_c()`,
+  `SignalKind::terminate()`).
 
 Deliberately **not** flagged, because the framework drains on SIGTERM by itself:
-`uvicorn.run()`, aiohttp `web.run_app()`, Spring Boot (`SpringApplication.run`) and Ktor
-(`embeddedServer(...).start(wait = true)` installs a JVM shutdown hook). Flask's `app.run()`
+`uvicorn.run()`, aiohttp `web.run_app()`, Spring Boot (`SpringApplication.run`,
+`runApplication<...>`), Ktor (`embeddedServer(...).start(wait = true)` registers a JVM shutdown
+hook unless the `io.ktor.server.engine.ShutdownHook` property is `false`), actix-web's
+`HttpServer` (drains on SIGTERM by default) and Rocket. Flask's `app.run()`
 is the development server; running it in production is its own problem, and the deploy's WSGI
 server (gunicorn drains on SIGTERM) is the fix, so it is not flagged here either. `serve_forever`
 inside a library function (Django's `runserver`) is not an entry point.
@@ -114,6 +123,15 @@ server.serve_forever()
 HttpServer server = HttpServer.create(new InetSocketAddress(8080), 0);
 Runtime.getRuntime().addShutdownHook(new Thread(() -> server.stop(10)));
 server.start();
+```
+
+```rust
+axum::serve(listener, app)
+    .with_graceful_shutdown(async {
+        let mut term = signal(SignalKind::terminate()).expect("SIGTERM handler");
+        tokio::select! { _ = term.recv() => {}, _ = tokio::signal::ctrl_c() => {} }
+    })
+    .await?;
 ```
 
 ## How to test it

@@ -58,12 +58,15 @@ all be flagged:
 - **Python**: Flask `@app.route` / `@app.get`, FastAPI `@app.get` / `@router.get`, aiohttp
   `router.add_get`, in a file that starts the server (`app.run()`, `uvicorn.run()`,
   `web.run_app()`, `serve_forever()`).
-- **Java**: `server.createContext("/path", ...)` with `com.sun.net.httpserver`.
+- **Java** and **Kotlin**: `server.createContext("/path", ...)` with `com.sun.net.httpserver`.
+- **Rust** (files with `fn main`): axum `.route("/path", get(...))` started with
+  `axum::serve`; `nest`, `merge`, `service`, `fallback` make the list incomplete.
 
 Stays quiet when the route list is incomplete (a router mounted from elsewhere:
 `app.use("/api", orders)`, `include_router`, `register_blueprint`, chi `Mount`, a computed
-path), when any string in the file names a health path, and on Spring Boot (Actuator provides
-`/actuator/health`; the routes live in controllers). No fix: what "healthy" means is yours to
+path), when any string in the file names a health path, on Spring Boot (Actuator provides
+`/actuator/health`; the routes live in controllers) and on Ktor, whose routes usually live in
+`Application` modules across files. No fix: what "healthy" means is yours to
 decide.
 
 ## Why it matters in production
