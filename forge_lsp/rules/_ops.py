@@ -301,12 +301,21 @@ _GRACEFUL = {
 }
 
 
+# An imported module whose path names a drain: Go `github.com/x/graceful`, `.../httpshutdown`,
+# npm `graceful-shutdown`, `@x/terminator`.
+_GRACEFUL_IMPORT = re.compile(
+    r"""["'][^"'\s]*(?:graceful|shutdown|terminat)[^"'\s]*["']""", re.IGNORECASE
+)
+
+
 def handles_shutdown(ctx: CheckContext) -> bool:
     """Whether anything in the file drains the server on SIGTERM."""
     key = "script" if ctx.language.name in SCRIPT else ctx.language.name
     text = ctx.source.decode("utf-8", "replace")
     if _GRACEFUL[key].search(text):
         return True
+    if key in ("go", "script") and _GRACEFUL_IMPORT.search(text):
+        return True  # a helper package (`httpshutdown`, `graceful`) owns the signal handling
     if ctx.language.name in ("java", "kotlin"):
         # `server.stop(...)` anywhere (a shutdown hook, a lifecycle `close()`) is a drain.
         names = _jvm_servers(text)

@@ -26,7 +26,8 @@ _DOC = r"""
 
 **Flags a service entry point that starts its server with nothing in the file to drain it on
 SIGTERM.** The rule looks at the whole file (it is file-scoped): the server start is the range,
-and any shutdown handling anywhere in the same file clears it.
+and any shutdown handling anywhere in the same file clears it, including an imported helper
+whose path names a drain (`.../graceful`, `httpshutdown`, `graceful-shutdown`).
 
 - **Go** (`package main` only): `http.ListenAndServe(...)`, `srv.ListenAndServe()` /
   `ListenAndServeTLS`, `srv.Serve(l)` and gin's `r.Run()`, in a file with no `.Shutdown(`,
