@@ -154,7 +154,7 @@ def _python_starts(ctx: CheckContext) -> list[Start]:
         if not (main_guard or at_top):
             continue
         if method == "serve_forever":
-            starts.append(Start(call, f"`{receiver}.serve_forever()`", False))
+            starts.append(Start(call, f"`{short(receiver)}.serve_forever()`", False))
         elif method == "run" and receiver == "uvicorn":
             starts.append(Start(call, "`uvicorn.run()`", True))
         elif method == "run_app" and receiver == "web":
@@ -184,7 +184,7 @@ def _go_starts(ctx: CheckContext) -> list[Start]:
             or (method in ("Run", "RunTLS") and receiver in gin_engines)
         )
         if serves:
-            starts.append(Start(call, f"`{receiver}.{method}()`", False))
+            starts.append(Start(call, f"`{short(receiver)}.{method}()`", False))
     return starts
 
 
@@ -197,8 +197,6 @@ _JS_SERVER_NAMES = frozenset({"app", "server", "httpServer", "httpsServer", "srv
 
 
 def _script_starts(ctx: CheckContext) -> list[Start]:
-    if ctx.in_test_file:
-        return []  # supertest and friends listen on an ephemeral port in tests
     text = ctx.source.decode("utf-8", "replace")
     servers = set(_JS_SERVER.findall(text)) | _JS_SERVER_NAMES
     starts = []
@@ -209,7 +207,7 @@ def _script_starts(ctx: CheckContext) -> list[Start]:
         if (obj.type == "identifier" and receiver in servers) or (
             obj.type == "call_expression" and _JS_SERVER_CALL.match(receiver)
         ):
-            name = receiver if obj.type == "identifier" else receiver.split("(", 1)[0] + "(...)"
+            name = short(receiver)
             starts.append(Start(call, f"`{name}.listen()`", False))
     return starts
 
@@ -244,7 +242,7 @@ def _java_starts(ctx: CheckContext) -> list[Start]:
         if receiver in servers or receiver.startswith(
             ("HttpServer.create(", "HttpsServer.create(")
         ):
-            name = receiver if obj.type == "identifier" else "HttpServer.create(...)"
+            name = short(receiver)
             starts.append(Start(call, f"`{name}.start()`", False))
     return starts
 
@@ -271,8 +269,17 @@ def _rust_starts(ctx: CheckContext) -> list[Start]:
     return starts
 
 
+def short(receiver: str) -> str:
+    """A receiver as messages show it: `HttpServer.create(...)` rather than every argument."""
+    head, paren, _ = receiver.partition("(")
+    return " ".join(head.split()) + ("(...)" if paren else "")
+
+
 def starts(ctx: CheckContext) -> list[Start]:
-    """The calls in this file that start a service's server, in source order."""
+    """The calls in this file that start a service's server, in source order (none in tests:
+    a test's server listens on an ephemeral port and dies with the test run)."""
+    if ctx.in_test_file:
+        return []
     compute = {
         "python": _python_starts,
         "go": _go_starts,

@@ -37,7 +37,7 @@ whose path names a drain (`.../graceful`, `httpshutdown`, `graceful-shutdown`).
   `fastify()`, `new Koa()`, `NestFactory.create()`, or named `app` / `server`), in a file with no
   `process.on("SIGTERM" | "SIGINT", ...)` handler, no `enableShutdownHooks()` (NestJS) and no
   graceful library (`http-terminator`, `stoppable`, `@godaddy/terminus`, `lightship`,
-  `close-with-grace`). Test files are skipped.
+  `close-with-grace`).
 - **Python**: `serve_forever()` (`http.server`, `socketserver`, `asyncio` servers) under the
   `__main__` guard or at module level, in a file with no `signal.signal(...)` /
   `loop.add_signal_handler(...)`.
@@ -48,7 +48,8 @@ whose path names a drain (`.../graceful`, `httpshutdown`, `graceful-shutdown`).
   `bind_with_graceful_shutdown(...)` and no `tokio::signal` (`ctrl_c()`,
   `SignalKind::terminate()`).
 
-Deliberately **not** flagged, because the framework drains on SIGTERM by itself:
+Test files are skipped (a test's server dies with the test run). Deliberately **not** flagged,
+because the framework drains on SIGTERM by itself:
 `uvicorn.run()`, aiohttp `web.run_app()`, Spring Boot (`SpringApplication.run`,
 `runApplication<...>`), Ktor (`embeddedServer(...).start(wait = true)` registers a JVM shutdown
 hook unless the `io.ktor.server.engine.ShutdownHook` property is `false`), actix-web's
