@@ -294,6 +294,13 @@ def _normal(text: str) -> str:
     return re.sub(r"[^a-z0-9]", "", text.lower())
 
 
+def _tail_of_name(value: str, name: str) -> bool:
+    """The value spells the last words of the name (`TYPE_VISIBLE_PASSWORD`, "visible-password")."""
+    value_words = [w.lower() for w in words(value)]
+    name_words = [w.lower() for w in words(name)]
+    return 1 < len(value_words) <= len(name_words) and name_words[-len(value_words) :] == value_words
+
+
 def is_placeholder(value: str, name: str = "", ignore: Iterable[str] = ()) -> bool:
     """Values that cannot be a working credential, or say they are to be replaced."""
     stripped = value.strip()
@@ -306,6 +313,8 @@ def is_placeholder(value: str, name: str = "", ignore: Iterable[str] = ()) -> bo
         return True
     if name and len(words(stripped)) > 1 and sorted(words(stripped)) == sorted(words(name)):
         return True  # {"new-password": "password-new"}: the same name, reordered
+    if name and _tail_of_name(stripped, name):
+        return True  # KEYBOARD_TYPE_VISIBLE_PASSWORD = "visible-password": an enum tag
     if any(word in _DUMMY_WORDS for word in re.split(r"[^a-z0-9]+", stripped.lower())):
         return True  # your-api-key, REDACTED, example_token
     if (
