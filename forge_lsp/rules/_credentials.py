@@ -298,7 +298,9 @@ def _tail_of_name(value: str, name: str) -> bool:
     """The value spells the last words of the name (`TYPE_VISIBLE_PASSWORD`, "visible-password")."""
     value_words = [w.lower() for w in words(value)]
     name_words = [w.lower() for w in words(name)]
-    return 1 < len(value_words) <= len(name_words) and name_words[-len(value_words) :] == value_words
+    return (
+        1 < len(value_words) <= len(name_words) and name_words[-len(value_words) :] == value_words
+    )
 
 
 def is_placeholder(value: str, name: str = "", ignore: Iterable[str] = ()) -> bool:

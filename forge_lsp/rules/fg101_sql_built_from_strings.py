@@ -253,7 +253,13 @@ Django `raw` / `extra` / `RawSQL`; Go `database/sql`, sqlx and pgx `Query` / `Qu
 knex `raw` / `whereRaw` / `orderByRaw`, Sequelize and TypeORM `query`, Prisma
 `$queryRawUnsafe` / `$executeRawUnsafe`; JDBC `execute*` / `addBatch` / `prepareStatement` /
 `prepareCall`, Spring `JdbcTemplate`, JPA `createQuery` / `createNativeQuery`, Android
-`execSQL` / `rawQuery`.
+`execSQL` / `rawQuery`. Rust: `format!`, `+` and `push_str` reaching sqlx (`sqlx::query`,
+`query_as`, `query_scalar`, `raw_sql`, `.execute(&q)` on a pool), `postgres` /
+`tokio_postgres` (`query`, `execute`, `batch_execute`, `simple_query`), `diesel::sql_query` and
+rusqlite (`execute`, `prepare`, `query_row`); the `sqlx::query!` macros are checked at compile
+time and bind their arguments, so they never match. Kotlin: string templates (`"$x"`,
+`"${x}"`), `+` and `String.format` reaching the JDBC and Spring sinks above and Exposed's raw
+`exec("...")`.
 
 The string is followed through simple local assignments in the same function, so the two-step
 form (`sql = f"..."`, then `cursor.execute(sql)`) is reported on the line that built it. The
@@ -305,6 +311,15 @@ const { rows } = await pool.query(`SELECT id, name FROM users WHERE email = '${e
 ResultSet rs = stmt.executeQuery("SELECT id, name FROM users WHERE email = '" + email + "'");
 ```
 
+```rust
+let q = format!("SELECT id, name FROM users WHERE email = '{}'", email);
+let users = sqlx::query_as::<_, User>(&q).fetch_all(&pool).await?;
+```
+
+```kotlin
+val rs = stmt.executeQuery("SELECT id, name FROM users WHERE email = '$email'")
+```
+
 ## Use instead
 
 Pass values as **bound parameters**: the driver sends them out of band and the statement text
@@ -332,6 +347,16 @@ try (PreparedStatement ps = conn.prepareStatement("SELECT id, name FROM users WH
     ps.setString(1, email);
     try (ResultSet rs = ps.executeQuery()) { /* ... */ }
 }
+```
+
+```rust
+let users = sqlx::query_as!(User, "SELECT id, name FROM users WHERE email = $1", email)
+    .fetch_all(&pool)
+    .await?;
+```
+
+```kotlin
+val users = jdbc.query("SELECT id, name FROM users WHERE email = ?", userMapper, email)
 ```
 
 For a dynamic `ORDER BY` or column list, map the input onto a fixed set of identifiers:

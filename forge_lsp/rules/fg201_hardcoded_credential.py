@@ -228,7 +228,10 @@ class HardcodedCredentialRule(Rule):
 
 Flags credentials written into the code as string literals: values assigned to names that hold
 a password, API key, token, secret or private key (`db_password = "hunter2"`,
-`const apiKey = '...'`, `Config{Password: "..."}`, `connect(password="...")`), default
+`const apiKey = '...'`, `Config{Password: "..."}`, `connect(password="...")`,
+Rust `let password = "..."`, `const API_KEY: &str = "..."`,
+`Config { password: "...".into() }`, builder calls such as `.password("...")`, Kotlin
+`val password = "..."` and `connect(password = "...")`), default
 parameter values, dictionary and object fields, `Authorization` headers, literals passed in the
 credential slot of well-known APIs (`DriverManager.getConnection(url, user, "pw")`,
 `jwt.sign(payload, "secret")`, `req.SetBasicAuth(user, "pw")`, `new Sequelize(db, user, "pw")`),
@@ -288,6 +291,16 @@ const token = jwt.sign(claims, "my-jwt-signing-secret");        // FG201
 
 ```java
 Connection c = DriverManager.getConnection(url, "app", "s3cr3t"); // FG201
+```
+
+```rust
+const API_KEY: &str = "9d4e1f7a2b6c8e0f3a5d7b9c";                 // FG201
+let opts = PgConnectOptions::new().username("app").password("s3cr3t"); // FG201
+```
+
+```kotlin
+val password = "s3cr3t-Pr0d"                                       // FG201
+val ds = connect(url = url, user = "app", password = "s3cr3t")     // FG201
 ```
 
 ## Use instead
@@ -409,7 +422,9 @@ not just the tip, and treat a hit as an incident: rotate first, then rewrite.
         self, ctx: CheckContext, match: dict[str, list[tree_sitter.Node]], options: _Options
     ) -> Iterator[tuple[tree_sitter.Node, str]]:
         call, arguments = match["call"][0], match["args"][0]
-        args = [_argument_value(a) for a in arguments.named_children if a.type not in _NOT_ARGUMENTS]
+        args = [
+            _argument_value(a) for a in arguments.named_children if a.type not in _NOT_ARGUMENTS
+        ]
         if not args or has_error(arguments):
             return
         callee = _callee_text(call, arguments, ctx.source)
@@ -616,9 +631,7 @@ _CONVERSIONS = frozenset(
 )
 
 
-def _rust_or_kotlin_conversion(
-    node: tree_sitter.Node, source: bytes
-) -> tree_sitter.Node | None:
+def _rust_or_kotlin_conversion(node: tree_sitter.Node, source: bytes) -> tree_sitter.Node | None:
     """`"x".to_string()`, `"x".into()`, `String::from("x")` (Rust), `"x".toCharArray()`."""
     function, arguments = node.named_children
     if function.type == "field_expression":
@@ -630,7 +643,13 @@ def _rust_or_kotlin_conversion(
         name = source[name_node.start_byte : name_node.end_byte]
         return receiver if name in _CONVERSIONS else None
     text = source[function.start_byte : function.end_byte]
-    if text in (b"String::from", b"Some", b"SecretString::from", b"Secret::new", b"SecretString::new"):
+    if text in (
+        b"String::from",
+        b"Some",
+        b"SecretString::from",
+        b"Secret::new",
+        b"SecretString::new",
+    ):
         values = [c for c in arguments.named_children if c.type not in _NOT_ARGUMENTS]
         return values[0] if len(values) == 1 else None
     return None

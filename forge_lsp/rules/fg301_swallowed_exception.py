@@ -107,20 +107,22 @@ caught less:**
 
 - **Catch-alls are flagged even with a comment**: bare `except:`, `except Exception` /
   `BaseException` (also inside a tuple), Java `catch (Exception | Throwable |
-  RuntimeException | Error e)`. You could have named the exception you expected; the comment
-  explains that one, not the `TypeError` from the bug you have not found yet
-  (`allowBroadWithComment`, default `false`, relaxes this).
+  RuntimeException | Error e)`, Kotlin `catch (e: Exception)` / `Throwable`. You could have
+  named the exception you expected; the comment explains that one, not the `TypeError` from
+  the bug you have not found yet (`allowBroadWithComment`, default `false`, relaxes this).
 - **JavaScript/TypeScript `catch` cannot be narrowed**, so a comment in the block (or after
   it on the same line) is the only statement of intent left, and is accepted, as ESLint's
   `no-empty` does. An empty, uncommented `catch {}` is flagged.
 - **A specific exception type** is flagged only when the `try` holds several statements and
   nothing says why. Accepted: a `try` of one simple statement (the lookup-or-fallback idiom,
   `try: return cache[key] / except KeyError: pass`: the only thing that can raise it is right
-  there); an explanatory comment in the handler or on the `except` line; a Java parameter
-  named `ignored`/`expected`/`cannotHappen` (IntelliJ's convention); a type listed in
+  there); an explanatory comment in the handler or on the `except` line; a Java or Kotlin
+  parameter named `ignored`/`expected`/`cannotHappen` (IntelliJ's convention); a type listed in
   `ignoredExceptions` (default `ImportError`, `ModuleNotFoundError`: the optional-dependency
   probe, whose fallback *is* the handling; `KeyboardInterrupt`: a CLI leaving quietly on
   Ctrl-C). `allowNarrowWithComment` (default `true`) turns the comment and name escapes off.
+- **Kotlin** follows the Java policy (`catch (e: IOException) {}` around one simple
+  expression is the lookup-or-fallback idiom). `runCatching { }` is out of scope.
 - **Java `InterruptedException` is always flagged**: an empty handler clears the thread's
   interrupt status, and the executor shutting down waits for a thread that no longer knows
   it was asked to stop.
@@ -165,6 +167,13 @@ try {
 }
 ```
 
+```kotlin
+try {
+    client.send(order)
+    repo.markSynced(order.id)
+} catch (e: Exception) {}
+```
+
 ## Use instead
 
 Catch the one exception you expect, and log or re-raise everything else:
@@ -197,6 +206,15 @@ try {
 } catch (InterruptedException e) {
     Thread.currentThread().interrupt();
     return;
+}
+```
+
+```kotlin
+try {
+    client.send(order)
+} catch (e: IOException) {
+    log.warn("push failed for order {}", order.id, e)
+    throw OrderSyncException(order.id, e)
 }
 ```
 
@@ -412,12 +430,12 @@ def _java_types(ctx: CheckContext, clause: tree_sitter.Node) -> tuple[frozenset[
     return types, ctx.text(name) if name is not None else None
 
 
-def _kotlin_types(
-    ctx: CheckContext, clause: tree_sitter.Node
-) -> tuple[frozenset[str], str | None]:
+def _kotlin_types(ctx: CheckContext, clause: tree_sitter.Node) -> tuple[frozenset[str], str | None]:
     """`catch (e: IOException)`: the caught type name and the parameter name."""
     name = next((c for c in clause.named_children if c.type == "identifier"), None)
-    caught = next((c for c in clause.named_children if c.type in ("user_type", "nullable_type")), None)
+    caught = next(
+        (c for c in clause.named_children if c.type in ("user_type", "nullable_type")), None
+    )
     types = frozenset({sw.last_name(ctx.text(caught))}) if caught is not None else frozenset()
     return types, ctx.text(name) if name is not None else None
 

@@ -142,7 +142,8 @@ an `Err` returned or a log line; with `let _ =` it sees neither.
         if ctx.in_test_file and not include_tests:
             return
         for _, match in ctx.matches(QUERY):
-            statement = (match.get("let") or match.get("statement") or [None])[0]
+            statements = match.get("let") or match.get("statement") or []
+            statement = statements[0] if statements else None
             if statement is None or has_error(statement):
                 continue
             if "let" in match:
