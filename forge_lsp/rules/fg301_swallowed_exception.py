@@ -334,7 +334,7 @@ def _handler(
     if language == "kotlin":
         types, name = _kotlin_types(ctx, clause)
         kind = INTERRUPT if "InterruptedException" in types else NARROW
-        kind = CATCH_ALL if JAVA_BROAD & types else kind
+        kind = CATCH_ALL if JAVA_BROAD & types and not _unchecked_rethrown(ctx, clause) else kind
         explained = explained or bool(name and JAVA_INTENT_NAME.match(name))
         return _Handler(header_end, shown, kind, types, explained, waived, _kotlin_eafp(clause))
     if language != "java":
@@ -438,6 +438,23 @@ def _kotlin_types(ctx: CheckContext, clause: tree_sitter.Node) -> tuple[frozense
     )
     types = frozenset({sw.last_name(ctx.text(caught))}) if caught is not None else frozenset()
     return types, ctx.text(name) if name is not None else None
+
+
+def _unchecked_rethrown(ctx: CheckContext, clause: tree_sitter.Node) -> bool:
+    """`catch (e: RuntimeException) { throw e } catch (e: Exception) {}` (okio's closeQuietly).
+
+    An earlier handler of the same `try` rethrows unchecked exceptions, so `Exception` here
+    only catches the checked ones: a narrow catch spelled broadly.
+    """
+    sibling = clause.prev_named_sibling
+    while sibling is not None and sibling.type == "catch_block":
+        types, _ = _kotlin_types(ctx, sibling)
+        body = sibling.named_children[-1] if sibling.named_children else None
+        rethrows = body is not None and ctx.text(body).lstrip("{ \n\t").startswith("throw")
+        if types & {"RuntimeException", "Throwable"} and rethrows:
+            return True
+        sibling = sibling.prev_named_sibling
+    return False
 
 
 def _kotlin_eafp(clause: tree_sitter.Node) -> bool:
