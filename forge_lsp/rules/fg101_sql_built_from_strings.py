@@ -436,6 +436,8 @@ class SqlBuiltFromStrings(Rule):
             evaluator = evaluator or evaluator_type(ctx, definitions)
             method_name = ctx.text(method)
             label = _sink_label(ctx, caps.get("receiver", [None])[0], method_name)
+            if method.parent is not None and method.parent.type == "scoped_identifier":
+                label = f"{ctx.text(method.parent)}()"  # rust `sqlx::query_as()`
             for arg in spec.candidates(method_name, args):
                 built = evaluator.evaluate(arg)
                 if method_name not in spec.fragments and not _sql.looks_like_sql(built.text):

@@ -482,6 +482,8 @@ not just the tip, and treat a hit as an incident: rotate first, then rewrite.
             kind = cred.PASSWORD if label == "password" else cred.SECRET
             if literal is not None and self._credential_value(ctx, literal, "", kind, options):
                 shown = re.sub(r"^new(?=[A-Z])", "", callee)
+                if ")." in shown:  # `client.get("...").basic_auth`: name the method only
+                    shown = "." + shown.rsplit(").", 1)[1]
                 yield literal, f"Hardcoded {label} passed to `{shown}()`: {_FIX_HINT}"
             return
 
