@@ -79,7 +79,8 @@ Flags a `Result` thrown away without a look:
   macros, and the methods `.send()`, `.try_send()`, `.flush()`, `.write_all()`,
   `.sync_all()`, `.commit()`, `.execute()`, `.batch_execute()`, `.shutdown()`, and
   `.join()` without arguments (a `JoinHandle`; `parts.join(",")` is a `String`). `.await`
-  is looked through. `.close()` is not in the list: `sqlx::Pool::close` and tokio's
+  is looked through, and so is a trailing `.ok()` (`let _ = tx.send(e).ok();`). `.close()`
+  is not in the list: `sqlx::Pool::close` and tokio's
   `Receiver::close` return `()`, and `let _ = pool.close().await` is harmless.
 
 `let _x = expr;` binds the value and is not flagged; `let _ = expr;` is the explicit "I do
@@ -189,6 +190,9 @@ def _fallible(ctx: CheckContext, value: Node) -> str | None:
     no_arguments = not [c for c in arguments.named_children if "comment" not in c.type]
     if method in FALLIBLE_METHODS or (method in NO_ARGUMENT_FALLIBLE and no_arguments):
         return _shown(ctx, value)
+    receiver = function.child_by_field_name("value")
+    if method == "ok" and no_arguments and receiver is not None:  # `let _ = x.commit().ok();`
+        return _fallible(ctx, receiver)
     return None
 
 
