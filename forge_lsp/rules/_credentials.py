@@ -35,6 +35,8 @@ LITERAL_TYPES: dict[str, frozenset[str]] = {
     "typescript": frozenset({"string", "template_string"}),
     "tsx": frozenset({"string", "template_string"}),
     "java": frozenset({"string_literal"}),
+    "rust": frozenset({"string_literal"}),
+    "kotlin": frozenset({"string_literal", "multiline_string_literal"}),
 }
 
 # Nodes a secret may sit in: literals, their content pieces, and comments.
@@ -49,6 +51,7 @@ TEXT_NODE_TYPES = frozenset(
         "raw_string_literal",
         "raw_string_literal_content",
         "string_literal",
+        "multiline_string_literal",
         "multiline_string_fragment",
         "escape_sequence",
         "comment",
@@ -65,7 +68,23 @@ def is_literal(node: tree_sitter.Node | None, language: str) -> bool:
     """A plain string literal: no interpolation, no syntax error."""
     if node is None or node.type not in LITERAL_TYPES[language] or node.has_error:
         return False
-    return not any(child.type in _DYNAMIC_PARTS for child in node.children)
+    if language == "rust" and node.text and node.text.startswith((b"b", b"c")):
+        return False  # Rust byte / C strings: their quotes are not where content_span looks
+    return not any(
+        child.type in _DYNAMIC_PARTS or _kotlin_template_entry(child) for child in node.children
+    )
+
+
+def _kotlin_template_entry(child: tree_sitter.Node) -> bool:
+    """tree-sitter-kotlin 1.1 splits `"$name"` into a `$` content piece and the name."""
+    following = child.next_sibling
+    return (
+        child.type == "string_content"
+        and child.text == b"$"
+        and following is not None
+        and following.type == "string_content"
+        and bool(re.match(rb"[A-Za-z_]", following.text or b""))
+    )
 
 
 def content_span(node: tree_sitter.Node, source: bytes) -> tuple[int, int]:
@@ -275,6 +294,15 @@ def _normal(text: str) -> str:
     return re.sub(r"[^a-z0-9]", "", text.lower())
 
 
+def _tail_of_name(value: str, name: str) -> bool:
+    """The value spells the last words of the name (`TYPE_VISIBLE_PASSWORD`, "visible-password")."""
+    value_words = [w.lower() for w in words(value)]
+    name_words = [w.lower() for w in words(name)]
+    return (
+        1 < len(value_words) <= len(name_words) and name_words[-len(value_words) :] == value_words
+    )
+
+
 def is_placeholder(value: str, name: str = "", ignore: Iterable[str] = ()) -> bool:
     """Values that cannot be a working credential, or say they are to be replaced."""
     stripped = value.strip()
@@ -287,6 +315,8 @@ def is_placeholder(value: str, name: str = "", ignore: Iterable[str] = ()) -> bo
         return True
     if name and len(words(stripped)) > 1 and sorted(words(stripped)) == sorted(words(name)):
         return True  # {"new-password": "password-new"}: the same name, reordered
+    if name and _tail_of_name(stripped, name):
+        return True  # KEYBOARD_TYPE_VISIBLE_PASSWORD = "visible-password": an enum tag
     if any(word in _DUMMY_WORDS for word in re.split(r"[^a-z0-9]+", stripped.lower())):
         return True  # your-api-key, REDACTED, example_token
     if (
@@ -656,6 +686,17 @@ _TEST_CALLS = frozenset(
 _TEST_ANNOTATIONS = re.compile(r"@(?:Test|ParameterizedTest|RepeatedTest|Before\w*|After\w*)\b")
 
 
+def _rust_test_attribute(item: tree_sitter.Node, source: bytes) -> bool:
+    """`#[test]`, `#[tokio::test]` right above a Rust function."""
+    previous = item.prev_named_sibling
+    while previous is not None and previous.type == "attribute_item":
+        text = source[previous.start_byte : previous.end_byte]
+        if re.search(rb"\btest\b", text):
+            return True
+        previous = previous.prev_named_sibling
+    return False
+
+
 def in_test_code(node: tree_sitter.Node, source: bytes) -> bool:
     """Inside a test function, test class or test-framework callback (any language)."""
     parent = node.parent
@@ -671,7 +712,11 @@ def in_test_code(node: tree_sitter.Node, source: bytes) -> bool:
             return True
         if kind == "function_declaration" and re.match(r"(?:Test|Benchmark|Example|Fuzz)", name):
             return True
-        if kind == "method_declaration":
+        if kind == "mod_item" and name == "tests":
+            return True  # Rust `#[cfg(test)] mod tests`
+        if kind == "function_item" and _rust_test_attribute(parent, source):
+            return True
+        if kind in ("method_declaration", "function_declaration"):  # Java, Kotlin @Test
             modifiers = next((c for c in parent.children if c.type == "modifiers"), None)
             if modifiers and _TEST_ANNOTATIONS.search(
                 source[modifiers.start_byte : modifiers.end_byte].decode("utf-8", "replace")

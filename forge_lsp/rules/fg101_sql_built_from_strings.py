@@ -33,6 +33,15 @@ _JAVA_METHODS = (
     "queryForInt update batchUpdate createQuery createNativeQuery createSQLQuery execSQL rawQuery "
     "compileStatement"
 )
+# sqlx / postgres / tokio-postgres / rusqlite methods whose first argument is the statement.
+_RUST_METHODS = (
+    "execute query query_one query_opt query_raw batch_execute simple_query prepare "
+    "prepare_cached query_row query_map execute_batch fetch_all fetch_one fetch_optional"
+)
+# sqlx / diesel free functions taking the statement (`sqlx::query!` is a macro: checked at
+# compile time and parameterized, so it is not a call and never matches).
+_RUST_FUNCTIONS = "query query_as query_scalar query_with query_as_with raw_sql sql_query"
+_KOTLIN_METHODS = _JAVA_METHODS + " exec"
 
 
 def _any_of(names: str) -> str:
@@ -73,6 +82,32 @@ _JAVA_SINKS = f"""
   name: (identifier) @method
   arguments: (argument_list) @args
   (#any-of? @method {_any_of(_JAVA_METHODS)})) @call
+"""
+_RUST_SINKS = f"""
+(call_expression
+  function: (scoped_identifier name: (identifier) @method)
+  arguments: (arguments) @args
+  (#any-of? @method {_any_of(_RUST_FUNCTIONS)})) @call
+(call_expression
+  function: (generic_function function: (scoped_identifier name: (identifier) @method))
+  arguments: (arguments) @args
+  (#any-of? @method {_any_of(_RUST_FUNCTIONS)})) @call
+(call_expression
+  function: (identifier) @method
+  arguments: (arguments) @args
+  (#any-of? @method "sql_query" "raw_sql" "query_as" "query_scalar")) @call
+(call_expression
+  function: (field_expression value: (_) @receiver field: (field_identifier) @method)
+  arguments: (arguments) @args
+  (#any-of? @method {_any_of(_RUST_METHODS)})) @call
+"""
+_KOTLIN_SINKS = f"""
+(call_expression
+  (navigation_expression (_) @receiver (identifier) @method .)
+  (value_arguments) @args
+  (#any-of? @method {_any_of(_KOTLIN_METHODS)})) @call
+; Exposed: `exec("...")` inside a `transaction` block.
+(call_expression (identifier) @method (value_arguments) @args (#eq? @method "exec")) @call
 """
 
 # Python keyword arguments that carry SQL when no positional argument does.
@@ -153,6 +188,14 @@ def _js_candidates(method: str, args: Node) -> list[Node]:
     return [first]
 
 
+def _kotlin_first(method: str, args: Node) -> list[Node]:
+    """The value of the first argument (`value_argument` wraps it, maybe with a name)."""
+    named = _named(args)
+    if not named or not named[0].named_children:
+        return []
+    return [named[0].named_children[-1]]
+
+
 @dataclass(frozen=True, slots=True)
 class _SinkSpec:
     query: str
@@ -190,6 +233,8 @@ _SINKS: dict[str, _SinkSpec] = {
     "typescript": _SinkSpec(_JS_SINKS, _js_candidates, fragments=_JS_FRAGMENTS),
     "tsx": _SinkSpec(_JS_SINKS, _js_candidates, fragments=_JS_FRAGMENTS),
     "java": _SinkSpec(_JAVA_SINKS, _first),
+    "rust": _SinkSpec(_RUST_SINKS, _first),
+    "kotlin": _SinkSpec(_KOTLIN_SINKS, _kotlin_first),
 }
 
 _ADVICE = "pass values as query parameters (and identifiers through the driver's quoting function)"
@@ -208,7 +253,13 @@ Django `raw` / `extra` / `RawSQL`; Go `database/sql`, sqlx and pgx `Query` / `Qu
 knex `raw` / `whereRaw` / `orderByRaw`, Sequelize and TypeORM `query`, Prisma
 `$queryRawUnsafe` / `$executeRawUnsafe`; JDBC `execute*` / `addBatch` / `prepareStatement` /
 `prepareCall`, Spring `JdbcTemplate`, JPA `createQuery` / `createNativeQuery`, Android
-`execSQL` / `rawQuery`.
+`execSQL` / `rawQuery`. Rust: `format!`, `+` and `push_str` reaching sqlx (`sqlx::query`,
+`query_as`, `query_scalar`, `raw_sql`, `.execute(&q)` on a pool), `postgres` /
+`tokio_postgres` (`query`, `execute`, `batch_execute`, `simple_query`), `diesel::sql_query` and
+rusqlite (`execute`, `prepare`, `query_row`); the `sqlx::query!` macros are checked at compile
+time and bind their arguments, so they never match. Kotlin: string templates (`"$x"`,
+`"${x}"`), `+` and `String.format` reaching the JDBC and Spring sinks above and Exposed's raw
+`exec("...")`.
 
 The string is followed through simple local assignments in the same function, so the two-step
 form (`sql = f"..."`, then `cursor.execute(sql)`) is reported on the line that built it. The
@@ -260,6 +311,15 @@ const { rows } = await pool.query(`SELECT id, name FROM users WHERE email = '${e
 ResultSet rs = stmt.executeQuery("SELECT id, name FROM users WHERE email = '" + email + "'");
 ```
 
+```rust
+let q = format!("SELECT id, name FROM users WHERE email = '{}'", email);
+let users = sqlx::query_as::<_, User>(&q).fetch_all(&pool).await?;
+```
+
+```kotlin
+val rs = stmt.executeQuery("SELECT id, name FROM users WHERE email = '$email'")
+```
+
 ## Use instead
 
 Pass values as **bound parameters**: the driver sends them out of band and the statement text
@@ -287,6 +347,16 @@ try (PreparedStatement ps = conn.prepareStatement("SELECT id, name FROM users WH
     ps.setString(1, email);
     try (ResultSet rs = ps.executeQuery()) { /* ... */ }
 }
+```
+
+```rust
+let users = sqlx::query_as!(User, "SELECT id, name FROM users WHERE email = $1", email)
+    .fetch_all(&pool)
+    .await?;
+```
+
+```kotlin
+val users = jdbc.query("SELECT id, name FROM users WHERE email = ?", userMapper, email)
 ```
 
 For a dynamic `ORDER BY` or column list, map the input onto a fixed set of identifiers:
@@ -335,7 +405,9 @@ class SqlBuiltFromStrings(Rule):
     summary = "SQL text built from non-constant strings reaches a database query call"
     severity = Severity.ERROR
     cwe = 89
-    languages = frozenset({"python", "go", "javascript", "typescript", "tsx", "java"})
+    languages = frozenset(
+        {"python", "go", "javascript", "typescript", "tsx", "java", "rust", "kotlin"}
+    )
     fixable = False
     options = (
         RuleOption(
@@ -364,6 +436,8 @@ class SqlBuiltFromStrings(Rule):
             evaluator = evaluator or evaluator_type(ctx, definitions)
             method_name = ctx.text(method)
             label = _sink_label(ctx, caps.get("receiver", [None])[0], method_name)
+            if method.parent is not None and method.parent.type == "scoped_identifier":
+                label = f"{ctx.text(method.parent)}()"  # rust `sqlx::query_as()`
             for arg in spec.candidates(method_name, args):
                 built = evaluator.evaluate(arg)
                 if method_name not in spec.fragments and not _sql.looks_like_sql(built.text):
@@ -404,6 +478,8 @@ def _sink_label(ctx: CheckContext, receiver: Node | None, method: str) -> str:
         return f"{ctx.text(name)}.{method}()"
     if name.type in {"call", "call_expression", "method_invocation"}:
         callee = name.child_by_field_name("function") or name.child_by_field_name("name")
+        if callee is None and name.named_child_count:  # kotlin: no field names
+            callee = name.named_children[0]
         inner = _last_name(callee) if callee is not None else None
         if inner is not None:
             return f"{ctx.text(inner)}().{method}()"
@@ -413,6 +489,8 @@ def _sink_label(ctx: CheckContext, receiver: Node | None, method: str) -> str:
 def _last_name(node: Node) -> Node | None:
     if node.type in {"identifier", "property_identifier", "field_identifier"}:
         return node
+    if node.type in {"navigation_expression", "scoped_identifier"} and node.named_child_count:
+        return node.named_children[-1]
     for field_name in ("attribute", "property", "field", "name"):
         child = node.child_by_field_name(field_name)
         if child is not None:

@@ -73,8 +73,27 @@ _JAVA = """
 ((method_invocation name: (identifier) @callee arguments: (argument_list) @args) @call {C})
 ((object_creation_expression type: (_) @callee arguments: (argument_list) @args) @call {C})
 """
+_RUST = """
+((let_declaration pattern: (identifier) @name value: (_) @value) {N})
+((const_item name: (identifier) @name value: (_) @value) {N})
+((static_item name: (identifier) @name value: (_) @value) {N})
+((field_initializer field: (field_identifier) @name value: (_) @value) {N})
+((assignment_expression left: (_) @name right: (_) @value) {N})
+((binary_expression left: (_) @name operator: ["==" "!="] right: (string_literal) @value) @compare
+ {N})
+((call_expression function: (_) @callee arguments: (arguments) @args) @call {B})
+"""
+_KOTLIN = """
+((property_declaration (variable_declaration (identifier) @name) "=" (_) @value) {N})
+((assignment left: (_) @name "=" right: (_) @value) {N})
+((value_argument (identifier) @name "=" (_) @value) {N})
+((class_parameter (identifier) @name (_) "=" (_) @value) {N})
+((function_value_parameters (parameter . (identifier) @name) . "=" . (_) @value) {N})
+((binary_expression left: (_) @name ["==" "!="] right: (string_literal) @value) @compare {N})
+((call_expression . (_) @callee . (value_arguments) @args) @call {B})
+"""
 _SOURCES = {"python": _PYTHON, "go": _GO, "javascript": _JS, "typescript": _TS, "tsx": _TSX,
-            "java": _JAVA}  # fmt: skip
+            "java": _JAVA, "rust": _RUST, "kotlin": _KOTLIN}  # fmt: skip
 # Names that can hold a credential at all (credential_kind decides); callees worth a look.
 _NAME_FILTER = '(#match? @name "(?i)pass|pwd|pswd|secret|token|key|auth|cred")'
 # No backslashes: tree-sitter query strings have their own escaping.
@@ -88,6 +107,11 @@ _KV_NAMES = (
     "get[a-z0-9_]*"
 )
 _CALL_FILTER = f'(#match? @callee "(?i)(?:^|[^a-z0-9_$])(?:{_API_NAMES}|{_KV_NAMES})$")'
+# Rust and Kotlin builders name the field itself: `.password("...")`, `.api_key("...")`.
+_BUILDER_FILTER = (
+    f'(#match? @callee "(?i)(?:^|[^a-z0-9_$])(?:{_API_NAMES}|{_KV_NAMES}|'
+    'basic_auth|new_from_slice|[a-z0-9_]*(?:pass|pwd|secret|token|key|cred)[a-z0-9_]*)$")'
+)
 
 
 def query_source(language: str, all_names: bool) -> str:
@@ -96,6 +120,7 @@ def query_source(language: str, all_names: bool) -> str:
         _SOURCES[language]
         .replace("{N}", "" if all_names else _NAME_FILTER)
         .replace("{C}", _CALL_FILTER)
+        .replace("{B}", _BUILDER_FILTER)
     )
 
 
@@ -141,11 +166,15 @@ _API_SLOTS: tuple[tuple[frozenset[str], re.Pattern[str], int, str], ...] = tuple
         (_ALL_JS, r"\bcreateHmac$", 1, "HMAC key"),
         (_ALL_JS, r"^new(?:\w+\.)?Sequelize$", 2, "password"),
         (_ALL_JS, r"\.(?:auth|login)$", 1, "password"),
-        ({"java"}, r"\bDriverManager\.getConnection$", 2, "password"),
+        ({"java", "kotlin"}, r"\bDriverManager\.getConnection$", 2, "password"),
         ({"java"}, r"^new(?:java\.net\.)?PasswordAuthentication$", 1, "password"),
-        ({"java"}, r"\bAlgorithm\.HMAC(?:256|384|512)$", 0, "JWT signing secret"),
+        ({"kotlin"}, r"^(?:java\.net\.)?PasswordAuthentication$", 1, "password"),
+        ({"java", "kotlin"}, r"\bAlgorithm\.HMAC(?:256|384|512)$", 0, "JWT signing secret"),
         ({"java"}, r"^new(?:javax\.crypto\.spec\.)?SecretKeySpec$", 0, "secret key"),
-        ({"java"}, r"\.signWith$", 1, "JWT signing secret"),
+        ({"java", "kotlin"}, r"\.signWith$", 1, "JWT signing secret"),
+        ({"rust"}, r"\.basic_auth$", 1, "password"),
+        ({"rust"}, r"\bEncodingKey::from_secret$", 0, "JWT signing secret"),
+        ({"rust"}, r"\bHmac(?:<\w+>|::<\w+>)?::new_from_slice$", 0, "HMAC key"),
     )
 )
 # Candidates for a password inside a connection string, found in one pass over the file.
@@ -168,7 +197,9 @@ class HardcodedCredentialRule(Rule):
     summary = "A password, API key, token or secret is written into the source as a literal"
     severity = Severity.ERROR
     cwe = 798
-    languages = frozenset({"python", "go", "javascript", "typescript", "tsx", "java"})
+    languages = frozenset(
+        {"python", "go", "javascript", "typescript", "tsx", "java", "rust", "kotlin"}
+    )
     options = (
         RuleOption(
             "extraNames",
@@ -197,7 +228,10 @@ class HardcodedCredentialRule(Rule):
 
 Flags credentials written into the code as string literals: values assigned to names that hold
 a password, API key, token, secret or private key (`db_password = "hunter2"`,
-`const apiKey = '...'`, `Config{Password: "..."}`, `connect(password="...")`), default
+`const apiKey = '...'`, `Config{Password: "..."}`, `connect(password="...")`,
+Rust `let password = "..."`, `const API_KEY: &str = "..."`,
+`Config { password: "...".into() }`, builder calls such as `.password("...")`, Kotlin
+`val password = "..."` and `connect(password = "...")`), default
 parameter values, dictionary and object fields, `Authorization` headers, literals passed in the
 credential slot of well-known APIs (`DriverManager.getConnection(url, user, "pw")`,
 `jwt.sign(payload, "secret")`, `req.SetBasicAuth(user, "pw")`, `new Sequelize(db, user, "pw")`),
@@ -257,6 +291,16 @@ const token = jwt.sign(claims, "my-jwt-signing-secret");        // FG201
 
 ```java
 Connection c = DriverManager.getConnection(url, "app", "s3cr3t"); // FG201
+```
+
+```rust
+const API_KEY: &str = "9d4e1f7a2b6c8e0f3a5d7b9c";                 // FG201
+let opts = PgConnectOptions::new().username("app").password("s3cr3t"); // FG201
+```
+
+```kotlin
+val password = "s3cr3t-Pr0d"                                       // FG201
+val ds = connect(url = url, user = "app", password = "s3cr3t")     // FG201
 ```
 
 ## Use instead
@@ -378,7 +422,9 @@ not just the tip, and treat a hit as an incident: rotate first, then rewrite.
         self, ctx: CheckContext, match: dict[str, list[tree_sitter.Node]], options: _Options
     ) -> Iterator[tuple[tree_sitter.Node, str]]:
         call, arguments = match["call"][0], match["args"][0]
-        args = [a for a in arguments.named_children if a.type not in _NOT_ARGUMENTS]
+        args = [
+            _argument_value(a) for a in arguments.named_children if a.type not in _NOT_ARGUMENTS
+        ]
         if not args or has_error(arguments):
             return
         callee = _callee_text(call, arguments, ctx.source)
@@ -412,6 +458,12 @@ not just the tip, and treat a hit as an incident: rotate first, then rewrite.
             ):
                 yield literal, f"Hardcoded {kind} passed to `{method}()`: {_FIX_HINT}"
                 return
+        if language in ("rust", "kotlin") and len(args) == 1 and not setter:
+            kind = cred.credential_kind(method, options.extra)
+            literal = _unwrap(args[0], ctx)
+            if literal is not None and self._credential_value(ctx, literal, method, kind, options):
+                yield literal, f"Hardcoded {kind} passed to `{method}()`: {_FIX_HINT}"
+                return
         yield from self._api_slot(ctx, callee, args, options)
 
     def _api_slot(
@@ -430,6 +482,8 @@ not just the tip, and treat a hit as an incident: rotate first, then rewrite.
             kind = cred.PASSWORD if label == "password" else cred.SECRET
             if literal is not None and self._credential_value(ctx, literal, "", kind, options):
                 shown = re.sub(r"^new(?=[A-Z])", "", callee)
+                if ")." in shown:  # `client.get("...").basic_auth`: name the method only
+                    shown = "." + shown.rsplit(").", 1)[1]
                 yield literal, f"Hardcoded {label} passed to `{shown}()`: {_FIX_HINT}"
             return
 
@@ -492,6 +546,7 @@ _NAME_FIELDS = {
     "member_expression": "property",
     "selector_expression": "field",
     "field_access": "field",
+    "field_expression": "field",
     "subscript": "subscript",
     "subscript_expression": "index",
     "index_expression": "index",
@@ -506,6 +561,8 @@ def _name_text(node: tree_sitter.Node, source: bytes) -> str | None:
     """The name a value is stored under: `x`, `obj.x`, `cfg["x"]`, `{x: ...}`, `X{x: ...}`."""
     if node.type == "literal_element" and node.named_child_count == 1:
         node = node.named_children[0]
+    if node.type == "navigation_expression" and node.named_child_count:
+        node = node.named_children[-1]  # kotlin `this.password`
     field = _NAME_FIELDS.get(node.type)
     if field is not None:
         inner = node.child_by_field_name(field)
@@ -548,8 +605,12 @@ def _wrapped(node: tree_sitter.Node, source: bytes) -> tree_sitter.Node | None:
         return node.child_by_field_name("operand")
     if kind in ("binary_expression", "boolean_operator"):  # a || "x", a ?? "x", a or "x"
         operator = node.child_by_field_name("operator")
+        if operator is None:  # kotlin: the operator has no field name
+            operator = next((c for c in node.children if not c.is_named), None)
         op = source[operator.start_byte : operator.end_byte] if operator else b""
-        return node.child_by_field_name("right") if op in (b"||", b"??", b"or") else None
+        return node.child_by_field_name("right") if op in (b"||", b"??", b"or", b"?:") else None
+    if kind == "call_expression" and node.named_child_count == 2:
+        return _rust_or_kotlin_conversion(node, source)
     if kind == "method_invocation":  # Java "x".toCharArray() / .getBytes(...)
         name = node.child_by_field_name("name")
         method = source[name.start_byte : name.end_byte] if name else b""
@@ -565,6 +626,42 @@ def _wrapped(node: tree_sitter.Node, source: bytes) -> tree_sitter.Node | None:
         if text == b"Buffer.from" and arguments is not None and arguments.named_child_count:
             return arguments.named_children[0]
     return None
+
+
+_CONVERSIONS = frozenset(
+    {b"to_string", b"to_owned", b"into", b"as_bytes", b"as_str", b"toCharArray", b"toByteArray"}
+)
+
+
+def _rust_or_kotlin_conversion(node: tree_sitter.Node, source: bytes) -> tree_sitter.Node | None:
+    """`"x".to_string()`, `"x".into()`, `String::from("x")` (Rust), `"x".toCharArray()`."""
+    function, arguments = node.named_children
+    if function.type == "field_expression":
+        field = function.child_by_field_name("field")
+        name = source[field.start_byte : field.end_byte] if field else b""
+        return function.child_by_field_name("value") if name in _CONVERSIONS else None
+    if function.type == "navigation_expression" and function.named_child_count == 2:
+        receiver, name_node = function.named_children
+        name = source[name_node.start_byte : name_node.end_byte]
+        return receiver if name in _CONVERSIONS else None
+    text = source[function.start_byte : function.end_byte]
+    if text in (
+        b"String::from",
+        b"Some",
+        b"SecretString::from",
+        b"Secret::new",
+        b"SecretString::new",
+    ):
+        values = [c for c in arguments.named_children if c.type not in _NOT_ARGUMENTS]
+        return values[0] if len(values) == 1 else None
+    return None
+
+
+def _argument_value(node: tree_sitter.Node) -> tree_sitter.Node:
+    """Kotlin wraps each argument in a `value_argument` (with its name, if any)."""
+    if node.type == "value_argument" and node.named_child_count:
+        return node.named_children[-1]
+    return node
 
 
 def _callee_text(call: tree_sitter.Node, arguments: tree_sitter.Node, source: bytes) -> str:

@@ -17,7 +17,9 @@ class LeakedSecretFormatRule(Rule):
     summary = "A string literal or comment holds a key in a well-known vendor format"
     severity = Severity.ERROR
     cwe = 798
-    languages = frozenset({"python", "go", "javascript", "typescript", "tsx", "java"})
+    languages = frozenset(
+        {"python", "go", "javascript", "typescript", "tsx", "java", "rust", "kotlin"}
+    )
     options = (
         RuleOption(
             "ignoreValues",

@@ -15,6 +15,7 @@ from forge_lsp.rules.base import CheckContext, Rule, RuleOption, has_error
 
 PYTHON_QUERY = "(except_clause (block) @body) @clause"
 BRACE_QUERY = sw.CATCH_QUERY
+KOTLIN_QUERY = "(catch_block (block) @body) @clause"
 
 PY_BROAD = frozenset({"Exception", "BaseException"})
 JAVA_BROAD = frozenset({"Exception", "Throwable", "RuntimeException", "Error"})
@@ -29,7 +30,7 @@ WAIVER = re.compile(
     r"(broad-except|bare-except|broad-exception-caught|W0702|W0703|W0718)|\bnosec\b|"
     r"eslint-disable.*\bno-empty\b|eslint\s+no-empty\s*:\s*(0|\"?off)"
 )
-HANDLER_TYPES = frozenset({"except_clause", "catch_clause"})
+HANDLER_TYPES = frozenset({"except_clause", "catch_clause", "catch_block"})
 FUNCTION_TYPES = frozenset(
     {
         "function_definition",
@@ -43,8 +44,15 @@ FUNCTION_TYPES = frozenset(
         "constructor_declaration",
         "lambda_expression",
         "class_body",
+        "lambda_literal",
+        "anonymous_function",
     }
 )
+# Kotlin: a `try` of one expression that is not itself a compound statement.
+KOTLIN_COMPOUND = frozenset(
+    {"if_expression", "when_expression", "for_statement", "while_statement", "do_while_statement",
+     "try_expression"}
+)  # fmt: skip
 # One of these alone in a `try` is the lookup-or-fallback idiom (EAFP): the only thing that
 # can raise the narrow exception is right there.
 SIMPLE_STATEMENTS = frozenset(
@@ -68,7 +76,7 @@ class SwallowedException(Rule):
     summary = "An `except`/`catch` handler that only passes, continues or is empty."
     severity = Severity.WARNING
     cwe = 390
-    languages = frozenset({"python", "javascript", "typescript", "tsx", "java"})
+    languages = frozenset({"python", "javascript", "typescript", "tsx", "java", "kotlin"})
     options = (
         RuleOption(
             "allowNarrowWithComment",
@@ -99,20 +107,22 @@ caught less:**
 
 - **Catch-alls are flagged even with a comment**: bare `except:`, `except Exception` /
   `BaseException` (also inside a tuple), Java `catch (Exception | Throwable |
-  RuntimeException | Error e)`. You could have named the exception you expected; the comment
-  explains that one, not the `TypeError` from the bug you have not found yet
-  (`allowBroadWithComment`, default `false`, relaxes this).
+  RuntimeException | Error e)`, Kotlin `catch (e: Exception)` / `Throwable`. You could have
+  named the exception you expected; the comment explains that one, not the `TypeError` from
+  the bug you have not found yet (`allowBroadWithComment`, default `false`, relaxes this).
 - **JavaScript/TypeScript `catch` cannot be narrowed**, so a comment in the block (or after
   it on the same line) is the only statement of intent left, and is accepted, as ESLint's
   `no-empty` does. An empty, uncommented `catch {}` is flagged.
 - **A specific exception type** is flagged only when the `try` holds several statements and
   nothing says why. Accepted: a `try` of one simple statement (the lookup-or-fallback idiom,
   `try: return cache[key] / except KeyError: pass`: the only thing that can raise it is right
-  there); an explanatory comment in the handler or on the `except` line; a Java parameter
-  named `ignored`/`expected`/`cannotHappen` (IntelliJ's convention); a type listed in
+  there); an explanatory comment in the handler or on the `except` line; a Java or Kotlin
+  parameter named `ignored`/`expected`/`cannotHappen` (IntelliJ's convention); a type listed in
   `ignoredExceptions` (default `ImportError`, `ModuleNotFoundError`: the optional-dependency
   probe, whose fallback *is* the handling; `KeyboardInterrupt`: a CLI leaving quietly on
   Ctrl-C). `allowNarrowWithComment` (default `true`) turns the comment and name escapes off.
+- **Kotlin** follows the Java policy (`catch (e: IOException) {}` around one simple
+  expression is the lookup-or-fallback idiom). `runCatching { }` is out of scope.
 - **Java `InterruptedException` is always flagged**: an empty handler clears the thread's
   interrupt status, and the executor shutting down waits for a thread that no longer knows
   it was asked to stop.
@@ -157,6 +167,13 @@ try {
 }
 ```
 
+```kotlin
+try {
+    client.send(order)
+    repo.markSynced(order.id)
+} catch (e: Exception) {}
+```
+
 ## Use instead
 
 Catch the one exception you expect, and log or re-raise everything else:
@@ -189,6 +206,15 @@ try {
 } catch (InterruptedException e) {
     Thread.currentThread().interrupt();
     return;
+}
+```
+
+```kotlin
+try {
+    client.send(order)
+} catch (e: IOException) {
+    log.warn("push failed for order {}", order.id, e)
+    throw OrderSyncException(order.id, e)
 }
 ```
 
@@ -237,6 +263,8 @@ def _handlers(
     """The handler matches of the file; scripts share the pass with FG304's promise handlers."""
     if python:
         return ctx.matches(PYTHON_QUERY)
+    if ctx.language.name == "kotlin":
+        return ctx.matches(KOTLIN_QUERY)
     if ctx.language.name in sw.SCRIPT_LANGUAGES:
         return sw.script_error_pass(ctx)[0]
     return ctx.matches(BRACE_QUERY)
@@ -303,6 +331,12 @@ def _handler(
     comments = sw.comments_of(body) + sw.trailing_comments(body) + sw.leading_comments(clause)
     waived = any(WAIVER.search(ctx.text(c)) for c in comments)
     explained = any(sw.explains(c) for c in comments)
+    if language == "kotlin":
+        types, name = _kotlin_types(ctx, clause)
+        kind = INTERRUPT if "InterruptedException" in types else NARROW
+        kind = CATCH_ALL if JAVA_BROAD & types and not _unchecked_rethrown(ctx, clause) else kind
+        explained = explained or bool(name and JAVA_INTENT_NAME.match(name))
+        return _Handler(header_end, shown, kind, types, explained, waived, _kotlin_eafp(clause))
     if language != "java":
         # JavaScript cannot narrow a catch: the comment is the only statement of intent left.
         kind = NARROW if explained else CATCH_ALL
@@ -394,6 +428,43 @@ def _java_types(ctx: CheckContext, clause: tree_sitter.Node) -> tuple[frozenset[
         sw.last_name(ctx.text(t)) for t in (catch_type.named_children if catch_type else [])
     )
     return types, ctx.text(name) if name is not None else None
+
+
+def _kotlin_types(ctx: CheckContext, clause: tree_sitter.Node) -> tuple[frozenset[str], str | None]:
+    """`catch (e: IOException)`: the caught type name and the parameter name."""
+    name = next((c for c in clause.named_children if c.type == "identifier"), None)
+    caught = next(
+        (c for c in clause.named_children if c.type in ("user_type", "nullable_type")), None
+    )
+    types = frozenset({sw.last_name(ctx.text(caught))}) if caught is not None else frozenset()
+    return types, ctx.text(name) if name is not None else None
+
+
+def _unchecked_rethrown(ctx: CheckContext, clause: tree_sitter.Node) -> bool:
+    """`catch (e: RuntimeException) { throw e } catch (e: Exception) {}` (okio's closeQuietly).
+
+    An earlier handler of the same `try` rethrows unchecked exceptions, so `Exception` here
+    only catches the checked ones: a narrow catch spelled broadly.
+    """
+    sibling = clause.prev_named_sibling
+    while sibling is not None and sibling.type == "catch_block":
+        types, _ = _kotlin_types(ctx, sibling)
+        body = sibling.named_children[-1] if sibling.named_children else None
+        rethrows = body is not None and ctx.text(body).lstrip("{ \n\t").startswith("throw")
+        if types & {"RuntimeException", "Throwable"} and rethrows:
+            return True
+        sibling = sibling.prev_named_sibling
+    return False
+
+
+def _kotlin_eafp(clause: tree_sitter.Node) -> bool:
+    """A Kotlin `try` whose block is one simple expression (`try { cache.getValue(k) }`)."""
+    try_expression = clause.parent
+    body = try_expression.named_children[0] if try_expression is not None else None
+    if body is None or body.type != "block":
+        return False
+    statements = [c for c in body.named_children if "comment" not in c.type]
+    return len(statements) == 1 and statements[0].type not in KOTLIN_COMPOUND
 
 
 def _header_text(ctx: CheckContext, clause: tree_sitter.Node, end: tree_sitter.Node) -> str:

@@ -17,12 +17,16 @@ EXPECTED = {
     "node/server.js": {"FG101", "FG201", "FG202", "FG304", "FG401", "FG503"},
     "node/refunds.ts": {"FG101", "FG202", "FG301"},
     "java/src/main/java/com/example/orders/OrderRepository.java": {"FG101", "FG201"},
+    "rust/src/orders.rs": {"FG101", "FG201", "FG305"},
+    "kotlin/OrderSync.kt": {"FG101", "FG301"},
 }
 
 SAFE_LINES = {
     "python/orders.py": "customer_id = ?",
     "java/src/main/java/com/example/orders/OrderRepository.java": "customer_id = ?",
     "node/server.js": "WHERE id = $1",
+    "rust/src/orders.rs": "customer_id = $1",
+    "kotlin/OrderSync.kt": "customer_id = ?",
 }
 
 

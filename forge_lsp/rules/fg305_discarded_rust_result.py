@@ -1,0 +1,227 @@
+"""FG305 discarded-rust-result: a Rust `Result` thrown away with `let _ =` or `.ok();`."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+import tree_sitter
+
+from forge_lsp.model import Finding, Severity
+from forge_lsp.rules import _credentials as cred
+from forge_lsp.rules import _swallowed as sw
+from forge_lsp.rules.base import CheckContext, Rule, RuleOption, ancestors, has_error
+
+Node = tree_sitter.Node
+
+QUERY = """
+(let_declaration pattern: "_" value: (_) @value) @let
+((expression_statement
+   (call_expression
+     function: (field_expression value: (_) @source field: (field_identifier) @ok)
+     arguments: (arguments) @args)) @statement
+ (#eq? @ok "ok"))
+"""
+
+# Methods that return a `Result` by convention, whatever the receiver: channel sends, writer
+# flushes and writes, transaction commits, thread joins, statement execution.
+FALLIBLE_METHODS = frozenset(
+    {
+        "send",
+        "try_send",
+        "flush",
+        "write_all",
+        "write_fmt",
+        "sync_all",
+        "sync_data",
+        "commit",
+        "execute",
+        "execute_batch",
+        "batch_execute",
+        "set_permissions",
+        "shutdown",
+    }
+)
+# `handle.join()` returns a `Result`; `parts.join(",")` returns a `String`.
+NO_ARGUMENT_FALLIBLE = frozenset({"join"})
+FALLIBLE_MACROS = frozenset({"write", "writeln"})
+# `fs::remove_file`, `std::fs::write`, `tokio::fs::create_dir_all`: every `fs` function fails.
+FS_PATH = re.compile(r"(?:^|::)fs::\w+$")
+
+
+class DiscardedRustResult(Rule):
+    code = "FG305"
+    name = "discarded-rust-result"
+    summary = "A Rust `Result` discarded with `let _ =` or a statement-level `.ok();`."
+    severity = Severity.WARNING
+    cwe = 391
+    languages = frozenset({"rust"})
+    options = (
+        RuleOption(
+            "includeTests",
+            bool,
+            False,
+            "Also check test code (`tests/`, `#[cfg(test)] mod tests`, `#[test]` functions), "
+            "where `let _ = fs::remove_file(tmp)` is routine cleanup.",
+        ),
+    )
+    doc = """
+## What it does
+
+Flags a `Result` thrown away without a look:
+
+- **`expr.ok();` as a statement**: `.ok()` turns the `Result` into an `Option`, and the
+  statement drops it. This form needs no type information: whatever `expr` is, its error
+  is gone. (`.ok()` whose value is used, `if let Some(v) = x.ok()`, is not flagged.)
+- **`let _ = expr;`** where `expr` is a call that returns a `Result` by convention. Without
+  types Forge uses a list of known fallible calls: every `fs::*` function
+  (`fs::remove_file`, `std::fs::write`, `tokio::fs::rename`), the `write!` / `writeln!`
+  macros, and the methods `.send()`, `.try_send()`, `.flush()`, `.write_all()`,
+  `.sync_all()`, `.commit()`, `.execute()`, `.batch_execute()`, `.shutdown()`, and
+  `.join()` without arguments (a `JoinHandle`; `parts.join(",")` is a `String`). `.await`
+  is looked through, and so is a trailing `.ok()` (`let _ = tx.send(e).ok();`). `.close()`
+  is not in the list: `sqlx::Pool::close` and tokio's
+  `Receiver::close` return `()`, and `let _ = pool.close().await` is harmless.
+
+`let _x = expr;` binds the value and is not flagged; `let _ = expr;` is the explicit "I do
+not care" form, so Forge accepts it when a comment on the line or the line above says why
+(`// the receiver may already be gone on shutdown`). Discards inside `Drop::drop` are skipped
+(a destructor cannot propagate), and so is test code unless `includeTests` is set. The check
+is function-local. There is no quick fix: the right handling depends on the call.
+
+## Why it matters in production
+
+`let _ = tx.commit();` is the line that makes the checkout "succeed" while the order never
+reaches the database: the commit failed on a serialization conflict, the handler returned
+201, and the customer gets a confirmation email for an order support cannot find.
+`let _ = writeln!(file, ...)` on a full disk truncates the export you ship to the bank, and
+`let _ = fs::rename(tmp, path)` leaves yesterday's config in place while the deploy log says
+it was updated. `worker.join().ok();` hides the panic that killed the worker; the service
+keeps answering health checks with half its pipeline dead.
+
+## Example
+
+```rust
+let _ = tx.commit().await;                  // FG305
+let _ = fs::remove_file(&lock_path);        // FG305
+let _ = writeln!(out, "{},{}", id, total);  // FG305
+worker.join().ok();                         // FG305
+```
+
+## Use instead
+
+Propagate with `?`, or handle the error where failure is acceptable and say so in the log:
+
+```rust
+tx.commit().await?;
+if let Err(e) = fs::remove_file(&lock_path) {
+    tracing::warn!(error = %e, path = %lock_path.display(), "stale lock not removed");
+}
+writeln!(out, "{},{}", id, total)?;
+worker.join().map_err(|_| anyhow!("export worker panicked"))?;
+// Deliberate: the receiver is gone when the request was cancelled.
+let _ = done_tx.send(result);
+```
+
+## How to test it
+
+Make the call fail and assert the observable outcome: a read-only directory for `fs` calls, a
+`Write` implementation whose `write` returns `Err`, a dropped receiver for `send`, a database
+constraint that fails the commit (a testcontainers database, not a mock). The test must see
+an `Err` returned or a log line; with `let _ =` it sees neither.
+
+## References
+
+- [CWE-391: Unchecked Error Condition](https://cwe.mitre.org/data/definitions/391.html)
+- [The Rust Book: Recoverable Errors with Result](https://doc.rust-lang.org/book/ch09-02-recoverable-errors-with-result.html)
+- [Clippy: let_underscore_must_use](https://rust-lang.github.io/rust-clippy/master/index.html#let_underscore_must_use)
+- [std::result: Results must be used](https://doc.rust-lang.org/std/result/index.html#results-must-be-used)
+"""
+
+    def check(self, ctx: CheckContext) -> Iterable[Finding]:
+        include_tests = bool(ctx.options.get("includeTests", False))
+        if ctx.in_test_file and not include_tests:
+            return
+        for _, match in ctx.matches(QUERY):
+            statements = match.get("let") or match.get("statement") or []
+            statement = statements[0] if statements else None
+            if statement is None or has_error(statement):
+                continue
+            if "let" in match:
+                call = _fallible(ctx, match["value"][0])
+                message = call and (
+                    f"`let _ =` discards the `Result` of `{call}`: propagate it with `?`, or "
+                    "handle the error and say why ignoring it is safe."
+                )
+            elif any("comment" not in c.type for c in match["args"][0].named_children):
+                continue  # `.ok(x)` is not `Result::ok`
+            else:
+                call = _shown(ctx, match["source"][0])
+                message = (
+                    f"`.ok();` drops the `Result` of `{call}` unread: propagate it with `?`, or "
+                    "log the error if failure is acceptable."
+                )
+            if not message or _excused(ctx, statement, include_tests):
+                continue
+            yield self.finding(statement, message)
+
+
+def _fallible(ctx: CheckContext, value: Node) -> str | None:
+    """The call shown in the message when `value` is a known fallible call, else None."""
+    while value.type in ("await_expression", "parenthesized_expression") and value.named_children:
+        value = value.named_children[0]
+    if value.type == "macro_invocation":
+        macro = value.child_by_field_name("macro")
+        name = ctx.text(macro) if macro is not None else ""
+        return f"{name}!" if name in FALLIBLE_MACROS else None
+    if value.type != "call_expression":
+        return None
+    function = value.child_by_field_name("function")
+    arguments = value.child_by_field_name("arguments")
+    if function is None or arguments is None:
+        return None
+    if function.type == "scoped_identifier":
+        path = ctx.text(function)
+        return f"{path}()" if FS_PATH.search(path) else None
+    if function.type != "field_expression":
+        return None
+    field = function.child_by_field_name("field")
+    method = ctx.text(field) if field is not None else ""
+    no_arguments = not [c for c in arguments.named_children if "comment" not in c.type]
+    if method in FALLIBLE_METHODS or (method in NO_ARGUMENT_FALLIBLE and no_arguments):
+        return _shown(ctx, value)
+    receiver = function.child_by_field_name("value")
+    if method == "ok" and no_arguments and receiver is not None:  # `let _ = x.commit().ok();`
+        return _fallible(ctx, receiver)
+    return None
+
+
+def _shown(ctx: CheckContext, node: Node) -> str:
+    """`tx.commit()` for the message: the call's text, whitespace collapsed and shortened."""
+    text = " ".join(ctx.text(node).split())
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _excused(ctx: CheckContext, statement: Node, include_tests: bool) -> bool:
+    """A comment says why, a destructor cannot propagate, or this is test code."""
+    comments = sw.trailing_comments(statement) + sw.leading_comments(statement)
+    if any(sw.explains(c) for c in comments):
+        return True
+    for ancestor in ancestors(statement):
+        if ancestor.type == "function_item":
+            name = ancestor.child_by_field_name("name")
+            if name is not None and ctx.text(name) == "drop" and _in_drop_impl(ctx, ancestor):
+                return True
+            break
+    return not include_tests and cred.in_test_code(statement, ctx.source)
+
+
+def _in_drop_impl(ctx: CheckContext, function: Node) -> bool:
+    for ancestor in ancestors(function):
+        if ancestor.type == "impl_item":
+            trait = ancestor.child_by_field_name("trait")
+            return trait is not None and ctx.text(trait).endswith("Drop")
+    return False
+
+
+RULE = DiscardedRustResult()
