@@ -155,6 +155,8 @@ def _analyse(ctx: CheckContext, loop: Node) -> Retry | None:
         if not retrying:
             continue
         retry = tuple(retrying) + tuple(shared) + tuple(statements[:index])
+        if _progresses(ctx, tuple(retrying) + tuple(shared), (*statements[:index], *attempt)):
+            continue
         bounded = not infinite or any(_exits(lang, loop, n, include_raise=True) for n in retry)
         sleeps = tuple(s for n in retry for s in _sleeps(ctx, n))
         changing = loop_vars | _assigned(ctx, body)
@@ -481,8 +483,29 @@ def _assigned(ctx: CheckContext, body: Node) -> set[str]:
         if target is None:
             continue
         names.add(ctx.text(target))
-        names.update(ctx.text(n) for n in _walk(target, False) if n.type == "identifier")
+        names.update(
+            ctx.text(n)
+            for n in _walk(target, False)
+            if n.type == "identifier" and (n.parent is None or n.parent.type not in _IDENT_TYPES)
+        )
     return names
+
+
+def _progresses(ctx: CheckContext, retry: tuple[Node, ...], before: tuple[Node, ...]) -> bool:
+    """Whether the failure path changes what the next attempt uses (`path = path[e.end:]`,
+    `e = referral`, `name = next_name()`): that is iterating towards an answer (or failing
+    over), not retrying the same call."""
+    assigned: set[str] = set()
+    for node in retry:
+        assigned |= _assigned(ctx, node)
+    assigned -= {"self", "this"}
+    if not assigned:
+        return False
+    return any(
+        n.type in _IDENT_TYPES and ctx.text(n) in assigned
+        for node in before
+        for n in _walk(node, into_functions=False)
+    )
 
 
 def _constant(ctx: CheckContext, arg: Node, changing: set[str]) -> bool:
@@ -602,3 +625,20 @@ def posts_in_function(ctx: CheckContext, function: Node, method: str) -> bool:
 def has_idempotency_key(ctx: CheckContext, function: Node) -> bool:
     """An `Idempotency-Key` header or `idempotency_key=` anywhere in the function."""
     return _IDEMPOTENCY.search(ctx.text(function)) is not None
+
+
+_CONNECTS = re.compile(
+    r"^(connect|getConnection|Dial\w*|dial|Ping\w*|ping|create_connection|open_connection)$"
+)
+
+
+def connects(ctx: CheckContext, call: Node) -> bool:
+    """A call that opens a connection or probes one (`connect()`, `net.Dial`, `db.PingContext`)."""
+    callee = (
+        call.child_by_field_name("name")
+        if ctx.language.name == "java"
+        else call.child_by_field_name("function")
+    )
+    if callee is None:
+        return False
+    return _CONNECTS.match(ctx.text(callee).rsplit(".", 1)[-1]) is not None

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from forge_lsp.model import Finding, Severity
+from forge_lsp.rules import _network as net
 from forge_lsp.rules import _retries
 from forge_lsp.rules.base import CheckContext, Rule, has_error
 
@@ -29,16 +30,20 @@ loop here is a loop whose body makes an attempt inside an error check (`try`/`ex
   parameter, and nothing in the loop changes it.
 - **A loop that never gives up**: `while True` / `for {}` / `while (true)` / `for (;;)` with
   no exit on the failure path (no counter, no `raise` on the last attempt, no `ctx.Done()`)
-  and no growing delay: the range is the loop header.
-- **A bounded loop with no sleep at all around an HTTP call** (`requests`, `http.Client.Do`,
-  `fetch`, axios, `HttpClient.send`): the range is the loop header.
+  and a fixed delay, or no delay around a network call: the range is the loop header.
+- **A bounded loop with no sleep at all around a network call** (`requests`, `http.Client.Do`,
+  `fetch`, axios, `HttpClient.send`, `connect` / `getConnection` / `Dial` / `Ping`): the range
+  is the loop header.
 
 Not flagged: delays that grow with the attempt (`2 ** attempt`, `backoff *= 2`,
 `time.Duration(i) * time.Second`), delays with jitter or from a helper call
 (`random.uniform`, `backoff.next()`), retry libraries (`tenacity`, `backoff`, `urllib3.Retry`,
 `p-retry`, Resilience4j), worker and polling loops (`job = queue.get()` goes round whether or
 not it worked: no exit on success), loops over a list of hosts (fail-over, not retry), and
-loops whose only success exit is conditional in a `while True` (`if job is None: break`).
+loops whose only success exit is conditional in a `while True` (`if job is None: break`),
+loops whose failure path changes what the next attempt uses (`path = path[e.end:]`, following
+a referral, generating a new key: iterating, not retrying), and test files (option
+`ignoreInTests`).
 Python, Go, JavaScript, TypeScript and Java. The rule is function-local. No fix: the right
 budget and backoff are yours to choose.
 
@@ -165,13 +170,16 @@ class RetryWithoutBackoff(Rule):
     cwe = 400
     languages = _retries.LANGUAGES
     doc = _DOC
+    options = (net.IGNORE_IN_TESTS,)
 
     def check(self, ctx: CheckContext) -> Iterator[Finding]:
+        if net.skipped(ctx):
+            return
         library = _LIBRARY.get(ctx.language.name, _JS_LIBRARY)
         for retry in _retries.retries(ctx):
             if retry.growing or has_error(retry.loop):
                 continue
-            if not retry.bounded:
+            if not retry.bounded and (retry.sleeps or _calls_network(ctx, retry)):
                 what = "a fixed delay" if retry.sleeps else "no delay at all"
                 yield self.finding(
                     retry.loop,
@@ -184,22 +192,24 @@ class RetryWithoutBackoff(Rule):
                 delay = f"`{ctx.text(arg)}`" if arg is not None else "a fixed delay"
                 yield self.finding(
                     sleep,
-                    f"Every retry waits the same {delay}, so callers retry in lockstep against "
-                    f"a struggling dependency: grow the delay with the attempt and add jitter, "
+                    f"This retry waits a fixed {delay} between attempts, so every caller retries "
+                    f"in lockstep against a struggling dependency: grow the delay with the "
+                    f"attempt and add jitter, "
                     f"e.g. {library}.",
                 )
-            elif _calls_http(ctx, retry):
+            elif _calls_network(ctx, retry):
                 yield self.finding(
                     retry.loop,
-                    "This loop retries an HTTP call immediately, with no delay between "
+                    "This loop retries a network call immediately, with no delay between "
                     f"attempts: back off exponentially with jitter, e.g. {library}.",
                     end_node=retry.header,
                 )
 
 
-def _calls_http(ctx: CheckContext, retry: _retries.Retry) -> bool:
+def _calls_network(ctx: CheckContext, retry: _retries.Retry) -> bool:
+    """Whether the attempt is an outbound call (HTTP, or a connect/dial/ping)."""
     return any(
-        _retries.http_call(ctx, call) is not None
+        _retries.http_call(ctx, call) is not None or _retries.connects(ctx, call)
         for node in retry.attempt
         for call in _retries.walk_calls(node)
     )

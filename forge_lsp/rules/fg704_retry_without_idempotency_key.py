@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from forge_lsp.model import Finding, Severity
+from forge_lsp.rules import _network as net
 from forge_lsp.rules import _retries
 from forge_lsp.rules._network import innermost_function
 from forge_lsp.rules.base import CheckContext, Rule, has_error
@@ -118,8 +119,11 @@ class RetryWithoutIdempotencyKey(Rule):
     cwe = 837
     languages = _retries.LANGUAGES
     doc = _DOC
+    options = (net.IGNORE_IN_TESTS,)
 
     def check(self, ctx: CheckContext) -> Iterator[Finding]:
+        if net.skipped(ctx):
+            return
         for retry in _retries.retries(ctx):
             if has_error(retry.loop):
                 continue
