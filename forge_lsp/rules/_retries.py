@@ -108,9 +108,11 @@ class Retry:
     attempt: tuple[Node, ...]  # the success path: the guarded call and the exit after it
     retry: tuple[Node, ...]  # the failure path: handlers and what follows them in the loop
     infinite: bool  # `while True`, `for {}`, `for (;;)`
+    counted: bool  # `for attempt in range(n)`, `for i := 0; i < n; i++`
     bounded: bool  # an exit on the failure path (give up after N, raise on the last attempt)
     sleeps: tuple[tuple[Node, Node | None], ...]  # (sleep call, its delay argument)
     growing: bool  # some sleep's delay changes between attempts (backoff, jitter)
+    progresses: bool  # the failure path changes what the next attempt uses
 
 
 def retries(ctx: CheckContext) -> list[Retry]:
@@ -155,13 +157,16 @@ def _analyse(ctx: CheckContext, loop: Node) -> Retry | None:
         if not retrying:
             continue
         retry = tuple(retrying) + tuple(shared) + tuple(statements[:index])
-        if _progresses(ctx, tuple(retrying) + tuple(shared), (*statements[:index], *attempt)):
-            continue
+        progresses = _progresses(
+            ctx, tuple(retrying) + tuple(shared), (*statements[:index], *attempt)
+        )
         bounded = not infinite or any(_exits(lang, loop, n, include_raise=True) for n in retry)
         sleeps = tuple(s for n in retry for s in _sleeps(ctx, n))
         changing = loop_vars | _assigned(ctx, body)
         growing = any(arg is not None and not _constant(ctx, arg, changing) for _, arg in sleeps)
-        return Retry(loop, header, attempt, retry, infinite, bounded, sleeps, growing)
+        return Retry(
+            loop, header, attempt, retry, infinite, counted, bounded, sleeps, growing, progresses
+        )
     return None
 
 
@@ -199,7 +204,7 @@ def _header(ctx: CheckContext, loop: Node) -> tuple[Node, bool, bool, set[str]] 
         names = _declared(ctx, init) if init is not None else set()
         if cond is None or cond.type == "empty_statement" or ctx.text(cond).strip(";") == "":
             return loop.children[0], True, False, names
-        return cond, False, bool(names), names
+        return cond, False, _counts(ctx, cond, names), names
     if cond is None:
         return None
     infinite = ctx.text(cond).strip("() ") == "true"
@@ -209,13 +214,31 @@ def _header(ctx: CheckContext, loop: Node) -> tuple[Node, bool, bool, set[str]] 
 _COUNT_NAME = re.compile(r"(?i)(retr|attempt|tries|max|count|times|^n$)")
 
 
+def _counts(ctx: CheckContext, cond: Node, names: set[str]) -> bool:
+    """`i < n`, `attempt <= MAX_RETRIES`: a counter compared with a bound, not an iterator."""
+    if cond.type == "expression_statement" and cond.named_child_count == 1:
+        cond = cond.named_children[0]
+    if cond.type != "binary_expression":
+        return False
+    op = cond.child_by_field_name("operator")
+    left = cond.child_by_field_name("left")
+    return (
+        op is not None
+        and ctx.text(op) in {"<", "<=", ">", ">="}
+        and left is not None
+        and ctx.text(left) in names
+    )
+
+
 def _go_header(ctx: CheckContext, loop: Node) -> tuple[Node, bool, bool, set[str]] | None:
     for child in named(loop):
         if child.type == "for_clause":
             init = child.child_by_field_name("initializer")
             names = _declared(ctx, init) if init is not None else set()
-            infinite = child.child_by_field_name("condition") is None
-            return child, infinite, not infinite, names
+            cond = child.child_by_field_name("condition")
+            if cond is None:
+                return child, True, False, names
+            return child, False, _counts(ctx, cond, names), names
         if child.type == "range_clause":
             right = child.child_by_field_name("right")
             if right is None or not (
@@ -275,7 +298,8 @@ def _split(
     for clause in named(stmt):
         if clause.type in {"except_clause", "except_group_clause", "catch_clause"}:
             block = clause.child_by_field_name("body") or named(clause)[-1]
-            handlers.append(block)
+            if not _local_only(ctx, clause, block):
+                handlers.append(block)
         elif clause.type == "else_clause":
             attempt.append(clause)
     if not handlers:
@@ -283,6 +307,45 @@ def _split(
     if all(_ends_in_continue(h) for h in handlers):
         return tuple(attempt + following), handlers, [], True
     return tuple(attempt), handlers, following, True
+
+
+# Failures that are about local state, not a dependency: waiting on them is polling a queue,
+# spinning on a lock file or walking an iterator, not retrying a call.
+_LOCAL_ERRORS = frozenset(
+    {
+        "Empty",
+        "QueueEmpty",
+        "Full",
+        "QueueFull",
+        "BlockingIOError",
+        "FileExistsError",
+        "FileNotFoundError",
+        "PermissionError",
+        "KeyError",
+        "IndexError",
+        "StopIteration",
+        "StopAsyncIteration",
+        "InterruptedException",
+        "NoSuchElementException",
+        "OverlappingFileLockException",
+        "FileAlreadyExistsException",
+        "NoSuchFileException",
+        "ConcurrentModificationException",
+    }
+)
+
+
+def _local_only(ctx: CheckContext, clause: Node, block: Node) -> bool:
+    """Whether a handler catches only local-state failures (`queue.Empty`, `KeyError`)."""
+    names = [
+        ctx.text(n).rsplit(".", 1)[-1]
+        for n in _walk(clause, into_functions=False)
+        if n.start_byte < block.start_byte
+        and n.type in {"identifier", "type_identifier", "attribute", "scoped_type_identifier"}
+        and (n.parent is None or n.parent.type not in {"attribute", "scoped_type_identifier"})
+    ]
+    types = [n for n in names if n[:1].isupper()]
+    return bool(types) and all(n in _LOCAL_ERRORS for n in types)
 
 
 def _go_split(

@@ -31,7 +31,8 @@ loop here is a loop whose body makes an attempt inside an error check (`try`/`ex
 - **A loop that never gives up**: `while True` / `for {}` / `while (true)` / `for (;;)` with
   no exit on the failure path (no counter, no `raise` on the last attempt, no `ctx.Done()`)
   and a fixed delay, or no delay around a network call: the range is the loop header.
-- **A bounded loop with no sleep at all around a network call** (`requests`, `http.Client.Do`,
+- **A counted loop (`for attempt in range(3)`, `for i := 0; i < n; i++`) with no sleep at all
+  around a network call** (`requests`, `http.Client.Do`,
   `fetch`, axios, `HttpClient.send`, `connect` / `getConnection` / `Dial` / `Ping`): the range
   is the loop header.
 
@@ -41,8 +42,9 @@ Not flagged: delays that grow with the attempt (`2 ** attempt`, `backoff *= 2`,
 `p-retry`, Resilience4j), worker and polling loops (`job = queue.get()` goes round whether or
 not it worked: no exit on success), loops over a list of hosts (fail-over, not retry), and
 loops whose only success exit is conditional in a `while True` (`if job is None: break`),
-loops whose failure path changes what the next attempt uses (`path = path[e.end:]`, following
-a referral, generating a new key: iterating, not retrying), and test files (option
+loops whose failure path changes what the next attempt uses and does not wait (`path =
+path[e.end:]`, following a referral, generating a new key: iterating, not retrying), and test
+files (option
 `ignoreInTests`).
 Python, Go, JavaScript, TypeScript and Java. The rule is function-local. No fix: the right
 budget and backoff are yours to choose.
@@ -179,6 +181,8 @@ class RetryWithoutBackoff(Rule):
         for retry in _retries.retries(ctx):
             if retry.growing or has_error(retry.loop):
                 continue
+            if retry.progresses and not retry.sleeps:
+                continue  # iterating towards an answer (next referral, next key), no waiting
             if not retry.bounded and (retry.sleeps or _calls_network(ctx, retry)):
                 what = "a fixed delay" if retry.sleeps else "no delay at all"
                 yield self.finding(
@@ -197,7 +201,7 @@ class RetryWithoutBackoff(Rule):
                     f"attempt and add jitter, "
                     f"e.g. {library}.",
                 )
-            elif _calls_network(ctx, retry):
+            elif retry.counted and _calls_network(ctx, retry):
                 yield self.finding(
                     retry.loop,
                     "This loop retries a network call immediately, with no delay between "
