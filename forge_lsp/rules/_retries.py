@@ -24,7 +24,7 @@ from forge_lsp.rules.base import CheckContext, has_error
 
 Node = tree_sitter.Node
 
-LANGUAGES = frozenset({"python", "go", "javascript", "typescript", "tsx", "java"})
+LANGUAGES = frozenset({"python", "go", "javascript", "typescript", "tsx", "java", "kotlin"})
 
 LOOP_QUERY = {
     "python": "(while_statement) @loop (for_statement) @loop",
@@ -33,6 +33,7 @@ LOOP_QUERY = {
     "java": "(while_statement) @loop (for_statement) @loop (do_statement) @loop",
 }
 LOOP_QUERY["typescript"] = LOOP_QUERY["tsx"] = LOOP_QUERY["javascript"]
+LOOP_QUERY["kotlin"] = "(while_statement) @loop (for_statement) @loop (do_while_statement) @loop"
 
 # An unlabeled `break` inside one of these leaves it, not the retry loop around it.
 _BREAK_SCOPES = {
@@ -60,8 +61,10 @@ _BREAK_SCOPES = {
     ),
 }
 _BREAK_SCOPES["typescript"] = _BREAK_SCOPES["tsx"] = _BREAK_SCOPES["javascript"]
+# Kotlin: `break` inside `when` leaves the loop around it.
+_BREAK_SCOPES["kotlin"] = frozenset({"while_statement", "for_statement", "do_while_statement"})
 
-_RAISE = frozenset({"raise_statement", "throw_statement", "goto_statement"})
+_RAISE = frozenset({"raise_statement", "throw_statement", "goto_statement", "throw_expression"})
 _GO_FATAL = frozenset({"panic", "log.Fatal", "log.Fatalf", "log.Fatalln", "os.Exit", "t.Fatal"})
 
 # Assignments whose target changes between attempts (a delay that grows, an attempt counter).
@@ -77,6 +80,7 @@ _ASSIGN_TYPES = frozenset(
         "augmented_assignment_expression",
         "update_expression",
         "variable_declarator",
+        "property_declaration",
     }
 )
 # Calls allowed inside a constant delay: unit conversions, not computations.
@@ -95,8 +99,16 @@ _CONSTANT_CALLS = frozenset(
     }
 )
 _IDENT_TYPES = frozenset(
-    {"identifier", "attribute", "selector_expression", "member_expression", "field_access"}
+    {
+        "identifier",
+        "attribute",
+        "selector_expression",
+        "member_expression",
+        "field_access",
+        "navigation_expression",
+    }
 )
+_CALL_TYPES = frozenset({"call", "call_expression", "method_invocation"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,7 +152,7 @@ def _analyse(ctx: CheckContext, loop: Node) -> Retry | None:
     if shape is None:
         return None
     header, infinite, counted, loop_vars = shape
-    body = loop.child_by_field_name("body")
+    body = _body(loop)
     if body is None:
         return None
     statements = _statements(body)
@@ -168,6 +180,15 @@ def _analyse(ctx: CheckContext, loop: Node) -> Retry | None:
             loop, header, attempt, retry, infinite, counted, bounded, sleeps, growing, progresses
         )
     return None
+
+
+def _body(loop: Node) -> Node | None:
+    """A loop's body (Kotlin's has no field name: the loop's block)."""
+    body = loop.child_by_field_name("body")
+    if body is None:
+        blocks = [c for c in loop.named_children if c.type == "block"]
+        body = blocks[0] if blocks else None
+    return body
 
 
 def _statements(block: Node) -> list[Node]:
@@ -199,6 +220,8 @@ def _header(ctx: CheckContext, loop: Node) -> tuple[Node, bool, bool, set[str]] 
         return right, False, True, {ctx.text(left)}
     if lang == "go":
         return _go_header(ctx, loop)
+    if lang == "kotlin":
+        return _kotlin_header(ctx, loop, cond)
     if loop.type == "for_statement":
         init = loop.child_by_field_name("initializer") or loop.child_by_field_name("init")
         names = _declared(ctx, init) if init is not None else set()
@@ -212,6 +235,27 @@ def _header(ctx: CheckContext, loop: Node) -> tuple[Node, bool, bool, set[str]] 
 
 
 _COUNT_NAME = re.compile(r"(?i)(retr|attempt|tries|max|count|times|^n$)")
+
+
+_KOTLIN_RANGE = re.compile(r"^[\w.]+\s*(\.\.<?|until|downTo)\s*[\w.()]+$")
+
+
+def _kotlin_header(
+    ctx: CheckContext, loop: Node, cond: Node | None
+) -> tuple[Node, bool, bool, set[str]] | None:
+    if loop.type == "for_statement":
+        var = next((c for c in loop.named_children if c.type == "variable_declaration"), None)
+        ranged = next(
+            (c for c in loop.named_children if c.type in {"range_expression", "infix_expression"}),
+            None,
+        )
+        if var is None or ranged is None or not _KOTLIN_RANGE.match(ctx.text(ranged)):
+            return None  # iterating over a collection: not a retry
+        return ranged, False, True, {ctx.text(var).split(":")[0].strip()}
+    if cond is None:
+        return None
+    infinite = ctx.text(cond).strip("() ") == "true"
+    return (loop.children[0] if loop.type == "do_while_statement" else cond), infinite, False, set()
 
 
 def _counts(ctx: CheckContext, cond: Node, names: set[str]) -> bool:
@@ -288,15 +332,17 @@ def _split(
     following = statements[index + 1 :]
     if lang == "go":
         return _go_split(ctx, statements, index, stmt)
-    if stmt.type not in {"try_statement", "try_with_resources_statement"}:
+    if stmt.type not in {"try_statement", "try_with_resources_statement", "try_expression"}:
         return None
     body = stmt.child_by_field_name("body")
+    if body is None and stmt.type == "try_expression":
+        body = next((c for c in stmt.named_children if c.type == "block"), None)
     if body is None:
         return None
     handlers: list[Node] = []
     attempt = [body]
     for clause in named(stmt):
-        if clause.type in {"except_clause", "except_group_clause", "catch_clause"}:
+        if clause.type in {"except_clause", "except_group_clause", "catch_clause", "catch_block"}:
             block = clause.child_by_field_name("body") or named(clause)[-1]
             if not _local_only(ctx, clause, block):
                 handlers.append(block)
@@ -398,15 +444,23 @@ def _go_err_from_call(
 
 
 def _has_call(node: Node) -> bool:
-    return any(
-        n.type in {"call_expression", "call", "method_invocation"}
-        for n in _walk(node, into_functions=False)
-    )
+    return any(n.type in _CALL_TYPES for n in _walk(node, into_functions=False))
 
 
 def _ends_in_continue(block: Node) -> bool:
     last = _last(block)
-    return last is not None and last.type == "continue_statement"
+    return last is not None and _is_jump(last, "continue")
+
+
+def _is_jump(node: Node, keyword: str) -> bool:
+    """`break` / `continue`; Kotlin's grammar parses a bare jump as an identifier."""
+    if node.type == f"{keyword}_statement":
+        return True
+    return node.type == "identifier" and node.text == keyword.encode() and _in_block(node)
+
+
+def _in_block(node: Node) -> bool:
+    return node.parent is not None and node.parent.type in {"block", "statements"}
 
 
 def _last(block: Node) -> Node | None:
@@ -431,7 +485,7 @@ def _exits_on_success(lang: str, loop: Node, attempt: tuple[Node, ...], strict: 
     return False
 
 
-_EXIT_TYPES = frozenset({"return_statement", "break_statement"})
+_EXIT_TYPES = frozenset({"return_statement", "break_statement", "return_expression"})
 
 
 def _ends_in_exit(lang: str, loop: Node, handler: Node) -> bool:
@@ -449,9 +503,9 @@ def _exits(lang: str, loop: Node, node: Node, *, include_raise: bool) -> bool:
 def _is_exit(lang: str, loop: Node, node: Node, *, include_raise: bool) -> bool:
     if node.type == "expression_statement" and node.named_child_count == 1:
         node = node.named_children[0]
-    if node.type == "return_statement":
+    if node.type in {"return_statement", "return_expression"}:
         return True
-    if node.type == "break_statement":
+    if _is_jump(node, "break"):
         return _breaks_out(lang, loop, node)
     if include_raise and node.type in _RAISE:
         return True
@@ -491,7 +545,7 @@ def _sleeps(ctx: CheckContext, node: Node) -> Iterator[tuple[Node, Node | None]]
     """Sleep calls on the failure path and their delay argument."""
     lang = ctx.language.name
     for call in _walk(node, into_functions=True):
-        if call.type not in {"call", "call_expression", "method_invocation"}:
+        if call.type not in _CALL_TYPES:
             continue
         found = _sleep_arg(ctx, lang, call)
         if found is not None:
@@ -499,6 +553,8 @@ def _sleeps(ctx: CheckContext, node: Node) -> Iterator[tuple[Node, Node | None]]
 
 
 def _sleep_arg(ctx: CheckContext, lang: str, call: Node) -> tuple[Node | None] | None:
+    if lang == "kotlin":
+        return _kotlin_sleep_arg(ctx, call)
     args = call.child_by_field_name("arguments")
     values = [a for a in named(args) if a.type != "keyword_argument"] if args else []
     first = values[0] if values else None
@@ -531,11 +587,33 @@ def _sleep_arg(ctx: CheckContext, lang: str, call: Node) -> tuple[Node | None] |
     return (first,)
 
 
+_KOTLIN_SLEEPS = re.compile(r"^(delay|Thread\.sleep|(TimeUnit\.)?[A-Z]+\.sleep)$")
+
+
+def _kotlin_sleep_arg(ctx: CheckContext, call: Node) -> tuple[Node | None] | None:
+    callee = kotlin_callee(call)
+    if callee is None or not _KOTLIN_SLEEPS.match(ctx.text(callee)):
+        return None
+    args = next((c for c in call.named_children if c.type == "value_arguments"), None)
+    values = [a for a in named(args)] if args is not None else []
+    if not values:
+        return (None,)
+    first = values[0]
+    return (first.named_children[-1] if first.named_children else first,)
+
+
+def kotlin_callee(call: Node) -> Node | None:
+    """A Kotlin call's callee: `delay`, `Thread.sleep`, `client.newCall(req).execute`."""
+    return call.named_children[0] if call.named_children else None
+
+
 def _assigned(ctx: CheckContext, body: Node) -> set[str]:
     """Names (and `self.x` / `this.x` fields) written inside the loop body."""
     names: set[str] = set()
     for node in _walk(body, into_functions=False):
-        if node.type not in _ASSIGN_TYPES:
+        if node.type == "unary_expression" and ("++" in ctx.text(node) or "--" in ctx.text(node)):
+            pass  # Kotlin's `attempt++`
+        elif node.type not in _ASSIGN_TYPES:
             continue
         target = (
             node.child_by_field_name("left")
@@ -575,7 +653,7 @@ def _constant(ctx: CheckContext, arg: Node, changing: set[str]) -> bool:
     """Whether a delay is the same on every attempt: literals, constants and parameters, no
     attempt counter, no variable the loop changes, no call (jitter, a backoff helper)."""
     for node in _walk(arg, into_functions=False):
-        if node.type in {"call", "call_expression", "method_invocation"}:
+        if node.type in _CALL_TYPES:
             callee = (
                 node.child_by_field_name("function")
                 or node.child_by_field_name("name")
@@ -607,11 +685,7 @@ _ALL_FUNCTIONS = frozenset(t for kinds in FUNCTION_TYPES.values() for t in kinds
 
 def walk_calls(node: Node) -> Iterable[Node]:
     """Calls inside `node`, not inside nested functions."""
-    return (
-        n
-        for n in _walk(node, into_functions=False)
-        if n.type in {"call", "call_expression", "method_invocation"}
-    )
+    return (n for n in _walk(node, into_functions=False) if n.type in _CALL_TYPES)
 
 
 # --- outbound HTTP calls -------------------------------------------------------------
@@ -621,6 +695,7 @@ _HTTPISH = re.compile(r"(?i)(requests|httpx|session|client|http|api|axios|urllib
 _POST_IN_FUNCTION = {
     "go": re.compile(r'http\.MethodPost|"POST"'),
     "java": re.compile(r'\.POST\(|"POST"|HttpMethod\.POST|\.post\('),
+    "kotlin": re.compile(r'\.POST\(|"POST"|HttpMethod\.Post|\.post\('),
 }
 _JS_POST_OPTION = re.compile(r"""(?i)method\s*:\s*['"`]post['"`]""")
 _IDEMPOTENCY = re.compile(r"(?i)idempot")
@@ -639,6 +714,8 @@ def http_call(ctx: CheckContext, call: Node) -> str | None:
         if name is None or ctx.text(name) not in _JAVA_SENDS:
             return None
         return "POST" if ctx.text(name).startswith("post") else "?"
+    if lang == "kotlin":
+        return _kotlin_http(ctx, call)
     function = call.child_by_field_name("function")
     if function is None:
         return None
@@ -660,6 +737,19 @@ def http_call(ctx: CheckContext, call: Node) -> str | None:
         return "POST" if _JS_POST_OPTION.search(ctx.text(call)) else "?"
     if text == "axios" or (leaf in _VERBS and _HTTPISH.search(receiver)):
         return "POST" if leaf == "post" or _JS_POST_OPTION.search(ctx.text(call)) else "GET"
+    return None
+
+
+def _kotlin_http(ctx: CheckContext, call: Node) -> str | None:
+    """OkHttp `newCall(request).execute()`, `HttpClient.send`, Ktor `client.post(url)`."""
+    callee = kotlin_callee(call)
+    if callee is None or callee.type != "navigation_expression":
+        return None
+    receiver, _, leaf = ctx.text(callee).rpartition(".")
+    if leaf in {"execute", "send", "sendAsync", "enqueue"} and receiver:
+        return "?"
+    if leaf in _VERBS and _HTTPISH.search(receiver):
+        return leaf.upper()
     return None
 
 
@@ -697,11 +787,12 @@ _CONNECTS = re.compile(
 
 def connects(ctx: CheckContext, call: Node) -> bool:
     """A call that opens a connection or probes one (`connect()`, `net.Dial`, `db.PingContext`)."""
-    callee = (
-        call.child_by_field_name("name")
-        if ctx.language.name == "java"
-        else call.child_by_field_name("function")
-    )
+    if ctx.language.name == "kotlin":
+        callee = kotlin_callee(call)
+    elif ctx.language.name == "java":
+        callee = call.child_by_field_name("name")
+    else:
+        callee = call.child_by_field_name("function")
     if callee is None:
         return False
     return _CONNECTS.match(ctx.text(callee).rsplit(".", 1)[-1]) is not None

@@ -13,6 +13,7 @@ _LIBRARY = {
     "python": "`tenacity` (`wait_exponential_jitter`) or `backoff`",
     "go": "`cenkalti/backoff` or a doubling delay with `rand` jitter",
     "java": "Resilience4j `Retry` with `IntervalFunction.ofExponentialRandomBackoff` or Failsafe",
+    "kotlin": "Resilience4j `Retry` or a doubling `delay` with `Random` jitter",
 }
 _JS_LIBRARY = "`p-retry` or a doubling delay with `Math.random()` jitter"
 
@@ -25,7 +26,8 @@ loop here is a loop whose body makes an attempt inside an error check (`try`/`ex
 `return` on the success path) and goes round again on failure. Three shapes are flagged:
 
 - **A fixed sleep between attempts** (`time.sleep(1)`, `time.Sleep(time.Second)`,
-  `await sleep(1000)`, `await new Promise(r => setTimeout(r, 1000))`, `Thread.sleep(1000)`):
+  `await sleep(1000)`, `await new Promise(r => setTimeout(r, 1000))`, `Thread.sleep(1000)`,
+  Kotlin's `delay(1000)`):
   the range is the sleep call. A delay is fixed when it is a literal, a constant or a
   parameter, and nothing in the loop changes it.
 - **A loop that never gives up**: `while True` / `for {}` / `while (true)` / `for (;;)` with
@@ -46,8 +48,9 @@ loops whose failure path changes what the next attempt uses and does not wait (`
 path[e.end:]`, following a referral, generating a new key: iterating, not retrying), and test
 files (option
 `ignoreInTests`).
-Python, Go, JavaScript, TypeScript and Java. The rule is function-local. No fix: the right
-budget and backoff are yours to choose.
+Python, Go, JavaScript, TypeScript, Java and Kotlin (`while (true)`, `for (attempt in 0 until
+n)`, `try`/`catch`; `repeat(n) { }` is not recognised yet). The rule is function-local. No
+fix: the right budget and backoff are yours to choose.
 
 ## Why it matters in production
 

@@ -19,7 +19,8 @@ that leaves the loop on success and goes round on failure), whatever its backoff
 `requests.post` / `session.post` / `httpx...post` / `.request("POST", ...)` in Python,
 `http.Post` / `client.Post` / `client.Do(req)` with a request built with `http.MethodPost` in Go,
 `fetch(url, { method: "POST" })` / `axios.post` in JavaScript and TypeScript, and
-`client.send(...)` / `postForObject` with an `HttpRequest` built with `.POST(...)` in Java. The
+`client.send(...)` / `postForObject` with an `HttpRequest` built with `.POST(...)` in Java, and
+OkHttp `newCall(request).execute()` with a request built with `.post(body)` in Kotlin. The
 range is the call inside the loop.
 
 Not flagged: a function that mentions an idempotency key anywhere (`"Idempotency-Key"`,
