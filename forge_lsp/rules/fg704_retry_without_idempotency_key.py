@@ -25,9 +25,9 @@ range is the call inside the loop.
 
 Not flagged: a function that mentions an idempotency key anywhere (`"Idempotency-Key"`,
 `X-Idempotency-Key`, Stripe's `idempotency_key=`), GET/PUT/DELETE (idempotent by contract),
-and retries done by a library (whose idempotency handling is configured where it is built).
-The rule is function-local. No fix: the key must be generated once per logical operation,
-outside the loop, and the server has to honour it.
+retries done by a library (whose idempotency handling is configured where it is built), and
+test files (option `ignoreInTests`). The rule is function-local. No fix: the key must be
+generated once per logical operation, outside the loop, and the server has to honour it.
 
 ## Why it matters in production
 
