@@ -11,7 +11,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent.parent
 
 EXPECTED = {
-    "python/orders.py": {"FG101", "FG201", "FG202", "FG301", "FG401", "FG502"},
+    "python/orders.py": {"FG101", "FG201", "FG202", "FG301", "FG401", "FG502", "FG601"},
     "go/orders.go": {"FG101", "FG201", "FG302", "FG402", "FG501", "FG801"},
     "node/server.js": {"FG101", "FG201", "FG202", "FG304", "FG401", "FG503"},
     "node/refunds.ts": {"FG101", "FG202", "FG301"},
