@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from forge_lsp.model import Finding, Severity
@@ -134,6 +135,8 @@ class SecretInLog(Rule):
             if has_error(call.call):
                 continue
             for leak in scan.leaks(call.args):
+                if _parser_token(ctx, call, leak):
+                    continue
                 what = ctx.source[leak.first.start_byte : leak.last.end_byte].decode(
                     "utf-8", "replace"
                 )
@@ -145,6 +148,23 @@ class SecretInLog(Rule):
                     "whether it was present, never the secret itself",
                     end_node=leak.last,
                 )
+
+
+# A bare `token` in a parser ("unexpected token %s") or a DI container ("provider token not
+# found in the registry") is a lexeme or a lookup key, not a credential.
+_NOT_AUTH_CONTEXT = re.compile(
+    r"(?i)unexpected|expected|pars(?:e|er|ing)|syntax|lexer|grammar|tokeni[sz]|registry"
+    r"|provider|inject|progress"
+)
+
+
+def _parser_token(ctx: CheckContext, call: _logging.LogCall, leak: _logging.Leak) -> bool:
+    if leak.kind != "token":
+        return False
+    name = ctx.text(leak.last)
+    if name.rsplit(".", 1)[-1].lower() != "token":
+        return False
+    return _NOT_AUTH_CONTEXT.search(ctx.text(call.call)) is not None
 
 
 def _article(word: str) -> str:

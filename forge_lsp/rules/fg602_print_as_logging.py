@@ -18,7 +18,7 @@ Node = tree_sitter.Node
 _TOOL_FOLDERS = frozenset(
     {"scripts", "script", "bin", "tools", "tool", "cmd", "examples", "example", "demo",
      "demos", "bench", "benchmarks", "benchmark", "docs", "doc", "samples", "sample", "cli",
-     "build", "management", "commands", "migrations", "tasks"}
+     "build", "management", "commands", "command", "migrations"}
 )  # fmt: skip
 _TOOL_FILES = re.compile(
     r"^(setup\.py|noxfile\.py|fabfile\.py|manage\.py|__main__\.py|cli\.py|\w+_cli\.py"
@@ -123,9 +123,9 @@ _FUNCTION_TYPES = frozenset(
 _OUTPUT_WORDS = frozenset(
     {"log", "logger", "logging", "print", "printer", "debug", "dump", "trace", "show",
      "display", "banner", "pretty", "usage", "help", "repl", "console", "echo", "report",
-     "warn", "warning", "note", "notify", "emit", "say"}
+     "warn", "warning", "note", "notify", "emit", "say", "dprint", "dlog", "vprint"}
 )  # fmt: skip
-_DEBUG_GUARD = re.compile(r"(?i)debug|dbg|verbose|trace|dump")
+_DEBUG_GUARD = re.compile(r"(?i)debug|dbg|verbos|trace|dump|profil")
 _GUARDS = frozenset({"if_statement", "if_expression"})
 
 
