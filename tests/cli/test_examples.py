@@ -11,7 +11,17 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent.parent
 
 EXPECTED = {
-    "python/orders.py": {"FG101", "FG201", "FG202", "FG301", "FG401", "FG502", "FG702", "FG704"},
+    "python/orders.py": {
+        "FG101",
+        "FG201",
+        "FG202",
+        "FG301",
+        "FG401",
+        "FG502",
+        "FG601",
+        "FG702",
+        "FG704",
+    },
     "go/orders.go": {"FG101", "FG201", "FG302", "FG402", "FG501", "FG801"},
     "go/cmd/orders/main.go": {"FG701", "FG703"},
     "node/server.js": {"FG101", "FG201", "FG202", "FG304", "FG401", "FG503"},
