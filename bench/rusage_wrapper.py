@@ -26,7 +26,7 @@ def _children(pid: int) -> list[int]:
         for task in Path(f"/proc/{pid}/task").iterdir():
             found += [int(c) for c in (task / "children").read_text().split()]
     except OSError:
-        pass
+        pass  # the process exited while we sampled it: it has no children left to count
     return found
 
 
@@ -36,7 +36,7 @@ def _rss_kb(pid: int) -> int:
             if line.startswith("VmRSS:"):
                 return int(line.split()[1])
     except OSError:
-        pass
+        pass  # the process exited between samples: it holds no memory now
     return 0
 
 

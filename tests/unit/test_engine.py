@@ -136,7 +136,7 @@ def test_test_files_are_recognized_by_name_and_folder(path: str, is_test: bool) 
 def test_test_files_skip_name_based_credentials_but_not_real_key_formats() -> None:
     source = (
         b'form = {"password": "anewpassword"}\n'
-        b'token = "ghp_9Zq2Lk7Vb4Nw1Xe8Rt5Yu3Io6Pa0Sd2Fg7Hj"\n'
+        b'token = "ghp_9Zq2Lk7Vb4Nw1Xe8Rt5Yu3Io6Pa0Sd2Fg7Hj"\n'  # forge: ignore[FG202] (fake)
         b'cursor.execute(f"SELECT * FROM {table}")\n'
     )
 
