@@ -736,6 +736,8 @@ def _session_bindings(
     def compute() -> tuple[dict[str, bool], set[str]]:
         sessions: dict[str, bool] = {}
         mounted: set[str] = set()
+        if b"ession" not in ctx.source and b"mount" not in ctx.source:
+            return sessions, mounted  # no Session constructor, no adapter: nothing to bind
         for _, found in net.query_in(ctx, _PY_SESSIONS, scope):
             if "mounted" in found:
                 mounted.add(ctx.text(found["mounted"][0]))
@@ -748,18 +750,9 @@ def _session_bindings(
 
 
 def _module_session_bindings(ctx: CheckContext) -> tuple[dict[str, bool], set[str]]:
-    """`_session_bindings` of every top-level statement, merged in order (later ones win)."""
-
-    def compute() -> tuple[dict[str, bool], set[str]]:
-        sessions: dict[str, bool] = {}
-        mounted: set[str] = set()
-        for statement in net.top_level(ctx):
-            found, adapters = _session_bindings(ctx, statement)
-            sessions.update(found)
-            mounted |= adapters
-        return sessions, mounted
-
-    return ctx.memo("fg401.python-module-sessions", compute)
+    """`_session_bindings` of every top-level statement, merged in order (later ones win):
+    one pass over the whole file, whose matches come in that same order."""
+    return _session_bindings(ctx, ctx.root)
 
 
 RULE = CallWithoutTimeout()
