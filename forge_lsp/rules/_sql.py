@@ -174,6 +174,27 @@ class Evaluator:
 
     # ------------------------------------------------------------ combining
 
+    def plus(
+        self,
+        node: Node,
+        depth: int,
+        operator: Node | None,
+        *,
+        how: str = "concatenation",
+        numeric: bool = True,
+    ) -> Built | None:
+        """A binary expression of the C-like grammars: `a + b` concatenates; arithmetic
+        (`depth - 1`) only yields numbers; `numeric` also treats `n + 1` as a number."""
+        left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
+        if operator is not None and operator.type in _ARITHMETIC:
+            return Built("0")
+        if operator is None or operator.type != "+" or left is None or right is None:
+            return None
+        if numeric and numeric_sum(left, right):
+            return Built("0")
+        parts = [self.evaluate(left, depth + 1), self.evaluate(right, depth + 1)]
+        return self.build(node, how, parts)
+
     def build(self, node: Node, how: str, parts: list[Built]) -> Built:
         """A string built at `node` from `parts`; `node` is a site if a part is non-constant."""
         # The outermost build is the SQL statement, even when a part was itself built earlier
@@ -628,16 +649,7 @@ class GoEvaluator(_FormatMixin):
         if kind in self._LITERALS:
             return _literal(self.ctx, node)
         if kind == "binary_expression":
-            operator = node.child_by_field_name("operator")
-            left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
-            if operator is not None and operator.type in _ARITHMETIC:
-                return Built("0")  # `depth - 1`: only numbers come out of these operators
-            if operator is None or operator.type != "+" or left is None or right is None:
-                return None
-            if numeric_sum(left, right):
-                return Built("0")
-            parts = [self.evaluate(left, depth + 1), self.evaluate(right, depth + 1)]
-            return self.build(node, "concatenation", parts)
+            return self.plus(node, depth, node.child_by_field_name("operator"))
         if kind == "parenthesized_expression":
             inner = _inner(node)
             return None if inner is None else self.evaluate(inner, depth)
@@ -710,16 +722,7 @@ class JavaScriptEvaluator(Evaluator):
         if kind == "template_string":
             return self._template(node, depth)
         if kind == "binary_expression":
-            operator = node.child_by_field_name("operator")
-            left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
-            if operator is not None and operator.type in _ARITHMETIC:
-                return Built("0")  # `depth - 1`: only numbers come out of these operators
-            if operator is None or operator.type != "+" or left is None or right is None:
-                return None
-            if numeric_sum(left, right):
-                return Built("0")
-            parts = [self.evaluate(left, depth + 1), self.evaluate(right, depth + 1)]
-            return self.build(node, "concatenation", parts)
+            return self.plus(node, depth, node.child_by_field_name("operator"))
         if kind in self._WRAPPERS:
             inner = _inner(node)
             return None if inner is None else self.evaluate(inner, depth)
@@ -850,16 +853,7 @@ class JavaEvaluator(_FormatMixin):
         if kind in self._LITERALS:
             return _literal(self.ctx, node)
         if kind == "binary_expression":
-            operator = node.child_by_field_name("operator")
-            left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
-            if operator is not None and operator.type in _ARITHMETIC:
-                return Built("0")  # `depth - 1`: only numbers come out of these operators
-            if operator is None or operator.type != "+" or left is None or right is None:
-                return None
-            if numeric_sum(left, right):
-                return Built("0")
-            parts = [self.evaluate(left, depth + 1), self.evaluate(right, depth + 1)]
-            return self.build(node, "concatenation", parts)
+            return self.plus(node, depth, node.child_by_field_name("operator"))
         if kind == "parenthesized_expression":
             inner = _inner(node)
             return None if inner is None else self.evaluate(inner, depth)
@@ -1003,13 +997,7 @@ class RustEvaluator(Evaluator):
             return None if inner is None else self.evaluate(inner, depth)
         if kind == "binary_expression":
             operator = node.child_by_field_name("operator")
-            left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
-            if operator is not None and operator.type in _ARITHMETIC:
-                return Built("0")
-            if operator is None or operator.type != "+" or left is None or right is None:
-                return None
-            parts = [self.evaluate(left, depth + 1), self.evaluate(right, depth + 1)]
-            return self.build(node, "`+` concatenation", parts)
+            return self.plus(node, depth, operator, how="`+` concatenation", numeric=False)
         if kind == "scoped_identifier":
             name = node.child_by_field_name("name")
             return CONSTANT if name is not None and is_constant_name(self.ctx.text(name)) else None
@@ -1130,15 +1118,7 @@ class KotlinEvaluator(_FormatMixin):
             return None if inner is None else self.evaluate(inner, depth)
         if kind == "binary_expression":
             operator = next((c for c in node.children if not c.is_named), None)
-            left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
-            if operator is not None and operator.type in _ARITHMETIC:
-                return Built("0")
-            if operator is None or operator.type != "+" or left is None or right is None:
-                return None
-            if numeric_sum(left, right):
-                return Built("0")
-            parts = [self.evaluate(left, depth + 1), self.evaluate(right, depth + 1)]
-            return self.build(node, "concatenation", parts)
+            return self.plus(node, depth, operator)
         if kind == "navigation_expression":
             last = node.named_children[-1] if node.named_child_count else None
             text = self.ctx.text(last) if last is not None else ""
