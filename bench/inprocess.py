@@ -29,6 +29,7 @@ from forge_lsp.analysis import Analyzer, Snapshot
 from forge_lsp.engine import RuleSelection
 from forge_lsp.model import Finding
 from forge_lsp.rules.base import CheckContext, Rule
+from forge_lsp.rules.query_batch import QueryBatch
 from forge_lsp.settings_store import SettingsStore
 from forge_lsp.suppression import find_suppressions
 
@@ -86,14 +87,15 @@ def run_stages(
         out.stages["parse"], partial(engine.parse, spec, source, old_tree)
     )
     _timed(out.stages["suppress"], lambda: find_suppressions(source, tree.root_node))
-    findings: list[Finding] = []
-    rules_start = time.perf_counter()
-    shared: dict[str, object] = {}  # as in engine.run_rules: rules share passes within a check
+    findings: list[Finding] = _timed(
+        out.stages["rules"], partial(engine.run_rules, source, tree, spec, selection)
+    )
     for rule in selection.rules_for(spec.name):
-        context = CheckContext(source, tree, spec, selection.options_for(rule), shared=shared)
-        found = _timed(out.rules[rule.code], partial(_run_rule, rule, context))
-        findings.extend(found)
-    out.stages["rules"].append(_ms(rules_start))
+        # Each rule alone: its own query pass and its own memos, as if no other rule ran.
+        queries = QueryBatch(spec, tree.root_node, None, plan=f"bench:{rule.code}")
+        options = selection.options_for(rule)
+        context = CheckContext(source, tree, spec, options, shared={}, queries=queries)
+        _timed(out.rules[rule.code], partial(_run_rule, rule, context))
     start = time.perf_counter()
     lines = source.split(b"\n")
     diagnostics = [

@@ -6,6 +6,7 @@ Pure and thread-safe: the server runs it in a worker thread and the CLI in worke
 from __future__ import annotations
 
 import logging
+import re
 import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -17,6 +18,7 @@ from forge_lsp.languages import LanguageSpec
 from forge_lsp.model import Finding, Severity
 from forge_lsp.rules import registry
 from forge_lsp.rules.base import CheckContext, Rule
+from forge_lsp.rules.query_batch import QueryBatch
 from forge_lsp.suppression import Suppression, find_suppressions
 
 log = logging.getLogger(__name__)
@@ -76,9 +78,28 @@ def parse(
     spec: LanguageSpec, source: bytes, old_tree: tree_sitter.Tree | None = None
 ) -> tree_sitter.Tree:
     """Parse `source`; pass the previous tree (already `edit`ed) to re-parse incrementally."""
+    source = utf8_safe(source)
     if old_tree is None:
         return _parser(spec).parse(source)
     return _parser(spec).parse(source, old_tree)
+
+
+_ESCAPED_BYTE = re.compile("[\udc80-\udcff]")
+
+
+def utf8_safe(source: bytes) -> bytes:
+    """`source` with every byte that is not valid UTF-8 replaced by `?`, so every offset stays.
+
+    Query predicates (`#eq?`, `#match?`) decode the text they test, and one invalid byte (a
+    Latin-1 file, a lone surrogate from JSON) would fail the whole query pass.
+    """
+    try:
+        source.decode("utf-8")
+    except UnicodeDecodeError:
+        # surrogateescape decodes each invalid byte to one lone surrogate: one `?` each.
+        text = source.decode("utf-8", "surrogateescape")
+        return _ESCAPED_BYTE.sub("?", text).encode("utf-8")
+    return source
 
 
 def check(
@@ -109,10 +130,25 @@ def run_rules(
     """
     findings: list[Finding] = []
     shared: dict[str, Any] = {}  # per-check values rules compute once (ctx.memo)
+    # One query pass over the whole file, and (for a partial check) one over the range.
+    root = tree.root_node
+    plan = "full" if byte_range is None else "partial"
+    whole = QueryBatch(spec, root, None, plan=f"{plan}:file")
+    ranged = whole if byte_range is None else QueryBatch(spec, root, byte_range, f"{plan}:range")
     for rule in selection.rules_for(spec.name):
         options = selection.options_for(rule)
         rule_range = None if rule.file_scoped else byte_range
-        ctx = CheckContext(source, tree, spec, options, rule_range, shared, path)
+        ctx = CheckContext(
+            source,
+            tree,
+            spec,
+            options,
+            rule_range,
+            shared,
+            path,
+            queries=ranged,
+            file_queries=whole,
+        )
         findings.extend(_run_rule(rule, ctx))
     return findings
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import tree_sitter
 
 from forge_lsp.model import Edit, Point
-from forge_lsp.rules.base import CheckContext, compile_query
+from forge_lsp.rules.base import CheckContext
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,12 +46,6 @@ def title(entry: Deprecated) -> str:
     return f"Replace `{entry.api}` with `{entry.replacement}`"
 
 
-def whole_file(ctx: CheckContext, query_source: str) -> list[tuple[int, dict[str, list]]]:
-    """Matches over the whole tree, ignoring a re-check's byte range (for imports and counts)."""
-    query = compile_query(ctx.language.name, ctx.language.grammar, query_source)
-    return tree_sitter.QueryCursor(query).matches(ctx.root)
-
-
 def point(ts_point: tree_sitter.Point | tuple[int, int]) -> Point:
     return Point(ts_point[0], ts_point[1])
 
@@ -75,7 +69,7 @@ def python_bindings(ctx: CheckContext) -> dict[str, str]:
 
     def compute() -> dict[str, str]:
         bound: dict[str, str] = {}
-        for _, match in whole_file(ctx, PY_IMPORTS):
+        for _, match in ctx.file_matches(PY_IMPORTS):
             module = ctx.text(match["module"][0])
             name = ctx.text(match["name"][0]) if "name" in match else None
             target = f"{module}.{name}" if name else module
@@ -106,7 +100,7 @@ class GoImport:
 def go_imports(ctx: CheckContext) -> list[GoImport]:
     def compute() -> list[GoImport]:
         imports = []
-        for _, match in whole_file(ctx, GO_IMPORTS):
+        for _, match in ctx.file_matches(GO_IMPORTS):
             path = ctx.text(match["path"][0]).strip('"')
             name = ctx.text(match["name"][0]) if "name" in match else path.rsplit("/", 1)[-1]
             imports.append(GoImport(match["spec"][0], path, name))

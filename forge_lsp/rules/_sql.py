@@ -139,15 +139,8 @@ class Evaluator:
     definitions_query: ClassVar[str]
     identifier_types: ClassVar[frozenset[str]] = frozenset({"identifier"})
 
-    def __init__(
-        self,
-        ctx: CheckContext,
-        definition_matches: list[tuple[int, dict[str, list[Node]]]] | None = None,
-    ) -> None:
+    def __init__(self, ctx: CheckContext) -> None:
         self.ctx = ctx
-        # The matches of `definitions_query` over the whole file, when the caller already ran
-        # it (joined with its own query, to save a pass over the tree).
-        self._definition_matches = definition_matches
         self._defs: dict[tuple[int, str], list[Definition]] | None = None
         # Node id -> its scope: the ancestors of nearby nodes are walked only once.
         self._scopes: dict[int, Node] = {}
@@ -352,13 +345,8 @@ class Evaluator:
         """Every simple assignment of the file, keyed by (scope node id, name); built once."""
         if self._defs is None:
             self._defs = {}
-            matches = self._definition_matches
-            if matches is None:
-                query = compile_query(
-                    self.ctx.language.name, self.ctx.language.grammar, self.definitions_query
-                )
-                matches = tree_sitter.QueryCursor(query).matches(self.ctx.root)
-            for _, caps in matches:
+            # The whole file's, even in a re-check of one function: names are bound outside it.
+            for _, caps in self.ctx.file_matches(self.definitions_query):
                 statements = caps.get("def") or caps.get("aug")
                 names, values = caps.get("name"), caps.get("value")
                 if not statements or not names or not values:

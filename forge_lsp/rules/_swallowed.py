@@ -14,8 +14,8 @@ from dataclasses import dataclass
 
 import tree_sitter
 
-from forge_lsp.rules import _passes
 from forge_lsp.rules.base import CheckContext, RuleOption
+from forge_lsp.rules.query_batch import Match
 
 # ---------------------------------------------------------------------------------------------
 # Handlers that do nothing
@@ -744,12 +744,12 @@ ASSIGN_QUERY = """
 class GoErrorPass:
     """The matches of every query FG302 and FG303 run over a Go file, per query."""
 
-    discards: list[_passes.Match]
-    calls: list[_passes.Match]
-    assigns: list[_passes.Match]
-    bindings: list[_passes.Match]
-    last_targets: list[_passes.Match]
-    results: list[_passes.Match]
+    discards: list[Match]
+    calls: list[Match]
+    assigns: list[Match]
+    bindings: list[Match]
+    last_targets: list[Match]
+    results: list[Match]
 
 
 _GO_ERROR_QUERIES = (
@@ -763,8 +763,8 @@ _GO_ERROR_QUERIES = (
 
 
 def go_error_pass(ctx: CheckContext) -> GoErrorPass:
-    """One query pass (per check, shared by FG302 and FG303) instead of six."""
-    return GoErrorPass(*_passes.shared_matches(ctx, "go-errors", _GO_ERROR_QUERIES))
+    """The matches FG302 and FG303 both read (from the check's shared query pass)."""
+    return GoErrorPass(*(ctx.matches(query) for query in _GO_ERROR_QUERIES))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -781,8 +781,7 @@ PROMISE_QUERY = """
 SCRIPT_LANGUAGES = frozenset({"javascript", "typescript", "tsx"})
 
 
-def script_error_pass(ctx: CheckContext) -> tuple[list[_passes.Match], list[_passes.Match]]:
+def script_error_pass(ctx: CheckContext) -> tuple[list[Match], list[Match]]:
     """The catch clauses (FG301) and `.catch`/`.then` calls (FG304) of a script, found in one
     query pass per check shared by both rules."""
-    catches, promises = _passes.shared_matches(ctx, "script-errors", (CATCH_QUERY, PROMISE_QUERY))
-    return catches, promises
+    return ctx.matches(CATCH_QUERY), ctx.matches(PROMISE_QUERY)

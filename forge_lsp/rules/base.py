@@ -10,13 +10,14 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from functools import cache
 from typing import Any, ClassVar, TypeVar
 
 import tree_sitter
 
 from forge_lsp.languages import LanguageSpec
 from forge_lsp.model import Edit, Finding, Fix, Point, Severity
+from forge_lsp.rules.query_batch import Match, QueryBatch
+from forge_lsp.rules.query_batch import compile_query as compile_query  # for scoped queries
 
 DOC_SECTIONS = (
     "What it does",
@@ -57,6 +58,8 @@ class CheckContext:
     byte_range: tuple[int, int] | None = None
     shared: dict[str, Any] = field(default_factory=dict)
     path: str | None = None  # the file's path, when it has one
+    queries: QueryBatch | None = None  # the check's shared query pass over `byte_range`
+    file_queries: QueryBatch | None = None  # its shared pass over the whole file
 
     @property
     def in_test_file(self) -> bool:
@@ -67,19 +70,24 @@ class CheckContext:
     def root(self) -> tree_sitter.Node:
         return self.tree.root_node
 
-    def _cursor(self, query_source: str) -> tree_sitter.QueryCursor:
-        query = compile_query(self.language.name, self.language.grammar, query_source)
-        cursor = tree_sitter.QueryCursor(query)
-        if self.byte_range is not None:
-            cursor.set_byte_range(*self.byte_range)
-        return cursor
+    def matches(self, query_source: str) -> list[Match]:
+        """The matches of a tree-sitter query over the file (or range).
 
-    def matches(self, query_source: str) -> list[tuple[int, dict[str, list[tree_sitter.Node]]]]:
-        """Run a tree-sitter query (compiled once per grammar) over the file (or range)."""
-        return self._cursor(query_source).matches(self.root)
+        Every rule's whole-file queries share one pass over the tree (`query_batch`); do not
+        mutate the returned list, another rule may be handed the same one.
+        """
+        if self.byte_range is None:
+            return self.file_matches(query_source)
+        if self.queries is None:
+            self.queries = QueryBatch(self.language, self.root, self.byte_range, plan="default")
+        return self.queries.matches(query_source)
 
-    def captures(self, query_source: str) -> dict[str, list[tree_sitter.Node]]:
-        return self._cursor(query_source).captures(self.root)
+    def file_matches(self, query_source: str) -> list[Match]:
+        """The matches of a query over the whole file, even in a re-check of one range (for
+        imports, module-level bindings, counts). Shares the check's whole-file pass."""
+        if self.file_queries is None:
+            self.file_queries = QueryBatch(self.language, self.root, None, plan="default:file")
+        return self.file_queries.matches(query_source)
 
     def memo(self, key: str, compute: Callable[[], T]) -> T:
         """A value computed once per check and shared by every rule (e.g. a file's bindings)."""
@@ -89,14 +97,6 @@ class CheckContext:
 
     def text(self, node: tree_sitter.Node) -> str:
         return self.source[node.start_byte : node.end_byte].decode("utf-8", "replace")
-
-
-@cache
-def compile_query(
-    language_name: str, grammar: tree_sitter.Language, query_source: str
-) -> tree_sitter.Query:
-    # language_name keys the cache readably; the grammar object is what compiles it.
-    return tree_sitter.Query(grammar, query_source)
 
 
 class Rule:

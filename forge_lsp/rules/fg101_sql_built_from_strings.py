@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import tree_sitter
 
 from forge_lsp.model import Finding, Severity
-from forge_lsp.rules import _passes, _sql
+from forge_lsp.rules import _sql
 from forge_lsp.rules.base import CheckContext, Rule, RuleOption, has_error, lines_below
 
 Node = tree_sitter.Node
@@ -426,14 +426,13 @@ class SqlBuiltFromStrings(Rule):
         if spec is None or (ctx.in_test_file and not ctx.options.get("includeTests")):
             return
         evaluator_type = _sql.EVALUATORS[ctx.language.name]
-        sinks, definitions = _sinks_and_definitions(ctx, spec, evaluator_type)
         evaluator: _sql.Evaluator | None = None
         reported: set[tuple[int, int]] = set()
-        for _, caps in sinks:
+        for _, caps in ctx.matches(spec.query):
             call, method, args = caps["call"][0], caps["method"][0], caps["args"][0]
             if has_error(call):
                 continue
-            evaluator = evaluator or evaluator_type(ctx, definitions)
+            evaluator = evaluator or evaluator_type(ctx)
             method_name = ctx.text(method)
             label = _sink_label(ctx, caps.get("receiver", [None])[0], method_name)
             if method.parent is not None and method.parent.type == "scoped_identifier":
@@ -449,22 +448,6 @@ class SqlBuiltFromStrings(Rule):
                         yield self.finding(site.node, _message(ctx, site, label, arg, call))
                 if spec.scan:
                     break
-
-
-def _sinks_and_definitions(
-    ctx: CheckContext, spec: _SinkSpec, evaluator_type: type[_sql.Evaluator]
-) -> tuple[list[_passes.Match], list[_passes.Match] | None]:
-    """The sink calls, and (for a whole-file check) the file's assignments from the same pass.
-
-    The assignments must cover the whole file, so a check of one byte range leaves them to
-    the evaluator (None), which then runs its own pass over the whole tree if it needs them.
-    """
-    if ctx.byte_range is not None:
-        return ctx.matches(spec.query), None
-    sinks, definitions = _passes.shared_matches(
-        ctx, "sql-sinks", (spec.query, evaluator_type.definitions_query)
-    )
-    return sinks, definitions
 
 
 def _sink_label(ctx: CheckContext, receiver: Node | None, method: str) -> str:

@@ -9,7 +9,7 @@ import tree_sitter
 
 from forge_lsp.model import Finding, Severity
 from forge_lsp.rules import _network as net
-from forge_lsp.rules.base import CheckContext, Rule, has_error
+from forge_lsp.rules.base import CheckContext, Rule, ancestors, has_error
 
 HTTP_VERBS = frozenset({"get", "post", "put", "delete", "patch", "head", "options", "request"})
 
@@ -727,31 +727,43 @@ def _uses_async_reqwest(ctx: CheckContext) -> bool:
     return ctx.memo("network.rust_reqwest", compute)
 
 
-def _session_bindings(
-    ctx: CheckContext, scope: tree_sitter.Node
-) -> tuple[dict[str, bool], set[str]]:
-    """In one scope: which names are bound to a `requests.Session` (the last binding wins) and
-    which have an adapter mounted. Computed once per scope and check: every call looks here."""
+Bindings = tuple[dict[str, bool], set[str]]
 
-    def compute() -> tuple[dict[str, bool], set[str]]:
-        sessions: dict[str, bool] = {}
-        mounted: set[str] = set()
+
+def _session_bindings(ctx: CheckContext, scope: tree_sitter.Node) -> Bindings:
+    """In one scope (a function, with the functions inside it, or the whole file): which names
+    are bound to a `requests.Session` (the last binding wins) and which have an adapter
+    mounted."""
+    return _bindings_by_scope(ctx).get(scope.id, ({}, set()))
+
+
+def _bindings_by_scope(ctx: CheckContext) -> dict[int, Bindings]:
+    """`_session_bindings` of every scope of the file, by node id, from one pass over the file
+    per check (its matches come in source order, so later bindings win in every scope)."""
+
+    def compute() -> dict[int, Bindings]:
+        scopes: dict[int, Bindings] = {}
         if b"ession" not in ctx.source and b"mount" not in ctx.source:
-            return sessions, mounted  # no Session constructor, no adapter: nothing to bind
-        for _, found in net.query_in(ctx, _PY_SESSIONS, scope):
-            if "mounted" in found:
-                mounted.add(ctx.text(found["mounted"][0]))
-            else:
-                origin = net.python_origin(ctx, found["ctor"][0])
-                sessions[ctx.text(found["name"][0])] = origin in SESSION_TYPES
-        return sessions, mounted
+            return scopes  # no Session constructor, no adapter: nothing to bind
+        kinds = net.FUNCTION_TYPES[ctx.language.name]
+        for _, found in ctx.file_matches(_PY_SESSIONS):
+            is_mount = "mounted" in found
+            anchor = found["mounted" if is_mount else "name"][0]
+            name = ctx.text(anchor)
+            is_session = not is_mount and net.python_origin(ctx, found["ctor"][0]) in SESSION_TYPES
+            for scope in (ctx.root, *(a for a in ancestors(anchor) if a.type in kinds)):
+                sessions, mounted = scopes.setdefault(scope.id, ({}, set()))
+                if is_mount:
+                    mounted.add(name)
+                else:
+                    sessions[name] = is_session
+        return scopes
 
-    return ctx.memo(f"fg401.python-sessions.{scope.id}", compute)
+    return ctx.memo("fg401.python-sessions", compute)
 
 
-def _module_session_bindings(ctx: CheckContext) -> tuple[dict[str, bool], set[str]]:
-    """`_session_bindings` of every top-level statement, merged in order (later ones win):
-    one pass over the whole file, whose matches come in that same order."""
+def _module_session_bindings(ctx: CheckContext) -> Bindings:
+    """The bindings of the whole file, read from any function in it."""
     return _session_bindings(ctx, ctx.root)
 
 

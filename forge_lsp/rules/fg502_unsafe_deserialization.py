@@ -471,8 +471,7 @@ _GO_HTTP_NAMES = frozenset({"r", "req", "request", "Request", "resp", "res", "re
 
 def _imports_node_serialize(ctx: CheckContext) -> bool:
     # The import is at the top of the file, outside any re-checked function: match the root.
-    query = compile_query(ctx.language.name, ctx.language.grammar, _NODE_SERIALIZE)
-    return bool(tree_sitter.QueryCursor(query).matches(ctx.root))
+    return bool(ctx.file_matches(_NODE_SERIALIZE))
 
 
 RULE = UnsafeDeserialization()

@@ -9,7 +9,7 @@ import tree_sitter
 from forge_lsp.model import Finding, Severity
 from forge_lsp.rules import _crypto
 from forge_lsp.rules._crypto import Call
-from forge_lsp.rules.base import CheckContext, Rule, compile_query, has_error
+from forge_lsp.rules.base import CheckContext, Rule, has_error
 
 Node = tree_sitter.Node
 
@@ -400,8 +400,7 @@ def _verifies_later(ctx: CheckContext, function: Node, unverified: Node) -> bool
 def _pyjwt_imported(ctx: CheckContext) -> bool:
     def compute() -> bool:
         # Imports sit at the top of the file, outside any re-checked function: match the root.
-        query = compile_query(ctx.language.name, ctx.language.grammar, _PY_JWT_IMPORTS)
-        return bool(tree_sitter.QueryCursor(query).matches(ctx.root))
+        return bool(ctx.file_matches(_PY_JWT_IMPORTS))
 
     return ctx.memo("FG503.pyjwt", compute)
 

@@ -15,7 +15,7 @@ import tree_sitter
 from forge_lsp.model import Edit, Finding, Fix, Severity
 from forge_lsp.rules import _deprecated as dp
 from forge_lsp.rules._deprecated import Deprecated
-from forge_lsp.rules.base import CheckContext, Rule, has_error, replace_node
+from forge_lsp.rules.base import CheckContext, Rule, compile_query, has_error, replace_node
 
 # ---------------------------------------------------------------------------------------------
 # The tables
@@ -565,7 +565,7 @@ def _python_defined(ctx: CheckContext) -> set[str]:
     """Names the file defines with `def`: a test base class may define its own `assertEquals`."""
 
     def compute() -> set[str]:
-        return {ctx.text(m["name"][0]) for _, m in dp.whole_file(ctx, PY_DEFINES)}
+        return {ctx.text(m["name"][0]) for _, m in ctx.file_matches(PY_DEFINES)}
 
     return ctx.memo("python_defined_functions", compute)
 
@@ -579,8 +579,7 @@ def _in_test_case(ctx: CheckContext, node: tree_sitter.Node) -> bool:
     bases = ctx.memo(
         "python_class_bases",
         lambda: {
-            ctx.text(m["name"][0]): ctx.text(m["bases"][0])
-            for _, m in dp.whole_file(ctx, PY_CLASSES)
+            ctx.text(m["name"][0]): ctx.text(m["bases"][0]) for _, m in ctx.file_matches(PY_CLASSES)
         },
     )
     cls = next((p for p in _parents(node) if p.type == "class_definition"), None)
@@ -629,7 +628,7 @@ def _go_locals(ctx: CheckContext, node: tree_sitter.Node) -> set[str]:
             function = parent
     if function is None:
         return set()
-    query = dp.compile_query(ctx.language.name, ctx.language.grammar, GO_LOCALS)
+    query = compile_query(ctx.language.name, ctx.language.grammar, GO_LOCALS)
     found = tree_sitter.QueryCursor(query).captures(function)
     return {ctx.text(n) for n in found.get("name", [])}
 
@@ -660,7 +659,7 @@ def _go_fix(
 def _go_uses(ctx: CheckContext, package: str) -> int:
     def compute() -> int:
         return sum(
-            1 for _, m in dp.whole_file(ctx, GO_ALL_USES) if ctx.text(m["package"][0]) == package
+            1 for _, m in ctx.file_matches(GO_ALL_USES) if ctx.text(m["package"][0]) == package
         )
 
     return ctx.memo(f"go_uses_{package}", compute)
