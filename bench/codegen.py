@@ -26,6 +26,7 @@ log = logging.getLogger(__name__)
 
 PY_CHUNK = '''
 
+# Shard {n}: orders and their payments.
 class OrderRepository{n}:
     """Orders stored in SQLite, shard {n}."""
 
@@ -128,6 +129,7 @@ const pool = new Pool();
 """
 
 JS_CHUNK = """
+// Shard {n}: orders and their payments.
 const DB_PASSWORD_{n} = 's3cr3t-{n}-prod';
 
 class OrderRepository{n} {{
@@ -181,6 +183,7 @@ const pool = new Pool();
 """
 
 TS_CHUNK = """
+// Shard {n}: orders and their payments.
 const DB_PASSWORD_{n}: string = 's3cr3t-{n}-prod';
 
 export class OrderRepository{n} {{
@@ -323,13 +326,23 @@ def function_edit_point(text: str) -> tuple[int, int]:
     raise ValueError("no return statement after the middle of the file")
 
 
-def edit_point(text: str) -> tuple[int, int]:
-    """Where to type in the middle of the file: just inside a comment or docstring."""
+def comment_edit_point(text: str) -> tuple[int, int]:
+    """Where to type in the middle of the file inside a comment outside any function."""
     lines = text.split("\n")
-    middle = len(lines) // 2
-    for index in range(middle, len(lines)):
-        for marker in ('"""', "//", "/**"):
+    for index in range(len(lines) // 2, len(lines)):
+        for marker in ("#", "//", "/**"):
             column = lines[index].find(marker)
             if column >= 0 and lines[index].strip().startswith(marker):
                 return index, column + len(marker)
-    return middle, 0
+    raise ValueError("no comment line after the middle of the file")
+
+
+def toplevel_edit_point(text: str) -> tuple[int, int]:
+    """Where to type in the middle of the file in code outside any function: inside the
+    chunk's module-level (or class-level) password literal. This edit needs a full check."""
+    lines = text.split("\n")
+    for index in range(len(lines) // 2, len(lines)):
+        column = lines[index].find("s3cr3t-")
+        if column >= 0:
+            return index, column + len("s3cr3t-")
+    raise ValueError("no password literal after the middle of the file")

@@ -9,7 +9,13 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from codegen import EXTENSIONS, edit_point, function_edit_point, generate
+from codegen import (
+    EXTENSIONS,
+    comment_edit_point,
+    function_edit_point,
+    generate,
+    toplevel_edit_point,
+)
 from lsp_client import LspClient, forge_command
 
 SETTLE_SECONDS = 0.5  # settings from `initialized` are applied in a worker thread
@@ -25,7 +31,8 @@ class Latency:
     diagnostics: int
     open_ms: float
     change_ms: list[float]  # typing inside a function body
-    comment_ms: list[float]  # typing inside a comment or docstring between functions
+    comment_ms: list[float]  # typing inside a comment between functions
+    toplevel_ms: list[float]  # typing in code outside any function (a full check)
 
     @property
     def median(self) -> float:
@@ -34,6 +41,10 @@ class Latency:
     @property
     def comment_median(self) -> float:
         return statistics.median(self.comment_ms)
+
+    @property
+    def toplevel_median(self) -> float:
+        return statistics.median(self.toplevel_ms)
 
 
 async def _open(client: LspClient, uri: str, language: str, text: str) -> tuple[int, float]:
@@ -75,13 +86,19 @@ async def measure_file(
     path.write_text(text)
     uri = path.as_uri()
     count, open_ms = await _open(client, uri, language, text)
-    line, column = function_edit_point(text)
-    times = [await _edit(client, uri, 2 + i, line, column + i) for i in range(edits)]
-    line, column = edit_point(text)
-    version = 2 + edits
-    comments = [await _edit(client, uri, version + i, line, column + i) for i in range(edits)]
+    series: list[list[float]] = []
+    version = 2
+    for line, column in (
+        function_edit_point(text),
+        comment_edit_point(text),
+        toplevel_edit_point(text),
+    ):
+        series.append(
+            [await _edit(client, uri, version + i, line, column + i) for i in range(edits)]
+        )
+        version += edits
     client.notify("textDocument/didClose", {"textDocument": {"uri": uri}})
-    return Latency(language, text.count("\n"), count, open_ms, times, comments)
+    return Latency(language, text.count("\n"), count, open_ms, *series)
 
 
 async def _measure_all(
@@ -106,3 +123,72 @@ async def _measure_all(
 def measure(languages: tuple[str, ...], sizes: tuple[int, ...], edits: int) -> list[Latency]:
     """Latencies for every language and size, in one server process."""
     return asyncio.run(_measure_all(languages, sizes, edits))
+
+
+CORPUS = Path("/work/corpus")
+REAL_FILES = {
+    "python": "python/sqlalchemy-2.0.36/lib/sqlalchemy/orm/mapper.py",
+    "go": "go/x/usr/share/gocode/src/github.com/lib/pq/conn.go",
+    "javascript": "npm/mongoose-9.12.1/package/lib/model.js",
+    "typescript": "npm/zod-4.6.7/package/src/v3/types.ts",
+    "java": "java/jdk/java.base/java/util/Formatter.java",
+}
+
+
+@dataclass(frozen=True)
+class RealFileLatency:
+    """Full-check latency on one real source file (an edit in code outside any function)."""
+
+    language: str
+    path: Path
+    lines: int
+    diagnostics: int
+    open_ms: float
+    toplevel_ms: list[float]
+
+
+def toplevel_blank_line(path: Path, language: str) -> int:
+    """A blank line after the middle of the file outside any function: typing there makes a
+    new top-level statement (or class member), which needs a full check."""
+    from forge_lsp import engine, languages, recheck
+
+    source = path.read_bytes()
+    tree = engine.parse(languages.LANGUAGES[language], source)
+    kinds = recheck.FUNCTION_TYPES[language]
+    lines = source.split(b"\n")
+    offset = sum(len(line) + 1 for line in lines[: len(lines) // 2])
+    for index in range(len(lines) // 2, len(lines)):
+        node = tree.root_node.descendant_for_byte_range(offset, offset)
+        inside = False
+        while node is not None and not inside:
+            inside, node = node.type in kinds, node.parent
+        if not lines[index].strip() and not inside:
+            return index
+        offset += len(lines[index]) + 1
+    raise ValueError(f"no blank line outside a function after the middle of {path}")
+
+
+async def _measure_real(language: str, relative: str, edits: int) -> RealFileLatency:
+    path = CORPUS / relative
+    text = path.read_text(encoding="utf-8")
+    client = await LspClient.spawn(forge_command())
+    try:
+        await client.initialize({"debounceMs": 0})
+        await asyncio.sleep(SETTLE_SECONDS)
+        uri = path.as_uri()
+        count, open_ms = await _open(client, uri, language, text)
+        line = toplevel_blank_line(path, language)
+        times = [await _edit(client, uri, 2 + i, line, i) for i in range(edits)]
+        return RealFileLatency(language, path, text.count("\n"), count, open_ms, times)
+    finally:
+        await client.shutdown()
+
+
+def measure_real_files(edits: int) -> list[RealFileLatency]:
+    """Full-check latency on a real 2,000-6,000-line file per language, where the corpus is
+    on this machine (it is not in the repository)."""
+    return [
+        asyncio.run(_measure_real(language, relative, edits))
+        for language, relative in REAL_FILES.items()
+        if (CORPUS / relative).is_file()
+    ]

@@ -3,10 +3,11 @@
 Most of Forge's rules look at one function at a time (a query builds its picture from the
 function around a match), so after a keystroke inside a function only that function's findings
 can change. The engine re-runs those rules over that function's byte range and shifts every
-other finding by the edit; rules marked `file_scoped` re-run over the whole file. Edits outside
-any function (imports, module-level code, class fields) get a full check. A few rules also read
-file-wide facts (a Go function's declared results): the server follows each partial result
-with a full check once typing pauses.
+other finding by the edit; rules marked `file_scoped` re-run over the whole file. An edit in a
+comment outside any function re-checks the statements (or class members) on the comment's
+lines. Other edits outside any function (imports, module-level code, class fields) get a full
+check. A few rules also read file-wide facts (a Go function's declared results): the server
+follows each partial result with a full check once typing pauses.
 """
 
 from __future__ import annotations
@@ -64,11 +65,54 @@ def _edited_node(tree: tree_sitter.Tree, edit: ByteEdit) -> tree_sitter.Node | N
 Region = tuple[int, int, Point, Point]  # start and end byte, start and end point
 
 
-def edited_region(tree: tree_sitter.Tree, spec: LanguageSpec, edit: ByteEdit) -> Region | None:
-    """The part of the file to re-check after `edit` (the function around it), or None for
-    the whole file."""
+def edited_region(
+    tree: tree_sitter.Tree,
+    spec: LanguageSpec,
+    edit: ByteEdit,
+    old_tree: tree_sitter.Tree | None = None,
+) -> Region | None:
+    """The part of the file to re-check after `edit`, or None for the whole file.
+
+    That is the function around the edit; or, for an edit inside a comment outside any
+    function (a comment before and after it: `old_tree` is the previous tree, edited), the
+    statements or class members on the comment's lines. A comment changes no code, so only findings
+    in it (a key pasted into it) and findings its suppression marker covers can change.
+    """
     function = edited_function(tree, spec, edit)
-    return None if function is None else _span(function, function)
+    if function is not None:
+        return _span(function, function)
+    comment = None if old_tree is None else _edited_comment(old_tree, tree, edit)
+    container = None if comment is None else comment.parent
+    if comment is None or container is None:
+        return None
+    if container.parent is not None and container.type not in _MEMBER_LISTS:
+        return None  # a comment inside an expression: which statement it ends is unclear
+    first, last = comment.start_point[0], comment.end_point[0]
+    on_its_lines = [
+        child
+        for child in container.children
+        if child.start_point[0] <= last and child.end_point[0] >= first
+    ]
+    return _span(on_its_lines[0], on_its_lines[-1])
+
+
+COMMENT_TYPES = frozenset({"comment", "line_comment", "block_comment", "multiline_comment"})
+# What holds a class's members, beside the file itself (a Python class body is a `block`;
+# function bodies never get here: an edit inside a function re-checks the function).
+_MEMBER_LISTS = frozenset({"class_body", "block", "declaration_list", "enum_body"})
+
+
+def _edited_comment(
+    old_tree: tree_sitter.Tree, tree: tree_sitter.Tree, edit: ByteEdit
+) -> tree_sitter.Node | None:
+    """The comment holding the edited bytes, when they were in that same comment before."""
+    now = _edited_node(tree, edit)
+    before = old_tree.root_node.descendant_for_byte_range(edit.start_byte, edit.start_byte)
+    if now is None or before is None or now.type not in COMMENT_TYPES:
+        return None
+    if before.type != now.type or before.start_byte != now.start_byte:
+        return None
+    return now
 
 
 def _span(first: tree_sitter.Node, last: tree_sitter.Node) -> Region:
@@ -86,7 +130,7 @@ def check_after_edit(
 ) -> engine.CheckResult:
     """Check `source` after `edit`, given the previous version's findings and edited tree."""
     tree = engine.parse(spec, source, edited_tree)
-    region = edited_region(tree, spec, edit)
+    region = edited_region(tree, spec, edit, edited_tree)
     if region is None or not _structure_changed_only_within(edited_tree, tree, region):
         return engine.finish(
             source, tree, selection, engine.run_rules(source, tree, spec, selection, path=path)

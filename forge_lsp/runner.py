@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from forge_lsp import config, engine, languages, walk
+from forge_lsp import config, engine, gc_tuning, languages, walk
 from forge_lsp.cli import UsageError
 from forge_lsp.fixes import line_starts
 from forge_lsp.model import Finding, Fix, Point
@@ -278,8 +278,9 @@ def _fix(fix: Fix | None, position: Callable[[Point], Position]) -> ReportedFix 
 # --- checking many files ---------------------------------------------------------------------
 
 
-def _ignore_sigint() -> None:
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+def _start_worker() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C
+    gc_tuning.relax()
 
 
 def _context() -> multiprocessing.context.BaseContext:
@@ -293,10 +294,11 @@ def run(tasks: Sequence[Task], jobs: int) -> Iterator[FileResult]:
     """Check the tasks, yielding results in the tasks' order; `jobs` > 1 uses a process pool."""
     jobs = max(1, min(jobs, len(tasks)))
     if jobs == 1:
+        gc_tuning.relax()
         yield from map(check_file, tasks)
         return
     chunksize = max(1, min(64, len(tasks) // (jobs * 8)))
-    pool = _context().Pool(jobs, initializer=_ignore_sigint)
+    pool = _context().Pool(jobs, initializer=_start_worker)
     try:
         yield from pool.imap(check_file, tasks, chunksize)
         pool.close()

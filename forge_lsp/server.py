@@ -17,7 +17,7 @@ from lsprotocol import types
 from pygls.lsp.server import LanguageServer
 from pygls.uris import to_fs_path
 
-from forge_lsp import __version__
+from forge_lsp import __version__, gc_tuning
 from forge_lsp.analysis import Analysis, Analyzer, Snapshot
 from forge_lsp.lsp_convert import encoding_name
 from forge_lsp.settings_store import SettingsStore
@@ -168,6 +168,7 @@ def serve(tcp: tuple[str, int] | None = None) -> int:
     # settings must never reach the logs, whatever level Forge's own logging is at.
     logging.getLogger("pygls").setLevel(logging.WARNING)
     server = create_server()
+    gc_tuning.relax()
     if tcp is None:
         server.start_io()
     else:

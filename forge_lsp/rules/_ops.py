@@ -197,12 +197,13 @@ _JS_SERVER_NAMES = frozenset({"app", "server", "httpServer", "httpsServer", "srv
 
 
 def _script_starts(ctx: CheckContext) -> list[Start]:
+    listens = [(call, obj) for call, obj, method, _args in _calls(ctx) if method == "listen"]
+    if not listens:
+        return []
     text = ctx.source.decode("utf-8", "replace")
     servers = set(_JS_SERVER.findall(text)) | _JS_SERVER_NAMES
     starts = []
-    for call, obj, method, _args in _calls(ctx):
-        if method != "listen":
-            continue
+    for call, obj in listens:
         receiver = ctx.text(obj)
         if (obj.type == "identifier" and receiver in servers) or (
             obj.type == "call_expression" and _JS_SERVER_CALL.match(receiver)

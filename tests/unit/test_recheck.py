@@ -68,3 +68,65 @@ def test_an_edit_inside_a_function_rechecks_only_that_function() -> None:
         module_level, spec, ALL_RULES, fresh.tree, edit, fresh.findings
     )
     assert not outside.partial
+
+
+def _after(source: bytes, new: bytes, spec: languages.LanguageSpec) -> engine.CheckResult:
+    previous = engine.check(source, spec, ALL_RULES)
+    edit = incremental.diff(source, new)
+    assert edit is not None
+    incremental.edit_tree(previous.tree, edit)
+    return recheck.check_after_edit(new, spec, ALL_RULES, previous.tree, edit, previous.findings)
+
+
+COMMENTED = b"""\
+import requests
+
+# Payment gateway client.
+SECRET = "hunter2-prod-password"  # forge: ignore[FG201]
+
+
+def fetch(url):
+    return requests.get(url)
+"""
+
+
+def test_an_edit_inside_a_top_level_comment_rechecks_only_its_lines() -> None:
+    spec = languages.LANGUAGES["python"]
+    new = COMMENTED.replace(b"# Payment", b"# The payment")
+    result = _after(COMMENTED, new, spec)
+    assert result.partial
+    assert [f.code for f in result.findings] == ["FG401"]
+    assert _key(result) == _key(engine.check(new, spec, ALL_RULES))
+
+
+def test_editing_a_suppression_marker_in_a_top_level_comment_is_exact() -> None:
+    spec = languages.LANGUAGES["python"]
+    new = COMMENTED.replace(b"ignore[FG201]", b"ignore[FG20]")
+    result = _after(COMMENTED, new, spec)
+    assert result.partial
+    assert sorted(f.code for f in result.findings) == ["FG201", "FG401"]
+    assert _key(result) == _key(engine.check(new, spec, ALL_RULES))
+
+
+def test_typing_a_comment_marker_before_code_checks_the_whole_file() -> None:
+    spec = languages.LANGUAGES["python"]
+    new = COMMENTED.replace(b"SECRET =", b"#SECRET =")
+    result = _after(COMMENTED, new, spec)
+    assert not result.partial
+    assert [f.code for f in result.findings] == ["FG401"]
+
+
+def test_an_edit_in_a_comment_between_java_methods_rechecks_only_its_lines() -> None:
+    spec = languages.LANGUAGES["java"]
+    method = (
+        "  /** Shard {n}. */\n"
+        "  void f{n}() {{\n"
+        "    try {{ work(); }} catch (Exception e) {{ }}\n"
+        "  }}\n"
+    )
+    source = ("class A {\n" + "".join(method.format(n=n) for n in range(20)) + "}\n").encode()
+    new = source.replace(b"Shard 7.", b"Shard seven.")
+    result = _after(source, new, spec)
+    assert result.partial
+    assert len(result.findings) == 20
+    assert _key(result) == _key(engine.check(new, spec, ALL_RULES))
