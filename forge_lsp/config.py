@@ -22,6 +22,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from forge_lsp.ai import settings as ai_settings
+from forge_lsp.ai.settings import ClaudeSettings
 from forge_lsp.model import Severity
 
 if TYPE_CHECKING:  # the engine loads with the first check, not with the server
@@ -45,6 +47,7 @@ class Settings:
     debounce_ms: int = DEFAULT_DEBOUNCE_MS
     # Where `exclude` patterns are anchored: the project file's folder, if any.
     root: Path | None = None
+    claude: ClaudeSettings = field(default_factory=ClaudeSettings)
 
     def selection(self) -> RuleSelection:
         from forge_lsp.engine import RuleSelection
@@ -96,8 +99,9 @@ _KEYS = {
 _CODE = re.compile(r"^FG\d{0,3}$")
 
 
-def parse(raw: object, origin: str) -> Loaded:
-    """Validate one source's settings (a mapping); `origin` names it in messages."""
+def parse(raw: object, origin: str, *, project: bool = False) -> Loaded:
+    """Validate one source's settings (a mapping); `origin` names it in messages; `project`
+    marks a file in the repository (which may not set a key or turn Claude on)."""
     if raw is None:
         return Loaded({}, [])
     if not isinstance(raw, Mapping):
@@ -105,6 +109,10 @@ def parse(raw: object, origin: str) -> Loaded:
     values: dict[str, Any] = {}
     errors: list[str] = []
     for key, value in raw.items():
+        if _normalize(str(key)) == "claude":
+            claude = ai_settings.parse(value, f"{origin}.{key}", project=project)
+            values["claude"], errors = claude.values, errors + claude.errors
+            continue
         name = _KEYS.get(_normalize(str(key)))
         if name is None:
             if _normalize(str(key)) not in _LATER_KEYS:
@@ -117,8 +125,8 @@ def parse(raw: object, origin: str) -> Loaded:
     return Loaded(values, errors)
 
 
-# Settings that belong to features configured elsewhere (the Claude client) are accepted here.
-_LATER_KEYS = {"claude", "ai", "trace", "interpreter", "serverargs"}
+# Settings that belong to the editor extension (VS Code's launcher) are accepted here.
+_LATER_KEYS = {"trace", "interpreter", "serverargs"}
 
 
 def _kind(value: object) -> str:
@@ -237,8 +245,11 @@ def _option_value_ok(kind: type, value: object) -> bool:
 def combine(*layers: Mapping[str, Any], root: Path | None = None) -> Settings:
     """Settings from validated layers, later layers winning key by key."""
     merged: dict[str, Any] = {}
+    claude: dict[str, Any] = {}
     for layer in layers:
         merged.update(layer)
+        claude.update(layer.get("claude", {}))  # key by key within the table too
+    merged["claude"] = ai_settings.combine(claude)
     return Settings(**merged, root=root)
 
 
@@ -291,8 +302,8 @@ def project_config_from(path: Path, data: dict[str, Any]) -> ProjectConfig | Non
         tool = data.get("tool")
         if not isinstance(tool, dict) or "forge" not in tool:
             return None
-        return ProjectConfig(path, parse(tool["forge"], f"{path} [tool.forge]"))
-    return ProjectConfig(path, parse(data, str(path)))
+        return ProjectConfig(path, parse(tool["forge"], f"{path} [tool.forge]", project=True))
+    return ProjectConfig(path, parse(data, str(path), project=True))
 
 
 @lru_cache(maxsize=256)

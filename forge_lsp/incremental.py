@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from forge_lsp.model import Edit, Finding, Fix, Point
+
 if TYPE_CHECKING:
     import tree_sitter
 
@@ -80,4 +82,44 @@ def edit_tree(tree: tree_sitter.Tree, edit: ByteEdit) -> None:
         start_point=edit.start_point,
         old_end_point=edit.old_end_point,
         new_end_point=edit.new_end_point,
+    )
+
+
+def shift_point(point: Point, edit: ByteEdit) -> Point | None:
+    """Where an old point lands after the edit; None inside the replaced bytes."""
+    start, old_end, new_end = (
+        Point(*p) for p in (edit.start_point, edit.old_end_point, edit.new_end_point)
+    )
+    if point <= start:
+        return point
+    if point < old_end:
+        return None
+    if point.line == old_end.line:
+        return Point(new_end.line, new_end.column + point.column - old_end.column)
+    return Point(point.line + new_end.line - old_end.line, point.column)
+
+
+def shifted(finding: Finding, edit: ByteEdit) -> Finding | None:
+    """The finding (and its fix) moved by the edit; None when the edit replaced part of it."""
+    start, end = shift_point(finding.start, edit), shift_point(finding.end, edit)
+    if start is None or end is None:
+        return None  # it overlapped the replaced bytes
+    fix = finding.fix
+    if fix is not None:
+        edits = []
+        for change in fix.edits:
+            a, b = shift_point(change.start, edit), shift_point(change.end, edit)
+            if a is None or b is None:
+                return None
+            edits.append(Edit(a, b, change.new_text))
+        fix = Fix(fix.title, tuple(edits))
+    return Finding(
+        finding.code,
+        finding.message,
+        finding.severity,
+        start,
+        end,
+        fix,
+        finding.source,
+        finding.data,
     )

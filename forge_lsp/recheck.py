@@ -15,9 +15,9 @@ from __future__ import annotations
 import tree_sitter
 
 from forge_lsp import engine
-from forge_lsp.incremental import ByteEdit
+from forge_lsp.incremental import ByteEdit, shifted
 from forge_lsp.languages import LanguageSpec
-from forge_lsp.model import Edit, Finding, Fix, Point
+from forge_lsp.model import Finding, Point
 
 FUNCTION_TYPES: dict[str, frozenset[str]] = {
     "python": frozenset({"function_definition"}),
@@ -144,7 +144,7 @@ def check_after_edit(
     ]
     carried = []
     for finding in previous:
-        moved = None if finding.code in whole_file else _shifted(finding, edit)
+        moved = None if finding.code in whole_file else shifted(finding, edit)
         if moved is not None and not start <= moved.start < end:
             carried.append(moved)
     return engine.finish(source, tree, selection, carried + fresh, partial=True)
@@ -158,43 +158,4 @@ def _structure_changed_only_within(
     return all(
         region[0] <= changed.start_byte and changed.end_byte <= region[1]
         for changed in old.changed_ranges(new)
-    )
-
-
-def _shift(point: Point, edit: ByteEdit) -> Point | None:
-    """Where an old point lands after the edit; None inside the replaced bytes."""
-    start, old_end, new_end = (
-        Point(*p) for p in (edit.start_point, edit.old_end_point, edit.new_end_point)
-    )
-    if point <= start:
-        return point
-    if point < old_end:
-        return None
-    if point.line == old_end.line:
-        return Point(new_end.line, new_end.column + point.column - old_end.column)
-    return Point(point.line + new_end.line - old_end.line, point.column)
-
-
-def _shifted(finding: Finding, edit: ByteEdit) -> Finding | None:
-    start, end = _shift(finding.start, edit), _shift(finding.end, edit)
-    if start is None or end is None:
-        return None  # it overlapped the replaced bytes: the full check that follows decides
-    fix = finding.fix
-    if fix is not None:
-        edits = []
-        for change in fix.edits:
-            a, b = _shift(change.start, edit), _shift(change.end, edit)
-            if a is None or b is None:
-                return None
-            edits.append(Edit(a, b, change.new_text))
-        fix = Fix(fix.title, tuple(edits))
-    return Finding(
-        finding.code,
-        finding.message,
-        finding.severity,
-        start,
-        end,
-        fix,
-        finding.source,
-        finding.data,
     )

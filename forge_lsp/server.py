@@ -12,15 +12,20 @@ import logging
 import os
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from lsprotocol import types
 from pygls.lsp.server import LanguageServer
 from pygls.uris import to_fs_path
 
 from forge_lsp import __version__, gc_tuning
+from forge_lsp.ai.annotations import Annotations
 from forge_lsp.analysis import Analysis, Analyzer, Snapshot
 from forge_lsp.lsp_convert import encoding_name
 from forge_lsp.settings_store import SettingsStore
+
+if TYPE_CHECKING:
+    from forge_lsp.ai.service import ClaudeService
 
 log = logging.getLogger(__name__)
 SETTINGS_WAIT_SECONDS = 5.0
@@ -40,6 +45,11 @@ class ForgeServer(LanguageServer):
         # Set once the editor's settings are loaded: checks wait for it (briefly), so the first
         # diagnostics already honour them.
         self.settings_ready = asyncio.Event()
+        # What Claude said about ranges of open documents (findings, explanations).
+        self.annotations = Annotations()
+        # Features that must react when Claude's findings for a document change.
+        self.annotation_listeners: list[Callable[[str], None]] = []
+        self.claude_service: ClaudeService | None = None  # created by the first Claude task
 
     def bind_loop(self) -> None:
         """Remember the event loop, so worker threads can hand messages back to it."""
@@ -48,6 +58,10 @@ class ForgeServer(LanguageServer):
     def settings_changed(self) -> None:
         for listener in self.settings_listeners:
             listener()
+
+    def annotations_changed(self, uri: str) -> None:
+        for listener in self.annotation_listeners:
+            listener(uri)
 
     # --- client capabilities -------------------------------------------------------------
 
@@ -85,12 +99,16 @@ class ForgeServer(LanguageServer):
         document = self.workspace.text_documents.get(uri)
         return document.version if document else None
 
+    @staticmethod
+    def path_of(uri: str) -> Path | None:
+        fs_path = to_fs_path(uri) if uri.startswith("file:") else None
+        return Path(fs_path) if fs_path else None
+
     def snapshot(self, uri: str, full: bool = False) -> Snapshot | None:
         document = self.workspace.text_documents.get(uri)
         if document is None:
             return None
-        fs_path = to_fs_path(uri) if uri.startswith("file:") else None
-        path = Path(fs_path) if fs_path else None
+        path = self.path_of(uri)
         return Snapshot(
             uri=uri,
             version=document.version,
@@ -150,10 +168,17 @@ class ForgeServer(LanguageServer):
 
 def create_server() -> ForgeServer:
     """A server with every feature registered."""
-    from forge_lsp.features import code_actions, commands, configuration, diagnostics, hover
+    from forge_lsp.features import (
+        claude,
+        code_actions,
+        commands,
+        configuration,
+        diagnostics,
+        hover,
+    )
 
     server = ForgeServer()
-    for feature in (configuration, diagnostics, hover, code_actions, commands):
+    for feature in (configuration, diagnostics, hover, code_actions, commands, claude):
         feature.register(server)
     return server
 

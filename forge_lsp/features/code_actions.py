@@ -1,5 +1,5 @@
-"""Code actions on Forge's findings: the rule's quick fix, "Disable CODE for this line" and
-"Show documentation for CODE".
+"""Code actions: on Forge's findings, the rule's quick fix (or Claude's verified fix), "Disable
+CODE for this line" and "Show documentation for CODE"; on any range, Claude's tasks.
 
 Edits are computed from the analysis of the document's current version and carry that version,
 so a client never applies an edit computed for text it no longer has.
@@ -12,7 +12,10 @@ from dataclasses import replace
 
 from lsprotocol import types
 
+from forge_lsp.ai.annotations import CLAUDE_SOURCE
 from forge_lsp.analysis import Analysis
+from forge_lsp.features import claude
+from forge_lsp.features.diagnostics import claude_findings
 from forge_lsp.features.commands import SHOW_RULE_DOC
 from forge_lsp.lsp_convert import client_column, overlaps, text_edit
 from forge_lsp.model import Finding
@@ -23,21 +26,32 @@ from forge_lsp.suppression import comment_text, merge_codes
 def register(server: ForgeServer) -> None:
     @server.feature(
         types.TEXT_DOCUMENT_CODE_ACTION,
-        types.CodeActionOptions(code_action_kinds=[types.CodeActionKind.QuickFix]),
+        types.CodeActionOptions(
+            code_action_kinds=[types.CodeActionKind.QuickFix, claude.ACTION_KIND]
+        ),
     )
     async def code_actions(
         ls: ForgeServer, params: types.CodeActionParams
     ) -> list[types.CodeAction] | None:
-        only = params.context.only
-        if only and not any(kind.startswith(types.CodeActionKind.QuickFix) for kind in only):
+        only = params.context.only or [types.CodeActionKind.QuickFix, claude.ACTION_KIND]
+        fixes = any(types.CodeActionKind.QuickFix.startswith(kind) for kind in only)
+        ask = any(claude.ACTION_KIND.startswith(kind) for kind in only)
+        if not fixes and not ask:
             return None
-        analysis = await ls.current_analysis(params.text_document.uri)
+        uri = params.text_document.uri
+        analysis = await ls.current_analysis(uri)
         if analysis is None or not analysis.checked:
             return None
-        if analysis.tree is None and analysis.findings:
-            # The document's tree was let go to save memory: parse it again, off the loop.
-            analysis = await asyncio.to_thread(_with_tree, analysis)
-        return _actions(ls, analysis, params.range)
+        actions: list[types.CodeAction] = []
+        if fixes:
+            if analysis.tree is None and analysis.findings:
+                # The document's tree was let go to save memory: parse it again, off the loop.
+                analysis = await asyncio.to_thread(_with_tree, analysis)
+            actions += _actions(ls, analysis, params.range)
+        if ask:
+            settings = await asyncio.to_thread(ls.settings.for_path, ls.path_of(uri))
+            actions += claude.code_actions(uri, params.range, settings.claude.questions)
+        return actions
 
 
 def _with_tree(analysis: Analysis) -> Analysis:
@@ -52,7 +66,8 @@ def _actions(ls: ForgeServer, analysis: Analysis, requested: types.Range) -> lis
     fixes: list[types.CodeAction] = []
     others: list[types.CodeAction] = []
     documented: set[str] = set()
-    for finding, diagnostic in zip(analysis.findings, analysis.diagnostics, strict=True):
+    rules = list(zip(analysis.findings, analysis.diagnostics, strict=True))
+    for finding, diagnostic in rules + claude_findings(ls, analysis):
         if not overlaps(diagnostic.range, requested):
             continue
         if finding.fix is not None:
@@ -66,6 +81,8 @@ def _actions(ls: ForgeServer, analysis: Analysis, requested: types.Range) -> lis
                     edit=_workspace_edit(ls, analysis, edits),
                 )
             )
+        if finding.source == CLAUDE_SOURCE:
+            continue  # Claude's findings are not rules: no suppression comment, no rule doc
         disable = _disable_action(ls, analysis, finding, diagnostic)
         if disable is not None:
             others.append(disable)

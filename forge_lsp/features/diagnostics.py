@@ -13,8 +13,10 @@ from pathlib import PurePath
 
 from lsprotocol import types
 
+from forge_lsp import lsp_convert
 from forge_lsp.analysis import Analysis
 from forge_lsp.config import PROJECT_FILES
+from forge_lsp.model import Finding
 from forge_lsp.server import ForgeServer
 
 log = logging.getLogger(__name__)
@@ -71,6 +73,7 @@ class Publisher:
             return  # closed, or changed again: a newer check publishes
         if analysis.spec is None:
             return  # not a language Forge checks
+        diagnostics = all_diagnostics(self.server, analysis)
         if full and previous is not None and previous.diagnostics == analysis.diagnostics:
             return  # the follow-up check confirmed what is on screen
         if self.server.pull_diagnostics:
@@ -79,7 +82,7 @@ class Publisher:
         _tell_if_skipped(self.server, analysis)
         self.server.text_document_publish_diagnostics(
             types.PublishDiagnosticsParams(
-                uri=uri, diagnostics=analysis.diagnostics, version=analysis.version
+                uri=uri, diagnostics=diagnostics, version=analysis.version
             )
         )
         self.follow_up(analysis)
@@ -89,10 +92,18 @@ class Publisher:
         if timer is not None:
             timer.cancel()
         self.server.analyzer.forget(uri)
+        self.server.annotations.clear(uri)
         if not self.server.pull_diagnostics:
             self.server.text_document_publish_diagnostics(
                 types.PublishDiagnosticsParams(uri=uri, diagnostics=[])
             )
+
+    def annotations_changed(self, uri: str) -> None:
+        """Claude's findings for `uri` changed: publish them (or ask a pulling client to pull)."""
+        if self.server.pull_diagnostics:
+            self.server.workspace_diagnostic_refresh(None)
+        else:
+            self.schedule(uri)
 
     def refresh_all(self) -> None:
         """Settings changed: re-check every open document (or ask a pulling client to)."""
@@ -101,6 +112,22 @@ class Publisher:
             return
         for uri in list(self.server.workspace.text_documents):
             self.schedule(uri)
+
+
+def claude_findings(
+    server: ForgeServer, analysis: Analysis
+) -> list[tuple[Finding, types.Diagnostic]]:
+    """Claude's review findings for this version of the document, with their diagnostics."""
+    if not analysis.lines:
+        return []
+    findings = server.annotations.findings(analysis.uri, b"\n".join(analysis.lines))
+    encoding = server.position_encoding
+    return [(f, lsp_convert.diagnostic(f, analysis.lines, encoding, None)) for f in findings]
+
+
+def all_diagnostics(server: ForgeServer, analysis: Analysis) -> list[types.Diagnostic]:
+    """The rules' diagnostics and Claude's (kept per source: each has its own `source`)."""
+    return analysis.diagnostics + [d for _, d in claude_findings(server, analysis)]
 
 
 def _tell_if_skipped(server: ForgeServer, analysis: Analysis) -> None:
@@ -112,6 +139,7 @@ def _tell_if_skipped(server: ForgeServer, analysis: Analysis) -> None:
 def register(server: ForgeServer) -> None:
     publisher = Publisher(server)
     server.settings_listeners.append(publisher.refresh_all)
+    server.annotation_listeners.append(publisher.annotations_changed)
 
     @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
     def did_open(ls: ForgeServer, params: types.DidOpenTextDocumentParams) -> None:
@@ -149,9 +177,10 @@ def register(server: ForgeServer) -> None:
             return types.RelatedFullDocumentDiagnosticReport(items=[])
         _tell_if_skipped(ls, analysis)
         publisher.follow_up(analysis)
-        result_id = f"{analysis.version}:{analysis.settings_generation}:{analysis.partial}"
+        claude = ls.annotations.generation
+        result_id = f"{analysis.version}:{analysis.settings_generation}:{analysis.partial}:{claude}"
         if params.previous_result_id == result_id:
             return types.RelatedUnchangedDocumentDiagnosticReport(result_id=result_id)
         return types.RelatedFullDocumentDiagnosticReport(
-            items=analysis.diagnostics, result_id=result_id
+            items=all_diagnostics(ls, analysis), result_id=result_id
         )

@@ -1,11 +1,14 @@
-"""Hover: the rule doc for a finding under the cursor, or for the codes a suppression names."""
+"""Hover: the rule doc for a finding under the cursor, or for the codes a suppression names;
+Claude's explanation of a finding it reported or of a range the user asked it to explain."""
 
 from __future__ import annotations
 
 from lsprotocol import types
 
 from forge_lsp.analysis import Analysis
-from forge_lsp.lsp_convert import client_column, contains
+from forge_lsp.features.diagnostics import claude_findings
+from forge_lsp.lsp_convert import client_column, client_range, contains
+from forge_lsp.model import Finding
 from forge_lsp.server import ForgeServer
 
 
@@ -32,6 +35,31 @@ def _suppression_codes(analysis: Analysis, position: types.Position, encoding: s
     return sorted(code for code in suppression.codes if code != "*")
 
 
+def _claude_finding_markdown(finding: Finding) -> str:
+    explanation = finding.data.get("explanation")
+    body = f"\n\n{explanation}" if isinstance(explanation, str) and explanation else ""
+    return f"**Forge (Claude)** · {finding.message}{body}"
+
+
+def _explanations(ls: ForgeServer, analysis: Analysis, position: types.Position) -> list[str]:
+    """Claude's short explanations of ranges around the position (from "Explain with Forge")."""
+    if not analysis.lines:
+        return []
+    source = b"\n".join(analysis.lines)
+    encoding = ls.position_encoding
+    found = []
+    for explanation in ls.annotations.explanations(analysis.uri, source):
+        span = client_range(analysis.lines, explanation.start, explanation.end, encoding)
+        if contains(span, position):
+            more = (
+                f"\n\n[The full explanation]({explanation.document_uri})"
+                if explanation.document_uri
+                else ""
+            )
+            found.append(f"**Forge explains**\n\n{explanation.markdown}{more}")
+    return found
+
+
 def register(server: ForgeServer) -> None:
     @server.feature(types.TEXT_DOCUMENT_HOVER)
     async def hover(ls: ForgeServer, params: types.HoverParams) -> types.Hover | None:
@@ -43,6 +71,12 @@ def register(server: ForgeServer) -> None:
             for d in analysis.diagnostics
             if contains(d.range, params.position)
         ]
+        sections += [
+            _claude_finding_markdown(finding)
+            for finding, d in claude_findings(ls, analysis)
+            if contains(d.range, params.position)
+        ]
+        sections += _explanations(ls, analysis, params.position)
         if not sections:
             codes = _suppression_codes(analysis, params.position, ls.position_encoding)
             sections = [rule_hover_markdown(code) for code in codes]

@@ -1,0 +1,148 @@
+"""Exactly what Forge sends Claude for a task, built from a selection of an open document.
+
+Only the selection leaves the machine, plus stated context: the file's path relative to its
+project, its language, the line numbers, a few lines around the selection and the findings
+Forge's offline rules already reported in it. Secrets in all of that are replaced by typed
+placeholders first (`redaction`). The same function builds the "Preview what Forge would
+send" document, so the preview is the payload, byte for byte.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from typing import Literal
+
+from forge_lsp.ai import prompts
+from forge_lsp.ai.client import Request
+from forge_lsp.ai.redaction import redact
+from forge_lsp.ai.settings import ClaudeSettings
+from forge_lsp.model import Finding
+
+Task = Literal["ask", "review", "explain"]
+TASKS: tuple[Task, ...] = ("ask", "review", "explain")
+# Room for Forge's answer per task (reviews answer through the tool: findings are short).
+MAX_TOKENS: dict[Task, int] = {"ask": 4096, "review": 4096, "explain": 1500}
+
+
+@dataclass(frozen=True)
+class Selection:
+    """A selected range of an open document, in whole lines of its text."""
+
+    path: str  # relative to the project root when there is one
+    language: str
+    lines: list[str]  # the document's lines (without line ends)
+    start_line: int  # zero-based, inclusive
+    end_line: int  # zero-based, inclusive
+    known_findings: tuple[Finding, ...] = ()
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.lines[self.start_line : self.end_line + 1])
+
+    @property
+    def line_count(self) -> int:
+        return self.end_line - self.start_line + 1
+
+
+@dataclass(frozen=True)
+class Payload:
+    """A request ready to send, and what the user may want to know about it."""
+
+    request: Request
+    redactions: int
+    redacted_kinds: dict[str, int]
+
+    def digest(self) -> str:
+        """A short hash of exactly what is sent (cache keys and logs use it, never the text)."""
+        body = json.dumps(self.request.params(), sort_keys=True, ensure_ascii=False)
+        return hashlib.sha256(body.encode("utf-8")).hexdigest()[:32]
+
+    def characters(self) -> int:
+        return len(self.request.system) + len(self.request.user)
+
+
+def build(
+    task: Task,
+    selection: Selection,
+    settings: ClaudeSettings,
+    question: str | None = None,
+) -> Payload:
+    """The request for `task` on `selection` (secrets redacted), as it will be sent."""
+    before, after = _context(selection, settings.context_lines)
+    redactions = 0
+    kinds: dict[str, int] = {}
+    fields: dict[str, str] = {}
+    for name, text in (
+        ("selection", selection.text),
+        ("context_before", before),
+        ("context_after", after),
+    ):
+        redacted = redact(text, selection.language)
+        fields[name] = redacted.text
+        redactions += redacted.count
+        for kind, count in redacted.kinds.items():
+            kinds[kind] = kinds.get(kind, 0) + count
+    fields.update(
+        language=selection.language,
+        path=selection.path,
+        start_line=str(selection.start_line + 1),
+        end_line=str(selection.end_line + 1),
+        known_findings=_known(selection),
+    )
+    if task == "ask":
+        fields["question"] = question or settings.questions[0]
+    user = prompts.render(task, **fields)
+    model = settings.explain_model if task == "explain" else settings.model
+    tools: tuple[dict[str, object], ...] = ()
+    tool_choice = None
+    if task == "review":
+        from forge_lsp.ai.review import REVIEW_TOOL, TOOL_CHOICE
+
+        tools, tool_choice = (REVIEW_TOOL,), TOOL_CHOICE
+    request = Request(
+        task=task,
+        model=model,
+        system=prompts.system_prompt(),
+        user=user,
+        max_tokens=min(MAX_TOKENS[task], settings.max_tokens),
+        tools=tools,
+        tool_choice=tool_choice,
+    )
+    return Payload(request, redactions, kinds)
+
+
+def _context(selection: Selection, count: int) -> tuple[str, str]:
+    if count <= 0:
+        return "", ""
+    first = max(0, selection.start_line - count)
+    last = min(len(selection.lines), selection.end_line + 1 + count)
+    before = "\n".join(selection.lines[first : selection.start_line])
+    after = "\n".join(selection.lines[selection.end_line + 1 : last])
+    return before, after
+
+
+def _known(selection: Selection) -> str:
+    if not selection.known_findings:
+        return "none"
+    return "\n".join(
+        f"- line {f.start.line + 1}: {f.code} {f.message}" for f in selection.known_findings
+    )
+
+
+def preview_markdown(task: Task, payload: Payload) -> str:
+    """The "what Forge would send" document: the exact request parameters as JSON."""
+    params = payload.request.params()
+    body = json.dumps(params, indent=2, ensure_ascii=False)
+    redacted = (
+        ", ".join(f"{count} {kind}" for kind, count in sorted(payload.redacted_kinds.items()))
+        or "nothing"
+    )
+    return (
+        f"# What Forge would send for {task}\n\n"
+        f"This is the exact request body (`POST /v1/messages`), {payload.characters():,} "
+        f"characters. Secrets replaced before sending: {redacted}. The system prompt is "
+        "Forge's own text; only the user message carries your code.\n\n"
+        f"````json\n{body}\n````\n"
+    )

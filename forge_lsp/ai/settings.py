@@ -1,0 +1,247 @@
+"""The `claude` settings: whether Forge may call Claude, through which backend, and how.
+
+They come from the editor (`initializationOptions.claude`, then `workspace/configuration`
+section `forge.claude`) and from the project file (`[tool.forge.claude]`), the project winning
+key by key like every other setting, except two things a repository may not decide for the
+person at the keyboard: an API key (never in a project file) and turning Claude *on*.
+
+Claude is on when a key or a cloud backend is configured (a key in the settings or in
+`ANTHROPIC_API_KEY`; `backend = "bedrock"` or `"vertex"`), unless `enabled` is false.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any, Literal
+
+Backend = Literal["anthropic", "bedrock", "vertex"]
+BACKENDS: tuple[Backend, ...] = ("anthropic", "bedrock", "vertex")
+
+DEFAULT_MODEL = "claude-sonnet-5"
+DEFAULT_EXPLAIN_MODEL = "claude-haiku-4-5"
+DEFAULT_QUESTIONS = (
+    "What fails first under load here, and how would I see it in production?",
+    "How should this be tested?",
+)
+
+
+@dataclass(frozen=True)
+class ClaudeSettings:
+    """Every Claude setting, with its default."""
+
+    enabled: bool | None = None  # None: on when a key or a cloud backend is configured
+    backend: Backend = "anthropic"
+    api_key: str | None = field(default=None, repr=False)  # editor settings only
+    base_url: str | None = None  # else ANTHROPIC_BASE_URL, else the SDK's default
+    headers: Mapping[str, str] = field(default_factory=dict, repr=False)
+    model: str = DEFAULT_MODEL
+    explain_model: str = DEFAULT_EXPLAIN_MODEL
+    max_tokens: int = 4096
+    timeout_seconds: float = 60.0  # for each read of the stream; connecting gets 10 s
+    max_retries: int = 2
+    aws_region: str | None = None
+    aws_profile: str | None = None
+    vertex_project: str | None = None
+    vertex_region: str | None = None
+    exclude: tuple[str, ...] = ()  # globs of files whose code is never sent
+    min_confidence: float = 0.6
+    max_findings: int = 20
+    questions: tuple[str, ...] = DEFAULT_QUESTIONS  # preset "Ask Forge" code actions
+    daily_budget_usd: float | None = None
+    prices: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
+    explain_on_hover: bool = False  # call Claude on plain hover: off unless the user opts in
+    context_lines: int = 20  # lines around the selection sent as context (0: none)
+
+    def key(self, environ: Mapping[str, str]) -> str | None:
+        """The Anthropic API key: the editor's setting, else `ANTHROPIC_API_KEY`."""
+        return self.api_key or environ.get("ANTHROPIC_API_KEY") or None
+
+    def is_on(self, environ: Mapping[str, str]) -> bool:
+        if self.enabled is False:
+            return False
+        if self.backend != "anthropic":
+            return True
+        return self.key(environ) is not None or bool(environ.get("ANTHROPIC_AUTH_TOKEN"))
+
+    def setup_hint(self) -> str:
+        """What to do when Claude is off, in one message."""
+        if self.enabled is False:
+            return (
+                "Claude is turned off (`forge.claude.enabled = false`). Turn it on to use "
+                "Ask, Review and Explain; the offline rules keep working without it."
+            )
+        return (
+            "Forge needs Claude for this, and no key is set. Set `ANTHROPIC_API_KEY` in the "
+            "environment the editor starts Forge from (VS Code: run 'Forge: Set API Key'), or "
+            'set `forge.claude.backend` to "bedrock" or "vertex". The offline rules work '
+            "without it."
+        )
+
+
+@dataclass(frozen=True)
+class ClaudeLoaded:
+    values: dict[str, Any]
+    errors: list[str]
+
+
+def _normalize(key: str) -> str:
+    return key.replace("-", "").replace("_", "").lower()
+
+
+def _bool(value: object) -> bool:
+    if not isinstance(value, bool):
+        raise ValueError(f"expected true or false, got {value!r}")
+    return value
+
+
+def _text(value: object) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError(f"expected a non-empty string, got {_shown(value)}")
+    return value.strip()
+
+
+def _shown(value: object) -> str:
+    return f"a {type(value).__name__}" if not isinstance(value, (int, float, bool)) else repr(value)
+
+
+def _backend(value: object) -> Backend:
+    if value not in BACKENDS:
+        raise ValueError(f"expected one of {', '.join(BACKENDS)}, got {value!r}")
+    return value
+
+
+def _url(value: object) -> str:
+    text = _text(value)
+    if not re.match(r"^https?://[^\s/]+", text):
+        raise ValueError(f"expected an http(s) URL, got {text!r}")
+    return text.rstrip("/")
+
+
+def _headers(value: object) -> dict[str, str]:
+    if not isinstance(value, Mapping) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in value.items()
+    ):
+        raise ValueError("expected a table of header names to string values")
+    return dict(value)
+
+
+def _number(low: float, high: float) -> Any:
+    def check(value: object) -> float:
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise ValueError(f"expected a number, got {_shown(value)}")
+        if math.isnan(value) or not low <= value <= high:
+            raise ValueError(f"expected a number from {low:g} to {high:g}, got {value!r}")
+        return float(value)
+
+    return check
+
+
+def _int(low: int, high: int) -> Any:
+    def check(value: object) -> int:
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            raise ValueError(f"expected a whole number from {low} to {high}, got {value!r}")
+        return value
+
+    return check
+
+
+def _strings(value: object) -> tuple[str, ...]:
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise ValueError("expected a list of non-empty strings")
+    return tuple(v.strip() for v in value)
+
+
+def _budget(value: object) -> float | None:
+    if value is None:
+        return None
+    return _number(0.0, 1_000_000.0)(value)
+
+
+PRICE_KINDS = ("input", "output", "cache_write", "cache_read")
+
+
+def _prices(value: object) -> dict[str, dict[str, float]]:
+    """`{model: {input, output, cache_write, cache_read}}` in US dollars per million tokens."""
+    if not isinstance(value, Mapping):
+        raise ValueError("expected a table of model ids to price tables")
+    prices: dict[str, dict[str, float]] = {}
+    for model, table in value.items():
+        if not isinstance(table, Mapping):
+            raise ValueError(f"prices of {model!r} must be a table of {', '.join(PRICE_KINDS)}")
+        row = {}
+        for kind, price in table.items():
+            normalized = _normalize(str(kind))
+            match = next((k for k in PRICE_KINDS if _normalize(k) == normalized), None)
+            if match is None:
+                raise ValueError(f"prices of {model!r}: unknown kind {kind!r}")
+            row[match] = _number(0.0, 10_000.0)(price)
+        prices[str(model)] = row
+    return prices
+
+
+_FIELDS: dict[str, tuple[str, Any]] = {
+    "enabled": ("enabled", _bool),
+    "backend": ("backend", _backend),
+    "apikey": ("api_key", _text),
+    "baseurl": ("base_url", _url),
+    "headers": ("headers", _headers),
+    "model": ("model", _text),
+    "explainmodel": ("explain_model", _text),
+    "maxtokens": ("max_tokens", _int(256, 64_000)),
+    "timeoutseconds": ("timeout_seconds", _number(1.0, 600.0)),
+    "maxretries": ("max_retries", _int(0, 10)),
+    "awsregion": ("aws_region", _text),
+    "awsprofile": ("aws_profile", _text),
+    "vertexproject": ("vertex_project", _text),
+    "vertexregion": ("vertex_region", _text),
+    "exclude": ("exclude", _strings),
+    "minconfidence": ("min_confidence", _number(0.0, 1.0)),
+    "maxfindings": ("max_findings", _int(1, 200)),
+    "questions": ("questions", _strings),
+    "dailybudgetusd": ("daily_budget_usd", _budget),
+    "prices": ("prices", _prices),
+    "explainonhover": ("explain_on_hover", _bool),
+    "contextlines": ("context_lines", _int(0, 200)),
+}
+
+
+def parse(raw: object, origin: str, *, project: bool = False) -> ClaudeLoaded:
+    """Validate one source's `claude` table; `project` marks a file in the repository."""
+    if raw is None:
+        return ClaudeLoaded({}, [])
+    if not isinstance(raw, Mapping):
+        return ClaudeLoaded({}, [f"{origin}: expected a table of settings, got {_shown(raw)}"])
+    values: dict[str, Any] = {}
+    errors: list[str] = []
+    for key, value in raw.items():
+        known = _FIELDS.get(_normalize(str(key)))
+        if known is None:
+            errors.append(f"{origin}.{key}: unknown setting")
+            continue
+        name, validate = known
+        if project and name == "api_key":
+            errors.append(
+                f"{origin}.{key}: an API key does not belong in a project file (it would be "
+                "committed); it was ignored. Use ANTHROPIC_API_KEY or your editor's settings."
+            )
+            continue
+        if project and name == "enabled" and value is True:
+            errors.append(f"{origin}.{key}: a project may turn Claude off, not on; ignored")
+            continue
+        try:
+            values[name] = validate(value)
+        except ValueError as problem:
+            errors.append(f"{origin}.{key}: {problem}")
+    return ClaudeLoaded(values, errors)
+
+
+def combine(*layers: Mapping[str, Any]) -> ClaudeSettings:
+    merged: dict[str, Any] = {}
+    for layer in layers:
+        merged.update(layer)
+    return replace(ClaudeSettings(), **merged)

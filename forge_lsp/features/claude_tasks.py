@@ -1,0 +1,369 @@
+"""Running one Claude task for the editor: checks, payload, progress, streaming, results.
+
+`run` is what `forge.ask`, `forge.review` and `forge.explain` do. In order: Claude must be on
+and the file not excluded; the selection is widened to whole lines (to the enclosing function
+when it is empty or one character, as Helix sends); the payload is built with secrets
+redacted; a daily budget may ask first; then the request streams with cancellable progress
+and its result lands as an answer document, diagnostics or a hover, always with a closing
+message. Failures become one message and the server keeps serving.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import PurePath
+from typing import TYPE_CHECKING, Any
+
+from lsprotocol import types
+
+from forge_lsp import languages
+from forge_lsp.ai import payload as payloads
+from forge_lsp.ai.answer_document import AnswerDocument, answers_folder, header
+from forge_lsp.ai.failures import ClaudeFailure
+from forge_lsp.features.claude import (
+    TITLES,
+    Target,
+    TaskProgress,
+    byte_point,
+    document_name,
+    environ,
+)
+from forge_lsp.model import Point
+from forge_lsp.server import ForgeServer
+
+if TYPE_CHECKING:
+    from forge_lsp.ai.service import Answer, ClaudeService
+    from forge_lsp.config import Settings
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A task ready to send: its settings, the selection and the exact payload."""
+
+    settings: Settings
+    selection: payloads.Selection
+    payload: payloads.Payload
+    start: Point  # the reviewed range in the document's bytes (whole lines)
+    end: Point
+    source: bytes  # the document's text the task started from
+    question: str | None
+
+
+async def run(
+    ls: ForgeServer, task: str, target: Target, question: str | None
+) -> dict[str, object]:
+    prepared = await _prepare(ls, task, target, question)
+    if isinstance(prepared, dict):
+        return prepared
+    service = ls_service(ls)
+    budget = await asyncio.to_thread(service.budget_question, prepared.settings.claude, prepared.payload)
+    if budget is not None and not await _confirm(ls, budget):
+        _tell(ls, "Forge did not send the request: the daily budget stops it.")
+        return {"status": "declined"}
+    stopped_by_user: list[bool] = []
+
+    def stop() -> None:  # the user cancelled the progress (not the request)
+        stopped_by_user.append(True)
+        work.cancel()
+
+    work = asyncio.ensure_future(_perform(ls, task, target, prepared, stop))
+    try:
+        return await work
+    except asyncio.CancelledError:
+        if not stopped_by_user:
+            raise  # the request itself was cancelled ($/cancelRequest): cancelled with it
+        return {"status": "cancelled"}
+
+
+async def _prepare(
+    ls: ForgeServer, task: str, target: Target, question: str | None
+) -> Prepared | dict[str, object]:
+    settings = await asyncio.to_thread(ls.settings.for_path, target.path)
+    claude = settings.claude
+    if not claude.is_on(environ()):
+        _tell(ls, claude.setup_hint(), types.MessageType.Warning)
+        return {"status": "off", "message": claude.setup_hint()}
+    name = document_name(target)
+    if target.path is not None and _excluded(settings, target):
+        message = (
+            f"Forge does not send {name} to Claude: it matches `forge.claude.exclude` or "
+            "`exclude`. Nothing was sent."
+        )
+        _tell(ls, message, types.MessageType.Warning)
+        return {"status": "excluded", "message": message}
+    spec = languages.for_document(target.language_id, str(target.path or target.uri))
+    if spec is None:
+        message = f"Forge works with Claude on code in its languages; {name} is not one of them."
+        _tell(ls, message, types.MessageType.Warning)
+        return {"status": "unsupported", "message": message}
+    analysis = await ls.current_analysis(target.uri)
+    source = target.text.encode("utf-8", "surrogatepass")
+    lines = source.split(b"\n")
+    encoding = ls.position_encoding
+    first = byte_point(lines, target.start, encoding)
+    last = byte_point(lines, target.end, encoding)
+    start_line, end_line = await asyncio.to_thread(
+        _widened, spec, source, first, last, task
+    )
+    known = tuple(
+        f
+        for f in (analysis.findings if analysis and analysis.version == target.version else [])
+        if start_line <= f.start.line <= end_line
+    )
+    relative = settings.project_path(target.path) if target.path else name
+    selection = payloads.Selection(
+        relative, spec.name, target.text.split("\n"), start_line, end_line, known
+    )
+    built = payloads.build(task, selection, claude, question)  # type: ignore[arg-type]
+    start = Point(start_line, 0)
+    end = Point(end_line, len(lines[end_line]) if end_line < len(lines) else 0)
+    return Prepared(settings, selection, built, start, end, source, question)
+
+
+def _excluded(settings: Settings, target: Target) -> bool:
+    from forge_lsp.config import excluded
+
+    assert target.path is not None
+    if settings.is_excluded(target.path):
+        return True
+    relative = settings.project_path(target.path)
+    return excluded(relative, settings.claude.exclude)
+
+
+def _widened(
+    spec: languages.LanguageSpec,
+    source: bytes,
+    first: tuple[int, int],
+    last: tuple[int, int],
+    task: str,
+) -> tuple[int, int]:
+    """The selected lines; an empty or one-character selection means the enclosing function
+    (or, outside any function, the line)."""
+    start_line, end_line = first[0], last[0]
+    if last[0] > first[0] and last[1] == 0:
+        end_line -= 1  # a selection ending at the start of a line does not include that line
+    tiny = first[0] == last[0] and last[1] - first[1] <= 1
+    if not tiny:
+        return start_line, max(start_line, end_line)
+    from forge_lsp import engine, recheck
+
+    tree = engine.parse(spec, source)
+    node = tree.root_node.descendant_for_point_range(first, first)
+    kinds = recheck.FUNCTION_TYPES.get(spec.name, frozenset())
+    function = None
+    while node is not None:
+        if node.type in kinds:
+            function = node
+            if spec.name not in ("javascript", "typescript", "tsx") or node.type not in (
+                "arrow_function",
+                "function_expression",
+            ):
+                break  # the innermost named function; lambdas widen to what holds them
+        node = node.parent
+    if function is None:
+        return start_line, start_line
+    return function.start_point[0], function.end_point[0]
+
+
+async def _perform(
+    ls: ForgeServer, task: str, target: Target, prepared: Prepared, stop: Callable[[], None]
+) -> dict[str, object]:
+    name = document_name(target)
+    lines = prepared.selection.line_count
+    where = f"{name}:{prepared.selection.start_line + 1}-{prepared.selection.end_line + 1}"
+    question = prepared.question
+    progress = TaskProgress(ls, TITLES[task], stop)
+    verb = {"ask": "Asking about", "review": "Reviewing", "explain": "Explaining"}[task]
+    await progress.begin(f"{verb} {lines} line{'s' * (lines != 1)} of {name}")
+    try:
+        if task == "review":
+            result = await _review(ls, target, prepared, progress, lines)
+        else:
+            result = await _answer(ls, task, target, prepared, progress, where)
+    except asyncio.CancelledError:
+        progress.end("Cancelled")
+        _tell(ls, f"Forge stopped: the {task} of {where} was cancelled.")
+        raise
+    except ClaudeFailure as failure:
+        progress.end("Failed")
+        _tell(ls, failure.message, types.MessageType.Error)
+        return {"status": "failed", "kind": failure.kind, "message": failure.message}
+    return result
+
+
+async def _answer(
+    ls: ForgeServer,
+    task: str,
+    target: Target,
+    prepared: Prepared,
+    progress: TaskProgress,
+    where: str,
+) -> dict[str, object]:
+    document = AnswerDocument(answers_folder(), task, PurePath(where).name)
+    document.start(header(TITLES[task], where, question if task == "ask" else None))
+    shown: list[asyncio.Future[Any]] = []
+
+    def on_text(chunk: str) -> None:
+        document.append(chunk)
+        if not shown:
+            shown.append(asyncio.ensure_future(_show(ls, document)))
+        progress.report(f"{document.characters:,} characters")
+
+    service = ls_service(ls)
+    try:
+        answer = await service.complete(prepared.payload, prepared.settings.claude, on_text)
+    except ClaudeFailure as failure:
+        if failure.partial_text:
+            document.note(failure.message)
+            if not shown:
+                await _show(ls, document)
+        raise
+    if not shown:
+        await _show(ls, document)
+    document.note(_usage_line(answer))
+    if task == "explain":
+        _keep_explanation(ls, target, prepared, answer.text, document.uri)
+    progress.end("Done")
+    if answer.truncated:
+        _tell(ls, f"Forge's answer reached the {prepared.payload.request.max_tokens:,}-token limit and stops there.")
+    return {
+        "status": "done",
+        "document": document.uri,
+        "cached": answer.cached,
+        "characters": len(answer.text),
+    }
+
+
+async def _show(ls: ForgeServer, document: AnswerDocument) -> None:
+    if ls.supports_show_document:
+        try:
+            await ls.window_show_document_async(
+                types.ShowDocumentParams(uri=document.uri, take_focus=True)
+            )
+            return
+        except Exception:
+            log.info("the client could not show the answer document")
+    _tell(ls, f"Forge's answer is in {document.path}")
+
+
+def _keep_explanation(
+    ls: ForgeServer, target: Target, prepared: Prepared, text: str, document_uri: str
+) -> None:
+    from forge_lsp.ai.annotations import Explanation
+
+    short = explanation_summary(text)
+    ls.annotations.put_explanation(
+        target.uri,
+        prepared.source,
+        Explanation(prepared.start, prepared.end, short, document_uri),
+    )
+
+
+def explanation_summary(text: str) -> str:
+    """The hover form of an explanation: the part before the `---` line (see explain.md)."""
+    for separator in ("\n---\n", "\n---\r\n"):
+        if separator in text:
+            return text.split(separator, 1)[0].strip()
+    return text.strip().split("\n\n", 1)[0]
+
+
+async def _review(
+    ls: ForgeServer, target: Target, prepared: Prepared, progress: TaskProgress, lines: int
+) -> dict[str, object]:
+    from forge_lsp.ai import review
+
+    service = ls_service(ls)
+    answer = await service.complete(prepared.payload, prepared.settings.claude, None)
+    progress.report("Placing findings", force=True)
+    outcome = await asyncio.to_thread(
+        review.findings_for_editor,
+        answer.tool_input,
+        prepared.source,
+        prepared.selection.language,
+        (prepared.start, prepared.end),
+        prepared.settings.claude.min_confidence,
+        prepared.settings.claude.max_findings,
+    )
+    ls.annotations.put_findings(
+        target.uri, prepared.source, outcome.findings, (prepared.start, prepared.end)
+    )
+    ls.annotations_changed(target.uri)
+    count = len(outcome.findings)
+    summary = (
+        f"Forge found {count} issue{'s' * (count != 1)} in {lines} line{'s' * (lines != 1)}"
+        if count
+        else f"No issues in {lines} line{'s' * (lines != 1)}"
+    )
+    dropped = outcome.dropped_summary()
+    message = f"{summary}{f' ({dropped})' if dropped else ''}."
+    progress.end(summary)
+    _tell(ls, message)
+    return {
+        "status": "done",
+        "findings": count,
+        "lines": lines,
+        "dropped": outcome.dropped_counts(),
+        "cached": answer.cached,
+    }
+
+
+def _usage_line(answer: Answer) -> str:
+    if answer.cached:
+        return "From Forge's cache: no request was sent, nothing was charged."
+    usage = answer.usage
+    return (
+        f"{answer.model} · {usage.input_tokens:,} input tokens "
+        f"({usage.cache_read_input_tokens:,} read from cache) · {usage.output_tokens:,} output "
+        f"tokens · about ${answer.cost_usd:.4f}"
+    )
+
+
+async def preview(ls: ForgeServer, target: Target, task: str) -> dict[str, object]:
+    """Open the exact payload `task` would send for the target, without sending anything."""
+    prepared = await _prepare(ls, task, target, None)
+    if isinstance(prepared, dict):
+        return prepared
+    document = AnswerDocument(answers_folder(), f"preview-{task}", document_name(target))
+    document.start(payloads.preview_markdown(task, prepared.payload))  # type: ignore[arg-type]
+    await _show(ls, document)
+    return {"status": "done", "document": document.uri}
+
+
+async def show_usage(ls: ForgeServer) -> dict[str, object]:
+    service = ls_service(ls)
+    text = await asyncio.to_thread(service.usage_summary)
+    _tell(ls, text)
+    return {"status": "done", "message": text}
+
+
+async def _confirm(ls: ForgeServer, question: str) -> bool:
+    window = ls.client_capabilities.window
+    if not (window and window.show_message):
+        return False  # a client that cannot ask: stay within the budget
+    send = types.MessageActionItem(title="Send anyway")
+    answer = await ls.window_show_message_request_async(
+        types.ShowMessageRequestParams(
+            type=types.MessageType.Warning,
+            message=question,
+            actions=[send, types.MessageActionItem(title="Cancel")],
+        )
+    )
+    return answer is not None and answer.title == send.title
+
+
+def _tell(ls: ForgeServer, message: str, kind: types.MessageType = types.MessageType.Info) -> None:
+    ls.window_show_message(types.ShowMessageParams(type=kind, message=f"Forge: {message}"))
+
+
+def ls_service(ls: ForgeServer) -> ClaudeService:
+    """The server's Claude service, created on first use (it opens the ledger and cache)."""
+    if ls.claude_service is None:
+        from forge_lsp.ai.service import ClaudeService
+
+        ls.claude_service = ClaudeService.for_user(environ())
+    return ls.claude_service
