@@ -52,8 +52,8 @@ _TABLE_DELIMITER = re.compile(r"^[ \t]*\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \
 _SEPARATOR = re.compile(r"^ {0,3}---[ \t]*$")
 
 _PLEASANTRY = re.compile(
-    r"^\W*(?:(?:great|good|excellent|interesting) question|sure\b|certainly\b|of course\b|"
-    r"absolutely\b|happy to help|i'?d be happy|i'?d be glad|thanks for)",
+    r"^\W*(?:(?:great|good|excellent|interesting) question|(?:sure|certainly|of course)\s*[!,]|"
+    r"happy to help|i'?d be (?:happy|glad)|thanks for)",
     re.IGNORECASE,
 )
 

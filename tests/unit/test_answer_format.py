@@ -83,9 +83,16 @@ def test_an_answer_that_does_not_lead_with_the_answer_is_caught(opening: str, wh
     )
 
 
-def test_an_opening_pleasantry_is_caught() -> None:
-    message = _only(check_answer("Great question! Use a timeout."), "Answer first:")
+@pytest.mark.parametrize(
+    "opening", ["Great question! Use a timeout.", "Sure, use a timeout.", "Happy to help: use one."]
+)
+def test_an_opening_pleasantry_is_caught(opening: str) -> None:
+    message = _only(check_answer(opening), "Answer first:")
     assert "pleasantry" in message
+
+
+def test_a_blunt_answer_is_not_a_pleasantry() -> None:
+    assert check_answer("Certainly not: this query is injectable.") == []
 
 
 @pytest.mark.parametrize(
