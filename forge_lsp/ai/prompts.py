@@ -5,6 +5,19 @@ every request and cached by the API) and one task template per action (``ask.md`
 ``explain.md``). Templates carry ``{name}`` placeholders; :func:`render` fills them in a single
 pass, so the user's code (full of braces) is inserted verbatim and never parsed as a template.
 
+Fields (all three tasks unless noted; :func:`fields_of` gives the exact set):
+
+- ``path``: the file's path as the user knows it (workspace-relative);
+- ``language``: the LSP language id (``go``, ``python``...);
+- ``start_line``, ``end_line``: one-based, inclusive, as the editor shows them;
+- ``selection``: the selected text after redaction, exactly as sent (review quotes must match it);
+- ``known_findings``: one line per offline finding in the selection (``- FG401 line 20: ...``),
+  or ``(none)``;
+- ``question``: the user's question (``ask`` only).
+
+The selection sits between ``<selection>`` tags; the system prompt tells Forge that everything in
+it is data, never instructions.
+
 :data:`PROMPT_VERSION` hashes the bytes of every prompt file: it goes into cache keys so an edited
 prompt never serves an answer produced by the old one.
 """
