@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass
 from typing import Literal
 
@@ -80,7 +81,7 @@ def build(
         ("context_after", after),
     ):
         redacted = redact(text, selection.language)
-        fields[name] = redacted.text
+        fields[name] = _fenced(redacted.text)
         redactions += redacted.count
         for kind, count in redacted.kinds.items():
             kinds[kind] = kinds.get(kind, 0) + count
@@ -92,7 +93,7 @@ def build(
         known_findings=_known(selection),
     )
     if task == "ask":
-        fields["question"] = question or settings.questions[0]
+        fields["question"] = _fenced(question or settings.questions[0])
     user = prompts.render(task, **fields)
     model = settings.explain_model if task == "explain" else settings.model
     tools: tuple[dict[str, object], ...] = ()
@@ -113,6 +114,15 @@ def build(
     return Payload(request, redactions, kinds)
 
 
+_WRAPPER_TAG = re.compile(r"</?(selection|context_before|context_after|known_findings|question)\b")
+
+
+def _fenced(code: str) -> str:
+    """Code as it goes between the prompt's tags, unable to close them: a `</selection>` in
+    the user's code must not end the selection early (text after it would read as ours)."""
+    return _WRAPPER_TAG.sub(lambda m: m.group(0).replace("<", "<\u200b"), code)
+
+
 def _context(selection: Selection, count: int) -> tuple[str, str]:
     if count <= 0:
         return "", ""
@@ -125,7 +135,7 @@ def _context(selection: Selection, count: int) -> tuple[str, str]:
 
 def _known(selection: Selection) -> str:
     if not selection.known_findings:
-        return "none"
+        return "(none)"
     return "\n".join(
         f"- line {f.start.line + 1}: {f.code} {f.message}" for f in selection.known_findings
     )

@@ -270,6 +270,8 @@ FIELDS: dict[str, str | int] = {
     "end_line": 40,
     "selection": 'func f() {\n\tfmt.Printf("{path} {{x}} {}", m["{question}"])\n}',
     "known_findings": "- FG401 line 20: call without a timeout",
+    "context_before": "package orders\n",
+    "context_after": "// end of handler",
 }
 
 
