@@ -292,8 +292,13 @@ def review_findings(
     `selection` is the reviewed range as ``str`` offsets of `document_text` (see
     `anchoring.selection_offsets` to get them from Points). Findings below `min_confidence`
     are dropped first, then findings whose quote is not in the selection; of the rest, the
-    `max_findings` most severe (then most confident) are kept, in document order. Without a
-    `spec` (a language Forge cannot parse) no replacement becomes a fix.
+    `max_findings` most severe (then most confident) are kept, in document order.
+
+    A replacement is checked by `verify_fix.verify_replacement` against the whole document
+    (`selection_ok` as it defines it) after two adjustments: for a quote placed only with
+    whitespace ignored it loses its surrounding whitespace (so does the range), and in a CRLF
+    document its newlines become CRLF. Without a `spec` (a language Forge cannot parse) no
+    replacement becomes a fix.
     """
     confident: list[ProposedFinding] = []
     low = 0
@@ -360,6 +365,9 @@ def _verify(
         # The range was trimmed to the code's first and last non-blank characters: so is
         # the replacement, or its (mismatched) surrounding whitespace would pile up.
         replacement = replacement.strip()
+    if b"\r\n" in source:
+        # Models write \n; a CRLF file keeps CRLF (and a fix never mixes the two).
+        replacement = replacement.replace("\r\n", "\n").replace("\n", "\r\n")
     return verify_fix.verify_replacement(
         source,
         spec,

@@ -16,7 +16,8 @@ The checks, in order:
 3. *Stays in its place*: the replacement's code must sit inside the syntax node that enclosed
    the quoted code (say, the function's body), and that node must still end where it did,
    shifted by the edit. A replacement that closes the function and adds code after it (at
-   module level, where it would run on import) fails here even though it parses.
+   module level, where it would run on import) fails here even though it parses. A pure
+   deletion adds no code and skips this check.
 4. *No new suppression comment*: a fix that silences Forge (``forge: ignore``) is no fix.
 5. *No new hard-rule finding*: Forge's rules run on the copy with suppressions ignored. Over
    the whole file, no (code, message) pair may occur more often than before (positions shift
@@ -186,17 +187,17 @@ def _stays_in_place(
     """Whether the new code sits in the node that held the old code, which ends as it did."""
     old_start, old_end = _trimmed(before.source, edit_start, edit_end)
     new_start, new_stop = _trimmed(after.source, edit_start, new_end)
-    if old_start == old_end:
-        return True  # only whitespace was quoted: no node to compare against
+    if old_start == old_end or new_start == new_stop:
+        # Nothing was quoted or nothing is added: no new code can land anywhere. What a
+        # deletion breaks, the syntax and rule checks see.
+        return True
     home = _enclosing(before.tree.root_node, old_start, old_end)
-    start_after = _moved(home.start_byte, (edit_start, edit_end), (old_start, new_start), new_end)
-    end_after = _moved(home.end_byte, (edit_start, edit_end), (old_end, new_stop), new_end)
-    if new_start == new_stop:
-        node = after.tree.root_node.descendant_for_byte_range(edit_start, edit_start)
-    else:
-        node = after.tree.root_node.descendant_for_byte_range(new_start, new_stop)
+    edit = (edit_start, edit_end)
+    start_after = _moved(home.start_byte, edit, (old_start, new_start), new_end)
+    end_after = _moved(home.end_byte, edit, (old_end, new_stop), new_end)
+    node = after.tree.root_node.descendant_for_byte_range(new_start, new_stop)
     while node is not None:
-        if node.type == home.type and node.start_byte == start_after:
+        if node.type == home.type and start_after in (None, node.start_byte):
             return end_after is None or node.end_byte == end_after
         node = node.parent
     return False
@@ -205,14 +206,21 @@ def _stays_in_place(
 def _moved(
     position: int, edit: tuple[int, int], trimmed: tuple[int, int], new_end: int
 ) -> int | None:
-    """Where an old byte position is after the edit; None when it has no single answer."""
+    """Where an old byte position is after the edit; None when it has no single answer.
+
+    `trimmed` pairs the old and new boundary of the edited code itself (its first or its last
+    non-blank byte): a node that started or ended with the edited code now starts or ends with
+    the new code.
+    """
     edit_start, edit_end = edit
+    old_boundary, new_boundary = trimmed
+    if position == old_boundary:
+        return new_boundary
     if position <= edit_start:
         return position
     if position >= edit_end:
         return position + new_end - edit_end
-    old_trimmed, new_trimmed = trimmed
-    return new_trimmed if position == old_trimmed else None
+    return None
 
 
 def _byte_span(starts: list[int], finding: Finding) -> tuple[int, int]:

@@ -612,3 +612,32 @@ def test_a_fix_may_keep_an_unrelated_finding_it_does_not_touch() -> None:
     assert finding.fix is not None, finding.data["fix_rejected"]
     fixed = apply_edits(text.encode(), finding.fix.edits)
     assert "FG401" in codes_of(fixed, PY) and "FG101" not in codes_of(fixed, PY)
+
+
+@pytest.mark.parametrize(
+    "quote",
+    ['    print("debug", email)\n', 'print("debug", email)\n    ', 'print("debug", email)'],
+)
+def test_deleting_a_statement_is_a_fix(quote: str) -> None:
+    text = 'def f(cursor, email):\n    print("debug", email)\n    return cursor.fetchone()\n'
+    finding = proposed(quote, "", category="observability", severity=Severity.INFO)
+    [placed] = review.review_findings([finding], text, (0, len(text)), 0.0, 5, spec=PY).findings
+    assert placed.fix is not None, placed.data["fix_rejected"]
+    fixed = apply_edits(text.encode(), placed.fix.edits).decode()
+    assert "print" not in fixed and "return cursor.fetchone()" in fixed
+
+
+def test_deleting_the_end_of_a_go_function_is_refused() -> None:
+    quote = "\treturn id, nil\n}"
+    [finding] = review_one(GO_DOC, quote, "", GO, "func FindByEmail").findings
+    assert finding.fix is None
+    assert finding.data["fix_rejected"] == "applied to a copy, the replacement does not parse"
+
+
+def test_a_replacement_follows_the_documents_line_endings() -> None:
+    text = "def f(cursor, email):\r\n    x = 1\r\n    return x\r\n"
+    finding = proposed("    x = 1\n", "    x = compute()\n    y = x\n")
+    [placed] = review.review_findings([finding], text, (0, len(text)), 0.0, 5, spec=PY).findings
+    assert placed.fix is not None, placed.data["fix_rejected"]
+    fixed = apply_edits(text.encode(), placed.fix.edits)
+    assert fixed == b"def f(cursor, email):\r\n    x = compute()\r\n    y = x\r\n    return x\r\n"
