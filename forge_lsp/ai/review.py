@@ -41,11 +41,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from forge_lsp.ai import anchoring, verify_fix
+from forge_lsp.ai.annotations import CLAUDE_SOURCE
 from forge_lsp.engine import RuleSelection
 from forge_lsp.languages import LanguageSpec
 from forge_lsp.model import Finding, Point, Severity
 
-SOURCE = "forge (claude)"
+SOURCE = CLAUDE_SOURCE
 TOOL_NAME = "report_findings"
 
 CATEGORY_CODES: dict[str, str] = {

@@ -35,6 +35,7 @@ from forge_lsp.model import Point
 from forge_lsp.server import ForgeServer
 
 if TYPE_CHECKING:
+    from forge_lsp.ai.review import ReviewOutcome
     from forge_lsp.ai.service import Answer, ClaudeService
     from forge_lsp.config import Settings
 
@@ -275,41 +276,52 @@ def explanation_summary(text: str) -> str:
 async def _review(
     ls: ForgeServer, target: Target, prepared: Prepared, progress: TaskProgress, lines: int
 ) -> dict[str, object]:
-    from forge_lsp.ai import review
-
     service = ls_service(ls)
     answer = await service.complete(prepared.payload, prepared.settings.claude, None)
-    progress.report("Placing findings", force=True)
-    outcome = await asyncio.to_thread(
-        review.findings_for_editor,
-        answer.tool_input,
-        prepared.source,
-        prepared.selection.language,
-        (prepared.start, prepared.end),
-        prepared.settings.claude.min_confidence,
-        prepared.settings.claude.max_findings,
-    )
+    progress.report("Placing findings and checking fixes", force=True)
+    outcome, problems = await asyncio.to_thread(_place_findings, target, prepared, answer)
+    if problems:
+        log.info("review answer had %d malformed findings", len(problems))
     ls.annotations.put_findings(
         target.uri, prepared.source, outcome.findings, (prepared.start, prepared.end)
     )
     ls.annotations_changed(target.uri)
-    count = len(outcome.findings)
-    summary = (
-        f"Forge found {count} issue{'s' * (count != 1)} in {lines} line{'s' * (lines != 1)}"
-        if count
-        else f"No issues in {lines} line{'s' * (lines != 1)}"
-    )
-    dropped = outcome.dropped_summary()
-    message = f"{summary}{f' ({dropped})' if dropped else ''}."
-    progress.end(summary)
+    message = outcome.summary(lines)
+    progress.end(message)
     _tell(ls, message)
     return {
         "status": "done",
-        "findings": count,
+        "findings": len(outcome.findings),
         "lines": lines,
-        "dropped": outcome.dropped_counts(),
+        "dropped_unplaceable": outcome.dropped_unplaceable,
+        "dropped_low_confidence": outcome.dropped_low_confidence,
+        "dropped_over_limit": outcome.dropped_over_limit,
+        "malformed": len(problems),
         "cached": answer.cached,
     }
+
+
+def _place_findings(
+    target: Target, prepared: Prepared, answer: Answer
+) -> tuple[ReviewOutcome, list[str]]:
+    """Claude's proposed findings placed in the text the review started from (and each
+    replacement verified); run off the event loop: fixes are re-parsed and re-checked."""
+    from forge_lsp.ai import anchoring, review
+
+    proposed, problems = review.parse_tool_input(answer.tool_input)
+    claude = prepared.settings.claude
+    selection = anchoring.selection_offsets(target.text, prepared.start, prepared.end)
+    spec = languages.LANGUAGES.get(prepared.selection.language)
+    outcome = review.review_findings(
+        proposed,
+        target.text,
+        selection,
+        claude.min_confidence,
+        claude.max_findings,
+        spec=spec,
+        rules=prepared.settings.selection(),
+    )
+    return outcome, problems
 
 
 def _usage_line(answer: Answer) -> str:

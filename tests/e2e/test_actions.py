@@ -119,10 +119,13 @@ async def test_suppression_uses_the_languages_comment_syntax(session: Session) -
     assert fixed.splitlines()[3] == "  } catch (e) {}  // forge: ignore[FG301]"
 
 
-async def test_code_actions_elsewhere_offer_nothing(session: Session) -> None:
+async def test_code_actions_elsewhere_offer_only_claudes_tasks(session: Session) -> None:
     uri = session.open("files.py", HANDLER, "python")
     await session.diagnostics(uri)
-    assert await session.code_actions(uri, _whole_line(0)) == []
+    actions = await session.code_actions(uri, _whole_line(0))
+    titles = [a.title for a in actions]
+    assert titles[:3] == ["Ask Forge...", "Review selection with Forge", "Explain with Forge"]
+    assert all(not isinstance(a, types.CodeAction) or a.kind == "refactor" for a in actions)
 
 
 async def test_show_documentation_opens_the_rule_doc(session: Session) -> None:
