@@ -40,7 +40,7 @@ import sys
 import threading
 import time
 from collections import deque
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from email.utils import formatdate
 from pathlib import Path
@@ -337,14 +337,38 @@ def _error_body(error_type: str, message: str, request_id: str) -> dict[str, Any
     }
 
 
+def _compact(data: Any) -> str:
+    """JSON as the real API writes it: no spaces, UTF-8 left as is."""
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
+def _strings(value: Any) -> Iterable[str]:
+    """Every string inside a parsed JSON value (keys too), unescaped."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, Mapping):
+        for key, item in value.items():
+            yield str(key)
+            yield from _strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _strings(item)
+
+
 def _sse(event: str, data: Mapping[str, Any]) -> bytes:
-    payload = f"event: {event}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n".encode()
+    payload = f"event: {event}\ndata: {_compact(data)}\n\n".encode()
     return b"%x\r\n%s\r\n" % (len(payload), payload)
 
 
 class FakeMessagesAPI:
     """The fake server. Script it with :meth:`script` (or ``replies=``), point the SDK's
     ``base_url`` at :attr:`base_url`, then assert on :attr:`requests` and the counters.
+
+    ``respond``, when given, picks the reply from the recorded request (for concurrent tests
+    where arrival order is not known); when it returns ``None`` the queue is used. Token counts
+    (``count_tokens``) never take a scripted reply. ``api_key`` makes every other key a 401.
+    ``min_cache_tokens`` is the shortest prefix that is cached (the real API's is 1,024 tokens
+    or more depending on the model; 0 here so that small test prompts cache too).
 
     Counters: ``open_connections`` (sockets open now), ``connections_accepted`` (ever),
     ``cancelled_streams`` (the client hung up before an answer was complete),
@@ -361,6 +385,7 @@ class FakeMessagesAPI:
         port: int = 0,
         min_cache_tokens: int = 0,
         record_path: str | Path | None = None,
+        respond: Callable[[RecordedRequest], Reply | None] | None = None,
     ) -> None:
         self.replies: deque[Reply] = deque(replies)
         self.default = default if default is not None else Reply(text="Forge (fake): no answer.")
@@ -369,6 +394,7 @@ class FakeMessagesAPI:
         self.port = port
         self.min_cache_tokens = min_cache_tokens
         self.record_path = Path(record_path) if record_path is not None else None
+        self.respond = respond
         self.requests: list[RecordedRequest] = []
         self.open_connections = 0
         self.connections_accepted = 0
@@ -396,6 +422,19 @@ class FakeMessagesAPI:
         if self._server is None:
             raise RuntimeError("the fake Messages API is not started")
         return f"http://{self.host}:{self.port}"
+
+    def saw(self, needle: str) -> bool:
+        """Whether ``needle`` reached the fake in any request: raw body, header or JSON string.
+
+        The JSON strings are searched unescaped, so a secret with quotes, backslashes or
+        non-ASCII characters is found however the client encoded it.
+        """
+        for request in self.requests:
+            if needle in request.text or any(needle in v for v in request.headers.values()):
+                return True
+            if any(needle in text for text in _strings(request.body)):
+                return True
+        return False
 
     @property
     def message_requests(self) -> list[RecordedRequest]:
@@ -552,7 +591,9 @@ class FakeMessagesAPI:
             total = estimate_tokens("".join(text for text, _ in prompt_pieces(recorded.body)))
             await self._send_json(connection, recorded, request_id, {"input_tokens": total})
             return request.keep_alive
-        reply = self.replies.popleft() if self.replies else self.default
+        reply = self.respond(recorded) if self.respond is not None else None
+        if reply is None:
+            reply = self.replies.popleft() if self.replies else self.default
         return await self._answer_messages(connection, request, recorded, request_id, reply)
 
     async def _answer_messages(
@@ -599,7 +640,7 @@ class FakeMessagesAPI:
         if body.get("stream") is True:
             return await self._stream(connection, request, recorded, request_id, reply, message)
         if reply.drop_after is not None:
-            payload = json.dumps(message).encode()
+            payload = _compact(message).encode()
             head = self._head(200, request_id, "application/json", len(payload), True, reply)
             await connection.send(head + payload[: len(payload) // 2])
             recorded.outcome = "dropped"
@@ -727,7 +768,7 @@ class FakeMessagesAPI:
         payload: Mapping[str, Any],
         reply: Reply | None = None,
     ) -> None:
-        data = json.dumps(payload, ensure_ascii=False).encode()
+        data = _compact(payload).encode()
         head = self._head(200, request_id, "application/json", len(data), True, reply)
         await connection.send(head + data)
         recorded.outcome = "ok"
@@ -744,7 +785,7 @@ class FakeMessagesAPI:
     ) -> None:
         kind = error_type or ERROR_TYPES.get(status, "api_error")
         body = _error_body(kind, message or ERROR_MESSAGES.get(kind, "Error"), request_id)
-        data = json.dumps(body).encode()
+        data = _compact(body).encode()
         head = self._head(status, request_id, "application/json", len(data), True, None, headers)
         await connection.send(head + data)
         recorded.outcome = f"status {status}"

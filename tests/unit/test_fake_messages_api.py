@@ -23,7 +23,12 @@ import httpx2
 import pytest
 import pytest_asyncio
 
-from tests.support.fake_messages_api import FakeMessagesAPI, Reply, estimate_tokens
+from tests.support.fake_messages_api import (
+    FakeMessagesAPI,
+    RecordedRequest,
+    Reply,
+    estimate_tokens,
+)
 
 MODEL = "claude-sonnet-5"
 KEY = "sk-ant-test-key"
@@ -389,3 +394,48 @@ def test_standalone_server_answers_from_its_script_then_the_answer_file(tmp_path
 def test_script_entries_with_unknown_fields_are_refused() -> None:
     with pytest.raises(ValueError, match="statuss"):
         Reply.from_dict({"statuss": 429})
+
+
+async def test_respond_picks_replies_by_request_for_concurrent_clients(
+    api: FakeMessagesAPI,
+) -> None:
+    def by_document(request: RecordedRequest) -> Reply | None:
+        content = request.body["messages"][0]["content"]
+        return Reply(text=f"review of {content}") if content.startswith("doc") else None
+
+    api.respond = by_document
+    api.script(Reply(text="from the queue"))
+    async with client_for(api) as client:
+        answers = await asyncio.gather(
+            *(
+                stream_text(client, messages=[{"role": "user", "content": f"doc{n}"}])
+                for n in range(5)
+            )
+        )
+        queued = await stream_text(client, messages=[{"role": "user", "content": "other"}])
+    assert ["".join(a) for a in answers] == [f"review of doc{n}" for n in range(5)]
+    assert "".join(queued) == "from the queue"
+    assert await api.wait_idle()
+
+
+async def test_saw_finds_what_was_sent_however_it_was_escaped(api: FakeMessagesAPI) -> None:
+    planted = 'AKIA"EXAMPLE\\é'
+    async with client_for(api) as client:
+        await client.messages.create(
+            model=MODEL, max_tokens=10, messages=[{"role": "user", "content": f"key={planted}"}]
+        )
+    assert planted not in api.requests[0].text  # escaped on the wire
+    assert api.saw(planted)
+    assert api.saw(KEY)  # the authorization header
+    assert not api.saw("AKIAOTHER")
+
+
+async def test_prefixes_shorter_than_the_minimum_are_not_cached() -> None:
+    system = [{"type": "text", "text": "short persona", "cache_control": {"type": "ephemeral"}}]
+    async with FakeMessagesAPI(min_cache_tokens=1024) as server, client_for(server) as client:
+        for _ in range(2):
+            message = await client.messages.create(
+                model=MODEL, max_tokens=10, system=system, messages=USER
+            )
+            assert message.usage.cache_creation_input_tokens == 0
+            assert message.usage.cache_read_input_tokens == 0
