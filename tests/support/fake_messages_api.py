@@ -372,7 +372,9 @@ class FakeMessagesAPI:
 
     Counters: ``open_connections`` (sockets open now), ``connections_accepted`` (ever),
     ``cancelled_streams`` (the client hung up before an answer was complete),
-    ``completed_streams`` (streamed answers that reached ``message_stop``).
+    ``completed_streams`` (streamed answers that reached ``message_stop``). An exception inside
+    the fake (say, in a ``respond`` hook) closes that connection and lands in
+    ``internal_errors``, so a test can tell a broken fake from a fault it scripted.
     """
 
     def __init__(
@@ -400,6 +402,7 @@ class FakeMessagesAPI:
         self.connections_accepted = 0
         self.cancelled_streams = 0
         self.completed_streams = 0
+        self.internal_errors: list[Exception] = []
         self._cache: set[str] = set()
         self._server: asyncio.AbstractServer | None = None
         self._tasks: set[asyncio.Task[None]] = set()
@@ -541,6 +544,8 @@ class FakeMessagesAPI:
                     break
         except (_ProtocolError, ConnectionError, asyncio.CancelledError):
             pass
+        except Exception as error:  # a bug in the fake or in a `respond` hook: keep it for tests
+            self.internal_errors.append(error)
         finally:
             self._connections.discard(connection)
             if not writer.is_closing():

@@ -41,6 +41,7 @@ FAKE_SCRIPT = Path(__file__).parents[1] / "support" / "fake_messages_api.py"
 async def api() -> AsyncIterator[FakeMessagesAPI]:
     async with FakeMessagesAPI() as server:
         yield server
+    assert server.internal_errors == []
 
 
 def client_for(
@@ -439,3 +440,16 @@ async def test_prefixes_shorter_than_the_minimum_are_not_cached() -> None:
             )
             assert message.usage.cache_creation_input_tokens == 0
             assert message.usage.cache_read_input_tokens == 0
+
+
+async def test_a_broken_respond_hook_is_reported_not_hidden(api: FakeMessagesAPI) -> None:
+    def broken(request: RecordedRequest) -> Reply | None:
+        raise KeyError("no such document")
+
+    api.respond = broken
+    async with client_for(api) as client:
+        with pytest.raises(anthropic.APIConnectionError):
+            await client.messages.create(model=MODEL, max_tokens=10, messages=USER)
+    assert [type(error) for error in api.internal_errors] == [KeyError]
+    assert await api.wait_idle()
+    api.internal_errors.clear()  # seen: the fixture's own check is for unexpected ones
