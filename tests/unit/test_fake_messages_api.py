@@ -248,13 +248,14 @@ async def test_drop_of_a_non_streamed_answer_is_a_connection_error(api: FakeMess
 async def test_slow_headers_past_the_read_timeout_is_an_api_timeout_error(
     api: FakeMessagesAPI,
 ) -> None:
-    api.script(Reply(slow_headers=1.0))
+    api.script(Reply(slow_headers=3.0))
     timeout = anthropic.Timeout(2.0, read=0.15)
     async with client_for(api, timeout=timeout) as client:
         with pytest.raises(anthropic.APITimeoutError) as caught:
             await stream_text(client)
     assert type(caught.value) is anthropic.APITimeoutError
-    assert await api.wait_idle()
+    # The fake notices the hang-up while it waits, not when it would have answered.
+    assert await api.wait_idle(0.5)
     assert api.requests[0].outcome == "cancelled"
 
 
@@ -334,6 +335,26 @@ async def test_cancelling_the_stream_task_closes_the_connection(api: FakeMessage
     assert api.completed_streams == 0
     assert api.requests[0].outcome == "cancelled"
     assert api.requests[0].events_sent < 20
+
+
+async def test_a_hang_up_between_slow_events_is_noticed_at_once(api: FakeMessagesAPI) -> None:
+    api.script(Reply(text="never sent", slow_stream=3.0))
+
+    async def ask(client: anthropic.AsyncAnthropic) -> None:
+        async with client.messages.stream(model=MODEL, max_tokens=1000, messages=USER) as stream:
+            async for _ in stream:
+                pass
+
+    async with client_for(api) as client:
+        task = asyncio.create_task(ask(client))
+        while not (api.requests and api.requests[0].events_sent):
+            await asyncio.sleep(0.005)
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+        assert await api.wait_idle(0.5)
+    assert api.cancelled_streams == 1
+    assert api.requests[0].events_sent == 1
 
 
 async def test_keep_alive_reuses_one_connection(api: FakeMessagesAPI) -> None:
