@@ -1,0 +1,1 @@
+"""Test support that the project owns: fakes of the outside world, never of the SDKs."""
