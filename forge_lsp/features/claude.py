@@ -106,8 +106,9 @@ def _position(raw: object) -> types.Position:
     if not isinstance(raw, dict):
         raise TypeError("position")
     line, character = raw["line"], raw["character"]
-    if not all(isinstance(v, int) and not isinstance(v, bool) and v >= 0 for v in (line, character)):
-        raise ValueError("position")
+    for value in (line, character):
+        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+            raise ValueError("position")
     return types.Position(line, character)
 
 
@@ -170,13 +171,14 @@ class TaskProgress:
 
 
 def register(server: ForgeServer) -> None:
-    from forge_lsp.features import claude_tasks
-
-    for name, task in (("ask", ASK), ("review", REVIEW), ("explain", EXPLAIN)):
-        _register_task(server, task, name, claude_tasks)
+    # The task machinery (prompts, payloads, the SDK client) loads with the first task.
+    for name, command in (("ask", ASK), ("review", REVIEW), ("explain", EXPLAIN)):
+        _register_task(server, command, name)
 
     @server.command(PREVIEW)
     async def preview(ls: ForgeServer, *args: object) -> dict[str, object]:
+        from forge_lsp.features import claude_tasks
+
         task = args[2] if len(args) > 2 else "review"
         if task not in ("ask", "review", "explain"):
             raise JsonRpcInvalidParams(f"{PREVIEW}: the task is one of ask, review, explain")
@@ -185,12 +187,16 @@ def register(server: ForgeServer) -> None:
 
     @server.command(USAGE)
     async def usage(ls: ForgeServer, *args: object) -> dict[str, object]:
+        from forge_lsp.features import claude_tasks
+
         return await claude_tasks.show_usage(ls)
 
 
-def _register_task(server: ForgeServer, command: str, task: str, claude_tasks: Any) -> None:
+def _register_task(server: ForgeServer, command: str, task: str) -> None:
     @server.command(command)
     async def run(ls: ForgeServer, *args: object) -> dict[str, object]:
+        from forge_lsp.features import claude_tasks
+
         target = parse_target(ls, command, args)
         question = args[2] if task == "ask" and len(args) > 2 else None
         if question is not None and (not isinstance(question, str) or not question.strip()):

@@ -62,7 +62,8 @@ async def run(
     if isinstance(prepared, dict):
         return prepared
     service = ls_service(ls)
-    budget = await asyncio.to_thread(service.budget_question, prepared.settings.claude, prepared.payload)
+    claude = prepared.settings.claude
+    budget = await asyncio.to_thread(service.budget_question, claude, prepared.payload)
     if budget is not None and not await _confirm(ls, budget):
         _tell(ls, "Forge did not send the request: the daily budget stops it.")
         return {"status": "declined"}
@@ -108,9 +109,7 @@ async def _prepare(
     encoding = ls.position_encoding
     first = byte_point(lines, target.start, encoding)
     last = byte_point(lines, target.end, encoding)
-    start_line, end_line = await asyncio.to_thread(
-        _widened, spec, source, first, last, task
-    )
+    start_line, end_line = await asyncio.to_thread(_widened, spec, source, first, last, task)
     known = tuple(
         f
         for f in (analysis.findings if analysis and analysis.version == target.version else [])
@@ -177,7 +176,6 @@ async def _perform(
     name = document_name(target)
     lines = prepared.selection.line_count
     where = f"{name}:{prepared.selection.start_line + 1}-{prepared.selection.end_line + 1}"
-    question = prepared.question
     progress = TaskProgress(ls, TITLES[task], stop)
     verb = {"ask": "Asking about", "review": "Reviewing", "explain": "Explaining"}[task]
     await progress.begin(f"{verb} {lines} line{'s' * (lines != 1)} of {name}")
@@ -206,7 +204,7 @@ async def _answer(
     where: str,
 ) -> dict[str, object]:
     document = AnswerDocument(answers_folder(), task, PurePath(where).name)
-    document.start(header(TITLES[task], where, question if task == "ask" else None))
+    document.start(header(TITLES[task], where, prepared.question if task == "ask" else None))
     shown: list[asyncio.Future[Any]] = []
 
     def on_text(chunk: str) -> None:
@@ -231,7 +229,8 @@ async def _answer(
         _keep_explanation(ls, target, prepared, answer.text, document.uri)
     progress.end("Done")
     if answer.truncated:
-        _tell(ls, f"Forge's answer reached the {prepared.payload.request.max_tokens:,}-token limit and stops there.")
+        limit = prepared.payload.request.max_tokens
+        _tell(ls, f"Forge's answer reached the {limit:,}-token limit and stops there.")
     return {
         "status": "done",
         "document": document.uri,

@@ -18,13 +18,12 @@ from tests.e2e.session import Session, capabilities
 SERVER_COMMAND = [sys.executable, "-m", "forge_lsp"]
 
 
-# Rule docs are written under the user cache folder: keep the servers under test out of ours.
+# Rule docs, answers, the result cache and the usage ledger live under the user's cache and
+# data folders: every test's server gets folders of its own (see `user_folders`).
 os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="forge-test-cache-")
-
-
-def server_env(**extra: str) -> dict[str, str]:
-    """pytest-lsp replaces the whole environment: start from ours."""
-    return {**os.environ, **extra}
+os.environ["XDG_DATA_HOME"] = tempfile.mkdtemp(prefix="forge-test-data-")
+# The fake Messages API listens on 127.0.0.1: never through a proxy from the environment.
+os.environ["NO_PROXY"] = os.environ["no_proxy"] = "127.0.0.1,localhost"
 
 
 def file_uri(path: Path) -> str:
@@ -38,6 +37,7 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers", "init_options(options): initializationOptions for the session's server"
     )
+    config.addinivalue_line("markers", "claude(settings): extra `claude` settings for the test")
 
 
 @pytest.fixture(params=PROFILES)
@@ -46,9 +46,21 @@ def profile(request: pytest.FixtureRequest) -> str:
     return str(request.param)
 
 
-@pytest_lsp.fixture(
-    config=ClientServerConfig(server_command=SERVER_COMMAND, server_env=server_env())
-)
+@pytest.fixture(autouse=True)
+def user_folders(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch):
+    """Cache and data folders of the test's own, for the server it starts (which inherits the
+    environment when it is spawned: autouse fixtures run before `lsp`)."""
+    folders = {
+        name: tmp_path_factory.mktemp(name.lower()) for name in ("XDG_CACHE_HOME", "XDG_DATA_HOME")
+    }
+    for name, folder in folders.items():
+        monkeypatch.setenv(name, str(folder))
+    monkeypatch.delenv("ANTHROPIC_API_KEY", raising=False)
+    monkeypatch.delenv("ANTHROPIC_BASE_URL", raising=False)
+    return folders
+
+
+@pytest_lsp.fixture(config=ClientServerConfig(server_command=SERVER_COMMAND))
 async def lsp(lsp_client: LanguageClient, profile: str):
     yield
 
