@@ -396,6 +396,13 @@ _RESERVED_HOSTS = re.compile(
 def embedded_passwords(text: bytes, ignore: Iterable[str] = ()) -> Iterator[tuple[int, int]]:
     """Spans of real-looking passwords embedded in a connection string or URL."""
     ignore = tuple(ignore)
+    yield from url_passwords(text, ignore)
+    yield from kv_passwords(text, ignore)
+
+
+def url_passwords(text: bytes, ignore: Iterable[str] = ()) -> Iterator[tuple[int, int]]:
+    """Passwords in `scheme://user:pw@host` URLs and Go MySQL DSNs (safe on any text)."""
+    ignore = tuple(ignore)
     for match in URL_PASSWORD_RE.finditer(text):
         if _RESERVED_HOSTS.search(match.group("host")):
             continue  # RFC 2606 documentation hosts never answer
@@ -404,6 +411,11 @@ def embedded_passwords(text: bytes, ignore: Iterable[str] = ()) -> Iterator[tupl
     for match in MYSQL_DSN_RE.finditer(text):
         if _password_value(match.group("pw"), ignore):
             yield match.span("pw")
+
+
+def kv_passwords(text: bytes, ignore: Iterable[str] = ()) -> Iterator[tuple[int, int]]:
+    """`password=...` in a key=value DSN; `text` must be one string, not code around it."""
+    ignore = tuple(ignore)
     if _KV_CONTEXT_RE.search(text):
         for match in KV_PASSWORD_RE.finditer(text):
             if _password_value(match.group("pw"), ignore):

@@ -1,0 +1,1 @@
+"""The Claude side of Forge: privacy, prompts, client, usage and caching."""
