@@ -189,9 +189,7 @@ _ANY_STRING_RE = re.compile(rb"\"(?:[^\"\\\n]|\\.)*\"|'(?:[^'\\\n]|\\.)*'|`[^`]*
 # --- 3. literals under credential-like names -------------------------------------------------
 
 # A quoted string's content: group `q` is the quote, group `v` the content (escapes kept).
-_STRING = (
-    rb"(?P<q>\"\"\"|'''|[\"'`])(?P<v>(?:[^\\\n]|\\.)*?)(?P=q)"
-)
+_STRING = rb"(?P<q>\"\"\"|'''|[\"'`])(?P<v>(?:[^\\\n]|\\.)*?)(?P=q)"
 _NAME = rb"(?P<name>[A-Za-z_$][\w$]*(?:[.\-][A-Za-z_$][\w$]*)*)"
 _QUOTED_NAME = rb"[\"'`](?P<qname>[^\"'`\n]{1,80})[\"'`]"
 # A string prefix, or a conversion that only wraps the literal (FG201 unwraps the same ones).
@@ -224,6 +222,8 @@ _SETTER_PREFIX_RE = re.compile(r"^(?:set|with|Set|With)_?(?=[A-Za-z])")
 
 def _named_spans(source: bytes, config_like: bool) -> Iterator[_Span]:
     for match in _ASSIGNED_RE.finditer(source):
+        if source[max(0, match.start() - 12) : match.start()].rstrip().endswith(b"typeof"):
+            continue  # `typeof password === "function"` compares a type, not a password
         name = _text(match.group("name") or match.group("qname"))
         yield from _named_value(match, name)
     for match in _SETTER_RE.finditer(source):

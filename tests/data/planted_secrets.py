@@ -98,7 +98,9 @@ _NL = "\\n"
 
 
 def _pem(kind: str, body: list[str]) -> str:
-    return "\n".join([f"-----BEGIN {kind}PRIVATE KEY-----", *body, f"-----END {kind}PRIVATE KEY-----"])
+    return "\n".join(
+        [f"-----BEGIN {kind}PRIVATE KEY-----", *body, f"-----END {kind}PRIVATE KEY-----"]
+    )
 
 
 PLANTED: list[PlantedSecret] = [
@@ -118,40 +120,72 @@ PLANTED: list[PlantedSecret] = [
         AWS_SECRET,
     ),
     PlantedSecret(
-        "aws-access-key-id", "yaml", f"aws:\n  access_key_id: {AWS_ID}\n  region: eu-west-1\n", AWS_ID
+        "aws-access-key-id",
+        "yaml",
+        f"aws:\n  access_key_id: {AWS_ID}\n  region: eu-west-1\n",
+        AWS_ID,
     ),
     *(
-        PlantedSecret("github-token", "typescript", f'const gh = new Octokit({{ auth: "{t}" }});\n', t)
+        PlantedSecret(
+            "github-token", "typescript", f'const gh = new Octokit({{ auth: "{t}" }});\n', t
+        )
         for t in GITHUB.values()
     ),
-    PlantedSecret("github-token", "go", f"// token: {GITHUB_PAT}\nclient := github.NewClient(nil)\n",
-                  GITHUB_PAT),  # fmt: skip
-    PlantedSecret("gitlab-token", "python", f"gl = gitlab.Gitlab(url, private_token='{GITLAB}')\n",
-                  GITLAB),  # fmt: skip
-    PlantedSecret("slack-token", "javascript", f"const web = new WebClient('{SLACK_BOT}');\n",
-                  SLACK_BOT),  # fmt: skip
-    PlantedSecret("slack-token", "java", f'Slack.getInstance().methods("{SLACK_USER}");\n',
-                  SLACK_USER),  # fmt: skip
-    PlantedSecret("slack-webhook", "python", f'requests.post("{SLACK_HOOK}", json=msg)\n',
-                  SLACK_HOOK.rsplit("/", 1)[1]),  # fmt: skip
+    PlantedSecret(
+        "github-token",
+        "go",
+        f"// token: {GITHUB_PAT}\nclient := github.NewClient(nil)\n",
+        GITHUB_PAT,
+    ),
+    PlantedSecret(
+        "gitlab-token", "python", f"gl = gitlab.Gitlab(url, private_token='{GITLAB}')\n", GITLAB
+    ),
+    PlantedSecret(
+        "slack-token", "javascript", f"const web = new WebClient('{SLACK_BOT}');\n", SLACK_BOT
+    ),
+    PlantedSecret(
+        "slack-token", "java", f'Slack.getInstance().methods("{SLACK_USER}");\n', SLACK_USER
+    ),
+    PlantedSecret(
+        "slack-webhook",
+        "python",
+        f'requests.post("{SLACK_HOOK}", json=msg)\n',
+        SLACK_HOOK.rsplit("/", 1)[1],
+    ),
     PlantedSecret("stripe-live-key", "ruby", f'Stripe.api_key = "{STRIPE}"\n', STRIPE),
-    PlantedSecret("stripe-live-key", "go", f"stripe.Key = `{STRIPE_RESTRICTED}`\n",
-                  STRIPE_RESTRICTED),  # fmt: skip
-    PlantedSecret("google-api-key", "kotlin", f'val maps = GeoApiContext.Builder().apiKey("{GOOGLE}")\n',
-                  GOOGLE),  # fmt: skip
-    PlantedSecret("jwt", "javascript",
-                  f"fetch(url, {{ headers: {{ Authorization: 'Bearer {JWT}' }} }});\n", JWT),  # fmt: skip
+    PlantedSecret(
+        "stripe-live-key", "go", f"stripe.Key = `{STRIPE_RESTRICTED}`\n", STRIPE_RESTRICTED
+    ),
+    PlantedSecret(
+        "google-api-key",
+        "kotlin",
+        f'val maps = GeoApiContext.Builder().apiKey("{GOOGLE}")\n',
+        GOOGLE,
+    ),
+    PlantedSecret(
+        "jwt",
+        "javascript",
+        f"fetch(url, {{ headers: {{ Authorization: 'Bearer {JWT}' }} }});\n",
+        JWT,
+    ),
     PlantedSecret("jwt", "python", f"# sample token for local testing: {JWT}\n", JWT),
-    PlantedSecret("anthropic-key", "python", f'client = Anthropic(api_key="{ANTHROPIC}")\n',
-                  ANTHROPIC),  # fmt: skip
-    PlantedSecret("openai-key", "typescript", f'const openai = new OpenAI({{ apiKey: "{OPENAI_PROJECT}" }});\n',
-                  OPENAI_PROJECT),  # fmt: skip
+    PlantedSecret(
+        "anthropic-key", "python", f'client = Anthropic(api_key="{ANTHROPIC}")\n', ANTHROPIC
+    ),
+    PlantedSecret(
+        "openai-key",
+        "typescript",
+        f'const openai = new OpenAI({{ apiKey: "{OPENAI_PROJECT}" }});\n',
+        OPENAI_PROJECT,
+    ),
     PlantedSecret("openai-key", "python", f'openai.api_key = "{OPENAI_LEGACY}"\n', OPENAI_LEGACY),
     PlantedSecret("npm-token", "dotenv", f"//registry.npmjs.org/:_authToken={NPM}\n", NPM),
-    PlantedSecret("private-key", "python", f'KEY = """{_pem("RSA ", PEM_RSA)}"""\n',
-                  "\n".join(PEM_RSA)),  # fmt: skip
-    PlantedSecret("private-key", "go", f"var key = []byte(`{_pem('EC ', PEM_EC)}`)\n",
-                  "\n".join(PEM_EC)),  # fmt: skip
+    PlantedSecret(
+        "private-key", "python", f'KEY = """{_pem("RSA ", PEM_RSA)}"""\n', "\n".join(PEM_RSA)
+    ),
+    PlantedSecret(
+        "private-key", "go", f"var key = []byte(`{_pem('EC ', PEM_EC)}`)\n", "\n".join(PEM_EC)
+    ),
     PlantedSecret(
         "private-key",
         "java",
@@ -160,8 +194,9 @@ PLANTED: list[PlantedSecret] = [
         + '    + "-----END PRIVATE KEY-----";\n',
         "\n".join(PEM_PKCS8),
     ),
-    PlantedSecret("private-key", "plaintext", _pem("OPENSSH ", PEM_OPENSSH) + "\n",
-                  "\n".join(PEM_OPENSSH)),  # fmt: skip
+    PlantedSecret(
+        "private-key", "plaintext", _pem("OPENSSH ", PEM_OPENSSH) + "\n", "\n".join(PEM_OPENSSH)
+    ),
     # A selection that stops inside the key: no END line.
     PlantedSecret(
         "private-key",
@@ -170,72 +205,139 @@ PLANTED: list[PlantedSecret] = [
         "\n".join(PEM_PARTIAL[:3]),
     ),
     # --- passwords in connection strings -----------------------------------------------------
-    PlantedSecret("password", "python",
-                  f'engine = create_engine("postgresql://app:{PASSWORDS[0]}@db.prod.internal/app")\n',
-                  PASSWORDS[0]),  # fmt: skip
-    PlantedSecret("password", "javascript",
-                  f"const redis = new Redis('redis://:{PASSWORDS[1]}@cache.internal:6379/0');\n",
-                  PASSWORDS[1]),  # fmt: skip
-    PlantedSecret("password", "go",
-                  f'db, err := sql.Open("mysql", "app:{PASSWORDS[2]}@tcp(db:3306)/orders")\n',
-                  PASSWORDS[2]),  # fmt: skip
-    PlantedSecret("password", "python",
-                  f'DSN = "host=db.internal user=app password={PASSWORDS[3]} dbname=orders"\n',
-                  PASSWORDS[3]),  # fmt: skip
-    PlantedSecret("password", "java",
-                  'String url = "Server=db;User Id=app;Password=' + PASSWORDS[4] + ';";\n',
-                  PASSWORDS[4]),  # fmt: skip
-    PlantedSecret("password", "yaml",
-                  f"spring:\n  datasource:\n    url: jdbc:postgresql://app:{PASSWORDS[5]}@db/app\n",
-                  PASSWORDS[5]),  # fmt: skip
+    PlantedSecret(
+        "password",
+        "python",
+        f'engine = create_engine("postgresql://app:{PASSWORDS[0]}@db.prod.internal/app")\n',
+        PASSWORDS[0],
+    ),
+    PlantedSecret(
+        "password",
+        "javascript",
+        f"const redis = new Redis('redis://:{PASSWORDS[1]}@cache.internal:6379/0');\n",
+        PASSWORDS[1],
+    ),
+    PlantedSecret(
+        "password",
+        "go",
+        f'db, err := sql.Open("mysql", "app:{PASSWORDS[2]}@tcp(db:3306)/orders")\n',
+        PASSWORDS[2],
+    ),
+    PlantedSecret(
+        "password",
+        "python",
+        f'DSN = "host=db.internal user=app password={PASSWORDS[3]} dbname=orders"\n',
+        PASSWORDS[3],
+    ),
+    PlantedSecret(
+        "password",
+        "java",
+        'String url = "Server=db;User Id=app;Password=' + PASSWORDS[4] + ';";\n',
+        PASSWORDS[4],
+    ),
+    PlantedSecret(
+        "password",
+        "yaml",
+        f"spring:\n  datasource:\n    url: jdbc:postgresql://app:{PASSWORDS[5]}@db/app\n",
+        PASSWORDS[5],
+    ),
     # --- credential-like names (FG201) -------------------------------------------------------
     PlantedSecret("password", "python", f'db_password = "{PASSWORDS[6]}"\n', PASSWORDS[6]),
-    PlantedSecret("password", "python", f"conn = psycopg.connect(user='app', password='{PASSWORDS[7]}')\n",
-                  PASSWORDS[7]),  # fmt: skip
+    PlantedSecret(
+        "password",
+        "python",
+        f"conn = psycopg.connect(user='app', password='{PASSWORDS[7]}')\n",
+        PASSWORDS[7],
+    ),
     PlantedSecret("password", "go", f'const dbPassword = "{PASSWORDS[8]}"\n', PASSWORDS[8]),
-    PlantedSecret("password", "go", f'cfg := mysql.Config{{User: "app", Passwd: "{PASSWORDS[9]}"}}\n',
-                  PASSWORDS[9]),  # fmt: skip
-    PlantedSecret("password", "java", f'private static final String PASSWORD = "{PASSWORDS[10]}";\n',
-                  PASSWORDS[10]),  # fmt: skip
-    PlantedSecret("password", "java", f'dataSource.setPassword("{PASSWORDS[11]}");\n', PASSWORDS[11]),
-    PlantedSecret("password", "kotlin", f'val adminPassword: String = "{PASSWORDS[12]}"\n',
-                  PASSWORDS[12]),  # fmt: skip
-    PlantedSecret("password", "rust", f'let pool = PgConnectOptions::new().password("{PASSWORDS[13]}");\n',
-                  PASSWORDS[13]),  # fmt: skip
-    PlantedSecret("password", "typescript", f'const config = {{ user: "app", password: "{PASSWORDS[14]}" }};\n',
-                  PASSWORDS[14]),  # fmt: skip
-    PlantedSecret("password", "yaml", f"database:\n  user: app\n  password: {PASSWORDS[15]}\n",
-                  PASSWORDS[15]),  # fmt: skip
+    PlantedSecret(
+        "password",
+        "go",
+        f'cfg := mysql.Config{{User: "app", Passwd: "{PASSWORDS[9]}"}}\n',
+        PASSWORDS[9],
+    ),
+    PlantedSecret(
+        "password",
+        "java",
+        f'private static final String PASSWORD = "{PASSWORDS[10]}";\n',
+        PASSWORDS[10],
+    ),
+    PlantedSecret(
+        "password", "java", f'dataSource.setPassword("{PASSWORDS[11]}");\n', PASSWORDS[11]
+    ),
+    PlantedSecret(
+        "password", "kotlin", f'val adminPassword: String = "{PASSWORDS[12]}"\n', PASSWORDS[12]
+    ),
+    PlantedSecret(
+        "password",
+        "rust",
+        f'let pool = PgConnectOptions::new().password("{PASSWORDS[13]}");\n',
+        PASSWORDS[13],
+    ),
+    PlantedSecret(
+        "password",
+        "typescript",
+        f'const config = {{ user: "app", password: "{PASSWORDS[14]}" }};\n',
+        PASSWORDS[14],
+    ),
+    PlantedSecret(
+        "password", "yaml", f"database:\n  user: app\n  password: {PASSWORDS[15]}\n", PASSWORDS[15]
+    ),
     PlantedSecret("password", "dotenv", f"export DB_PASSWORD={PASSWORDS[16]}\n", PASSWORDS[16]),
-    PlantedSecret("password", "properties", f"spring.datasource.password = {PASSWORDS[17]}\n",
-                  PASSWORDS[17]),  # fmt: skip
-    PlantedSecret("password", "java", f'props.put("mail.smtp.password", "{PASSWORDS[18]}");\n',
-                  PASSWORDS[18]),  # fmt: skip
-    PlantedSecret("secret", "python", f'app.config["SECRET_KEY"] = "{HIGH_BASE64URL[:24]}"\n',
-                  HIGH_BASE64URL[:24]),  # fmt: skip
-    PlantedSecret("secret", "javascript", f"app.use(session({{ secret: 'keyboard {PASSWORDS[0][:5]}' }}));\n",
-                  f"keyboard {PASSWORDS[0][:5]}"),  # fmt: skip
+    PlantedSecret(
+        "password", "properties", f"spring.datasource.password = {PASSWORDS[17]}\n", PASSWORDS[17]
+    ),
+    PlantedSecret(
+        "password", "java", f'props.put("mail.smtp.password", "{PASSWORDS[18]}");\n', PASSWORDS[18]
+    ),
+    PlantedSecret(
+        "secret",
+        "python",
+        f'app.config["SECRET_KEY"] = "{HIGH_BASE64URL[:24]}"\n',
+        HIGH_BASE64URL[:24],
+    ),
+    PlantedSecret(
+        "secret",
+        "javascript",
+        f"app.use(session({{ secret: 'keyboard {PASSWORDS[0][:5]}' }}));\n",
+        f"keyboard {PASSWORDS[0][:5]}",
+    ),
     PlantedSecret("secret", "go", f'var jwtSecret = []byte("{PASSWORDS[1]}")\n', PASSWORDS[1]),
     PlantedSecret("api-key", "python", f'client = Client(api_key="{API_KEY}")\n', API_KEY),
     PlantedSecret("token", "typescript", f'const accessToken = "{TOKEN}";\n', TOKEN),
     PlantedSecret("credential", "java", f'String credentials = "{CREDENTIAL}";\n', CREDENTIAL),
-    PlantedSecret("authorization", "python",
-                  f'headers = {{"Authorization": "Bearer {BEARER}"}}\n', BEARER),  # fmt: skip
-    PlantedSecret("authorization", "go",
-                  f'req.Header.Set("Authorization", "Basic {BASIC}")\n', BASIC),  # fmt: skip
-    PlantedSecret("authorization", "shellscript",
-                  f'curl -H "Authorization: Bearer {BEARER[::-1]}" https://api.internal/v1\n',
-                  BEARER[::-1]),  # fmt: skip
+    PlantedSecret(
+        "authorization", "python", f'headers = {{"Authorization": "Bearer {BEARER}"}}\n', BEARER
+    ),
+    PlantedSecret(
+        "authorization", "go", f'req.Header.Set("Authorization", "Basic {BASIC}")\n', BASIC
+    ),
+    PlantedSecret(
+        "authorization",
+        "shellscript",
+        f'curl -H "Authorization: Bearer {BEARER[::-1]}" https://api.internal/v1\n',
+        BEARER[::-1],
+    ),
     # --- generic high-entropy strings --------------------------------------------------------
-    PlantedSecret("high-entropy-string", "python", f'DEFAULTS = {{"signing": "{HIGH_BASE64}"}}\n',
-                  HIGH_BASE64),  # fmt: skip
-    PlantedSecret("high-entropy-string", "javascript", f"// staging: {HIGH_BASE64URL}\n",
-                  HIGH_BASE64URL),  # fmt: skip
-    PlantedSecret("high-entropy-string", "go", f'hmac.New(sha256.New, []byte("{HIGH_HEX}"))\n',
-                  HIGH_HEX),  # fmt: skip
-    PlantedSecret("high-entropy-string", "java", f'cipher.init(Cipher.ENCRYPT_MODE, key("{HIGH_HEX_UPPER}"));\n',
-                  HIGH_HEX_UPPER),  # fmt: skip
-    PlantedSecret("high-entropy-string", "rust", f'const SEED: &str = "{HIGH_BASE64[::-1]}";\n',
-                  HIGH_BASE64[::-1]),  # fmt: skip
+    PlantedSecret(
+        "high-entropy-string", "python", f'DEFAULTS = {{"signing": "{HIGH_BASE64}"}}\n', HIGH_BASE64
+    ),
+    PlantedSecret(
+        "high-entropy-string", "javascript", f"// staging: {HIGH_BASE64URL}\n", HIGH_BASE64URL
+    ),
+    PlantedSecret(
+        "high-entropy-string", "go", f'hmac.New(sha256.New, []byte("{HIGH_HEX}"))\n', HIGH_HEX
+    ),
+    PlantedSecret(
+        "high-entropy-string",
+        "java",
+        f'cipher.init(Cipher.ENCRYPT_MODE, key("{HIGH_HEX_UPPER}"));\n',
+        HIGH_HEX_UPPER,
+    ),
+    PlantedSecret(
+        "high-entropy-string",
+        "rust",
+        f'const SEED: &str = "{HIGH_BASE64[::-1]}";\n',
+        HIGH_BASE64[::-1],
+    ),
 ]
-
