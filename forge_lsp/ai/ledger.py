@@ -304,12 +304,22 @@ class Ledger:
     def _write(self, sql: str, row: tuple[object, ...]) -> None:
         with self._lock:
             try:
-                self._connection.execute(sql, row)
+                self._execute_waiting(sql, row)
                 return
             except sqlite3.Error as error:
                 self._fail(error)
                 self._connection.close()
                 self._connection = self._memory()
+            self._connection.execute(sql, row)
+
+    def _execute_waiting(self, sql: str, row: tuple[object, ...]) -> None:
+        """Another Forge holding the file past the busy timeout gets one more wait, rather than
+        the ledger giving up on the file for the whole session."""
+        try:
+            self._connection.execute(sql, row)
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error):
+                raise
             self._connection.execute(sql, row)
 
     def summary(self, now: datetime | None = None) -> Summary:

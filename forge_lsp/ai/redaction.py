@@ -17,7 +17,7 @@ never sends what it would itself report:
    (YAML, .env, properties, TOML, INI, shell) unquoted values too (`PASSWORD=...`);
 4. `Authorization` header credentials (`Bearer <token>`, `Basic <token>`);
 5. high-entropy strings: runs of at least 20 base64/base64url characters mixing upper case,
-   lower case and digits, or of at least 20 hex characters mixing letters and digits, whose
+   lower case and digits, or of at least 32 hex characters mixing letters and digits, whose
    Shannon entropy is high (see `_random_secret`). Decisions, kept simple on purpose:
    UUIDs are not redacted (identifiers, not secrets; a UUID used as a key is caught by rule 3
    when its name says so); camelCase and snake_case identifiers, paths and words are not
@@ -207,9 +207,13 @@ _ASSIGNED_RE = re.compile(
 )
 # setPassword("v"), .password("v"), with_api_key("v")
 _SETTER_RE = re.compile(rb"(?P<name>[A-Za-z_][\w]*)\s*\(\s*" + _STRING + rb"\s*\)")
-# put("password", "v"), Header.Set("Authorization", "v"), setProperty("db.password", "v")
+# put("password", "v"), Header.Set("Authorization", "v"), setProperty("db.password", "v"):
+# only FG201's key/value methods, so `writeString("mysql_native_password", "latin1")` is not.
 _KEY_VALUE_RE = re.compile(
-    rb"\(\s*" + _QUOTED_NAME + rb"\s*,\s*(?:[bBrRuU]{1,2}(?=[\"']))?" + _STRING
+    rb"(?P<method>[A-Za-z_]\w*)\s*\(\s*"
+    + _QUOTED_NAME
+    + rb"\s*,\s*(?:[bBrRuU]{1,2}(?=[\"']))?"
+    + _STRING
 )
 # Configuration lines: PASSWORD=v, password: v, export API_KEY=v, api.key = v
 _CONFIG_LINE_RE = re.compile(
@@ -229,7 +233,8 @@ def _named_spans(source: bytes, config_like: bool) -> Iterator[_Span]:
     for match in _SETTER_RE.finditer(source):
         yield from _named_value(match, _SETTER_PREFIX_RE.sub("", _text(match.group("name"))))
     for match in _KEY_VALUE_RE.finditer(source):
-        yield from _named_value(match, _text(match.group("qname")))
+        if _text(match.group("method")).lower() in cred.KEY_VALUE_METHODS:
+            yield from _named_value(match, _text(match.group("qname")))
     if config_like:
         for match in _CONFIG_LINE_RE.finditer(source):
             yield from _named_value(match, _text(match.group("name")))
@@ -268,8 +273,10 @@ def _header_spans(source: bytes) -> Iterator[_Span]:
         scheme = match.group("scheme").lower()
         if scheme != b"bearer" and not _AUTH_CONTEXT_RE.search(_line(source, match.start())):
             continue  # "Basic usage", "token parser": prose, unless a header is on the line
-        header = f"Bearer {_text(match.group('v'))}"
-        if cred.plausible(header, cred.AUTH_HEADER):
+        token = _text(match.group("v"))
+        if token.isalpha():
+            continue  # "Basic Authentication", "Bearer Tokens": words, not a credential
+        if cred.plausible(f"Bearer {token}", cred.AUTH_HEADER):
             yield _Span(match.start("v"), match.end("v"), AUTHORIZATION, _PRIORITY_HEADER)
 
 
@@ -297,11 +304,17 @@ _SECRET_CONTEXT_RE = re.compile(r"(?i)key|secret|token|hmac|passw|credential|aut
 # 3.3-3.8 and come in long letter runs. Random hex scores 3.4-3.9 from 20 characters up.
 _BASE64_BITS = 3.7
 _HEX_BITS = 3.0
+_MIN_HEX_LENGTH = 32
+_SEQUENCE_RE = re.compile(r"0123456|abcdef|ABCDEF|ghijkl|GHIJKL|uvwxyz|UVWXYZ")
 _MAX_AVERAGE_RUN = 2.2  # random text switches between upper, lower and digits every ~1.6 chars
 # Share of a string covered by words of 4+ letters (`Test`, `Array`, `scan`) above which it is
 # an identifier: random base64 of 20+ characters stays below it 98% of the time.
 _MAX_WORD_COVERAGE = 0.5
 _WORDISH_RE = re.compile(r"[A-Z]{2,}(?![a-z])|[A-Z]?[a-z]+")
+_DECLARATION_RE = re.compile(
+    rb"\b(?:class|def|func|function|const|let|var|val|interface|type|struct|enum|new|extends|"
+    rb"implements)\s+$"
+)
 _IDENTIFIER_RE = re.compile(r"[A-Za-z_$][\w$]*")
 _SNAKE_RE = re.compile(r"[A-Za-z]+(?:_[A-Za-z]+)+")
 
@@ -340,9 +353,13 @@ def _code_identifier(source: bytes, start: int, end: int, value: str) -> bool:
     """`obj.isIPv4MappedIPv6(`, `Builder<T>`: a name in code, not a value in a string."""
     if not _IDENTIFIER_RE.fullmatch(value):
         return False
-    before = source[start - 1 : start]
+    before = source[max(0, start - 12) : start]
     after = source[end:].lstrip(b" \t")[:1]
-    return before == b"." or after in (b"(", b"<", b".", b"[", b",", b")", b";", b":")
+    return (
+        before.endswith(b".")
+        or bool(_DECLARATION_RE.search(before))
+        or after in (b"(", b"<", b".", b"[", b",", b")", b";", b":", b"=")
+    )
 
 
 def _encoded_prose(body: str) -> bool:
@@ -374,7 +391,11 @@ def _random_secret(value: str, line: str) -> bool:
     body = value.rstrip("=")
     if len(body) < _MIN_LENGTH or _UUID_RE.match(body) or body.isdigit():
         return False
+    if _SEQUENCE_RE.search(body):
+        return False  # "0123456789ABCDEFabcdef": an alphabet spelled out, not a key
     if _HEX_RE.fullmatch(body):
+        if len(body) < _MIN_HEX_LENGTH:
+            return False  # a key in hex is 128 bits or more; shorter runs are ids (ObjectId)
         letters = sum(c.isalpha() for c in body)
         if letters < 4 or letters == len(body):
             return False  # a number (`7976931348623157e308`, an IBAN) or a word (`deadbeef...`)

@@ -139,7 +139,10 @@ class ResultCache:
 
     def _recover(self, error: BaseException) -> None:
         """A store that failed mid-session: a corrupt file is cleared, anything else (a disk
-        that went read-only, a lock held too long) moves the cache to memory."""
+        that went read-only) moves the cache to memory; a lock held too long is only a miss."""
+        if _busy(error):
+            log.info("result cache busy: %s", error)
+            return
         self._connection.close()
         if _corrupt(error) and self.path is not None:
             self._warn(f"Forge's result cache at {self.path} failed ({error}); cleared it")
@@ -254,8 +257,19 @@ class ResultCache:
             self._connection.close()
 
 
-def _corrupt(error: BaseException) -> bool:
-    """Not a database, or a damaged one; a locked or unwritable file is not corrupt."""
-    return isinstance(error, sqlite3.DatabaseError) and not isinstance(
-        error, sqlite3.OperationalError
+_BUSY = ("locked", "busy")
+_UNWRITABLE = ("readonly", "read-only", "unable to open", "disk i/o", "full", "permission")
+
+
+def _busy(error: BaseException) -> bool:
+    """Another process held the file past the busy timeout: a miss, nothing to repair."""
+    return isinstance(error, sqlite3.OperationalError) and any(
+        word in str(error).lower() for word in _BUSY
     )
+
+
+def _corrupt(error: BaseException) -> bool:
+    """A damaged file or one whose tables are not ours; locked or unwritable files are not."""
+    if not isinstance(error, sqlite3.DatabaseError) or _busy(error):
+        return False
+    return not any(word in str(error).lower() for word in _UNWRITABLE)

@@ -252,6 +252,17 @@ def credential_kind(name: str, extra: tuple[str, ...] = ()) -> str | None:
     return None
 
 
+GETTERS = frozenset({"get", "getenv", "getproperty", "getordefault", "lookupenvordefault"})
+# Methods whose (key, value) arguments store or look up a named value: `props.setProperty(
+# "password", ...)`, `req.Header.Set("Authorization", ...)`, `os.environ.setdefault(...)`.
+KEY_VALUE_METHODS = GETTERS | frozenset(
+    {"set", "put", "add", "append", "setdefault", "setenv", "putenv", "setproperty",
+     "setheader", "addheader", "set_header", "add_header", "setrequestheader",
+     "setrequestproperty", "addrequestproperty", "header", "fill", "setitem", "store",
+     "option", "setparameter", "addparameter", "setoption", "setconfig"}
+)  # fmt: skip
+
+
 # --- values --------------------------------------------------------------------------------
 
 # <password>, ${VAR}, {{ var }}, {name}, %s, %(name)s, %VAR%, $VAR, $(VAR), #{var}, @VAR@, [VAR]

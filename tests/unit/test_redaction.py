@@ -79,6 +79,13 @@ def test_url_password_keeps_user_and_host():
         "if (typeof this.password === 'function') {",
         'expect(decode("TWFueSBoYW5kcyBtYWtlIGxpZ2h0IHdvcms=")).toBe("Many hands make light work")',
         "MAX = 1.7976931348623157e308",
+        '"""Attaches HTTP Basic Authentication to the given Request object."""',
+        "packet.writeString('mysql_native_password', 'latin1');",
+        "@sensitive_post_parameters('password', 'credit_card')",
+        '_hexdig = "0123456789ABCDEFabcdef"',
+        "const convertIPv4MappedIPv6ToIPv4 = (ipv6binary) => ipv6binary & 4294967295n;",
+        "class MySqlBigInt53Builder extends MySqlColumnBuilderWithAutoIncrement {",
+        "console.log(doc.author); // '5144cf8050f071d979c118a7' (an ObjectId)",
         "# See https://example.com/docs/4fe29514fd584807ac9f2a04f6754767/index.html",
     ],
 )
