@@ -26,8 +26,6 @@ from forge_lsp.ai import _sqlite
 
 log = logging.getLogger(__name__)
 
-TASKS = frozenset({"ask", "review", "explain"})
-
 
 @dataclass(frozen=True, slots=True)
 class Price:

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import threading
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 
 import pytest
 
@@ -189,3 +193,18 @@ def test_a_ledger_uses_the_price_table_it_is_given(tmp_path):
         tmp_path / "usage.db", parse_prices({"claude-sonnet-5": {"input": 10, "output": 0}})
     )
     assert ledger.record(_usage(output_tokens=0)) == pytest.approx(10.0)
+
+
+def test_the_ai_data_modules_do_not_import_the_sdk():
+    # Importing anthropic costs 1.5 s; these modules run before any request and must stay cheap.
+    code = (
+        "import sys, forge_lsp.ai.redaction, forge_lsp.ai.ledger, forge_lsp.ai.result_cache; "
+        "sys.exit('anthropic' in sys.modules)"
+    )
+    root = Path(__file__).resolve().parents[2]
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([str(root), os.environ.get("PYTHONPATH", "")]),
+    }
+    result = subprocess.run([sys.executable, "-c", code], check=False, cwd=root, env=env)
+    assert result.returncode == 0
