@@ -339,11 +339,12 @@ def _entropy_spans(source: bytes, taken: list[_Span]) -> Iterator[_Span]:
             continue
         if _looks_like_path(value):
             # `docs/SAP_HANA/4fe2...`: judge each path segment, and leave ids in URL paths alone.
-            offset = start
+            offset, in_url_path = start, "://" in line
             for segment in value.split("/"):
-                in_url_path = "://" in line
                 if not in_url_path and _random_secret(segment, line):
-                    yield _Span(offset, offset + len(segment.encode()), HIGH_ENTROPY, 4)
+                    yield _Span(
+                        offset, offset + len(segment.encode()), HIGH_ENTROPY, _PRIORITY_ENTROPY
+                    )
                 offset += len(segment.encode()) + 1
         elif _random_secret(value, line):
             yield _Span(start, end, HIGH_ENTROPY, _PRIORITY_ENTROPY)
