@@ -2,8 +2,8 @@
 
 `redact()` runs over plain text with regular expressions, not a parser, because what is sent is
 often a selection that does not parse (half a function, a line of YAML, a diff). It uses the
-same detectors as the hardcoded-credentials rules (`forge_lsp.rules._credentials`), so Forge
-never sends what it would itself report:
+same detectors as the hardcoded-credentials rules (`forge_lsp.rules._credentials`), so what
+Forge would report in a file is, as far as text allows, what it takes out before sending:
 
 1. vendor key formats (FG202): AWS, GitHub, GitLab, Slack, Stripe, Google, OpenAI, Anthropic,
    npm, JWTs, PEM private key blocks (the whole block, or up to the end of the key material
@@ -25,9 +25,14 @@ never sends what it would itself report:
    64 characters, object ids) is left alone when a checksum or id word (`sha`, `md5`, `hash`,
    `digest`, `checksum`, `commit`, `integrity`, `etag`, `signature`, `uuid`, `id`, ...) is on
    its line and no key word (`key`, `secret`, `token`, `hmac`, `auth`, ...) is, and redacted
-   otherwise; a name in code (`obj.isIPv4Mapped(`) and base64 that
-   decodes to a sentence are not secrets; `/`-paths are judged segment by segment and ids in
-   URL paths are left alone (a key in a URL's query string is still redacted).
+   otherwise; a name in code (`obj.isIPv4Mapped(`) and base64 that decodes to a sentence are
+   not secrets; `/`-paths are judged segment by segment and ids in URL paths are left alone (a
+   key in a URL's query string is still redacted).
+
+Known gaps, inherited from the rules' definitions on purpose (one notion of "a credential"): a
+value the rules call a placeholder is sent (`"%d..."`, `"your-key"`, `AKIA...EXAMPLE`), as is
+the password of a URL on a documentation host (`example.com`); FG201's fixed argument slots
+(`jwt.encode(payload, "secret")`) are taken out only when the value looks random.
 
 Each secret becomes a typed placeholder, `<redacted:KIND>`, in place of the secret only: quotes,
 names and punctuation stay, so the code still reads as code. The result counts what was
