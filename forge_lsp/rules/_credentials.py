@@ -252,6 +252,17 @@ def credential_kind(name: str, extra: tuple[str, ...] = ()) -> str | None:
     return None
 
 
+GETTERS = frozenset({"get", "getenv", "getproperty", "getordefault", "lookupenvordefault"})
+# Methods whose (key, value) arguments store or look up a named value: `props.setProperty(
+# "password", ...)`, `req.Header.Set("Authorization", ...)`, `os.environ.setdefault(...)`.
+KEY_VALUE_METHODS = GETTERS | frozenset(
+    {"set", "put", "add", "append", "setdefault", "setenv", "putenv", "setproperty",
+     "setheader", "addheader", "set_header", "add_header", "setrequestheader",
+     "setrequestproperty", "addrequestproperty", "header", "fill", "setitem", "store",
+     "option", "setparameter", "addparameter", "setoption", "setconfig"}
+)  # fmt: skip
+
+
 # --- values --------------------------------------------------------------------------------
 
 # <password>, ${VAR}, {{ var }}, {name}, %s, %(name)s, %VAR%, $VAR, $(VAR), #{var}, @VAR@, [VAR]
@@ -396,6 +407,13 @@ _RESERVED_HOSTS = re.compile(
 def embedded_passwords(text: bytes, ignore: Iterable[str] = ()) -> Iterator[tuple[int, int]]:
     """Spans of real-looking passwords embedded in a connection string or URL."""
     ignore = tuple(ignore)
+    yield from url_passwords(text, ignore)
+    yield from kv_passwords(text, ignore)
+
+
+def url_passwords(text: bytes, ignore: Iterable[str] = ()) -> Iterator[tuple[int, int]]:
+    """Passwords in `scheme://user:pw@host` URLs and Go MySQL DSNs (safe on any text)."""
+    ignore = tuple(ignore)
     for match in URL_PASSWORD_RE.finditer(text):
         if _RESERVED_HOSTS.search(match.group("host")):
             continue  # RFC 2606 documentation hosts never answer
@@ -404,6 +422,11 @@ def embedded_passwords(text: bytes, ignore: Iterable[str] = ()) -> Iterator[tupl
     for match in MYSQL_DSN_RE.finditer(text):
         if _password_value(match.group("pw"), ignore):
             yield match.span("pw")
+
+
+def kv_passwords(text: bytes, ignore: Iterable[str] = ()) -> Iterator[tuple[int, int]]:
+    """`password=...` in a key=value DSN; `text` must be one string, not code around it."""
+    ignore = tuple(ignore)
     if _KV_CONTEXT_RE.search(text):
         for match in KV_PASSWORD_RE.finditer(text):
             if _password_value(match.group("pw"), ignore):

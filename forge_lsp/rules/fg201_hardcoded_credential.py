@@ -129,15 +129,8 @@ _NOT_ARGUMENTS = frozenset({"comment", "keyword_argument", "list_splat", "dictio
                             "line_comment", "block_comment", "(", ")", ","})  # fmt: skip
 _LAST_NAME = re.compile(r"([A-Za-z_$][\w$]*)\s*$")
 _SETTER = re.compile(r"^(?:set|with|Set|With)_?([A-Za-z]\w*)$")
-_GETTERS = frozenset({"get", "getenv", "getproperty", "getordefault", "lookupenvordefault"})
-# Methods whose (key, value) arguments store or look up a named value: `props.setProperty(
-# "password", ...)`, `req.Header.Set("Authorization", ...)`, `os.environ.setdefault(...)`.
-_KEY_VALUE_METHODS = _GETTERS | frozenset(
-    {"set", "put", "add", "append", "setdefault", "setenv", "putenv", "setproperty",
-     "setheader", "addheader", "set_header", "add_header", "setrequestheader",
-     "setrequestproperty", "addrequestproperty", "header", "fill", "setitem", "store",
-     "option", "setparameter", "addparameter", "setoption", "setconfig"}
-)  # fmt: skip
+_GETTERS = cred.GETTERS
+_KEY_VALUE_METHODS = cred.KEY_VALUE_METHODS
 
 # Well-known APIs with a credential in a fixed positional slot: (languages, callee tail,
 # argument index, what the literal is).
