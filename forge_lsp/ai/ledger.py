@@ -263,11 +263,12 @@ class Ledger:
             )
             log.warning("usage ledger unavailable at %s: %s", self.path, error)
 
-    def cost(self, usage: Usage) -> float | None:
-        """What the request cost in USD: 0 for a cache hit, None for a model with no price."""
+    def cost(self, usage: Usage, prices: Mapping[str, Price] | None = None) -> float | None:
+        """What the request cost in USD: 0 for a cache hit, None for a model with no price.
+        `prices` overrides the ledger's table (the user's `forge.claude.prices` of the moment)."""
         if usage.cached:
             return 0.0
-        price = price_for(usage.model, self.prices)
+        price = price_for(usage.model, self.prices if prices is None else prices)
         if price is None:
             return None
         return price.cost(
@@ -277,9 +278,9 @@ class Ledger:
             usage.cache_read_input_tokens,
         )
 
-    def record(self, usage: Usage) -> float | None:
+    def record(self, usage: Usage, prices: Mapping[str, Price] | None = None) -> float | None:
         """Add one request to the ledger; returns its cost (see `cost`)."""
-        cost = self.cost(usage)
+        cost = self.cost(usage, prices)
         row = (
             _stamp(usage.timestamp or datetime.now(timezone.utc)),
             usage.task,

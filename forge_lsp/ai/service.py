@@ -19,7 +19,7 @@ import platformdirs
 
 from forge_lsp.ai import prompts
 from forge_lsp.ai.client import ClaudeClient, TextSink, TokenCounts
-from forge_lsp.ai.ledger import Ledger, Usage, cost_usd, estimate_cost
+from forge_lsp.ai.ledger import DEFAULT_PRICES, Ledger, Price, Summary, Totals, Usage, price_for
 from forge_lsp.ai.payload import Payload
 from forge_lsp.ai.result_cache import CachedResult, ResultCache, cache_key
 from forge_lsp.ai.settings import ClaudeSettings
@@ -36,7 +36,7 @@ class Answer:
     tool_input: object | None
     usage: TokenCounts
     model: str
-    cost_usd: float
+    cost_usd: float | None  # None: the model is not in the price table
     cached: bool
     stop_reason: str | None
 
@@ -76,24 +76,42 @@ class ClaudeService:
         hit = self.cache.get(key)
         if hit is not None:
             log.info("claude %s answered from the cache (%s)", request.task, key[:12])
-            if on_text is not None and hit.text:
+            self.ledger.record(Usage(request.task, request.model, cached=True))
+            if request.task == "review":
+                return Answer(
+                    "", json.loads(hit.text), TokenCounts(), hit.model, 0.0, True, "tool_use"
+                )
+            if on_text is not None:
                 on_text(hit.text)
-            self._record(request.task, request.model, TokenCounts(), 0.0, cached=True)
-            return Answer(
-                hit.text, hit.tool_input, TokenCounts(), request.model, 0.0, True, hit.stop_reason
-            )
+            return Answer(hit.text, None, TokenCounts(), hit.model, 0.0, True, "end_turn")
         completion = await self.client(settings).stream(request, on_text)
-        cost = cost_usd(completion.model, completion.usage, settings.prices)
-        self._record(request.task, completion.model, completion.usage, cost, cached=False)
+        used = completion.usage
+        cost = self.ledger.record(
+            Usage(
+                request.task,
+                completion.model,
+                used.input_tokens,
+                used.output_tokens,
+                used.cache_creation_input_tokens,
+                used.cache_read_input_tokens,
+            ),
+            _prices(settings),
+        )
         if completion.stop_reason in COMPLETE:
-            self.cache.put(
-                key,
-                CachedResult(completion.text, completion.tool_input, completion.stop_reason),
-            )
+            text = completion.text
+            if request.task == "review":
+                text = json.dumps(completion.tool_input)
+            usage = {
+                "input_tokens": used.input_tokens,
+                "output_tokens": used.output_tokens,
+                "cache_creation_input_tokens": used.cache_creation_input_tokens,
+                "cache_read_input_tokens": used.cache_read_input_tokens,
+            }
+            self.cache.put(key, CachedResult(request.task, completion.model, text, usage))
         return Answer(
             completion.text,
             completion.tool_input,
-            completion.usage,
+            used,
             completion.model,
             cost,
             False,
@@ -104,39 +122,24 @@ class ClaudeService:
         """A question for the user when this request could take today's spending past the
         daily budget; None when there is no budget or room enough."""
         budget = settings.daily_budget_usd
-        if budget is None:
+        if not budget:
             return None
-        spent = self.ledger.spent_today(datetime.now(timezone.utc))
         request = payload.request
-        estimate = estimate_cost(
-            request.model, payload.characters(), request.max_tokens, settings.prices
-        )
-        if spent + estimate <= budget:
+        price = price_for(request.model, _prices(settings))
+        if price is None:
+            estimate = 0.0  # unknown price: the ledger counts it, the budget cannot
+        else:  # the most it can cost: every input token uncached, every output token used
+            estimate = price.cost(payload.characters() // 3, request.max_tokens)
+        decision = self.ledger.check_budget(budget, estimate, datetime.now(timezone.utc))
+        if decision.ok:
             return None
         return (
-            f"Forge has spent ${spent:.2f} of your ${budget:.2f} daily Claude budget today, and "
-            f"this request may cost up to ${estimate:.2f}. Send it anyway?"
+            f"Forge has spent ${decision.spent_today_usd:.2f} of your ${budget:.2f} daily Claude "
+            f"budget today, and this request may cost up to ${estimate:.4f}. Send it anyway?"
         )
 
     def usage_summary(self) -> str:
-        summary = self.ledger.summary(datetime.now(timezone.utc))
-        return summary.describe()
-
-    def _record(
-        self, task: str, model: str, usage: TokenCounts, cost: float, *, cached: bool
-    ) -> None:
-        self.ledger.record(
-            Usage(
-                task=task,
-                model=model,
-                input_tokens=usage.input_tokens,
-                output_tokens=usage.output_tokens,
-                cache_creation_input_tokens=usage.cache_creation_input_tokens,
-                cache_read_input_tokens=usage.cache_read_input_tokens,
-                cost_usd=cost,
-                cached=cached,
-            )
-        )
+        return describe(self.ledger.summary(datetime.now().astimezone()))
 
     async def close(self) -> None:
         for client in self._clients.values():
@@ -160,3 +163,29 @@ def _connection_key(settings: ClaudeSettings) -> str:
             settings.vertex_region,
         ]
     )
+
+
+def _prices(settings: ClaudeSettings) -> dict[str, Price]:
+    return dict(settings.prices) if settings.prices else dict(DEFAULT_PRICES)
+
+
+def describe(summary: Summary) -> str:
+    """Usage today and this month, in one message."""
+    return f"Claude usage today: {_totals(summary.today)}. This month: {_totals(summary.month)}."
+
+
+def _totals(totals: Totals) -> str:
+    if totals.requests == 0:
+        return "no requests"
+    parts = [f"{totals.requests} request{'s' * (totals.requests != 1)}"]
+    if totals.cached_requests:
+        parts.append(f"{totals.cached_requests} from the cache")
+    parts.append(
+        f"{totals.input_tokens:,} input tokens ({totals.cache_read_input_tokens:,} read from "
+        f"the prompt cache), {totals.output_tokens:,} output tokens"
+    )
+    cost = f"${totals.cost_usd:.4f}"
+    if totals.unpriced_requests:
+        cost += f" plus {totals.unpriced_requests} at unknown prices"
+    parts.append(cost)
+    return ", ".join(parts)

@@ -51,7 +51,7 @@ class ClaudeSettings:
     max_findings: int = 20
     questions: tuple[str, ...] = DEFAULT_QUESTIONS  # preset "Ask Forge" code actions
     daily_budget_usd: float | None = None
-    prices: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
+    prices: Mapping[str, Any] = field(default_factory=dict)  # model -> ledger.Price; {}: defaults
     explain_on_hover: bool = False  # call Claude on plain hover: off unless the user opts in
     context_lines: int = 20  # lines around the selection sent as context (0: none)
 
@@ -162,26 +162,11 @@ def _budget(value: object) -> float | None:
     return _number(0.0, 1_000_000.0)(value)
 
 
-PRICE_KINDS = ("input", "output", "cache_write", "cache_read")
+def _prices(value: object) -> Mapping[str, Any]:
+    """The price table (USD per million tokens) over Forge's defaults; see `ledger`."""
+    from forge_lsp.ai.ledger import parse_prices  # sqlite3 loads with the first use, not here
 
-
-def _prices(value: object) -> dict[str, dict[str, float]]:
-    """`{model: {input, output, cache_write, cache_read}}` in US dollars per million tokens."""
-    if not isinstance(value, Mapping):
-        raise ValueError("expected a table of model ids to price tables")
-    prices: dict[str, dict[str, float]] = {}
-    for model, table in value.items():
-        if not isinstance(table, Mapping):
-            raise ValueError(f"prices of {model!r} must be a table of {', '.join(PRICE_KINDS)}")
-        row = {}
-        for kind, price in table.items():
-            normalized = _normalize(str(kind))
-            match = next((k for k in PRICE_KINDS if _normalize(k) == normalized), None)
-            if match is None:
-                raise ValueError(f"prices of {model!r}: unknown kind {kind!r}")
-            row[match] = _number(0.0, 10_000.0)(price)
-        prices[str(model)] = row
-    return prices
+    return parse_prices(value)
 
 
 _FIELDS: dict[str, tuple[str, Any]] = {

@@ -91,7 +91,7 @@ async def _prepare(
         _tell(ls, claude.setup_hint(), types.MessageType.Warning)
         return {"status": "off", "message": claude.setup_hint()}
     name = document_name(target)
-    if target.path is not None and _excluded(settings, target):
+    if target.path is not None and _excluded(ls, settings, target):
         message = (
             f"Forge does not send {name} to Claude: it matches `forge.claude.exclude` or "
             "`exclude`. Nothing was sent."
@@ -125,14 +125,22 @@ async def _prepare(
     return Prepared(settings, selection, built, start, end, source, question)
 
 
-def _excluded(settings: Settings, target: Target) -> bool:
+def _excluded(ls: ForgeServer, settings: Settings, target: Target) -> bool:
+    """Whether the file matches `exclude` or `claude.exclude`, as a path relative to its project
+    (the folder of its project file) or to the editor's workspace folder holding it."""
     from forge_lsp.config import excluded
 
     assert target.path is not None
     if settings.is_excluded(target.path):
         return True
-    relative = settings.project_path(target.path)
-    return excluded(relative, settings.claude.exclude)
+    globs = (*settings.exclude, *settings.claude.exclude)
+    candidates = {settings.project_path(target.path)}
+    resolved = target.path.resolve()
+    for folder in ls.workspace.folders.values():
+        root = ls.path_of(folder.uri)
+        if root is not None and resolved.is_relative_to(root.resolve()):
+            candidates.add(resolved.relative_to(root.resolve()).as_posix())
+    return any(excluded(candidate, globs) for candidate in candidates)
 
 
 def _widened(
@@ -327,10 +335,11 @@ def _usage_line(answer: Answer) -> str:
     if answer.cached:
         return "From Forge's cache: no request was sent, nothing was charged."
     usage = answer.usage
+    cost = "price unknown" if answer.cost_usd is None else f"about ${answer.cost_usd:.4f}"
     return (
         f"{answer.model} · {usage.input_tokens:,} input tokens "
         f"({usage.cache_read_input_tokens:,} read from cache) · {usage.output_tokens:,} output "
-        f"tokens · about ${answer.cost_usd:.4f}"
+        f"tokens · {cost}"
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import asyncio
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -165,3 +166,19 @@ class Session:
             )
         )
         return list(result or [])
+
+
+def command_of(action: object) -> types.Command:
+    """The command a code action carries.
+
+    lsprotocol 2025.0.0 structures a CodeAction that carries a command as a `Command` whose
+    `command` field is the repr of the whole action: recover it from there.
+    """
+    if isinstance(action, types.CodeAction):
+        assert action.command is not None
+        return action.command
+    assert isinstance(action, types.Command)
+    if action.command.startswith("{"):
+        raw = ast.literal_eval(action.command)
+        return types.Command(raw["title"], raw["command"], arguments=raw.get("arguments"))
+    return action

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import ast
-
 import pytest
 from lsprotocol import types
 
-from tests.e2e.session import HANDLER, Session
+from tests.e2e.session import HANDLER, Session, command_of
 
 
 def _whole_line(line: int) -> types.Range:
@@ -34,22 +32,6 @@ def _apply(text: str, edits: list[types.TextEdit], utf8: bool) -> str:
             raw[:start] + edit.new_text.encode(codec) + raw[end:]
         ).decode(codec)
     return "\n".join(lines)
-
-
-def _command_of(action: object) -> types.Command:
-    """The command a code action carries.
-
-    lsprotocol 2025.0.0 structures a CodeAction that carries a command as a `Command` whose
-    `command` field is the repr of the whole action: recover it from there.
-    """
-    if isinstance(action, types.CodeAction):
-        assert action.command is not None
-        return action.command
-    assert isinstance(action, types.Command)
-    if action.command.startswith("{"):
-        raw = ast.literal_eval(action.command)
-        return types.Command(raw["title"], raw["command"], arguments=raw.get("arguments"))
-    return action
 
 
 def _edits(action: types.CodeAction) -> list[types.TextEdit]:
@@ -133,7 +115,7 @@ async def test_show_documentation_opens_the_rule_doc(session: Session) -> None:
     [finding] = await session.diagnostics(uri)
     actions = _actions_by_title(await session.code_actions(uri, finding.range, [finding]))
     show = actions["Show documentation for FG301"]
-    command = _command_of(show)
+    command = command_of(show)
     result = await session.client.workspace_execute_command_async(
         types.ExecuteCommandParams(command=command.command, arguments=command.arguments)
     )

@@ -13,7 +13,7 @@ import pytest_asyncio
 from lsprotocol import types
 from pytest_lsp import LanguageClient
 
-from tests.e2e.session import Session, capabilities
+from tests.e2e.session import Session, capabilities, command_of
 from tests.support.fake_messages_api import FakeMessagesAPI, Reply
 
 KEY = "sk-ant-api03-forge-e2e-test-key-0123456789abcdefghijklmnopqrstuvwxyz"
@@ -104,8 +104,8 @@ async def test_ask_streams_the_answer_into_a_document_it_opens(
     await session.diagnostics(uri)
     actions = await session.code_actions(uri, FETCH)
     ask = next(a for a in actions if a.title == "Ask Forge...")
-    command = ask.command if isinstance(ask, types.CodeAction) else ask
-    assert command is not None and command.command == "forge.ask"
+    command = command_of(ask)
+    assert command.command == "forge.ask" and command.arguments == [uri, _range_json(FETCH)]
     result = await _run(session, "forge.ask", uri, _range_json(FETCH), "Is this safe under load?")
     assert result["status"] == "done", result
     answer = Path(types_uri_path(result["document"])).read_text(encoding="utf-8")
@@ -150,7 +150,7 @@ async def test_review_publishes_claudes_findings_beside_the_rules(
     assert "Forge found 1 issue in 4 lines." in " ".join(_messages(session))
 
     async def both() -> list[types.Diagnostic] | None:
-        found = await session.diagnostics(uri)
+        found = await _latest(session, uri)
         return found if {d.source for d in found} == {"forge", "forge (claude)"} else None
 
     diagnostics = await _poll(both, "rule and Claude diagnostics together")
@@ -247,7 +247,7 @@ async def test_without_a_key_every_task_explains_how_to_set_one_up(
 
 async def test_planted_secrets_never_reach_claude(session: Session, api: FakeMessagesAPI) -> None:
     secrets = {
-        "AKIAIOSFODNN7EXAMPLE": 'AWS_KEY = "AKIAIOSFODNN7EXAMPLE"\n',
+        "AKIAZ7Q3R5T2W6X4Y6NB": 'AWS_KEY = "AKIAZ7Q3R5T2W6X4Y6NB"\n',
         "ghp_16C7e42F292c6912E7710c838347Ae178B4a": (
             'token = "ghp_16C7e42F292c6912E7710c838347Ae178B4a"\n'
         ),
@@ -286,7 +286,7 @@ async def test_a_repeated_request_is_answered_from_the_cache(
     assert "2 requests" in usage["message"] and "1 from the cache" in usage["message"]
 
 
-@pytest.mark.claude({"dailyBudgetUsd": 0.0})
+@pytest.mark.claude({"dailyBudgetUsd": 0.000001})
 async def test_a_daily_budget_asks_before_going_over(
     session: Session, api: FakeMessagesAPI
 ) -> None:
@@ -402,4 +402,12 @@ async def test_a_review_cannot_edit_outside_the_selection_whatever_the_code_says
 
 
 async def _claude(session: Session, uri: str) -> list[types.Diagnostic]:
-    return [d for d in await session.diagnostics(uri) if d.source == "forge (claude)"]
+    return [d for d in await _latest(session, uri) if d.source == "forge (claude)"]
+
+
+async def _latest(session: Session, uri: str) -> list[types.Diagnostic]:
+    """What the editor shows now: pulled, or the last push (later pushes replace earlier)."""
+    if session.pulls:
+        return await session.diagnostics(uri)
+    published = session.published[uri]
+    return list(published[-1].diagnostics) if published else []
