@@ -156,3 +156,53 @@ async def test_without_a_key_the_client_explains_how_to_set_one() -> None:
     with pytest.raises(ClaudeFailure) as caught:
         await client.stream(_request())
     assert caught.value.kind == "no-key" and "ANTHROPIC_API_KEY" in caught.value.message
+
+
+async def test_extra_headers_from_the_settings_are_sent() -> None:
+    async with FakeMessagesAPI([Reply(text="ok")]) as api:
+        client = _client(api, headers={"X-Gateway-Team": "payments"})
+        await client.stream(_request())
+        await client.close()
+    assert api.message_requests[0].headers["x-gateway-team"] == "payments"
+
+
+async def test_anthropic_base_url_from_the_environment_is_honoured(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    async with FakeMessagesAPI([Reply(text="through the environment")]) as api:
+        monkeypatch.setenv("ANTHROPIC_BASE_URL", api.base_url)
+        client = ClaudeClient(ClaudeSettings(max_retries=0), {"ANTHROPIC_API_KEY": KEY})
+        completion = await client.stream(_request())
+        await client.close()
+    assert completion.text == "through the environment"
+
+
+def test_bedrock_and_vertex_use_the_sdks_own_clients() -> None:
+    import anthropic
+
+    from forge_lsp.ai.client import build_sdk_client
+
+    bedrock = build_sdk_client(
+        ClaudeSettings(backend="bedrock", aws_region="eu-west-1", max_retries=1), {}
+    )
+    assert isinstance(bedrock, anthropic.AsyncAnthropicBedrock)
+    assert "bedrock-runtime.eu-west-1.amazonaws.com" in str(bedrock.base_url)
+    assert bedrock.max_retries == 1
+    vertex = build_sdk_client(
+        ClaudeSettings(backend="vertex", vertex_project="acme", vertex_region="europe-west1"), {}
+    )
+    assert isinstance(vertex, anthropic.AsyncAnthropicVertex)
+    assert "europe-west1-aiplatform.googleapis.com" in str(vertex.base_url)
+    assert vertex.project_id == "acme"
+    direct = build_sdk_client(ClaudeSettings(timeout_seconds=42.0), {"ANTHROPIC_API_KEY": KEY})
+    assert isinstance(direct, anthropic.AsyncAnthropic)
+    assert direct.timeout.read == 42.0 and direct.timeout.connect == 10.0
+
+
+def test_claude_is_on_with_a_key_or_a_cloud_backend_unless_turned_off() -> None:
+    assert not ClaudeSettings().is_on({})
+    assert ClaudeSettings().is_on({"ANTHROPIC_API_KEY": KEY})
+    assert ClaudeSettings(api_key=KEY).is_on({})
+    assert ClaudeSettings(backend="bedrock").is_on({})
+    assert not ClaudeSettings(enabled=False, api_key=KEY).is_on({"ANTHROPIC_API_KEY": KEY})
+    assert KEY not in repr(ClaudeSettings(api_key=KEY))
