@@ -44,8 +44,8 @@ def _classify(error: BaseException) -> tuple[str, str]:
 
     if isinstance(error, anthropic.AuthenticationError):
         return "auth", (
-            "Claude rejected the API key (401). Check `ANTHROPIC_API_KEY` (or run "
-            "'Forge: Set API Key' in VS Code) and restart Forge."
+            "Claude rejected the API key (401). Check `ANTHROPIC_API_KEY` (or "
+            "`forge.claude.apiKey`) and restart Forge."
         )
     if isinstance(error, anthropic.PermissionDeniedError):
         return "forbidden", (
