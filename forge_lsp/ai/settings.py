@@ -75,9 +75,9 @@ class ClaudeSettings:
             )
         return (
             "Forge needs Claude for this, and no key is set. Set `ANTHROPIC_API_KEY` in the "
-            "environment the editor starts Forge from (VS Code: run 'Forge: Set API Key'), or "
-            'set `forge.claude.backend` to "bedrock" or "vertex". The offline rules work '
-            "without it."
+            "environment the editor starts Forge from (or `forge.claude.apiKey` in the editor's "
+            'settings), or set `forge.claude.backend` to "bedrock" or "vertex". The offline '
+            "rules work without it."
         )
 
 
