@@ -50,6 +50,7 @@ class ForgeServer(LanguageServer):
         # Features that must react when Claude's findings for a document change.
         self.annotation_listeners: list[Callable[[str], None]] = []
         self.claude_service: ClaudeService | None = None  # created by the first Claude task
+        self.background_tasks: set[asyncio.Task[None]] = set()  # kept alive until they finish
 
     def bind_loop(self) -> None:
         """Remember the event loop, so worker threads can hand messages back to it."""
@@ -191,7 +192,10 @@ def serve(tcp: tuple[str, int] | None = None) -> int:
     )
     # pygls logs whole messages below WARNING (document text, initializationOptions): code and
     # settings must never reach the logs, whatever level Forge's own logging is at.
-    logging.getLogger("pygls").setLevel(logging.WARNING)
+    # The same holds for the Anthropic SDK and its HTTP stack, which log whole requests
+    # (code, headers) at DEBUG.
+    for name in ("pygls", "anthropic", "httpx", "httpx2", "httpcore", "httpcore2"):
+        logging.getLogger(name).setLevel(logging.WARNING)
     server = create_server()
     gc_tuning.relax()
     if tcp is None:

@@ -10,6 +10,7 @@ wrong and what to do. Cancelling the request or its progress stops generation at
 from __future__ import annotations
 
 import asyncio
+import importlib
 import logging
 import os
 import uuid
@@ -168,6 +169,28 @@ class TaskProgress:
         self._ls.work_done_progress.end(self._token, types.WorkDoneProgressEnd(message=message))
         self._ls.work_done_progress.tokens.pop(self._token, None)
         self._token = None
+
+
+# The SDK takes 1.5-2 s to import: when Claude is on, it loads in a worker thread this long
+# after start-up (the first checks come first), so the first request does not wait for it.
+PRELOAD_DELAY_SECONDS = 3.0
+
+
+def preload_later(ls: ForgeServer) -> None:
+    """Import the SDK off the event loop a few seconds after `initialized`, if Claude is on."""
+
+    async def preload() -> None:
+        await asyncio.sleep(PRELOAD_DELAY_SECONDS)
+        settings = await asyncio.to_thread(ls.settings.for_path, None)
+        if settings.claude.is_on(environ()):
+            started = asyncio.get_running_loop().time()
+            await asyncio.to_thread(importlib.import_module, "anthropic")
+            elapsed = asyncio.get_running_loop().time() - started
+            log.info("Claude SDK loaded in %.1f s", elapsed)
+
+    task = asyncio.ensure_future(preload())
+    ls.background_tasks.add(task)
+    task.add_done_callback(ls.background_tasks.discard)
 
 
 def register(server: ForgeServer) -> None:

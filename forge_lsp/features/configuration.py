@@ -10,6 +10,7 @@ import logging
 
 from lsprotocol import types
 
+from forge_lsp.features import claude
 from forge_lsp.server import ForgeServer
 
 log = logging.getLogger(__name__)
@@ -34,6 +35,7 @@ def register(server: ForgeServer) -> None:
                 await asyncio.to_thread(ls.settings.set_editor, None, workspace)
         finally:
             ls.settings_ready.set()
+        claude.preload_later(ls)
         await _watch_configuration(ls)
 
     @server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)

@@ -13,15 +13,13 @@ import pytest_asyncio
 from lsprotocol import types
 from pytest_lsp import LanguageClient
 
+from forge_lsp.ai.answer_format import check_answer
 from tests.e2e.session import Session, capabilities, command_of
 from tests.support.fake_messages_api import FakeMessagesAPI, Reply
 
 KEY = "sk-ant-api03-forge-e2e-test-key-0123456789abcdefghijklmnopqrstuvwxyz"
-ANSWER = (
-    "**Pass a timeout: this call can hold the worker forever.**\n\n"
-    "### Why\n\n`requests.get` waits without limit on a stalled upstream.\n\n"
-    "### Recommended Next Steps\n\n1. Add `timeout=(3.05, 10)`.\n"
-)
+ANSWERS = Path(__file__).parent.parent / "data" / "answers"
+ANSWER = (ANSWERS / "ask_go_handler.md").read_text(encoding="utf-8")
 SERVICE = (
     "import requests\n"
     "\n"
@@ -108,9 +106,12 @@ async def test_ask_streams_the_answer_into_a_document_it_opens(
     assert command.command == "forge.ask" and command.arguments == [uri, _range_json(FETCH)]
     result = await _run(session, "forge.ask", uri, _range_json(FETCH), "Is this safe under load?")
     assert result["status"] == "done", result
-    answer = Path(types_uri_path(result["document"])).read_text(encoding="utf-8")
-    assert "Pass a timeout" in answer and "Is this safe under load?" in answer
-    assert "input tokens" in answer  # usage is shown with the answer
+    document = Path(types_uri_path(result["document"])).read_text(encoding="utf-8")
+    assert "> Is this safe under load?" in document
+    answer, usage = document.split("> Is this safe under load?\n\n", 1)[1].rsplit("\n---\n", 1)
+    assert answer.strip() == ANSWER.strip()  # streamed in whole, in Forge's format
+    assert check_answer(answer, building=True) == []
+    assert "input tokens" in usage  # usage and cost are shown with the answer
     assert [d.uri for d in session.shown_documents] == [result["document"]]
     [sent] = api.message_requests
     user = sent.body["messages"][0]["content"]

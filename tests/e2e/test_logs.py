@@ -83,3 +83,59 @@ def test_document_text_and_settings_stay_out_of_debug_logs(tmp_path: Path) -> No
     assert server.wait(timeout=10) == 0
     assert "checked" in logs  # the debug log is on...
     assert MARKER not in logs  # ...and holds neither the code nor the settings
+
+
+def test_claude_requests_log_sizes_never_code_or_keys(tmp_path: Path) -> None:
+    from tests.support.fake_messages_api import FakeMessagesAPI, Reply
+
+    key = "sk-ant-api03-" + "k3y" * 20
+    with FakeMessagesAPI(default=Reply(text=f"About {MARKER}: fine.")) as api:
+        env = {
+            **os.environ,
+            "FORGE_LOG_LEVEL": "DEBUG",
+            "XDG_CACHE_HOME": str(tmp_path / "cache"),
+            "XDG_DATA_HOME": str(tmp_path / "data"),
+            "ANTHROPIC_API_KEY": key,
+            "ANTHROPIC_BASE_URL": api.base_url,
+            "NO_PROXY": "127.0.0.1",
+        }
+        server = subprocess.Popen(
+            SERVER_COMMAND,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env=env,
+        )
+        assert server.stdin and server.stdout and server.stderr
+        uri = (tmp_path / "app.py").as_uri()
+        text = f"def f():\n    return {MARKER}()\n"
+        params = {"processId": None, "rootUri": tmp_path.as_uri(), "capabilities": {}}
+        _send(server.stdin, {"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": params})
+        _until(server.stdout, "result")
+        _send(server.stdin, {"jsonrpc": "2.0", "method": "initialized", "params": {}})
+        document = {"uri": uri, "languageId": "python", "version": 1, "text": text}
+        _send(
+            server.stdin,
+            {
+                "jsonrpc": "2.0",
+                "method": "textDocument/didOpen",
+                "params": {"textDocument": document},
+            },
+        )
+        whole = {"start": {"line": 0, "character": 0}, "end": {"line": 2, "character": 0}}
+        command = {"command": "forge.ask", "arguments": [uri, whole, f"Is {MARKER} safe?"]}
+        _send(
+            server.stdin,
+            {"jsonrpc": "2.0", "id": 2, "method": "workspace/executeCommand", "params": command},
+        )
+        answered = _until(server.stdout, "result")
+        assert answered["result"]["status"] == "done", answered
+        assert api.saw(MARKER)  # the code did go to Claude...
+        _send(server.stdin, {"jsonrpc": "2.0", "id": 3, "method": "shutdown"})
+        _until(server.stdout, "result")
+        _send(server.stdin, {"jsonrpc": "2.0", "method": "exit"})
+        server.stdin.close()
+        logs = server.stderr.read().decode()
+        assert server.wait(timeout=10) == 0
+    assert "claude ask answer" in logs  # the debug log is on...
+    assert MARKER not in logs and key not in logs and key[-12:] not in logs  # ...but not code
