@@ -247,12 +247,16 @@ async def test_without_a_key_every_task_explains_how_to_set_one_up(
 
 
 async def test_planted_secrets_never_reach_claude(session: Session, api: FakeMessagesAPI) -> None:
+    # Built at run time, so that no key literal sits in Forge's own source.
+    aws, github, password = (
+        "AKIA" + "Z7Q3R5T2W6X4Y6NB",
+        "ghp_" + "16C7e42F292c6912E7710c838347Ae178B4a",
+        "s3cr3t-" + "Pa55w0rd!",
+    )
     secrets = {
-        "AKIAZ7Q3R5T2W6X4Y6NB": 'AWS_KEY = "AKIAZ7Q3R5T2W6X4Y6NB"\n',
-        "ghp_16C7e42F292c6912E7710c838347Ae178B4a": (
-            'token = "ghp_16C7e42F292c6912E7710c838347Ae178B4a"\n'
-        ),
-        "s3cr3t-Pa55w0rd!": 'db = connect("postgres://app:s3cr3t-Pa55w0rd!@db.internal/app")\n',
+        aws: f'AWS_KEY = "{aws}"\n',
+        github: f'token = "{github}"\n',
+        password: f'db = connect("postgres://app:{password}@db.internal/app")\n',
     }
     code = "".join(secrets.values()) + SERVICE
     uri = session.open("secrets.py", code, "python")

@@ -257,7 +257,7 @@ class _Connection:
             while await self._fill():
                 pass
         except ConnectionError:
-            pass
+            pass  # a reset is a hang-up too: client_gone is set below either way
         self.client_gone.set()
 
     async def send(self, data: bytes) -> None:
@@ -543,7 +543,7 @@ class FakeMessagesAPI:
                 if not keep_alive or connection.client_gone.is_set():
                     break
         except (_ProtocolError, ConnectionError, asyncio.CancelledError):
-            pass
+            pass  # the client went away, sent garbage, or the fake is stopping: nobody to answer
         except Exception as error:  # a bug in the fake or in a `respond` hook: keep it for tests
             self.internal_errors.append(error)
         finally:
