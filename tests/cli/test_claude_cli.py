@@ -1,0 +1,338 @@
+"""The Claude commands of the CLI against the project's fake Messages API: `ask`, `check --ai`
+and `doctor`, each run as a subprocess with the real SDK, its own cache and data folders."""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from tests.support.fake_messages_api import FakeMessagesAPI, Reply
+
+from .conftest import Result, write
+
+SCHEMA_PATH = Path(__file__).parent.parent / "data" / "sarif-schema-2.1.0.json"
+ANSWER = (
+    "**Pass a timeout: this call can hold the worker forever.**\n\n"
+    "### Why\n\n`requests.get` waits without limit on a stalled upstream.\n"
+)
+SERVICE = (
+    "import requests\n"
+    "\n"
+    "\n"
+    "def fetch(url):\n"
+    "    response = requests.get(url)\n"
+    "    return response.json()\n"
+    "\n"
+    "\n"
+    "def other():\n"
+    "    return 1\n"
+)
+FINDING = {
+    "category": "error-handling",
+    "severity": "warning",
+    "confidence": 0.9,
+    "quote": "return response.json()",
+    "title": "A non-JSON error page raises an unhandled ValueError",
+    "explanation": "Check `response.raise_for_status()` before decoding.",
+    "replacement": None,
+}
+
+
+def new_key() -> str:
+    """A key shaped like Anthropic's (108 characters), made up for this run."""
+    return "sk-ant-api03-" + secrets.token_urlsafe(72)[:95]
+
+
+@pytest.fixture
+def key() -> str:
+    return new_key()
+
+
+@pytest.fixture
+def api() -> Iterator[FakeMessagesAPI]:
+    with FakeMessagesAPI(default=Reply(text=ANSWER, chunks=5)) as fake:
+        yield fake
+
+
+def run(
+    tmp_path: Path, *args: str, api: FakeMessagesAPI | None = None, key: str | None = None
+) -> Result:
+    """`python -m forge_lsp ARGS` in `tmp_path/project`, pointed at the fake, with its own
+    cache and data folders (and no key unless `key`)."""
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("ANTHROPIC_") and k not in ("HTTPS_PROXY", "https_proxy")
+    }
+    env |= {
+        "PYTHONIOENCODING": "utf-8",
+        "XDG_CACHE_HOME": str(tmp_path / "cache"),
+        "XDG_DATA_HOME": str(tmp_path / "data"),
+    }
+    if api is not None:
+        env["ANTHROPIC_BASE_URL"] = api.base_url
+    if key is not None:
+        env["ANTHROPIC_API_KEY"] = key
+    project = tmp_path / "project"
+    project.mkdir(exist_ok=True)
+    done = subprocess.run(
+        [sys.executable, "-m", "forge_lsp", *args],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=60,
+        env=env,
+    )
+    return Result(done.returncode, done.stdout, done.stderr)
+
+
+def project(tmp_path: Path, files: dict[str, str | bytes]) -> None:
+    write(tmp_path / "project", {"forge.toml": "[claude]\nmax-retries = 0\n", **files})
+
+
+def user_message(api: FakeMessagesAPI, index: int = 0) -> str:
+    return str(api.message_requests[index].body["messages"][0]["content"])
+
+
+# --- ask -------------------------------------------------------------------------------------
+
+
+def test_ask_streams_the_answer_and_prints_usage(tmp_path, api, key):
+    project(tmp_path, {"svc.py": SERVICE})
+    result = run(tmp_path, "ask", "svc.py:4-6", "Is this safe under load?", api=api, key=key)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == ANSWER  # the answer alone on stdout, as streamed
+    assert "input tokens" in result.stderr and "output tokens" in result.stderr
+    assert "claude-sonnet-5" in result.stderr
+    [sent] = api.message_requests
+    assert sent.body["stream"] is True and sent.body["model"] == "claude-sonnet-5"
+    user = user_message(api)
+    assert "lines 4-6" in user and "Is this safe under load?" in user
+    assert "<selection>\ndef fetch(url):\n    response = requests.get(url)\n" in user
+    assert "FG401" in user  # the offline finding in the range, stated as known
+    assert key in (sent.headers.get("x-api-key"), sent.headers.get("authorization", "")[7:])
+    # The ledger counted it: a repeat comes from the cache, sends nothing, costs nothing.
+    again = run(tmp_path, "ask", "svc.py:4-6", "Is this safe under load?", api=api, key=key)
+    assert again.returncode == 0 and again.stdout == ANSWER
+    assert "From Forge's cache" in again.stderr and len(api.message_requests) == 1
+
+
+def test_ask_one_line_widens_to_its_function_and_model_option(tmp_path, api, key):
+    project(tmp_path, {"svc.py": SERVICE})
+    result = run(tmp_path, "ask", "svc.py:5", "Why?", "--model", "claude-haiku-4-5", "-q",
+                 api=api, key=key)  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""  # --quiet: no usage line
+    assert api.message_requests[0].body["model"] == "claude-haiku-4-5"
+    user = user_message(api)
+    assert "lines 4-6" in user
+    assert (
+        "<selection>\ndef fetch(url):\n" in user
+        and "def other" not in user.split("</selection>")[0]
+    )
+
+
+def test_ask_without_a_range_sends_the_whole_file_and_refuses_a_big_one(tmp_path, api, key):
+    project(tmp_path, {"svc.py": SERVICE, "big.py": "x = 1\n" * 900})
+    assert run(tmp_path, "ask", "svc.py", "What is this?", api=api, key=key).returncode == 0
+    assert "lines 1-10" in user_message(api)
+    big = run(tmp_path, "ask", "big.py", "What is this?", api=api, key=key)
+    assert big.returncode == 2 and "900 lines" in big.stderr and "START-END" in big.stderr
+    bad = run(tmp_path, "ask", "svc.py:8-99", "What?", api=api, key=key)
+    assert bad.returncode == 2 and "has 10 lines" in bad.stderr
+    assert len(api.message_requests) == 1
+
+
+def test_preview_prints_the_payload_and_sends_nothing(tmp_path, api, key):
+    project(tmp_path, {"svc.py": SERVICE})
+    result = run(tmp_path, "ask", "svc.py:4-6", "Safe?", "--preview", api=api, key=key)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("# What Forge would send for ask")
+    body = json.loads(result.stdout.split("````json\n", 1)[1].split("\n````", 1)[0])
+    assert "Safe?" in body["messages"][0]["content"]
+    assert api.requests == []
+
+
+def test_no_key_prints_the_setup_hint_and_exits_2(tmp_path, api):
+    project(tmp_path, {"svc.py": SERVICE})
+    result = run(tmp_path, "ask", "svc.py:4-6", "Safe?", api=api)
+    assert result.returncode == 2 and result.stdout == ""
+    assert "ANTHROPIC_API_KEY" in result.stderr
+    assert api.requests == []
+
+
+def test_a_rejected_key_exits_3_with_the_message(tmp_path, key):
+    project(tmp_path, {"svc.py": SERVICE})
+    with FakeMessagesAPI(api_key=new_key()) as api:
+        result = run(tmp_path, "ask", "svc.py:4-6", "Safe?", api=api, key=key)
+    assert result.returncode == 3
+    assert "rejected the API key (401)" in result.stderr and result.stdout == ""
+
+
+def test_a_dropped_stream_keeps_the_partial_answer_and_exits_3(tmp_path, api, key):
+    project(tmp_path, {"svc.py": SERVICE})
+    api.script(Reply(text="First part of the answer. " * 8, chunks=8, drop_after=6))
+    result = run(tmp_path, "ask", "svc.py:4-6", "Safe?", api=api, key=key)
+    assert result.returncode == 3
+    assert result.stdout.startswith("First part of the answer.")
+    assert "dropped in the middle of the answer" in result.stderr
+    assert "kept above" in result.stderr
+
+
+def test_a_planted_secret_never_reaches_claude(tmp_path, api, key):
+    planted = "AKIAZ7Q3R5T2W6X4Y6NB"
+    project(tmp_path, {"keys.py": f'AWS_KEY = "{planted}"\n' + SERVICE})
+    result = run(tmp_path, "ask", "keys.py", "What does this do?", api=api, key=key)
+    assert result.returncode == 0, result.stderr
+    assert api.message_requests and not api.saw(planted)
+
+
+def test_an_excluded_file_is_refused_and_nothing_is_sent(tmp_path, api, key):
+    write(tmp_path / "project", {"forge.toml": '[claude]\nexclude = ["secret/**"]\n'})
+    write(tmp_path / "project", {"secret/svc.py": SERVICE})
+    result = run(tmp_path, "ask", "secret/svc.py", "Safe?", api=api, key=key)
+    assert result.returncode == 2 and "Nothing was sent" in result.stderr
+    assert api.requests == []
+
+
+# --- check --ai ------------------------------------------------------------------------------
+
+
+def review(respond_findings: list[dict[str, object]]) -> Reply:
+    return Reply(tool_name="report_findings", tool_input={"findings": respond_findings})
+
+
+@pytest.fixture
+def reviewing() -> Iterator[FakeMessagesAPI]:
+    with FakeMessagesAPI(default=review([FINDING])) as fake:
+        yield fake
+
+
+def test_check_ai_adds_claudes_findings_to_every_format(tmp_path, reviewing, key):
+    project(tmp_path, {"svc.py": SERVICE, "big.py": "def f():\n    return 1\n" * 10})
+    text = run(
+        tmp_path, "check", ".", "-j", "1", "--ai", "--ai-max-lines", "15", api=reviewing, key=key
+    )
+    assert text.returncode == 1, text.stderr
+    lines = text.stdout.splitlines()
+    assert "svc.py:5:16 FG401" in " ".join(lines)
+    assert "svc.py:6:5 FGC300 A non-JSON error page raises an unhandled ValueError" in lines
+    assert "skipped" not in text.stderr or "big.py" in text.stderr
+    assert "Claude did not review big.py: 20 lines, more than --ai-max-lines (15)" in text.stderr
+    assert len(reviewing.message_requests) == 1  # svc.py only
+    sent = reviewing.message_requests[0].body
+    assert sent["tool_choice"]["name"] == "report_findings"
+    assert "lines 1-10" in sent["messages"][0]["content"]
+    assert "Found 2 findings (1 FG401, 1 FGC300)" in text.stderr
+
+    as_json = run(
+        tmp_path, "check", ".", "-j", "1", "--ai", "--format", "json", api=reviewing, key=key
+    )
+    claude = [f for f in json.loads(as_json.stdout) if f["code"] == "FGC300"]
+    assert claude == [
+        {
+            "path": "svc.py",
+            "line": 6,
+            "column": 5,
+            "endLine": 6,
+            "endColumn": 27,
+            "code": "FGC300",
+            "name": "error-handling",
+            "severity": "warning",
+            "message": FINDING["title"],
+            "fix": None,
+            "source": "forge (claude)",
+        }
+    ]
+
+    stats = run(tmp_path, "check", ".", "-j", "1", "--ai", "--statistics", api=reviewing, key=key)
+    assert "1  FGC300  error-handling" in stats.stdout
+
+    sarif = run(
+        tmp_path, "check", ".", "-j", "1", "--ai", "--format", "sarif", api=reviewing, key=key
+    )
+    log = json.loads(sarif.stdout)
+    schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    jsonschema.validators.validator_for(schema)(schema).validate(log)
+    run_ = log["runs"][0]
+    rules = run_["tool"]["driver"]["rules"]
+    [result] = [r for r in run_["results"] if r["ruleId"] == "FGC300"]
+    assert rules[result["ruleIndex"]]["id"] == "FGC300"
+    assert result["properties"] == {"source": "forge (claude)"}
+
+
+def test_check_ai_limits_files_and_skips_excluded_ones(tmp_path, reviewing, key):
+    files = {f"m{i}.py": SERVICE for i in range(3)}
+    write(tmp_path / "project", {"forge.toml": '[claude]\nexclude = ["m2.py"]\n', **files})
+    result = run(
+        tmp_path, "check", ".", "-j", "1", "--ai", "--ai-max-files", "1", api=reviewing, key=key
+    )
+    assert "Claude did not review m2.py" in result.stderr
+    assert "first 1 of 2 files (--ai-max-files)" in result.stderr
+    assert len(reviewing.message_requests) == 1
+    assert not any(reviewing.saw(f"m{i}.py") for i in (1, 2))
+
+
+def test_check_ai_without_a_key_fails_fast(tmp_path, reviewing):
+    project(tmp_path, {"svc.py": SERVICE})
+    result = run(tmp_path, "check", ".", "-j", "1", "--ai", api=reviewing)
+    assert result.returncode == 2 and result.stdout == ""
+    assert "ANTHROPIC_API_KEY" in result.stderr and "findings" not in result.stderr
+    assert reviewing.requests == []
+
+
+def test_check_ai_reports_a_failed_review_and_exits_3(tmp_path, key):
+    project(tmp_path, {"svc.py": SERVICE})
+    with FakeMessagesAPI(default=Reply(status=500)) as api:
+        result = run(tmp_path, "check", ".", "-j", "1", "--ai", api=api, key=key)
+    assert result.returncode == 3
+    assert "svc.py:5:16 FG401" in result.stdout  # the offline report is complete
+    assert "Claude's review of svc.py failed" in result.stderr
+
+
+# --- doctor ----------------------------------------------------------------------------------
+
+
+def test_doctor_all_good_against_the_fake_and_the_key_never_printed(tmp_path, api, key):
+    project(tmp_path, {})
+    result = run(tmp_path, "doctor", api=api, key=key)
+    assert result.returncode == 0, result.stdout
+    out = result.stdout
+    assert f"api key: set ({key[:7]}…{key[-4:]}, {len(key)} chars)" in out
+    assert "OK    connectivity: count_tokens answered" in out
+    assert f"base url: {api.base_url} (from ANTHROPIC_BASE_URL)" in out
+    assert "OK    grammars: python" in out and "OK    cache folder" in out
+    assert [r.path for r in api.requests] == ["/v1/messages/count_tokens"]
+    assert key not in out and key not in result.stderr
+    assert key[7:-4] not in out
+
+
+def test_doctor_fails_on_a_rejected_key(tmp_path, key):
+    project(tmp_path, {})
+    with FakeMessagesAPI(api_key=new_key()) as api:
+        result = run(tmp_path, "doctor", api=api, key=key)
+    assert result.returncode == 1
+    assert "FAIL  connectivity: Claude rejected the API key (401)" in result.stdout
+    assert key not in result.stdout and key not in result.stderr
+
+
+def test_doctor_offline_and_invalid_settings(tmp_path, api, key):
+    write(tmp_path / "project", {"forge.toml": "[claude]\nmodel = 3\nmax-retries = 0\n"})
+    result = run(tmp_path, "doctor", "--offline", api=api, key=key)
+    assert result.returncode == 0, result.stdout
+    assert "connectivity: skipped (--offline)" in result.stdout
+    assert "WARN  settings:" in result.stdout and "model: expected a non-empty string" in (
+        result.stdout
+    )
+    assert api.requests == []
+    no_key = run(tmp_path, "doctor", "--offline")
+    assert "WARN  claude: off: no key" in no_key.stdout and no_key.returncode == 0
