@@ -22,7 +22,7 @@ import argparse
 import os
 import sys
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from forge_lsp import __version__
 
@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from forge_lsp.report import FileResult, Reported, RuleInfo
+    from forge_lsp.runner import SettingsResolver, Task
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 EXIT_CLAUDE_FAILED = 3
@@ -264,7 +265,7 @@ def command_check(args: argparse.Namespace) -> int:
     config_file = runner.absolute(args.config) if args.config else None
     resolver = runner.SettingsResolver(select, ignore, config_file, warnings)
     if args.ai:
-        _claude_ready(args, resolver, runner)  # fail fast, before any checking
+        _claude_ready(args, resolver)  # fail fast, before any checking
     tasks = runner.make_tasks(args.paths, resolver, args.force_exclude, cwd)
     jobs = args.jobs or os.cpu_count() or 1
     failed = False
@@ -282,8 +283,9 @@ def command_check(args: argparse.Namespace) -> int:
     return EXIT_FINDINGS if findings and not args.exit_zero else EXIT_OK
 
 
-def _claude_ready(args: argparse.Namespace, resolver: Any, runner: Any) -> None:
+def _claude_ready(args: argparse.Namespace, resolver: SettingsResolver) -> None:
     """Exit 2 with the setup hint when Claude is off for any path to check."""
+    from forge_lsp import runner
     from forge_lsp.ai.terminal import for_terminal, setup_hint
 
     for argument in args.paths:
@@ -296,11 +298,11 @@ def _claude_ready(args: argparse.Namespace, resolver: Any, runner: Any) -> None:
 
 def _report_with_claude(
     args: argparse.Namespace,
-    tasks: Sequence[Any],
+    tasks: Sequence[Task],
     jobs: int,
     out: TextIO,
     cwd: Path,
-    resolver: Any,
+    resolver: SettingsResolver,
 ) -> tuple[list[Reported], int, bool]:
     """The offline check, then Claude's review of the checked files, reported together."""
     from pathlib import Path

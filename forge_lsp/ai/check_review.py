@@ -143,6 +143,9 @@ async def _review_one(
     known = tuple(engine.check(source, spec, settings.selection(), path=project_path).findings)
     selection = payloads.Selection(project_path, spec.name, lines, 0, last, known)
     payload = payloads.build("review", selection, settings.claude)
+    over_budget = service.budget_question(settings.claude, payload)
+    if over_budget is not None:  # nobody to ask on a command line: stay within the budget
+        raise _Failed(f"not sent: {over_budget.removesuffix(' Send it anyway?')}")
     try:
         answer = await service.complete(payload, settings.claude, None)
     except ClaudeFailure as failure:

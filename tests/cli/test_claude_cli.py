@@ -14,7 +14,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from tests.support.fake_messages_api import FakeMessagesAPI, Reply
+from tests.support.fake_messages_api import FakeMessagesAPI, RecordedRequest, Reply
 
 from .conftest import Result, write
 
@@ -62,11 +62,11 @@ def api() -> Iterator[FakeMessagesAPI]:
         yield fake
 
 
-def run(
+def start(
     tmp_path: Path, *args: str, api: FakeMessagesAPI | None = None, key: str | None = None
-) -> Result:
-    """`python -m forge_lsp ARGS` in `tmp_path/project`, pointed at the fake, with its own
-    cache and data folders (and no key unless `key`)."""
+) -> subprocess.Popen[str]:
+    """Start `python -m forge_lsp ARGS` in `tmp_path/project`, pointed at the fake, with its
+    own cache and data folders (and no key unless `key`)."""
     env = {
         k: v
         for k, v in os.environ.items()
@@ -83,16 +83,26 @@ def run(
         env["ANTHROPIC_API_KEY"] = key
     project = tmp_path / "project"
     project.mkdir(exist_ok=True)
-    done = subprocess.run(
+    return subprocess.Popen(
         [sys.executable, "-m", "forge_lsp", *args],
         cwd=project,
-        capture_output=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
         text=True,
         encoding="utf-8",
-        timeout=60,
         env=env,
     )
-    return Result(done.returncode, done.stdout, done.stderr)
+
+
+def finish(process: subprocess.Popen[str]) -> Result:
+    stdout, stderr = process.communicate(timeout=60)
+    return Result(process.returncode, stdout, stderr)
+
+
+def run(
+    tmp_path: Path, *args: str, api: FakeMessagesAPI | None = None, key: str | None = None
+) -> Result:
+    return finish(start(tmp_path, *args, api=api, key=key))
 
 
 def project(tmp_path: Path, files: dict[str, str | bytes]) -> None:
@@ -141,17 +151,6 @@ def test_ask_one_line_widens_to_its_function_and_model_option(tmp_path, api, key
     )
 
 
-def test_ask_without_a_range_sends_the_whole_file_and_refuses_a_big_one(tmp_path, api, key):
-    project(tmp_path, {"svc.py": SERVICE, "big.py": "x = 1\n" * 900})
-    assert run(tmp_path, "ask", "svc.py", "What is this?", api=api, key=key).returncode == 0
-    assert "lines 1-10" in user_message(api)
-    big = run(tmp_path, "ask", "big.py", "What is this?", api=api, key=key)
-    assert big.returncode == 2 and "900 lines" in big.stderr and "START-END" in big.stderr
-    bad = run(tmp_path, "ask", "svc.py:8-99", "What?", api=api, key=key)
-    assert bad.returncode == 2 and "has 10 lines" in bad.stderr
-    assert len(api.message_requests) == 1
-
-
 def test_preview_prints_the_payload_and_sends_nothing(tmp_path, api, key):
     project(tmp_path, {"svc.py": SERVICE})
     result = run(tmp_path, "ask", "svc.py:4-6", "Safe?", "--preview", api=api, key=key)
@@ -170,12 +169,18 @@ def test_no_key_prints_the_setup_hint_and_exits_2(tmp_path, api):
     assert api.requests == []
 
 
-def test_a_rejected_key_exits_3_with_the_message(tmp_path, key):
+def test_a_rejected_key_fails_ask_with_exit_3_and_doctor_with_fail(tmp_path, key):
     project(tmp_path, {"svc.py": SERVICE})
     with FakeMessagesAPI(api_key=new_key()) as api:
-        result = run(tmp_path, "ask", "svc.py:4-6", "Safe?", api=api, key=key)
-    assert result.returncode == 3
-    assert "rejected the API key (401)" in result.stderr and result.stdout == ""
+        asking = start(tmp_path, "ask", "svc.py:4-6", "Safe?", api=api, key=key)
+        checking = start(tmp_path, "doctor", api=api, key=key)
+        ask, doctor = finish(asking), finish(checking)
+    assert ask.returncode == 3
+    assert "rejected the API key (401)" in ask.stderr and ask.stdout == ""
+    assert doctor.returncode == 1
+    assert "FAIL  connectivity: Claude rejected the API key (401)" in doctor.stdout
+    for output in (ask.stdout, ask.stderr, doctor.stdout, doctor.stderr):
+        assert key not in output
 
 
 def test_a_dropped_stream_keeps_the_partial_answer_and_exits_3(tmp_path, api, key):
@@ -188,12 +193,22 @@ def test_a_dropped_stream_keeps_the_partial_answer_and_exits_3(tmp_path, api, ke
     assert "kept above" in result.stderr
 
 
-def test_a_planted_secret_never_reaches_claude(tmp_path, api, key):
+def test_the_whole_file_goes_without_its_planted_secret_and_a_big_one_is_refused(
+    tmp_path, api, key
+):
     planted = "AKIAZ7Q3R5T2W6X4Y6NB"
-    project(tmp_path, {"keys.py": f'AWS_KEY = "{planted}"\n' + SERVICE})
+    code = f'AWS_KEY = "{planted}"\n' + SERVICE
+    project(tmp_path, {"keys.py": code, "big.py": "x = 1\n" * 900})
     result = run(tmp_path, "ask", "keys.py", "What does this do?", api=api, key=key)
     assert result.returncode == 0, result.stderr
+    assert "lines 1-11" in user_message(api) and "def other():" in user_message(api)
     assert api.message_requests and not api.saw(planted)
+    assert "AWS_KEY" in user_message(api)  # the code went, the secret did not
+    big = run(tmp_path, "ask", "big.py", "What is this?", api=api, key=key)
+    assert big.returncode == 2 and "900 lines" in big.stderr and "START-END" in big.stderr
+    bad = run(tmp_path, "ask", "keys.py:8-99", "What?", api=api, key=key)
+    assert bad.returncode == 2 and "has 11 lines" in bad.stderr
+    assert len(api.message_requests) == 1
 
 
 def test_an_excluded_file_is_refused_and_nothing_is_sent(tmp_path, api, key):
@@ -202,6 +217,13 @@ def test_an_excluded_file_is_refused_and_nothing_is_sent(tmp_path, api, key):
     result = run(tmp_path, "ask", "secret/svc.py", "Safe?", api=api, key=key)
     assert result.returncode == 2 and "Nothing was sent" in result.stderr
     assert api.requests == []
+
+
+def test_over_the_daily_budget_nothing_is_sent_without_yes(tmp_path, api, key):
+    project(tmp_path, {"forge.toml": "[claude]\ndaily-budget-usd = 0.000001\n", "svc.py": SERVICE})
+    result = run(tmp_path, "ask", "svc.py:4-6", "Safe?", api=api, key=key)
+    assert result.returncode == 2 and "daily Claude budget" in result.stderr
+    assert "--yes" in result.stderr and api.requests == []
 
 
 # --- check --ai ------------------------------------------------------------------------------
@@ -234,9 +256,24 @@ def test_check_ai_adds_claudes_findings_to_every_format(tmp_path, reviewing, key
     assert "lines 1-10" in sent["messages"][0]["content"]
     assert "Found 2 findings (1 FG401, 1 FGC300)" in text.stderr
 
-    as_json = run(
-        tmp_path, "check", ".", "-j", "1", "--ai", "--format", "json", api=reviewing, key=key
-    )
+    # The other formats, at once (each answered from the result cache: nothing more is sent).
+    started = [
+        start(
+            tmp_path,
+            "check",
+            ".",
+            "-j1",
+            "--ai",
+            "--ai-max-lines",
+            "15",
+            *extra,
+            api=reviewing,
+            key=key,
+        )
+        for extra in (("--format", "json"), ("--statistics",), ("--format", "sarif"))
+    ]
+    as_json, stats, sarif = (finish(process) for process in started)
+    assert len(reviewing.message_requests) == 1
     claude = [f for f in json.loads(as_json.stdout) if f["code"] == "FGC300"]
     assert claude == [
         {
@@ -254,12 +291,8 @@ def test_check_ai_adds_claudes_findings_to_every_format(tmp_path, reviewing, key
         }
     ]
 
-    stats = run(tmp_path, "check", ".", "-j", "1", "--ai", "--statistics", api=reviewing, key=key)
     assert "1  FGC300  error-handling" in stats.stdout
 
-    sarif = run(
-        tmp_path, "check", ".", "-j", "1", "--ai", "--format", "sarif", api=reviewing, key=key
-    )
     log = json.loads(sarif.stdout)
     schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
     jsonschema.validators.validator_for(schema)(schema).validate(log)
@@ -270,16 +303,27 @@ def test_check_ai_adds_claudes_findings_to_every_format(tmp_path, reviewing, key
     assert result["properties"] == {"source": "forge (claude)"}
 
 
-def test_check_ai_limits_files_and_skips_excluded_ones(tmp_path, reviewing, key):
-    files = {f"m{i}.py": SERVICE for i in range(3)}
-    write(tmp_path / "project", {"forge.toml": '[claude]\nexclude = ["m2.py"]\n', **files})
-    result = run(
-        tmp_path, "check", ".", "-j", "1", "--ai", "--ai-max-files", "1", api=reviewing, key=key
+def test_check_ai_limits_files_skips_excluded_ones_and_survives_a_failed_review(tmp_path, key):
+    files = {f"m{i}.py": SERVICE for i in range(4)}
+    write(
+        tmp_path / "project",
+        {"forge.toml": '[claude]\nmax-retries = 0\nexclude = ["m3.py"]\n', **files},
     )
-    assert "Claude did not review m2.py" in result.stderr
-    assert "first 1 of 2 files (--ai-max-files)" in result.stderr
-    assert len(reviewing.message_requests) == 1
-    assert not any(reviewing.saw(f"m{i}.py") for i in (1, 2))
+
+    def respond(request: RecordedRequest) -> Reply:
+        return Reply(status=500) if "m1.py" in request.text else review([FINDING])
+
+    with FakeMessagesAPI(respond=respond) as api:
+        result = run(tmp_path, "check", ".", "-j", "1", "--ai", "--ai-max-files", "2",
+                     api=api, key=key)  # fmt: skip
+    assert "Claude did not review m3.py: it matches" in result.stderr
+    assert "first 2 of 3 files (--ai-max-files)" in result.stderr
+    assert "Claude's review of m1.py failed: Claude's service failed (500)" in result.stderr
+    assert result.returncode == 3  # a review failed; the offline report is still complete
+    codes = [line.split()[1] for line in result.stdout.splitlines()]
+    assert codes == ["FG401", "FGC300", "FG401", "FG401", "FG401"]  # m0 reviewed, m1 failed
+    assert len(api.message_requests) == 2
+    assert not any(api.saw(f"m{i}.py") for i in (2, 3))
 
 
 def test_check_ai_without_a_key_fails_fast(tmp_path, reviewing):
@@ -288,15 +332,6 @@ def test_check_ai_without_a_key_fails_fast(tmp_path, reviewing):
     assert result.returncode == 2 and result.stdout == ""
     assert "ANTHROPIC_API_KEY" in result.stderr and "findings" not in result.stderr
     assert reviewing.requests == []
-
-
-def test_check_ai_reports_a_failed_review_and_exits_3(tmp_path, key):
-    project(tmp_path, {"svc.py": SERVICE})
-    with FakeMessagesAPI(default=Reply(status=500)) as api:
-        result = run(tmp_path, "check", ".", "-j", "1", "--ai", api=api, key=key)
-    assert result.returncode == 3
-    assert "svc.py:5:16 FG401" in result.stdout  # the offline report is complete
-    assert "Claude's review of svc.py failed" in result.stderr
 
 
 # --- doctor ----------------------------------------------------------------------------------
@@ -314,15 +349,6 @@ def test_doctor_all_good_against_the_fake_and_the_key_never_printed(tmp_path, ap
     assert [r.path for r in api.requests] == ["/v1/messages/count_tokens"]
     assert key not in out and key not in result.stderr
     assert key[7:-4] not in out
-
-
-def test_doctor_fails_on_a_rejected_key(tmp_path, key):
-    project(tmp_path, {})
-    with FakeMessagesAPI(api_key=new_key()) as api:
-        result = run(tmp_path, "doctor", api=api, key=key)
-    assert result.returncode == 1
-    assert "FAIL  connectivity: Claude rejected the API key (401)" in result.stdout
-    assert key not in result.stdout and key not in result.stderr
 
 
 def test_doctor_offline_and_invalid_settings(tmp_path, api, key):
