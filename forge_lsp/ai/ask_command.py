@@ -5,6 +5,8 @@ order, with the terminal in place of the answer document: settings, exclusion, t
 (widened like the editor's), the payload with secrets redacted, the daily budget, then the
 answer streamed to stdout chunk by chunk through `ClaudeService` (so the result cache and the
 usage ledger count it). Messages go to stderr, so stdout is the answer alone.
+`--preview` prints the payload instead and needs no key: it shows what would leave the
+machine before anything can.
 
 Exit codes: 0 answered (or previewed); 2 a usage error, a refused file (excluded, too large,
 not one of Forge's languages), Claude off or no key, or over the daily budget; 3 Claude's

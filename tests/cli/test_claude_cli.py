@@ -70,7 +70,9 @@ def start(
     env = {
         k: v
         for k, v in os.environ.items()
-        if not k.startswith("ANTHROPIC_") and k not in ("HTTPS_PROXY", "https_proxy")
+        if not k.startswith("ANTHROPIC_")
+        # Unbuffered output would hide a missing flush from the streaming test.
+        and k not in ("HTTPS_PROXY", "https_proxy", "PYTHONUNBUFFERED")
     }
     env |= {
         "PYTHONIOENCODING": "utf-8",
@@ -118,9 +120,15 @@ def user_message(api: FakeMessagesAPI, index: int = 0) -> str:
 
 def test_ask_streams_the_answer_and_prints_usage(tmp_path, api, key):
     project(tmp_path, {"svc.py": SERVICE})
-    result = run(tmp_path, "ask", "svc.py:4-6", "Is this safe under load?", api=api, key=key)
+    api.script(Reply(text=ANSWER, chunks=5, slow_stream=0.1))
+    process = start(tmp_path, "ask", "svc.py:4-6", "Is this safe under load?", api=api, key=key)
+    assert process.stdout is not None
+    first = os.read(process.stdout.fileno(), 65536).decode("utf-8")
+    assert first and ANSWER.startswith(first) and first != ANSWER
+    assert api.completed_streams == 0  # printed while the answer was still streaming
+    result = finish(process)
     assert result.returncode == 0, result.stderr
-    assert result.stdout == ANSWER  # the answer alone on stdout, as streamed
+    assert first + result.stdout == ANSWER  # the answer alone on stdout
     assert "input tokens" in result.stderr and "output tokens" in result.stderr
     assert "claude-sonnet-5" in result.stderr
     [sent] = api.message_requests
