@@ -63,7 +63,11 @@ def api() -> Iterator[FakeMessagesAPI]:
 
 
 def start(
-    tmp_path: Path, *args: str, api: FakeMessagesAPI | None = None, key: str | None = None
+    tmp_path: Path,
+    *args: str,
+    api: FakeMessagesAPI | None = None,
+    key: str | None = None,
+    extra_env: dict[str, str] | None = None,
 ) -> subprocess.Popen[str]:
     """Start `python -m forge_lsp ARGS` in `tmp_path/project`, pointed at the fake, with its
     own cache and data folders (and no key unless `key`)."""
@@ -83,6 +87,7 @@ def start(
         env["ANTHROPIC_BASE_URL"] = api.base_url
     if key is not None:
         env["ANTHROPIC_API_KEY"] = key
+    env |= extra_env or {}
     project = tmp_path / "project"
     project.mkdir(exist_ok=True)
     return subprocess.Popen(
@@ -102,9 +107,13 @@ def finish(process: subprocess.Popen[str]) -> Result:
 
 
 def run(
-    tmp_path: Path, *args: str, api: FakeMessagesAPI | None = None, key: str | None = None
+    tmp_path: Path,
+    *args: str,
+    api: FakeMessagesAPI | None = None,
+    key: str | None = None,
+    extra_env: dict[str, str] | None = None,
 ) -> Result:
-    return finish(start(tmp_path, *args, api=api, key=key))
+    return finish(start(tmp_path, *args, api=api, key=key, extra_env=extra_env))
 
 
 def project(tmp_path: Path, files: dict[str, str | bytes]) -> None:
@@ -370,3 +379,49 @@ def test_doctor_offline_and_invalid_settings(tmp_path, api, key):
     assert api.requests == []
     no_key = run(tmp_path, "doctor", "--offline")
     assert "WARN  claude: off: no key" in no_key.stdout and no_key.returncode == 0
+
+
+def test_doctor_hides_proxy_credentials_and_fails_on_a_missing_ca_bundle(tmp_path):
+    project(tmp_path, {})
+    proxy = {"HTTPS_PROXY": "http://alice:hunter2@proxy.internal:3128"}
+    result = run(tmp_path, "doctor", "--offline",
+                 extra_env={**proxy, "SSL_CERT_FILE": str(tmp_path / "missing.pem")})  # fmt: skip
+    assert "OK    proxy: HTTPS_PROXY=http://***@proxy.internal:3128" in result.stdout
+    assert "hunter2" not in result.stdout and "alice" not in result.stdout
+    assert "FAIL  ca bundle: SSL_CERT_FILE=" in result.stdout and result.returncode == 1
+
+
+# --- helpers, in process ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("svc.py", ("svc.py", None, None)),
+        ("svc.py:12", ("svc.py", 12, 12)),
+        ("src/svc.py:3-40", ("src/svc.py", 3, 40)),
+        ("odd:name.py", ("odd:name.py", None, None)),
+    ],
+)
+def test_targets(text, expected):
+    from forge_lsp.ai.ask_command import parse_target
+
+    target = parse_target(text)
+    assert (target.path.as_posix(), target.start, target.end) == expected
+
+
+@pytest.mark.parametrize("text", ["svc.py:0", "svc.py:9-3", "svc.py:0-2"])
+def test_bad_ranges_are_usage_errors(text):
+    from forge_lsp.ai.ask_command import parse_target
+    from forge_lsp.cli import UsageError
+
+    with pytest.raises(UsageError):
+        parse_target(text)
+
+
+def test_a_key_is_shown_by_its_ends_only_and_a_short_one_by_its_length():
+    from forge_lsp.ai.terminal import masked_key
+
+    key = new_key()
+    assert masked_key(key) == f"{key[:7]}…{key[-4:]}, 108 chars"
+    assert masked_key("sk-short-key") == "12 chars"
