@@ -23,8 +23,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from forge_lsp.ai.terminal import EXIT_CLAUDE_FAILED, for_terminal, setup_hint
-from forge_lsp.cli import EXIT_OK, EXIT_USAGE, UsageError
+from forge_lsp.ai.terminal import for_terminal, setup_hint
+from forge_lsp.cli import EXIT_CLAUDE_FAILED, EXIT_OK, EXIT_USAGE, UsageError
 
 if TYPE_CHECKING:
     from forge_lsp.ai.payload import Payload

@@ -15,9 +15,6 @@ from dataclasses import replace
 
 from forge_lsp.ai.settings import ClaudeSettings
 
-# Exit codes of the Claude commands beyond the CLI's own (0, 1, 2, 130).
-EXIT_CLAUDE_FAILED = 3
-
 
 def for_terminal(
     settings: ClaudeSettings, environ: Mapping[str, str], model: str | None = None
