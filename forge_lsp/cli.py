@@ -5,10 +5,15 @@
     forge-lsp check PATH...         check files and folders, like a linter
     forge-lsp rules                 list the rules
     forge-lsp rule FG101            show one rule's documentation
+    forge-lsp ask FILE[:A-B] "Q"    ask Forge (Claude) about some code; the answer streams
+    forge-lsp check --ai PATH...    ... and have Claude review each checked file
+    forge-lsp doctor                check the installation, settings, key and connectivity
 
 This module stays import-light: starting the server must not load the engine, the rules,
 tree-sitter or the settings code, so every heavy import happens inside the command that needs
-it. Exit codes: 0 no findings, 1 findings (0 with ``--exit-zero``), 2 usage error, 130 Ctrl-C.
+it. Exit codes: 0 no findings, 1 findings (0 with ``--exit-zero``), 2 usage error (and, for the
+Claude commands, Claude off or no key, or a file refused), 3 a Claude request failed, 130 Ctrl-C.
+``doctor``: 0 when no check fails, 1 otherwise.
 """
 
 from __future__ import annotations
@@ -26,8 +31,10 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from forge_lsp.report import FileResult, Reported, RuleInfo
+    from forge_lsp.runner import SettingsResolver, Task
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+EXIT_CLAUDE_FAILED = 3
 FORMATS = ("text", "json", "sarif")
 
 
@@ -110,7 +117,57 @@ def _add_check_parser(commands: argparse._SubParsersAction) -> None:
     check.add_argument(
         "--quiet", "-q", action="store_true", help="print no summary and no notes on stderr"
     )
+    check.add_argument(
+        "--ai", action="store_true", help="then have Claude review each checked file (needs a key)"
+    )
+    check.add_argument(
+        "--ai-max-lines",
+        type=positive_int,
+        default=800,
+        metavar="N",
+        help="with --ai: skip files longer than N lines (default 800)",
+    )
+    check.add_argument(
+        "--ai-max-files",
+        type=positive_int,
+        default=20,
+        metavar="N",
+        help="with --ai: review at most N files (default 20)",
+    )
+    check.add_argument("--model", metavar="MODEL", help="with --ai: the Claude model to use")
     check.set_defaults(handler=command_check)
+
+
+def _add_claude_parsers(commands: argparse._SubParsersAction) -> None:
+    ask = commands.add_parser(
+        "ask",
+        help="ask Forge (Claude) about some code",
+        description=(
+            "Ask Forge about lines of a file; the answer streams to stdout. FILE:START-END "
+            "names lines (1-based, inclusive), FILE:LINE the function around that line, FILE "
+            "the whole file. Exit codes: 0 answered, 2 refused or no key, 3 Claude failed."
+        ),
+    )
+    ask.add_argument("target", metavar="FILE[:START-END]")
+    ask.add_argument("question", metavar="QUESTION")
+    ask.add_argument("--model", metavar="MODEL", help="the Claude model (default: settings)")
+    ask.add_argument(
+        "--preview", action="store_true", help="print exactly what would be sent; send nothing"
+    )
+    ask.add_argument("--quiet", "-q", action="store_true", help="no usage line on stderr")
+    ask.add_argument(
+        "--yes", action="store_true", help="send even when it may go over the daily budget"
+    )
+    ask.set_defaults(handler=command_ask)
+    doctor = commands.add_parser(
+        "doctor",
+        help="check the installation, settings, Claude key and connectivity",
+        description="Check Forge's setup; one line per check: OK, WARN or FAIL. Exit 1 on FAIL.",
+    )
+    doctor.add_argument(
+        "--offline", action="store_true", help="skip the connectivity test (no request)"
+    )
+    doctor.set_defaults(handler=command_doctor)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -126,6 +183,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_serve_options(serve, argparse.SUPPRESS)
     serve.set_defaults(handler=command_serve)
     _add_check_parser(commands)
+    _add_claude_parsers(commands)
     rules = commands.add_parser("rules", help="list the rules")
     rules.add_argument("--format", choices=("text", "json"), default="text")
     rules.set_defaults(handler=command_rules)
@@ -172,6 +230,28 @@ def command_rule(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def command_ask(args: argparse.Namespace) -> int:
+    """Ask Forge about some code; the answer streams to stdout."""
+    from forge_lsp.ai import ask_command
+
+    return ask_command.run(
+        args.target,
+        args.question,
+        model=args.model,
+        preview=args.preview,
+        quiet=args.quiet,
+        yes=args.yes,
+        out=sys.stdout,
+    )
+
+
+def command_doctor(args: argparse.Namespace) -> int:
+    """Check the installation and the Claude setup; 1 when a check fails."""
+    from forge_lsp.ai import doctor
+
+    return doctor.run(offline=args.offline, out=sys.stdout)
+
+
 def command_check(args: argparse.Namespace) -> int:
     """Check files and folders; print the report and a summary; 1 when there are findings."""
     from forge_lsp import runner
@@ -184,15 +264,88 @@ def command_check(args: argparse.Namespace) -> int:
     ignore = runner.parse_codes(args.ignore, "--ignore")
     config_file = runner.absolute(args.config) if args.config else None
     resolver = runner.SettingsResolver(select, ignore, config_file, warnings)
+    if args.ai:
+        _claude_ready(args, resolver)  # fail fast, before any checking
     tasks = runner.make_tasks(args.paths, resolver, args.force_exclude, cwd)
     jobs = args.jobs or os.cpu_count() or 1
+    failed = False
     with _Output(args.output) as out:
-        findings, checked = _report(args, runner.run(tasks, jobs), out, cwd)
+        if args.ai:
+            findings, checked, failed = _report_with_claude(args, tasks, jobs, out, cwd, resolver)
+        else:
+            findings, checked = _report(args, runner.run(tasks, jobs), out, cwd)
     if not args.quiet:
         from forge_lsp.report.text import summary
 
         print(summary(findings, checked), file=sys.stderr)
+    if failed:
+        return EXIT_CLAUDE_FAILED
     return EXIT_FINDINGS if findings and not args.exit_zero else EXIT_OK
+
+
+def _claude_ready(args: argparse.Namespace, resolver: SettingsResolver) -> None:
+    """Exit 2 with the setup hint when Claude is off for any path to check."""
+    from forge_lsp import runner
+    from forge_lsp.ai.terminal import for_terminal, setup_hint
+
+    for argument in args.paths:
+        path = runner.absolute(argument)
+        folder = path if path.is_dir() else path.parent
+        claude = for_terminal(resolver.for_folder(folder).claude, os.environ, args.model)
+        if not claude.is_on(os.environ):
+            raise UsageError(f"--ai: {setup_hint(claude)}")
+
+
+def _report_with_claude(
+    args: argparse.Namespace,
+    tasks: Sequence[Task],
+    jobs: int,
+    out: TextIO,
+    cwd: Path,
+    resolver: SettingsResolver,
+) -> tuple[list[Reported], int, bool]:
+    """The offline check, then Claude's review of the checked files, reported together."""
+    from pathlib import Path
+
+    from forge_lsp import runner
+    from forge_lsp.ai.check_review import ReviewFile, review_files
+
+    findings: list[Reported] = []
+    checked = 0
+    files = []
+    by_display = {task.display: task for task in tasks}
+    for result in runner.run(tasks, jobs):
+        _note_result(result, args.quiet)
+        checked += result.checked
+        findings.extend(result.findings)
+        task = by_display.get(result.path)
+        if result.checked and task is not None:
+            path = Path(task.path)
+            files.append(ReviewFile(path, task.display, resolver.for_folder(path.parent)))
+    warnings = runner.Warnings()
+    ai = review_files(
+        files,
+        max_lines=args.ai_max_lines,
+        max_files=args.ai_max_files,
+        model=args.model,
+        note=(lambda m: None) if args.quiet else (lambda m: warnings.warn(m, "note")),
+        warn=warnings.warn,
+    )
+    findings = sorted([*findings, *ai.findings], key=lambda f: f.sort_key())
+    if not args.quiet:
+        print(
+            f"forge-lsp: note: Claude reviewed {ai.reviewed} file{'s' * (ai.reviewed != 1)}"
+            f" and found {len(ai.findings)} issue{'s' * (len(ai.findings) != 1)}",
+            file=sys.stderr,
+        )
+    if args.format == "text" and not args.statistics:
+        from forge_lsp.report.text import format_finding
+
+        out.writelines(format_finding(f) + "\n" for f in findings)
+    else:
+        out.write(_render(args, findings, cwd))
+    out.flush()
+    return findings, checked, ai.failures > 0
 
 
 class _Output:
@@ -254,6 +407,10 @@ def _render(args: argparse.Namespace, findings: list[Reported], cwd: Path) -> st
     from forge_lsp.runner import rule_infos
 
     infos: list[RuleInfo] = rule_infos()
+    if getattr(args, "ai", False):
+        from forge_lsp.ai.check_review import claude_rule_infos
+
+        infos += claude_rule_infos()
     by_code = {info.code: info for info in infos}
     if args.statistics and args.format == "json":
         return json_report.render_statistics(Counter(f.code for f in findings), by_code)

@@ -233,10 +233,12 @@ def check_file(task: Task) -> FileResult:
     except OSError as problem:
         return FileResult(task.display, error=problem.strerror or str(problem))
     findings = engine.check(source, spec, task.selection, path=task.project_path).findings
-    return FileResult(task.display, tuple(_report(task.display, source, findings)))
+    return FileResult(task.display, tuple(report_findings(task.display, source, findings)))
 
 
-def _report(display: str, source: bytes, findings: list[Finding]) -> Iterator[Reported]:
+def report_findings(display: str, source: bytes, findings: Sequence[Finding]) -> Iterator[Reported]:
+    """`findings` of `source` as report records (positions converted; a Claude finding is
+    named by its category)."""
     if not findings:
         return
     starts = line_starts(source)
@@ -246,12 +248,13 @@ def _report(display: str, source: bytes, findings: list[Finding]) -> Iterator[Re
         yield Reported(
             display,
             finding.code,
-            rule.name if rule else "",
+            rule.name if rule else str(finding.data.get("category", "")),
             finding.severity.label,
             finding.message,
             position(finding.start),
             position(finding.end),
             _fix(finding.fix, position),
+            finding.source,
         )
 
 

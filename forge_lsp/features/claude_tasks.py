@@ -23,6 +23,7 @@ from forge_lsp import languages
 from forge_lsp.ai import payload as payloads
 from forge_lsp.ai.answer_document import AnswerDocument, answers_folder, header
 from forge_lsp.ai.failures import ClaudeFailure
+from forge_lsp.ai.shared import excluded_from_claude, place_findings, usage_line, widen_selection
 from forge_lsp.features.claude import (
     TITLES,
     Target,
@@ -109,7 +110,7 @@ async def _prepare(
     encoding = ls.position_encoding
     first = byte_point(lines, target.start, encoding)
     last = byte_point(lines, target.end, encoding)
-    start_line, end_line = await asyncio.to_thread(_widened, spec, source, first, last, task)
+    start_line, end_line = await asyncio.to_thread(widen_selection, spec, source, first, last)
     known = tuple(
         f
         for f in (analysis.findings if analysis and analysis.version == target.version else [])
@@ -128,54 +129,9 @@ async def _prepare(
 def _excluded(ls: ForgeServer, settings: Settings, target: Target) -> bool:
     """Whether the file matches `exclude` or `claude.exclude`, as a path relative to its project
     (the folder of its project file) or to the editor's workspace folder holding it."""
-    from forge_lsp.config import excluded
-
     assert target.path is not None
-    if settings.is_excluded(target.path):
-        return True
-    globs = (*settings.exclude, *settings.claude.exclude)
-    candidates = {settings.project_path(target.path)}
-    resolved = target.path.resolve()
-    for folder in ls.workspace.folders.values():
-        root = ls.path_of(folder.uri)
-        if root is not None and resolved.is_relative_to(root.resolve()):
-            candidates.add(resolved.relative_to(root.resolve()).as_posix())
-    return any(excluded(candidate, globs) for candidate in candidates)
-
-
-def _widened(
-    spec: languages.LanguageSpec,
-    source: bytes,
-    first: tuple[int, int],
-    last: tuple[int, int],
-    task: str,
-) -> tuple[int, int]:
-    """The selected lines; an empty or one-character selection means the enclosing function
-    (or, outside any function, the line)."""
-    start_line, end_line = first[0], last[0]
-    if last[0] > first[0] and last[1] == 0:
-        end_line -= 1  # a selection ending at the start of a line does not include that line
-    tiny = first[0] == last[0] and last[1] - first[1] <= 1
-    if not tiny:
-        return start_line, max(start_line, end_line)
-    from forge_lsp import engine, recheck
-
-    tree = engine.parse(spec, source)
-    node = tree.root_node.descendant_for_point_range(first, first)
-    kinds = recheck.FUNCTION_TYPES.get(spec.name, frozenset())
-    function = None
-    while node is not None:
-        if node.type in kinds:
-            function = node
-            if spec.name not in ("javascript", "typescript", "tsx") or node.type not in (
-                "arrow_function",
-                "function_expression",
-            ):
-                break  # the innermost named function; lambdas widen to what holds them
-        node = node.parent
-    if function is None:
-        return start_line, start_line
-    return function.start_point[0], function.end_point[0]
+    roots = [ls.path_of(folder.uri) for folder in ls.workspace.folders.values()]
+    return excluded_from_claude(settings, target.path, [r for r in roots if r is not None])
 
 
 async def _perform(
@@ -232,7 +188,7 @@ async def _answer(
         raise
     if not shown:
         await _show(ls, document)
-    document.note(_usage_line(answer))
+    document.note(usage_line(answer))
     if task == "explain":
         _keep_explanation(ls, target, prepared, answer.text, document.uri)
     progress.end("Done")
@@ -313,33 +269,13 @@ def _place_findings(
 ) -> tuple[ReviewOutcome, list[str]]:
     """Claude's proposed findings placed in the text the review started from (and each
     replacement verified); run off the event loop: fixes are re-parsed and re-checked."""
-    from forge_lsp.ai import anchoring, review
-
-    proposed, problems = review.parse_tool_input(answer.tool_input)
-    claude = prepared.settings.claude
-    selection = anchoring.selection_offsets(target.text, prepared.start, prepared.end)
-    spec = languages.LANGUAGES.get(prepared.selection.language)
-    outcome = review.review_findings(
-        proposed,
+    return place_findings(
         target.text,
-        selection,
-        claude.min_confidence,
-        claude.max_findings,
-        spec=spec,
-        rules=prepared.settings.selection(),
-    )
-    return outcome, problems
-
-
-def _usage_line(answer: Answer) -> str:
-    if answer.cached:
-        return "From Forge's cache: no request was sent, nothing was charged."
-    usage = answer.usage
-    cost = "price unknown" if answer.cost_usd is None else f"about ${answer.cost_usd:.4f}"
-    return (
-        f"{answer.model} · {usage.input_tokens:,} input tokens "
-        f"({usage.cache_read_input_tokens:,} read from cache) · {usage.output_tokens:,} output "
-        f"tokens · {cost}"
+        prepared.start,
+        prepared.end,
+        prepared.selection.language,
+        prepared.settings,
+        answer.tool_input,
     )
 
 

@@ -49,6 +49,7 @@ class Reported:
     start: Position
     end: Position
     fix: ReportedFix | None
+    source: str = "forge"  # "forge (claude)" for Claude's findings (codes FGC...)
 
     def sort_key(self) -> tuple[str, int, int, str]:
         return (self.path, self.start.line, self.start.column, self.code)

@@ -2,7 +2,8 @@
 
 Each object has ``path``, ``line``, ``column``, ``endLine``, ``endColumn`` (1-based, columns in
 code points, the end exclusive), ``code``, ``name``, ``severity``, ``message`` and ``fix``
-(``{"title", "edits": [{"line", "column", "endLine", "endColumn", "newText"}]}`` or null).
+(``{"title", "edits": [{"line", "column", "endLine", "endColumn", "newText"}]}`` or null) and
+``source`` (``"forge"`` for the rules, ``"forge (claude)"`` for Claude's review, codes ``FGC...``).
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ def finding_object(finding: Reported) -> dict[str, Any]:
         "severity": finding.severity,
         "message": finding.message,
         "fix": _fix(finding.fix),
+        "source": finding.source,
     }
 
 

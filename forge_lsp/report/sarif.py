@@ -4,6 +4,11 @@ One run, whose ``tool.driver.rules`` lists every rule; results point into it wit
 and ``ruleIndex``. Regions are 1-based with exclusive end columns counted in UTF-16 code units
 (SARIF's default ``columnKind``, stated explicitly). Paths under the current folder are
 relative URIs against ``%SRCROOT%``, which ``originalUriBaseIds`` maps to that folder.
+
+Claude's findings (``check --ai``) stay in the same run: their codes (``FGC...``) are rules of
+the same driver, listed after the offline rules only when ``--ai`` ran, each described as a
+model's review; their results carry ``properties.source = "forge (claude)"``. One run keeps
+one tool per upload for code-scanning services, and the ``FGC`` prefix keeps the two apart.
 """
 
 from __future__ import annotations
@@ -98,6 +103,8 @@ def result(finding: Reported, rule_index: dict[str, int]) -> dict[str, Any]:
     }
     if finding.fix is not None and finding.fix.edits:
         entry["fixes"] = [_fix(finding.path, finding.fix)]
+    if finding.source != "forge":
+        entry["properties"] = {"source": finding.source}
     return entry
 
 

@@ -266,6 +266,7 @@ def test_json_format(tmp_path, cli, needs_fg301):
         "severity",
         "message",
         "fix",
+        "source",
     }
     assert finding["path"] == "bad.py"
     assert (finding["line"], finding["column"]) == (3, 1)

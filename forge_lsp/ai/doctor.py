@@ -1,0 +1,213 @@
+"""`forge-lsp doctor`: is Forge installed and set up right, and can it reach Claude?
+
+One line per check, ``OK``, ``WARN`` or ``FAIL``, and a sentence saying what was found; exit
+0 when nothing fails, else 1. The key is never printed: at most its first 7 and last 4
+characters and its length. Proxy URLs are printed without their credentials. The connectivity
+test sends one ``messages.count_tokens`` request (free of charge) through the same SDK client
+that Ask and Review use, so a proxy, CA bundle or base URL problem shows up here exactly as it
+would there; ``--offline`` skips it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import platform
+import sys
+import tempfile
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import TextIO
+
+from forge_lsp.ai.settings import ClaudeSettings
+from forge_lsp.ai.terminal import masked_key, setup_hint, without_credentials
+
+OK, WARN, FAIL = "OK", "WARN", "FAIL"
+PROXY_VARIABLES = ("HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "NO_PROXY")
+CA_VARIABLES = ("SSL_CERT_FILE", "SSL_CERT_DIR", "REQUESTS_CA_BUNDLE")
+CONNECTIVITY_TIMEOUT_SECONDS = 15.0
+
+
+@dataclass(frozen=True)
+class Check:
+    status: str
+    name: str
+    detail: str
+    more: tuple[str, ...] = ()
+
+    def lines(self) -> list[str]:
+        return [f"{self.status:<4}  {self.name}: {self.detail}", *(f"      {m}" for m in self.more)]
+
+
+def run(*, offline: bool, out: TextIO) -> int:
+    """Run every check, print one line each, return 0 when none failed."""
+    environ = dict(os.environ)
+    checks: list[Check] = []
+
+    def add(check: Check) -> None:
+        checks.append(check)
+        out.write("\n".join(check.lines()) + "\n")
+        out.flush()
+
+    add(_version())
+    add(_grammars())
+    settings_check, claude = _settings(Path.cwd())
+    add(settings_check)
+    from forge_lsp.ai.terminal import for_terminal
+
+    claude = for_terminal(claude, environ)
+    for check in _claude(claude, environ):
+        add(check)
+    if offline:
+        add(Check(OK, "connectivity", "skipped (--offline)"))
+    elif not claude.is_on(environ):
+        add(Check(WARN, "connectivity", "skipped: Claude is off"))
+    else:
+        add(asyncio.run(_connectivity(claude, environ)))
+    for check in _folders():
+        add(check)
+    failed = sum(check.status == FAIL for check in checks)
+    warned = sum(check.status == WARN for check in checks)
+    verdict = f"{failed} failed" if failed else "all good"
+    out.write(f"\n{verdict} ({len(checks)} checks, {warned} warnings)\n")
+    return 1 if failed else 0
+
+
+def _version() -> Check:
+    from forge_lsp import __version__
+
+    python = f"Python {platform.python_version()} ({sys.executable})"
+    return Check(OK, "forge", f"forge-lsp {__version__} on {python}")
+
+
+def _grammars() -> Check:
+    from forge_lsp import languages
+
+    loaded, broken = [], []
+    for name, spec in languages.LANGUAGES.items():
+        try:
+            spec.grammar  # noqa: B018 - loading the grammar is the check
+        except Exception as error:
+            broken.append(f"{name}: {type(error).__name__}: {error}")
+        else:
+            loaded.append(name)
+    if broken:
+        return Check(FAIL, "grammars", f"{len(broken)} did not load", tuple(broken))
+    return Check(OK, "grammars", ", ".join(loaded))
+
+
+def _settings(cwd: Path) -> tuple[Check, ClaudeSettings]:
+    from forge_lsp import config
+
+    project = config.find_project_config(cwd)
+    if project.path is None:
+        return Check(OK, "settings", "no project file (defaults)"), ClaudeSettings()
+    combined = config.combine(project.loaded.values, root=project.root)
+    settings, errors = config.validate_rule_options(combined, str(project.path))
+    errors = [*project.loaded.errors, *errors]
+    if any("cannot be read as TOML" in error for error in errors):
+        return Check(FAIL, "settings", f"{project.path} is not valid TOML", tuple(errors)), (
+            settings.claude
+        )
+    if errors:
+        detail = f"{project.path}: {len(errors)} invalid setting{'s' * (len(errors) != 1)} ignored"
+        return Check(WARN, "settings", detail, tuple(errors)), settings.claude
+    return Check(OK, "settings", f"{project.path}"), settings.claude
+
+
+def _claude(claude: ClaudeSettings, environ: Mapping[str, str]) -> list[Check]:
+    checks = []
+    if claude.is_on(environ):
+        why = (
+            f"the {claude.backend} backend is configured"
+            if claude.backend != "anthropic"
+            else "a key is set"
+        )
+        checks.append(Check(OK, "claude", f"on ({why})"))
+    elif claude.enabled is False:
+        checks.append(Check(OK, "claude", "off: turned off by `claude.enabled = false`"))
+    else:
+        checks.append(Check(WARN, "claude", "off: no key", (setup_hint(claude),)))
+    if claude.backend == "anthropic":
+        key = claude.key(environ)
+        if key:
+            checks.append(Check(OK, "api key", f"set ({masked_key(key)}) from ANTHROPIC_API_KEY"))
+        elif environ.get("ANTHROPIC_AUTH_TOKEN"):
+            token = environ["ANTHROPIC_AUTH_TOKEN"]
+            checks.append(Check(OK, "api key", f"ANTHROPIC_AUTH_TOKEN set ({masked_key(token)})"))
+        else:
+            checks.append(Check(WARN, "api key", "not set (ANTHROPIC_API_KEY)"))
+    checks.append(
+        Check(
+            OK,
+            "backend",
+            f"{claude.backend}, model {claude.model} (explain: {claude.explain_model})",
+        )
+    )
+    if claude.base_url:
+        source = "ANTHROPIC_BASE_URL" if environ.get("ANTHROPIC_BASE_URL") else "settings"
+        checks.append(
+            Check(OK, "base url", f"{without_credentials(claude.base_url)} (from {source})")
+        )
+    for name in PROXY_VARIABLES:
+        if environ.get(name):
+            checks.append(Check(OK, "proxy", f"{name}={without_credentials(environ[name])}"))
+    for name in CA_VARIABLES:
+        value = environ.get(name)
+        if value:
+            exists = Path(value).exists()
+            status, note = (OK, "") if exists else (FAIL, ": no such file or folder")
+            checks.append(Check(status, "ca bundle", f"{name}={value}{note}"))
+    return checks
+
+
+async def _connectivity(claude: ClaudeSettings, environ: Mapping[str, str]) -> Check:
+    """One free `count_tokens` request through the SDK client Forge uses for every task."""
+    from forge_lsp.ai.client import build_sdk_client
+    from forge_lsp.ai.failures import ClaudeFailure, describe
+
+    quick = replace(
+        claude,
+        max_retries=0,
+        timeout_seconds=min(claude.timeout_seconds, CONNECTIVITY_TIMEOUT_SECONDS),
+    )
+    started = time.perf_counter()
+    sdk = None
+    try:
+        sdk = await asyncio.to_thread(build_sdk_client, quick, environ)
+        counted = await sdk.messages.count_tokens(
+            model=quick.model, messages=[{"role": "user", "content": "Forge doctor"}]
+        )
+    except Exception as error:
+        failure = error if isinstance(error, ClaudeFailure) else describe(error)
+        return Check(FAIL, "connectivity", failure.message, (f"kind: {failure.kind}",))
+    finally:
+        if sdk is not None:
+            await sdk.close()
+    elapsed = (time.perf_counter() - started) * 1000
+    return Check(
+        OK,
+        "connectivity",
+        f"count_tokens answered in {elapsed:.0f} ms ({counted.input_tokens} tokens, no charge)",
+    )
+
+
+def _folders() -> list[Check]:
+    import platformdirs
+
+    checks = []
+    for name, folder in (
+        ("cache folder", Path(platformdirs.user_cache_dir("forge-lsp"))),
+        ("ledger folder", Path(platformdirs.user_data_dir("forge-lsp"))),
+    ):
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            with tempfile.NamedTemporaryFile(dir=folder, prefix=".doctor-"):
+                pass
+        except OSError as problem:
+            checks.append(Check(FAIL, name, f"{folder} is not writable ({problem.strerror})"))
+        else:
+            checks.append(Check(OK, name, f"{folder} is writable"))
+    return checks

@@ -1,0 +1,427 @@
+"""The Claude commands of the CLI against the project's fake Messages API: `ask`, `check --ai`
+and `doctor`, each run as a subprocess with the real SDK, its own cache and data folders."""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from tests.support.fake_messages_api import FakeMessagesAPI, RecordedRequest, Reply
+
+from .conftest import Result, write
+
+SCHEMA_PATH = Path(__file__).parent.parent / "data" / "sarif-schema-2.1.0.json"
+ANSWER = (
+    "**Pass a timeout: this call can hold the worker forever.**\n\n"
+    "### Why\n\n`requests.get` waits without limit on a stalled upstream.\n"
+)
+SERVICE = (
+    "import requests\n"
+    "\n"
+    "\n"
+    "def fetch(url):\n"
+    "    response = requests.get(url)\n"
+    "    return response.json()\n"
+    "\n"
+    "\n"
+    "def other():\n"
+    "    return 1\n"
+)
+FINDING = {
+    "category": "error-handling",
+    "severity": "warning",
+    "confidence": 0.9,
+    "quote": "return response.json()",
+    "title": "A non-JSON error page raises an unhandled ValueError",
+    "explanation": "Check `response.raise_for_status()` before decoding.",
+    "replacement": None,
+}
+
+
+def new_key() -> str:
+    """A key shaped like Anthropic's (108 characters), made up for this run."""
+    return "sk-ant-api03-" + secrets.token_urlsafe(72)[:95]
+
+
+@pytest.fixture
+def key() -> str:
+    return new_key()
+
+
+@pytest.fixture
+def api() -> Iterator[FakeMessagesAPI]:
+    with FakeMessagesAPI(default=Reply(text=ANSWER, chunks=5)) as fake:
+        yield fake
+
+
+def start(
+    tmp_path: Path,
+    *args: str,
+    api: FakeMessagesAPI | None = None,
+    key: str | None = None,
+    extra_env: dict[str, str] | None = None,
+) -> subprocess.Popen[str]:
+    """Start `python -m forge_lsp ARGS` in `tmp_path/project`, pointed at the fake, with its
+    own cache and data folders (and no key unless `key`)."""
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("ANTHROPIC_")
+        # Unbuffered output would hide a missing flush from the streaming test.
+        and k not in ("HTTPS_PROXY", "https_proxy", "PYTHONUNBUFFERED")
+    }
+    env |= {
+        "PYTHONIOENCODING": "utf-8",
+        "XDG_CACHE_HOME": str(tmp_path / "cache"),
+        "XDG_DATA_HOME": str(tmp_path / "data"),
+    }
+    if api is not None:
+        env["ANTHROPIC_BASE_URL"] = api.base_url
+    if key is not None:
+        env["ANTHROPIC_API_KEY"] = key
+    env |= extra_env or {}
+    project = tmp_path / "project"
+    project.mkdir(exist_ok=True)
+    return subprocess.Popen(
+        [sys.executable, "-m", "forge_lsp", *args],
+        cwd=project,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        encoding="utf-8",
+        env=env,
+    )
+
+
+def finish(process: subprocess.Popen[str]) -> Result:
+    stdout, stderr = process.communicate(timeout=60)
+    return Result(process.returncode, stdout, stderr)
+
+
+def run(
+    tmp_path: Path,
+    *args: str,
+    api: FakeMessagesAPI | None = None,
+    key: str | None = None,
+    extra_env: dict[str, str] | None = None,
+) -> Result:
+    return finish(start(tmp_path, *args, api=api, key=key, extra_env=extra_env))
+
+
+def project(tmp_path: Path, files: dict[str, str | bytes]) -> None:
+    write(tmp_path / "project", {"forge.toml": "[claude]\nmax-retries = 0\n", **files})
+
+
+def user_message(api: FakeMessagesAPI, index: int = 0) -> str:
+    return str(api.message_requests[index].body["messages"][0]["content"])
+
+
+# --- ask -------------------------------------------------------------------------------------
+
+
+def test_ask_streams_the_answer_and_prints_usage(tmp_path, api, key):
+    project(tmp_path, {"svc.py": SERVICE})
+    api.script(Reply(text=ANSWER, chunks=5, slow_stream=0.1))
+    process = start(tmp_path, "ask", "svc.py:4-6", "Is this safe under load?", api=api, key=key)
+    assert process.stdout is not None
+    first = os.read(process.stdout.fileno(), 65536).decode("utf-8")
+    assert first and ANSWER.startswith(first) and first != ANSWER
+    assert api.completed_streams == 0  # printed while the answer was still streaming
+    result = finish(process)
+    assert result.returncode == 0, result.stderr
+    assert first + result.stdout == ANSWER  # the answer alone on stdout
+    assert "input tokens" in result.stderr and "output tokens" in result.stderr
+    assert "claude-sonnet-5" in result.stderr
+    [sent] = api.message_requests
+    assert sent.body["stream"] is True and sent.body["model"] == "claude-sonnet-5"
+    user = user_message(api)
+    assert "lines 4-6" in user and "Is this safe under load?" in user
+    assert "<selection>\ndef fetch(url):\n    response = requests.get(url)\n" in user
+    assert "FG401" in user  # the offline finding in the range, stated as known
+    assert key in (sent.headers.get("x-api-key"), sent.headers.get("authorization", "")[7:])
+    # The ledger counted it: a repeat comes from the cache, sends nothing, costs nothing.
+    again = run(tmp_path, "ask", "svc.py:4-6", "Is this safe under load?", api=api, key=key)
+    assert again.returncode == 0 and again.stdout == ANSWER
+    assert "From Forge's cache" in again.stderr and len(api.message_requests) == 1
+
+
+def test_ask_one_line_widens_to_its_function_and_model_option(tmp_path, api, key):
+    project(tmp_path, {"svc.py": SERVICE})
+    result = run(tmp_path, "ask", "svc.py:5", "Why?", "--model", "claude-haiku-4-5", "-q",
+                 api=api, key=key)  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""  # --quiet: no usage line
+    assert api.message_requests[0].body["model"] == "claude-haiku-4-5"
+    user = user_message(api)
+    assert "lines 4-6" in user
+    assert (
+        "<selection>\ndef fetch(url):\n" in user
+        and "def other" not in user.split("</selection>")[0]
+    )
+
+
+def test_preview_prints_the_payload_and_sends_nothing(tmp_path, api, key):
+    project(tmp_path, {"svc.py": SERVICE})
+    result = run(tmp_path, "ask", "svc.py:4-6", "Safe?", "--preview", api=api, key=key)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("# What Forge would send for ask")
+    body = json.loads(result.stdout.split("````json\n", 1)[1].split("\n````", 1)[0])
+    assert "Safe?" in body["messages"][0]["content"]
+    assert api.requests == []
+
+
+def test_no_key_prints_the_setup_hint_and_exits_2(tmp_path, api):
+    project(tmp_path, {"svc.py": SERVICE})
+    result = run(tmp_path, "ask", "svc.py:4-6", "Safe?", api=api)
+    assert result.returncode == 2 and result.stdout == ""
+    assert "ANTHROPIC_API_KEY" in result.stderr
+    assert api.requests == []
+
+
+def test_a_rejected_key_fails_ask_with_exit_3_and_doctor_with_fail(tmp_path, key):
+    project(tmp_path, {"svc.py": SERVICE})
+    with FakeMessagesAPI(api_key=new_key()) as api:
+        asking = start(tmp_path, "ask", "svc.py:4-6", "Safe?", api=api, key=key)
+        checking = start(tmp_path, "doctor", api=api, key=key)
+        ask, doctor = finish(asking), finish(checking)
+    assert ask.returncode == 3
+    assert "rejected the API key (401)" in ask.stderr and ask.stdout == ""
+    assert doctor.returncode == 1
+    assert "FAIL  connectivity: Claude rejected the API key (401)" in doctor.stdout
+    for output in (ask.stdout, ask.stderr, doctor.stdout, doctor.stderr):
+        assert key not in output
+
+
+def test_a_dropped_stream_keeps_the_partial_answer_and_exits_3(tmp_path, api, key):
+    project(tmp_path, {"svc.py": SERVICE})
+    api.script(Reply(text="First part of the answer. " * 8, chunks=8, drop_after=6))
+    result = run(tmp_path, "ask", "svc.py:4-6", "Safe?", api=api, key=key)
+    assert result.returncode == 3
+    assert result.stdout.startswith("First part of the answer.")
+    assert "dropped in the middle of the answer" in result.stderr
+    assert "kept above" in result.stderr
+
+
+def test_the_whole_file_goes_without_its_planted_secret_and_a_big_one_is_refused(
+    tmp_path, api, key
+):
+    planted = "AKIAZ7Q3R5T2W6X4Y6NB"
+    code = f'AWS_KEY = "{planted}"\n' + SERVICE
+    project(tmp_path, {"keys.py": code, "big.py": "x = 1\n" * 900})
+    result = run(tmp_path, "ask", "keys.py", "What does this do?", api=api, key=key)
+    assert result.returncode == 0, result.stderr
+    assert "lines 1-11" in user_message(api) and "def other():" in user_message(api)
+    assert api.message_requests and not api.saw(planted)
+    assert "AWS_KEY" in user_message(api)  # the code went, the secret did not
+    big = run(tmp_path, "ask", "big.py", "What is this?", api=api, key=key)
+    assert big.returncode == 2 and "900 lines" in big.stderr and "START-END" in big.stderr
+    bad = run(tmp_path, "ask", "keys.py:8-99", "What?", api=api, key=key)
+    assert bad.returncode == 2 and "has 11 lines" in bad.stderr
+    assert len(api.message_requests) == 1
+
+
+def test_an_excluded_file_is_refused_and_nothing_is_sent(tmp_path, api, key):
+    write(tmp_path / "project", {"forge.toml": '[claude]\nexclude = ["secret/**"]\n'})
+    write(tmp_path / "project", {"secret/svc.py": SERVICE})
+    result = run(tmp_path, "ask", "secret/svc.py", "Safe?", api=api, key=key)
+    assert result.returncode == 2 and "Nothing was sent" in result.stderr
+    assert api.requests == []
+
+
+def test_over_the_daily_budget_nothing_is_sent_without_yes(tmp_path, api, key):
+    project(tmp_path, {"forge.toml": "[claude]\ndaily-budget-usd = 0.000001\n", "svc.py": SERVICE})
+    result = run(tmp_path, "ask", "svc.py:4-6", "Safe?", api=api, key=key)
+    assert result.returncode == 2 and "daily Claude budget" in result.stderr
+    assert "--yes" in result.stderr and api.requests == []
+
+
+# --- check --ai ------------------------------------------------------------------------------
+
+
+def review(respond_findings: list[dict[str, object]]) -> Reply:
+    return Reply(tool_name="report_findings", tool_input={"findings": respond_findings})
+
+
+@pytest.fixture
+def reviewing() -> Iterator[FakeMessagesAPI]:
+    with FakeMessagesAPI(default=review([FINDING])) as fake:
+        yield fake
+
+
+def test_check_ai_adds_claudes_findings_to_every_format(tmp_path, reviewing, key):
+    project(tmp_path, {"svc.py": SERVICE, "big.py": "def f():\n    return 1\n" * 10})
+    text = run(
+        tmp_path, "check", ".", "-j", "1", "--ai", "--ai-max-lines", "15", api=reviewing, key=key
+    )
+    assert text.returncode == 1, text.stderr
+    lines = text.stdout.splitlines()
+    assert "svc.py:5:16 FG401" in " ".join(lines)
+    assert "svc.py:6:5 FGC300 A non-JSON error page raises an unhandled ValueError" in lines
+    assert "skipped" not in text.stderr or "big.py" in text.stderr
+    assert "Claude did not review big.py: 20 lines, more than --ai-max-lines (15)" in text.stderr
+    assert len(reviewing.message_requests) == 1  # svc.py only
+    sent = reviewing.message_requests[0].body
+    assert sent["tool_choice"]["name"] == "report_findings"
+    assert "lines 1-10" in sent["messages"][0]["content"]
+    assert "Found 2 findings (1 FG401, 1 FGC300)" in text.stderr
+
+    # The other formats, at once (each answered from the result cache: nothing more is sent).
+    started = [
+        start(
+            tmp_path,
+            "check",
+            ".",
+            "-j1",
+            "--ai",
+            "--ai-max-lines",
+            "15",
+            *extra,
+            api=reviewing,
+            key=key,
+        )
+        for extra in (("--format", "json"), ("--statistics",), ("--format", "sarif"))
+    ]
+    as_json, stats, sarif = (finish(process) for process in started)
+    assert len(reviewing.message_requests) == 1
+    claude = [f for f in json.loads(as_json.stdout) if f["code"] == "FGC300"]
+    assert claude == [
+        {
+            "path": "svc.py",
+            "line": 6,
+            "column": 5,
+            "endLine": 6,
+            "endColumn": 27,
+            "code": "FGC300",
+            "name": "error-handling",
+            "severity": "warning",
+            "message": FINDING["title"],
+            "fix": None,
+            "source": "forge (claude)",
+        }
+    ]
+
+    assert "1  FGC300  error-handling" in stats.stdout
+
+    log = json.loads(sarif.stdout)
+    schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    jsonschema.validators.validator_for(schema)(schema).validate(log)
+    run_ = log["runs"][0]
+    rules = run_["tool"]["driver"]["rules"]
+    [result] = [r for r in run_["results"] if r["ruleId"] == "FGC300"]
+    assert rules[result["ruleIndex"]]["id"] == "FGC300"
+    assert result["properties"] == {"source": "forge (claude)"}
+
+
+def test_check_ai_limits_files_skips_excluded_ones_and_survives_a_failed_review(tmp_path, key):
+    files = {f"m{i}.py": SERVICE for i in range(4)}
+    write(
+        tmp_path / "project",
+        {"forge.toml": '[claude]\nmax-retries = 0\nexclude = ["m3.py"]\n', **files},
+    )
+
+    def respond(request: RecordedRequest) -> Reply:
+        return Reply(status=500) if "m1.py" in request.text else review([FINDING])
+
+    with FakeMessagesAPI(respond=respond) as api:
+        result = run(tmp_path, "check", ".", "-j", "1", "--ai", "--ai-max-files", "2",
+                     api=api, key=key)  # fmt: skip
+    assert "Claude did not review m3.py: it matches" in result.stderr
+    assert "first 2 of 3 files (--ai-max-files)" in result.stderr
+    assert "Claude's review of m1.py failed: Claude's service failed (500)" in result.stderr
+    assert result.returncode == 3  # a review failed; the offline report is still complete
+    codes = [line.split()[1] for line in result.stdout.splitlines()]
+    assert codes == ["FG401", "FGC300", "FG401", "FG401", "FG401"]  # m0 reviewed, m1 failed
+    assert len(api.message_requests) == 2
+    assert not any(api.saw(f"m{i}.py") for i in (2, 3))
+
+
+def test_check_ai_without_a_key_fails_fast(tmp_path, reviewing):
+    project(tmp_path, {"svc.py": SERVICE})
+    result = run(tmp_path, "check", ".", "-j", "1", "--ai", api=reviewing)
+    assert result.returncode == 2 and result.stdout == ""
+    assert "ANTHROPIC_API_KEY" in result.stderr and "findings" not in result.stderr
+    assert reviewing.requests == []
+
+
+# --- doctor ----------------------------------------------------------------------------------
+
+
+def test_doctor_all_good_against_the_fake_and_the_key_never_printed(tmp_path, api, key):
+    project(tmp_path, {})
+    result = run(tmp_path, "doctor", api=api, key=key)
+    assert result.returncode == 0, result.stdout
+    out = result.stdout
+    assert f"api key: set ({key[:7]}…{key[-4:]}, {len(key)} chars)" in out
+    assert "OK    connectivity: count_tokens answered" in out
+    assert f"base url: {api.base_url} (from ANTHROPIC_BASE_URL)" in out
+    assert "OK    grammars: python" in out and "OK    cache folder" in out
+    assert [r.path for r in api.requests] == ["/v1/messages/count_tokens"]
+    assert key not in out and key not in result.stderr
+    assert key[7:-4] not in out
+
+
+def test_doctor_offline_and_invalid_settings(tmp_path, api, key):
+    write(tmp_path / "project", {"forge.toml": "[claude]\nmodel = 3\nmax-retries = 0\n"})
+    result = run(tmp_path, "doctor", "--offline", api=api, key=key)
+    assert result.returncode == 0, result.stdout
+    assert "connectivity: skipped (--offline)" in result.stdout
+    assert "WARN  settings:" in result.stdout and "model: expected a non-empty string" in (
+        result.stdout
+    )
+    assert api.requests == []
+    no_key = run(tmp_path, "doctor", "--offline")
+    assert "WARN  claude: off: no key" in no_key.stdout and no_key.returncode == 0
+
+
+def test_doctor_hides_proxy_credentials_and_fails_on_a_missing_ca_bundle(tmp_path):
+    project(tmp_path, {})
+    proxy = {"HTTPS_PROXY": "http://alice:hunter2@proxy.internal:3128"}
+    result = run(tmp_path, "doctor", "--offline",
+                 extra_env={**proxy, "SSL_CERT_FILE": str(tmp_path / "missing.pem")})  # fmt: skip
+    assert "OK    proxy: HTTPS_PROXY=http://***@proxy.internal:3128" in result.stdout
+    assert "hunter2" not in result.stdout and "alice" not in result.stdout
+    assert "FAIL  ca bundle: SSL_CERT_FILE=" in result.stdout and result.returncode == 1
+
+
+# --- helpers, in process ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("svc.py", ("svc.py", None, None)),
+        ("svc.py:12", ("svc.py", 12, 12)),
+        ("src/svc.py:3-40", ("src/svc.py", 3, 40)),
+        ("odd:name.py", ("odd:name.py", None, None)),
+    ],
+)
+def test_targets(text, expected):
+    from forge_lsp.ai.ask_command import parse_target
+
+    target = parse_target(text)
+    assert (target.path.as_posix(), target.start, target.end) == expected
+
+
+@pytest.mark.parametrize("text", ["svc.py:0", "svc.py:9-3", "svc.py:0-2"])
+def test_bad_ranges_are_usage_errors(text):
+    from forge_lsp.ai.ask_command import parse_target
+    from forge_lsp.cli import UsageError
+
+    with pytest.raises(UsageError):
+        parse_target(text)
+
+
+def test_a_key_is_shown_by_its_ends_only_and_a_short_one_by_its_length():
+    from forge_lsp.ai.terminal import masked_key
+
+    key = new_key()
+    assert masked_key(key) == f"{key[:7]}…{key[-4:]}, 108 chars"
+    assert masked_key("sk-short-key") == "12 chars"
