@@ -84,12 +84,18 @@ async def run(
 
 
 async def _prepare(
-    ls: ForgeServer, task: str, target: Target, question: str | None
+    ls: ForgeServer, task: str, target: Target, question: str | None, quiet: bool = False
 ) -> Prepared | dict[str, object]:
+    """The task ready to send, or why it cannot be (told to the user unless `quiet`)."""
+
+    def tell(message: str) -> None:
+        if not quiet:
+            _tell(ls, message, types.MessageType.Warning)
+
     settings = await asyncio.to_thread(ls.settings.for_path, target.path)
     claude = settings.claude
     if not claude.is_on(environ()):
-        _tell(ls, claude.setup_hint(), types.MessageType.Warning)
+        tell(claude.setup_hint())
         return {"status": "off", "message": claude.setup_hint()}
     name = document_name(target)
     if target.path is not None and _excluded(ls, settings, target):
@@ -97,12 +103,12 @@ async def _prepare(
             f"Forge does not send {name} to Claude: it matches `forge.claude.exclude` or "
             "`exclude`. Nothing was sent."
         )
-        _tell(ls, message, types.MessageType.Warning)
+        tell(message)
         return {"status": "excluded", "message": message}
     spec = languages.for_document(target.language_id, str(target.path or target.uri))
     if spec is None:
         message = f"Forge works with Claude on code in its languages; {name} is not one of them."
-        _tell(ls, message, types.MessageType.Warning)
+        tell(message)
         return {"status": "unsupported", "message": message}
     analysis = await ls.current_analysis(target.uri)
     source = target.text.encode("utf-8", "surrogatepass")
@@ -216,7 +222,7 @@ async def _show(ls: ForgeServer, document: AnswerDocument) -> None:
 
 
 def _keep_explanation(
-    ls: ForgeServer, target: Target, prepared: Prepared, text: str, document_uri: str
+    ls: ForgeServer, target: Target, prepared: Prepared, text: str, document_uri: str | None
 ) -> None:
     from forge_lsp.ai.annotations import Explanation
 
@@ -277,6 +283,27 @@ def _place_findings(
         prepared.settings,
         answer.tool_input,
     )
+
+
+async def explain_for_hover(ls: ForgeServer, target: Target) -> str | None:
+    """Claude's short explanation of the function under a plain hover (the caller checks that
+    the user opted in: `forge.claude.explainOnHover`); None when there is none to give. Never
+    asks, and shows a failure only once: a hover is not the place for either. Moving the mouse
+    away cancels the hover request, and with it the request to Claude."""
+    prepared = await _prepare(ls, "explain", target, None, quiet=True)
+    if isinstance(prepared, dict) or prepared.selection.line_count < 2:
+        return None  # off, excluded, or not inside a function
+    service = ls_service(ls)
+    claude = prepared.settings.claude
+    if await asyncio.to_thread(service.budget_question, claude, prepared.payload) is not None:
+        return None  # over the daily budget: an explicit Explain can still ask
+    try:
+        answer = await service.complete(prepared.payload, claude, None)
+    except ClaudeFailure as failure:
+        ls.show_once(f"Forge: {failure.message}", types.MessageType.Warning)
+        return None
+    _keep_explanation(ls, target, prepared, answer.text, None)
+    return explanation_summary(answer.text)
 
 
 async def preview(ls: ForgeServer, target: Target, task: str) -> dict[str, object]:

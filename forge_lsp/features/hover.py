@@ -3,6 +3,8 @@ Claude's explanation of a finding it reported or of a range the user asked it to
 
 from __future__ import annotations
 
+import asyncio
+
 from lsprotocol import types
 
 from forge_lsp.analysis import Analysis
@@ -60,6 +62,26 @@ def _explanations(ls: ForgeServer, analysis: Analysis, position: types.Position)
     return found
 
 
+async def _explain_on_hover(ls: ForgeServer, params: types.HoverParams) -> str | None:
+    """Claude's explanation of the function under the cursor, only with `explainOnHover`."""
+    uri = params.text_document.uri
+    snapshot = ls.snapshot(uri)
+    if snapshot is None:
+        return None
+    settings = await asyncio.to_thread(ls.settings.for_path, snapshot.path)
+    if not settings.claude.explain_on_hover:
+        return None  # the default: a plain hover never calls Claude
+    from forge_lsp.features import claude_tasks
+    from forge_lsp.features.claude import Target
+
+    at = params.position
+    target = Target(
+        uri, snapshot.version, snapshot.text, snapshot.language_id, snapshot.path, at, at
+    )
+    short = await claude_tasks.explain_for_hover(ls, target)
+    return f"**Forge explains**\n\n{short}" if short else None
+
+
 def register(server: ForgeServer) -> None:
     @server.feature(types.TEXT_DOCUMENT_HOVER)
     async def hover(ls: ForgeServer, params: types.HoverParams) -> types.Hover | None:
@@ -81,6 +103,8 @@ def register(server: ForgeServer) -> None:
             codes = _suppression_codes(analysis, params.position, ls.position_encoding)
             sections = [rule_hover_markdown(code) for code in codes]
         text = "\n\n---\n\n".join(s for s in sections if s)
+        if not text:
+            text = await _explain_on_hover(ls, params) or ""
         if not text:
             return None
         return types.Hover(contents=types.MarkupContent(kind=types.MarkupKind.Markdown, value=text))

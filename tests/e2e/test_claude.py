@@ -416,3 +416,26 @@ async def _latest(session: Session, uri: str) -> list[types.Diagnostic]:
         return await session.diagnostics(uri)
     published = session.published[uri]
     return list(published[-1].diagnostics) if published else []
+
+
+async def test_a_plain_hover_never_calls_claude_by_default(
+    session: Session, api: FakeMessagesAPI
+) -> None:
+    uri = session.open("service.py", SERVICE, "python")
+    await session.diagnostics(uri)
+    assert await session.hover(uri, 10, 8) is None  # inside other(): no finding there
+    assert api.requests == []
+
+
+@pytest.mark.claude({"explainOnHover": True})
+async def test_with_explain_on_hover_a_hover_explains_the_function_under_it(
+    session: Session, api: FakeMessagesAPI
+) -> None:
+    api.script(Reply(text="Returns one.\n\n---\n\n### Details\n\nA constant.\n"))
+    uri = session.open("service.py", SERVICE, "python")
+    await session.diagnostics(uri)
+    hover = await session.hover(uri, 10, 8)
+    assert hover is not None and "Returns one." in hover and "Details" not in hover
+    again = await session.hover(uri, 10, 8)  # kept for the range: no second request
+    assert again is not None and "Returns one." in again
+    assert len(api.message_requests) == 1
