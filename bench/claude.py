@@ -555,6 +555,7 @@ def report(results: Results) -> str:
         f"{results.seconds:.0f} s.",
         f"### 5a. Issue 4's speed bar ({HEADLINE}-line selection, warm server)",
         table(("figure", "ask", "review", "target", ""), bar),
+        _fix_note(results),
         "Cold: the first task of a server process imports `anthropic` off the event loop "
         f"(fresh server processes, n={len(cold)}): executeCommand → response "
         f"{_spread(cold)} ms, of which Forge's overhead {_spread(cold_overhead)} ms.",
@@ -568,6 +569,21 @@ def report(results: Results) -> str:
         _budget(results, sent),
     ]
     return "\n\n".join(parts)
+
+
+def _fix_note(results: Results) -> str:
+    """Where a review's overhead goes: the same review with and without a fix to verify."""
+    fixed = _median(r.overhead_ms for r in results.of("review", HEADLINE))
+    plain = _median(r.overhead_ms for r in results.nofix)
+    fixed_repeat = _median(r.wall_ms for r in results.cached_of("review", HEADLINE))
+    plain_repeat = _median(r.wall_ms for r in results.nofix_cached)
+    return (
+        f"The review's findings here propose one fix. The same review proposing none: overhead "
+        f"{_ms(plain)} ms (vs {_ms(fixed)}), cached repeat {_ms(plain_repeat)} ms (vs "
+        f"{_ms(fixed_repeat)}): the difference is Forge verifying the fix (the offline rules "
+        f"re-check the {FILE_LINES}-line document before and after it), which a cached repeat "
+        "does again."
+    )
 
 
 def _sent(run: Run) -> RecordedRequest:
