@@ -1,7 +1,9 @@
 """A minimal LSP client over stdio: asyncio, JSON-RPC with `Content-Length` framing.
 
-It answers every server-to-client request with `null`, records when each message arrived and
-lets callers wait for the `publishDiagnostics` of a given document version.
+It answers every server-to-client request with `null` (or a result set per method in
+`answers`), records when each message arrived, lets callers wait for the `publishDiagnostics`
+of a given document version, and hands every server message with its arrival time to
+`listeners` (the Claude benchmark watches progress and shown documents that way).
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import json
 import os
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -56,14 +58,16 @@ class LspClient:
 
     process: asyncio.subprocess.Process
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
-    _pending: dict[int, asyncio.Future[Any]] = field(default_factory=dict)
+    _pending: dict[int, asyncio.Future[tuple[Any, float]]] = field(default_factory=dict)
     _waiters: dict[tuple[str, int | None], asyncio.Future[Published]] = field(default_factory=dict)
     published: dict[str, Published] = field(default_factory=dict)
+    answers: dict[str, Any] = field(default_factory=dict)  # server request method -> result
+    listeners: list[Callable[[dict[str, Any], float], None]] = field(default_factory=list)
     _reader: asyncio.Task[None] | None = None
 
     @classmethod
-    async def spawn(cls, command: Sequence[str]) -> LspClient:
-        """Start `command` with pipes and begin reading its messages."""
+    async def spawn(cls, command: Sequence[str], env: Mapping[str, str] | None = None) -> LspClient:
+        """Start `command` with pipes (and `env`, default: this process's) and begin reading."""
         process = await asyncio.create_subprocess_exec(
             *command,
             stdin=asyncio.subprocess.PIPE,
@@ -71,6 +75,7 @@ class LspClient:
             stderr=asyncio.subprocess.DEVNULL,
             cwd=REPO_DIR,
             limit=STREAM_LIMIT,
+            env=dict(env) if env is not None else None,
         )
         client = cls(process)
         client._reader = asyncio.create_task(client._read_loop())
@@ -89,11 +94,19 @@ class LspClient:
 
     async def request(self, method: str, params: Any) -> Any:
         """Send a request and wait for its result."""
+        result, _, _ = await self.timed_request(method, params)
+        return result
+
+    async def timed_request(self, method: str, params: Any) -> tuple[Any, float, float]:
+        """Send a request and wait for its result: (result, sent, received) where `sent` is
+        just before the write and `received` when the response's last byte arrived."""
         request_id = next(self._ids)
-        future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+        future: asyncio.Future[tuple[Any, float]] = asyncio.get_running_loop().create_future()
         self._pending[request_id] = future
+        sent = time.perf_counter()
         self._write({"jsonrpc": "2.0", "id": request_id, "method": method, "params": params})
-        return await future
+        result, received = await future
+        return result, sent, received
 
     def notify(self, method: str, params: Any) -> None:
         """Send a notification (written to the pipe at once; no drain needed for small ones)."""
@@ -139,16 +152,19 @@ class LspClient:
                 future.set_exception(ConnectionError("the server closed its output"))
 
     def _dispatch(self, message: dict[str, Any], at: float) -> None:
+        for listener in self.listeners:
+            listener(message, at)
         if "method" not in message:
             future = self._pending.pop(message.get("id", -1), None)
             if future is not None and not future.done():
                 if "error" in message:
                     future.set_exception(RuntimeError(str(message["error"])))
                 else:
-                    future.set_result(message.get("result"))
+                    future.set_result((message.get("result"), at))
             return
         if "id" in message:  # a server-to-client request: accept it
-            self._write({"jsonrpc": "2.0", "id": message["id"], "result": None})
+            result = self.answers.get(message["method"])
+            self._write({"jsonrpc": "2.0", "id": message["id"], "result": result})
         if message["method"] == "textDocument/publishDiagnostics":
             self._on_publish(message["params"], at)
 
@@ -161,23 +177,33 @@ class LspClient:
 
     # --- life cycle ----------------------------------------------------------------------
 
-    async def initialize(self, initialization_options: dict[str, Any] | None = None) -> Any:
-        """`initialize` as a push-diagnostics client (no pull capability), then `initialized`."""
-        result = await self.request(
-            "initialize",
-            {
-                "processId": os.getpid(),
-                "rootUri": None,
-                "capabilities": {
-                    "textDocument": {
-                        "synchronization": {"didSave": True},
-                        "publishDiagnostics": {"versionSupport": True},
-                    },
-                    "general": {"positionEncodings": ["utf-16"]},
-                },
-                "initializationOptions": initialization_options,
+    async def initialize(
+        self,
+        initialization_options: dict[str, Any] | None = None,
+        window: dict[str, Any] | None = None,
+        root: Path | None = None,
+    ) -> Any:
+        """`initialize` as a push-diagnostics client (no pull capability), then `initialized`;
+        `window` adds window capabilities (progress, showDocument), `root` a workspace folder."""
+        capabilities: dict[str, Any] = {
+            "textDocument": {
+                "synchronization": {"didSave": True},
+                "publishDiagnostics": {"versionSupport": True},
             },
-        )
+            "general": {"positionEncodings": ["utf-16"]},
+        }
+        if window is not None:
+            capabilities["window"] = window
+        params: dict[str, Any] = {
+            "processId": os.getpid(),
+            "rootUri": None,
+            "capabilities": capabilities,
+            "initializationOptions": initialization_options,
+        }
+        if root is not None:
+            params["rootUri"] = root.as_uri()
+            params["workspaceFolders"] = [{"uri": root.as_uri(), "name": root.name}]
+        result = await self.request("initialize", params)
         self.notify("initialized", {})
         return result
 

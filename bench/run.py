@@ -4,7 +4,8 @@
 
 Figures: server start-up (vs a bare pygls server), diagnostics latency after `didChange` (over
 the wire, and in-process split by stage), `forge-lsp check` vs bandit and ruff on SQLAlchemy
-(plus Forge alone on Go, TypeScript and Java), and server memory with many open documents.
+(plus Forge alone on Go, TypeScript and Java), server memory with many open documents, and the
+Claude path against the fake Messages API (overhead, progress, cache, tokens sent).
 Nothing here asserts a time: it measures and prints. Results also go to `bench/results.md`.
 """
 
@@ -22,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import batch
+import claude
 import codegen
 import inprocess
 import latency
@@ -44,10 +46,12 @@ class Plan:
     memory_counts: tuple[int, ...]
     memory_repeats: int
     engine_floor: bool
+    claude_runs: int
+    claude_cold: int  # fresh server processes for the first task's figure (anthropic import)
 
 
-FULL = Plan(10, (1000, 5000, 20000), 20, 10, 3, (0, 50, 200, 1000), 3, True)
-QUICK = Plan(5, (1000, 5000), 8, 3, 1, (0, 50, 200, 1000), 1, False)
+FULL = Plan(10, (1000, 5000, 20000), 20, 10, 3, (0, 50, 200, 1000), 3, True, 10, 3)
+QUICK = Plan(5, (1000, 5000), 8, 3, 1, (0, 50, 200, 1000), 1, False, 4, 1)
 
 
 def table(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
@@ -315,6 +319,11 @@ def memory_section(plan: Plan) -> str:
     )
 
 
+def claude_section(plan: Plan) -> str:
+    """Figure 5: the Claude path against the fake Messages API (issue 4's speed bar)."""
+    return claude.section(plan.claude_runs, plan.claude_cold)
+
+
 def timed(title: str, section: Callable[[Plan], str], plan: Plan) -> str:
     """Run one section, reporting progress on stderr."""
     print(f"[bench] {title}...", file=sys.stderr, flush=True)
@@ -340,6 +349,7 @@ def main(argv: Sequence[str]) -> int:
         timed("in-process stages", stages_section, plan),
         timed("batch", batch_section, plan),
         timed("memory", memory_section, plan),
+        timed("claude", claude_section, plan),
     ]
     load = " / ".join(f"{x:.2f}" for x in os.getloadavg())
     sections.append(

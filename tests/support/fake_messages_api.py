@@ -159,6 +159,13 @@ class RecordedRequest:
     ``outcome`` says how the fake answered: ``ok``, ``status <code>``, ``reset``, ``dropped``,
     ``error event``, ``cancelled`` (the client hung up mid-answer) or ``pending``.
     ``events_sent`` counts the server-sent events written for a streamed answer.
+
+    Timestamps (``time.perf_counter()`` seconds, comparable with the client's own when it runs
+    in the same process, and system-wide on Linux where that clock is ``CLOCK_MONOTONIC``) let a
+    benchmark subtract the fake's share from a request's wall time: ``arrived_at`` when the
+    request's first byte was read, ``received_at`` when the whole request was, ``finished_at``
+    when the fake was done answering it (last byte written, or the fault applied).
+    ``usage`` is the usage the fake reported for a Messages answer (``None`` for others).
     """
 
     method: str
@@ -168,6 +175,15 @@ class RecordedRequest:
     raw: bytes
     outcome: str = "pending"
     events_sent: int = 0
+    arrived_at: float = 0.0
+    received_at: float = 0.0
+    finished_at: float | None = None
+    usage: dict[str, Any] | None = None
+
+    @property
+    def serving_seconds(self) -> float | None:
+        """From the first byte received to the answer's end; ``None`` while pending."""
+        return None if self.finished_at is None else self.finished_at - self.arrived_at
 
     @property
     def text(self) -> str:
@@ -185,6 +201,8 @@ class _Request:
     target: str
     headers: dict[str, str]
     body: bytes
+    arrived_at: float = 0.0  # perf_counter when its first byte was read
+    received_at: float = 0.0  # perf_counter when the whole request was read
 
     @property
     def route(self) -> str:
@@ -218,6 +236,7 @@ class _Connection:
 
     async def read_request(self) -> _Request | None:
         """The next request, or ``None`` when the client closed the connection between requests."""
+        arrived_at = time.perf_counter() if self.buffer else None
         while b"\r\n\r\n" not in self.buffer:
             if len(self.buffer) > MAX_HEAD_BYTES:
                 raise _ProtocolError("request head too large")
@@ -225,6 +244,8 @@ class _Connection:
                 if self.buffer:
                     raise _ProtocolError("connection closed inside a request head")
                 return None
+            if arrived_at is None:
+                arrived_at = time.perf_counter()
         head, _, rest = bytes(self.buffer).partition(b"\r\n\r\n")
         lines = head.decode("latin-1").split("\r\n")
         try:
@@ -249,7 +270,8 @@ class _Connection:
                 raise _ProtocolError("connection closed inside a request body")
         body = bytes(self.buffer[:length])
         del self.buffer[:length]
-        return _Request(method, target, headers, body)
+        assert arrived_at is not None
+        return _Request(method, target, headers, body, arrived_at, time.perf_counter())
 
     async def watch_for_hang_up(self) -> None:
         """Set ``client_gone`` when the client closes; keep anything it sends for later."""
@@ -562,7 +584,13 @@ class FakeMessagesAPI:
         except ValueError:
             body = None
         recorded = RecordedRequest(
-            request.method, request.target, request.headers, body, request.body
+            request.method,
+            request.target,
+            request.headers,
+            body,
+            request.body,
+            arrived_at=request.arrived_at,
+            received_at=request.received_at,
         )
         self.requests.append(recorded)
         if self.record_path is not None:
@@ -580,6 +608,14 @@ class FakeMessagesAPI:
     async def _answer(self, connection: _Connection, request: _Request) -> bool:
         """Answer one request; ``False`` when the connection must not be reused."""
         recorded = self._record(request)
+        try:
+            return await self._answer_recorded(connection, request, recorded)
+        finally:
+            recorded.finished_at = time.perf_counter()
+
+    async def _answer_recorded(
+        self, connection: _Connection, request: _Request, recorded: RecordedRequest
+    ) -> bool:
         request_id = _new_id("req_")
         if request.method != "POST" or request.route not in (MESSAGES_PATH, COUNT_TOKENS_PATH):
             message = f"{request.method} {request.route} is not served by the fake Messages API"
@@ -642,6 +678,7 @@ class FakeMessagesAPI:
             await self._send_error(connection, recorded, request_id, 400, None, problem, {})
             return request.keep_alive
         message = self._message(body, reply)
+        recorded.usage = dict(message["usage"])
         if body.get("stream") is True:
             return await self._stream(connection, request, recorded, request_id, reply, message)
         if reply.drop_after is not None:

@@ -92,6 +92,28 @@ async def test_streamed_text_arrives_in_deltas_with_final_usage(api: FakeMessage
     assert api.completed_streams == 1
 
 
+async def test_each_request_records_when_it_was_served_and_the_usage_it_got(
+    api: FakeMessagesAPI,
+) -> None:
+    api.script(Reply(text="a b c", chunks=3), Reply(status=529))
+    client = client_for(api)
+    before = time.perf_counter()
+    async with client:
+        await stream_text(client)
+        with pytest.raises(anthropic.APIStatusError):
+            await stream_text(client)
+    after = time.perf_counter()
+    streamed, failed = api.requests
+    for sent in (streamed, failed):
+        assert sent.finished_at is not None and sent.serving_seconds is not None
+        assert before <= sent.arrived_at <= sent.received_at <= sent.finished_at <= after
+    assert streamed.finished_at is not None and streamed.finished_at <= failed.arrived_at
+    assert streamed.usage is not None
+    assert streamed.usage["input_tokens"] == estimate_tokens(QUESTION)
+    assert streamed.usage["output_tokens"] == estimate_tokens("a b c")
+    assert failed.usage is None
+
+
 async def test_stream_events_come_in_the_real_order(api: FakeMessagesAPI) -> None:
     api.script(Reply(text="two words", chunks=2))
     client = client_for(api)
