@@ -72,6 +72,20 @@ def excluded_from_claude(settings: Settings, path: Path, roots: Iterable[Path] =
     return any(excluded(candidate, globs) for candidate in candidates)
 
 
+def shown_path(settings: Settings, path: Path, roots: Iterable[Path] = ()) -> str:
+    """The path Claude is told: relative to the project (its project file's folder), else to
+    the workspace folder holding it, else just the file's name. Never an absolute path: it
+    would carry the user's home folder and machine layout."""
+    if settings.root is not None:
+        return settings.project_path(path)
+    resolved = path.resolve()
+    for root in roots:
+        base = root.resolve()
+        if resolved.is_relative_to(base):
+            return resolved.relative_to(base).as_posix()
+    return path.name
+
+
 def place_findings(
     text: str,
     start: Point,

@@ -14,7 +14,7 @@ import asyncio
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import PurePath
+from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types
@@ -23,7 +23,13 @@ from forge_lsp import languages
 from forge_lsp.ai import payload as payloads
 from forge_lsp.ai.answer_document import AnswerDocument, answers_folder, header
 from forge_lsp.ai.failures import ClaudeFailure
-from forge_lsp.ai.shared import excluded_from_claude, place_findings, usage_line, widen_selection
+from forge_lsp.ai.shared import (
+    excluded_from_claude,
+    place_findings,
+    shown_path,
+    usage_line,
+    widen_selection,
+)
 from forge_lsp.features.claude import (
     TITLES,
     Target,
@@ -122,7 +128,7 @@ async def _prepare(
         for f in (analysis.findings if analysis and analysis.version == target.version else [])
         if start_line <= f.start.line <= end_line
     )
-    relative = settings.project_path(target.path) if target.path else name
+    relative = shown_path(settings, target.path, _roots(ls)) if target.path else name
     selection = payloads.Selection(
         relative, spec.name, target.text.split("\n"), start_line, end_line, known
     )
@@ -136,8 +142,16 @@ def _excluded(ls: ForgeServer, settings: Settings, target: Target) -> bool:
     """Whether the file matches `exclude` or `claude.exclude`, as a path relative to its project
     (the folder of its project file) or to the editor's workspace folder holding it."""
     assert target.path is not None
-    roots = [ls.path_of(folder.uri) for folder in ls.workspace.folders.values()]
-    return excluded_from_claude(settings, target.path, [r for r in roots if r is not None])
+    return excluded_from_claude(settings, target.path, _roots(ls))
+
+
+def _roots(ls: ForgeServer) -> list[Path]:
+    """The editor's workspace folders (or its root folder), as paths."""
+    uris = [folder.uri for folder in ls.workspace.folders.values()]
+    if not uris and ls.workspace.root_uri:
+        uris = [ls.workspace.root_uri]
+    paths = (ls.path_of(uri) for uri in uris)
+    return [p for p in paths if p is not None]
 
 
 async def _perform(

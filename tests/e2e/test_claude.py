@@ -117,6 +117,7 @@ async def test_ask_streams_the_answer_into_a_document_it_opens(
     user = sent.body["messages"][0]["content"]
     assert "def fetch(url):" in user and "Is this safe under load?" in user
     assert "def other():" in user  # a few lines of context around the selection
+    assert "File: `service.py`" in user  # relative to the workspace folder, never absolute
     assert "FG101" in user  # the offline finding in the selection, stated as known
     progress = [r for reports in session.client.progress_reports.values() for r in reports]
     assert isinstance(progress[0], types.WorkDoneProgressBegin) and progress[0].cancellable
