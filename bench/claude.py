@@ -148,7 +148,8 @@ def _selected(text: str) -> str:
 def respond(request: RecordedRequest) -> Reply:
     """The fake's answer: a streamed Markdown answer, or a review's findings quoting lines of
     the selection it was sent (so Forge can place them and publish diagnostics). The first
-    finding proposes a fix (Forge verifies it), except for files named `nofix_*`."""
+    finding proposes a fix on a line inside a method (Forge verifies it), except for files
+    named `nofix_*`."""
     body = request.body
     if not body.get("tools"):
         return Reply(text=ANSWER, chunks=24)
@@ -159,7 +160,11 @@ def respond(request: RecordedRequest) -> Reply:
     unique = [
         s for s in stripped if s and stripped.count(s) == 1 and "redacted" not in s and len(s) > 8
     ]
-    quotes = [unique[0], unique[len(unique) // 2]] if len(unique) > 1 else unique[:1]
+    # The fix goes on a line inside a method (where review fixes usually are: Forge then
+    # re-checks that function only); the second finding quotes the middle of the selection.
+    in_method = [s for s in unique if any(line == "        " + s for line in lines)]
+    first = in_method[0] if in_method else unique[0] if unique else ""
+    quotes = [first, unique[len(unique) // 2]] if len(unique) > 1 else [first]
     findings = [
         {
             "category": "correctness",

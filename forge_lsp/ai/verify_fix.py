@@ -31,11 +31,11 @@ The checks, in order:
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import tree_sitter
 
-from forge_lsp import engine
+from forge_lsp import engine, incremental
 from forge_lsp.fixes import line_starts
 from forge_lsp.languages import LanguageSpec
 from forge_lsp.model import Edit, Finding, Fix, Point
@@ -72,15 +72,15 @@ class Baseline:
 def baseline(
     source: bytes, spec: LanguageSpec, rules: engine.RuleSelection | None = None
 ) -> Baseline:
-    """Parse and check the original once, so that several replacements share the work."""
-    selection = rules or engine.RuleSelection()
+    """Parse the original once, so that several replacements share the work (the rules run
+    per replacement, over the function it edits: see `_checked_region`)."""
     tree = engine.parse(spec, source)
     return Baseline(
         source,
         tree,
         count_syntax_errors(tree.root_node),
         len(find_suppressions(engine.utf8_safe(source), tree.root_node)),
-        tuple(engine.run_rules(source, tree, spec, selection)),
+        (),
     )
 
 
@@ -119,8 +119,9 @@ def verify_replacement(
     before = base if base is not None and base.source == source else None
     before = before or baseline(source, spec, selection)
     copy = source[:edit_start] + new_bytes + source[edit_end:]
-    after = baseline(copy, spec, selection)
+    after, changed = _applied(before, copy, spec)
     new_end = edit_start + len(new_bytes)
+    before, after = _checked_region(before, after, changed, spec, selection)
 
     if after.syntax_errors > before.syntax_errors:
         return Rejection("applied to a copy, the replacement does not parse")
@@ -135,6 +136,62 @@ def verify_replacement(
             + ", ".join(sorted(introduced))
         )
     return VerifiedFix(Fix(title, (Edit(start, end, replacement),)))
+
+
+def _applied(
+    before: Baseline, copy: bytes, spec: LanguageSpec
+) -> tuple[Baseline, tuple[incremental.ByteEdit, list[tree_sitter.Range]] | None]:
+    """The copy, parsed incrementally from the original's tree (a fraction of a full parse),
+    with the edit between them and where the syntax tree changed."""
+    edit = incremental.diff(before.source, copy)
+    old_tree = before.tree.copy()
+    if edit is not None:
+        incremental.edit_tree(old_tree, edit)
+    tree = engine.parse(spec, copy, old_tree)
+    suppressions = find_suppressions(engine.utf8_safe(copy), tree.root_node)
+    after = Baseline(copy, tree, count_syntax_errors(tree.root_node), len(suppressions), ())
+    return after, None if edit is None else (edit, old_tree.changed_ranges(tree))
+
+
+def _checked_region(
+    before: Baseline,
+    after: Baseline,
+    changed: tuple[incremental.ByteEdit, list[tree_sitter.Range]] | None,
+    spec: LanguageSpec,
+    selection: engine.RuleSelection,
+) -> tuple[Baseline, Baseline]:
+    """Both sides with the rules' findings over what the replacement can affect: the function
+    holding it when the tree changed nowhere else (the partial re-check the server does after
+    a keystroke, which a property test holds equal to a full check), else the whole file."""
+    from forge_lsp import recheck
+
+    region_before = region_after = None
+    if changed is not None:
+        edit, ranges = changed
+        function = recheck.edited_function(after.tree, spec, edit)
+        if function is not None:
+            start, end = function.start_byte, function.end_byte
+            if all(start <= r.start_byte and r.end_byte <= end for r in ranges):
+                grown = edit.new_end_byte - edit.old_end_byte
+                region_after, region_before = (start, end), (start, end - grown)
+
+    def findings(side: Baseline, region: tuple[int, int] | None) -> tuple[Finding, ...]:
+        found = engine.run_rules(side.source, side.tree, spec, selection, region)
+        if region is None:
+            return tuple(found)
+        scoped = engine.file_scoped_codes(selection, spec.name)
+        return tuple(f for f in found if f.code in scoped or _within(side.source, f, region))
+
+    return (
+        replace(before, findings=findings(before, region_before)),
+        replace(after, findings=findings(after, region_after)),
+    )
+
+
+def _within(source: bytes, finding: Finding, region: tuple[int, int]) -> bool:
+    starts = line_starts(source)
+    offset = _byte_offset(source, starts, finding.start)
+    return offset is not None and region[0] <= offset < region[1]
 
 
 def count_syntax_errors(root: tree_sitter.Node) -> int:
