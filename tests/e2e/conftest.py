@@ -10,10 +10,9 @@ from pathlib import Path
 import pytest
 import pytest_asyncio
 import pytest_lsp
-from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient
 
-from tests.e2e.session import Session, capabilities
+from tests.e2e.session import start
 
 SERVER_COMMAND = [sys.executable, "-m", "forge_lsp"]
 
@@ -71,16 +70,5 @@ async def session(
 ):
     """An initialized session; `@pytest.mark.init_options({...})` sets initializationOptions."""
     marker = request.node.get_closest_marker("init_options")
-    options = {"debounceMs": 0, **(marker.args[0] if marker else {})}
-    state = Session(lsp, tmp_path)
-    state.install_handlers()
-    await lsp.initialize_session(
-        types.InitializeParams(
-            capabilities=capabilities(profile),
-            root_uri=tmp_path.as_uri(),
-            workspace_folders=[types.WorkspaceFolder(uri=tmp_path.as_uri(), name="project")],
-            initialization_options=options,
-        )
-    )
-    yield state
+    yield await start(lsp, profile, tmp_path, marker.args[0] if marker else {})
     await lsp.shutdown_session()

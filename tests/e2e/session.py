@@ -182,3 +182,20 @@ def command_of(action: object) -> types.Command:
         raw = ast.literal_eval(action.command)
         return types.Command(raw["title"], raw["command"], arguments=raw.get("arguments"))
     return action
+
+
+async def start(
+    client: LanguageClient, profile: str, root: Path, options: dict[str, object]
+) -> Session:
+    """Initialize a session as the editor of `profile` would, on the workspace folder `root`."""
+    state = Session(client, root)
+    state.install_handlers()
+    await client.initialize_session(
+        types.InitializeParams(
+            capabilities=capabilities(profile),
+            root_uri=root.as_uri(),
+            workspace_folders=[types.WorkspaceFolder(uri=root.as_uri(), name="project")],
+            initialization_options={"debounceMs": 0, **options},
+        )
+    )
+    return state

@@ -14,7 +14,7 @@ from lsprotocol import types
 from pytest_lsp import LanguageClient
 
 from forge_lsp.ai.answer_format import check_answer
-from tests.e2e.session import Session, capabilities, command_of
+from tests.e2e.session import Session, command_of, start
 from tests.support.fake_messages_api import FakeMessagesAPI, Reply
 
 KEY = "sk-ant-api03-forge-e2e-test-key-0123456789abcdefghijklmnopqrstuvwxyz"
@@ -50,17 +50,7 @@ async def api() -> AsyncIterator[FakeMessagesAPI]:
 async def _start(
     lsp: LanguageClient, profile: str, tmp_path: Path, claude: dict[str, Any]
 ) -> Session:
-    state = Session(lsp, tmp_path)
-    state.install_handlers()
-    await lsp.initialize_session(
-        types.InitializeParams(
-            capabilities=capabilities(profile),
-            root_uri=tmp_path.as_uri(),
-            workspace_folders=[types.WorkspaceFolder(uri=tmp_path.as_uri(), name="project")],
-            initialization_options={"debounceMs": 0, "claude": claude},
-        )
-    )
-    return state
+    return await start(lsp, profile, tmp_path, {"claude": claude})
 
 
 @pytest_asyncio.fixture
