@@ -240,6 +240,8 @@ def _keep_explanation(
 ) -> None:
     from forge_lsp.ai.annotations import Explanation
 
+    if not ls.is_open(target.uri):
+        return  # closed meanwhile: nothing to hover over
     short = explanation_summary(text)
     ls.annotations.put_explanation(
         target.uri,
@@ -265,10 +267,11 @@ async def _review(
     outcome, problems = await asyncio.to_thread(_place_findings, target, prepared, answer)
     if problems:
         log.info("review answer had %d malformed findings", len(problems))
-    ls.annotations.put_findings(
-        target.uri, prepared.source, outcome.findings, (prepared.start, prepared.end)
-    )
-    ls.annotations_changed(target.uri)
+    if ls.is_open(target.uri):  # closed meanwhile: its diagnostics are gone with it
+        ls.annotations.put_findings(
+            target.uri, prepared.source, outcome.findings, (prepared.start, prepared.end)
+        )
+        ls.annotations_changed(target.uri)
     message = outcome.summary(lines)
     progress.end(message)
     _tell(ls, message)
