@@ -83,7 +83,7 @@ async function previewPayload(server: ForgeServer): Promise<void> {
   ]);
 }
 
-async function setApiKey(context: vscode.ExtensionContext): Promise<void> {
+async function setApiKey(context: vscode.ExtensionContext, server: ForgeServer): Promise<void> {
   const key = await vscode.window.showInputBox({
     title: 'Forge: Set API Key',
     prompt:
@@ -97,18 +97,22 @@ async function setApiKey(context: vscode.ExtensionContext): Promise<void> {
   if (!key?.trim()) {
     return;
   }
-  await context.secrets.store(API_KEY_SECRET, key.trim()); // the secrets listener restarts
+  await context.secrets.store(API_KEY_SECRET, key.trim());
+  server.log.info('API key stored in SecretStorage');
+  await server.keyChanged();
   void vscode.window.showInformationMessage(
     vscode.workspace.isTrusted
-      ? 'Forge: API key saved; the server restarts with Claude on.'
+      ? 'Forge: API key saved; the server restarted with Claude on.'
       : 'Forge: API key saved. Claude stays off until you trust this workspace.',
   );
 }
 
-async function clearApiKey(context: vscode.ExtensionContext): Promise<void> {
+async function clearApiKey(context: vscode.ExtensionContext, server: ForgeServer): Promise<void> {
   await context.secrets.delete(API_KEY_SECRET);
+  server.log.info('API key removed from SecretStorage');
+  await server.keyChanged();
   void vscode.window.showInformationMessage(
-    'Forge: API key removed; the server restarts with the rules only' +
+    'Forge: API key removed; the server restarted with the rules only' +
       (process.env.ANTHROPIC_API_KEY ? ' (ANTHROPIC_API_KEY in the environment still applies).' : '.'),
   );
 }
@@ -120,8 +124,8 @@ export function registerCommands(context: vscode.ExtensionContext, server: Forge
     'forge.explainSelection': () => runTask(server, 'explain'),
     'forge.previewSelectionPayload': () => previewPayload(server),
     'forge.usage': () => server.execute('forge.showUsage', []),
-    'forge.setApiKey': () => setApiKey(context),
-    'forge.clearApiKey': () => clearApiKey(context),
+    'forge.setApiKey': () => setApiKey(context, server),
+    'forge.clearApiKey': () => clearApiKey(context, server),
     'forge.restartServer': () => server.restart('Forge: Restart Server'),
     'forge.showLogs': () => server.log.show(),
   };

@@ -24,7 +24,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     }),
     context.secrets.onDidChange((event) => {
       if (event.key === API_KEY_SECRET) {
-        void forge.restart('the API key changed');
+        void forge.keyChanged();
       }
     }),
     vscode.workspace.onDidGrantWorkspaceTrust(() => {

@@ -31,6 +31,7 @@ export class ForgeServer implements vscode.Disposable {
   private interpreter: Interpreter | undefined;
   private warnedAboutKeySetting = false;
   private crashes = 0;
+  private keyInUse: string | undefined;
 
   constructor(
     private readonly context: vscode.ExtensionContext,
@@ -108,6 +109,16 @@ export class ForgeServer implements vscode.Disposable {
     });
   }
 
+  /** Restart when the stored key is not the one the server runs with (another window set it). */
+  async keyChanged(): Promise<void> {
+    const key = vscode.workspace.isTrusted
+      ? await this.context.secrets.get(API_KEY_SECRET)
+      : undefined;
+    if (key !== this.keyInUse) {
+      await this.restart('the API key changed');
+    }
+  }
+
   async refreshStatus(): Promise<void> {
     if (this.running) {
       this.status.ready(await this.claude());
@@ -150,6 +161,7 @@ export class ForgeServer implements vscode.Disposable {
     }
     this.log.info(`Python ${preflight.version}; server from ${preflight.location}`);
     const key = trusted ? await this.context.secrets.get(API_KEY_SECRET) : undefined;
+    this.keyInUse = key;
     const env = buildServerEnvironment({
       base: process.env,
       pythonPath: bundledPythonPath(libs, preflight.version),

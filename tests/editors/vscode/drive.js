@@ -14,6 +14,49 @@ const step = (name, data) => {
   console.error(`[${Date.now() - t0}ms] ${name}`);
 };
 
+async function palette(page, title) {
+  await page.keyboard.press('Control+Shift+P');
+  await page.waitForSelector('.quick-input-widget input', { state: 'visible' });
+  await page.keyboard.type(title);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor();
+  await page.keyboard.press('Enter');
+}
+
+async function typeInInputBox(page, title, text) {
+  // The input box's own title (the command palette has none).
+  await page.locator('.quick-input-widget .quick-input-title', { hasText: title }).first().waitFor({ state: 'visible' });
+  await page.keyboard.type(text);
+  await page.keyboard.press('Enter');
+}
+
+async function languageStatus(page, text, tries = 20) {
+  for (let i = 0; i < tries; i++) {
+    await page.keyboard.press('Escape');
+    await page.locator('[id="status.languageStatus"]').first().click();
+    const hover = page.locator('.monaco-hover', { hasText: text });
+    try {
+      await hover.first().waitFor({ state: 'visible', timeout: 1500 });
+      const found = await hover.first().innerText();
+      await page.keyboard.press('Escape');
+      return found;
+    } catch (e) {
+      await page.waitForTimeout(500);
+    }
+  }
+  throw new Error(`the language status never said ${text}`);
+}
+
+async function selectLines(page, editor, first, count) {
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('Control+1'); // focus the editor (a click may land on a decoration)
+  await page.keyboard.press('Control+G');
+  await page.keyboard.type(String(first));
+  await page.keyboard.press('Enter');
+  await page.keyboard.press('Home');
+  await page.keyboard.press('Home');
+  for (let i = 0; i < count; i++) await page.keyboard.press('Shift+ArrowDown');
+}
+
 (async () => {
   const udd = fs.mkdtempSync(path.join(process.env.TMPDIR || os.tmpdir(), 'chromium-udd-'));
   const ctx = await chromium.launchPersistentContext(udd, {
@@ -75,6 +118,35 @@ const step = (name, data) => {
     await status.first().waitFor({ state: 'visible', timeout: 15000 });
     step('statusItem', (await status.first().innerText()).slice(0, 200));
     await shot('3-status');
+    await page.keyboard.press('Escape');
+    if (process.env.FORGE_E2E_KEY) {
+      // Set API Key turns Claude on: the key reaches the server's environment (the fake API
+      // answers 401 without it).
+      await palette(page, 'Forge: Set API Key');
+      await typeInInputBox(page, 'Forge: Set API Key', process.env.FORGE_E2E_KEY);
+      await shot('3b-key-set');
+      step('statusWithKey', await languageStatus(page, 'Forge: Claude (claude-sonnet-5)'));
+      // Review Selection: Claude's finding beside the rules' in Problems.
+      await selectLines(page, editor, 29, 2);
+      await palette(page, 'Forge: Review Selection');
+      const toast = page.locator('.notifications-toasts', { hasText: 'Forge found 1 issue' });
+      await toast.first().waitFor({ timeout: 30000 });
+      step('reviewToast', await toast.first().innerText());
+      await page.keyboard.press('Control+Shift+M');
+      const claudeRow = page.locator('.markers-panel .monaco-list-row', { hasText: 'forge (claude)' });
+      await claudeRow.first().waitFor({ timeout: 30000 });
+      step('claudeProblem', await claudeRow.first().innerText());
+      await shot('4-review');
+      await page.keyboard.press('Control+Shift+M');
+      // Ask Forge...: the question from an input box, the answer in a document.
+      await selectLines(page, editor, 29, 2);
+      await palette(page, 'Forge: Ask Forge...');
+      await typeInInputBox(page, 'Ask Forge', 'What fails first under load here?');
+      const answer = page.locator('.view-line', { hasText: 'request-scoped deadline' });
+      await answer.first().waitFor({ timeout: 30000 });
+      step('askAnswerDocument', await page.locator('.tab.active').first().innerText());
+      await shot('5-ask');
+    }
     ok = true;
   } catch (e) {
     error = String((e && e.stack) || e);

@@ -16,15 +16,32 @@ cp -r "$REPO/examples/orders-service" "$OUT/work"
 # A new user's machine: Debian's python3 first on PATH, no forge_lsp anywhere, no key.
 export HOME=$OUT/home PATH=/usr/bin:/bin:$PATH
 unset PYTHONPATH VIRTUAL_ENV ANTHROPIC_API_KEY ANTHROPIC_AUTH_TOKEN
+# Claude against the project's fake Messages API: it answers 401 unless the key set through
+# "Forge: Set API Key" arrives, and records every request.
+KEY=sk-ant-e2e-$RANDOM$RANDOM
+/usr/bin/python3 "$REPO/tests/support/fake_messages_api.py" --port 0 --api-key "$KEY" \
+  --script "$HERE/claude_replies.json" --answer-file "$REPO/tests/data/answers/ask_go_handler.md" \
+  --record "$OUT/requests.jsonl" > "$OUT/fake-api.log" 2>&1 &
+FAKEPID=$!
+for _ in $(seq 1 100); do grep -q '^listening on' "$OUT/fake-api.log" && break; sleep 0.1; done
+BASE_URL=$(sed -n 's/^listening on //p' "$OUT/fake-api.log")
+/usr/bin/python3 - "$OUT/ud/User/settings.json" "$BASE_URL" <<'PY'
+import json, sys
+path, url = sys.argv[1], sys.argv[2]
+settings = json.load(open(path))
+settings["forge.claude.baseUrl"] = url
+json.dump(settings, open(path, "w"), indent=1)
+PY
 "$CS" --user-data-dir "$OUT/ud" --extensions-dir "$OUT/exts" --install-extension "$VSIX" >/dev/null
 setsid "$CS" --auth none --bind-addr 127.0.0.1:$PORT --user-data-dir "$OUT/ud" \
   --extensions-dir "$OUT/exts" --disable-telemetry --disable-update-check \
   --disable-workspace-trust "$OUT/work" > "$OUT/code-server.log" 2>&1 &
 CSPID=$!
-cleanup() { kill -- -$CSPID 2>/dev/null || true   # code-server, extension host, Forge server
+cleanup() { kill "$FAKEPID" 2>/dev/null || true
+  kill -- -$CSPID 2>/dev/null || true   # code-server, extension host, Forge server
   for _ in $(seq 1 50); do kill -0 -- -$CSPID 2>/dev/null || break; sleep 0.1; done
   kill -9 -- -$CSPID 2>/dev/null || true; }
 trap cleanup EXIT
 for _ in $(seq 1 150); do curl -fs -o /dev/null "http://127.0.0.1:$PORT/healthz" && break; sleep 0.2; done
-SHOTS=$OUT/shots NODE_PATH=${PWDIR:?playwright-core install dir}/node_modules \
+FORGE_E2E_KEY=$KEY SHOTS=$OUT/shots NODE_PATH=${PWDIR:?playwright-core install dir}/node_modules \
   node "$HERE/drive.js" "http://127.0.0.1:$PORT/?folder=$OUT/work"
