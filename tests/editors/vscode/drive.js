@@ -6,6 +6,7 @@ const os = require('os');
 const path = require('path');
 
 const URL = process.argv[2];
+const restricted = process.env.FORGE_E2E_RESTRICTED === '1';
 const SHOTS = process.env.SHOTS || 'shots';
 const t0 = Date.now();
 const steps = [];
@@ -46,6 +47,33 @@ async function languageStatus(page, text, tries = 20) {
   throw new Error(`the language status never said ${text}`);
 }
 
+async function pickAction(page, title) { // keyboard: a pointer block intercepts clicks
+  for (let i = 0; i < 12; i++) {
+    const focused = page.locator('.action-widget .monaco-list-row.focused');
+    if ((await focused.count()) && (await focused.first().innerText()).includes(title)) {
+      await page.keyboard.press('Enter');
+      return;
+    }
+    await page.keyboard.press('ArrowDown');
+    await page.waitForTimeout(50);
+  }
+  throw new Error('code action not found in the menu: ' + title);
+}
+
+async function openActionMenu(page, title) { // Ctrl+. with retries (races with diagnostics)
+  for (let i = 0; i < 6; i++) {
+    await page.keyboard.press('Control+.');
+    try {
+      await page.locator('.action-widget').first().getByText(title).first().waitFor({ timeout: 3000 });
+      return;
+    } catch (e) {
+      await page.keyboard.press('Escape');
+      await page.waitForTimeout(500);
+    }
+  }
+  throw new Error('the code action menu never showed ' + title);
+}
+
 async function selectLines(page, editor, first, count) {
   await page.keyboard.press('Escape');
   await page.keyboard.press('Control+1'); // focus the editor (a click may land on a decoration)
@@ -79,6 +107,13 @@ async function selectLines(page, editor, first, count) {
   try {
     await page.goto(URL);
     await page.waitForSelector('.monaco-workbench', { timeout: 60000 });
+    if (restricted) {
+      const distrust = page.getByRole('button', { name: "No, I don't trust the authors" });
+      await distrust.waitFor({ timeout: 30000 });
+      await shot('0-trust-prompt');
+      await distrust.click();
+      step('restrictedMode');
+    }
     await page.waitForSelector('.explorer-folders-view .monaco-list-row', { timeout: 30000 });
     step('workbench');
     await page.locator('.monaco-workbench').click({ position: { x: 700, y: 400 } }).catch(() => {});
@@ -114,12 +149,22 @@ async function selectLines(page, editor, first, count) {
     await page.keyboard.press('Escape');
     const language = page.locator('#status\\.languageStatus, .statusbar-item[id="status.languageStatus"]');
     await language.first().click();
-    const status = page.locator('.monaco-hover', { hasText: 'Forge: rules only' });
+    const status = page.locator('.monaco-hover', {
+      hasText: restricted ? 'Restricted Mode' : 'Forge: rules only',
+    });
     await status.first().waitFor({ state: 'visible', timeout: 15000 });
     step('statusItem', (await status.first().innerText()).slice(0, 200));
     await shot('3-status');
     await page.keyboard.press('Escape');
-    if (process.env.FORGE_E2E_KEY) {
+    if (restricted) {
+      // ANTHROPIC_API_KEY is in VS Code's environment, yet Claude stays off and says why.
+      await selectLines(page, editor, 29, 2);
+      await palette(page, 'Forge: Review Selection');
+      const toast = page.locator('.notifications-toasts', { hasText: 'Claude is off in Restricted Mode' });
+      await toast.first().waitFor({ timeout: 15000 });
+      step('reviewRefused', await toast.first().innerText());
+      await shot('4-restricted-review');
+    } else if (process.env.FORGE_E2E_KEY) {
       // Set API Key turns Claude on: the key reaches the server's environment (the fake API
       // answers 401 without it).
       await palette(page, 'Forge: Set API Key');
@@ -146,6 +191,19 @@ async function selectLines(page, editor, first, count) {
       await answer.first().waitFor({ timeout: 30000 });
       step('askAnswerDocument', await page.locator('.tab.active').first().innerText());
       await shot('5-ask');
+      // The server's own "Ask Forge..." code action carries no question: the extension asks.
+      await page.keyboard.press('Control+P');
+      await page.waitForSelector('.quick-input-widget input', { state: 'visible' });
+      await page.keyboard.type('orders.py');
+      await page.locator('.quick-input-list .monaco-list-row', { hasText: 'orders.py' }).first().waitFor();
+      await page.keyboard.press('Enter');
+      await selectLines(page, editor, 29, 2);
+      await openActionMenu(page, 'Ask Forge...');
+      await pickAction(page, 'Ask Forge...');
+      await typeInInputBox(page, 'Ask Forge', 'Who calls this in production?');
+      await page.locator('.view-line', { hasText: 'Who calls this in production?' }).first().waitFor({ timeout: 30000 });
+      step('askFromCodeAction', await page.locator('.tab.active').first().innerText());
+      await shot('6-ask-code-action');
     }
     ok = true;
   } catch (e) {
