@@ -52,14 +52,22 @@ export class ForgeServer implements vscode.Disposable {
   restart(reason: string): Promise<void> {
     this.queue = this.queue.then(async () => {
       this.log.info(`starting the server (${reason})`);
-      await this.stopClient();
-      await this.startClient();
+      try {
+        await this.stopClient();
+        await this.startClient();
+      } catch (error) {
+        // The queue must never reject: later restarts and commands wait on it.
+        const message = `Forge's server did not start: ${describe(error)}`;
+        this.log.error(message);
+        this.status.fail(message);
+        void this.offerLogs(message);
+      }
     });
     return this.queue;
   }
 
   stop(): Promise<void> {
-    this.queue = this.queue.then(() => this.stopClient());
+    this.queue = this.queue.then(() => this.stopClient().catch(() => undefined));
     return this.queue;
   }
 
@@ -69,10 +77,13 @@ export class ForgeServer implements vscode.Disposable {
 
   /** Run one of the server's commands (forge.ask, forge.review, ...). */
   async execute(command: string, args: unknown[]): Promise<unknown> {
+    await this.queue; // a command given during a restart waits for it
     const client = this.running;
     if (!client) {
       this.status.fail('The Forge server is not running');
-      void this.offerLogs("Forge's server is not running. Restart it with \"Forge: Restart Server\".");
+      void this.offerLogs(
+        'Forge\'s server is not running. Restart it with "Forge: Restart Server".',
+      );
       return undefined;
     }
     try {
@@ -114,7 +125,10 @@ export class ForgeServer implements vscode.Disposable {
     const key = vscode.workspace.isTrusted
       ? await this.context.secrets.get(API_KEY_SECRET)
       : undefined;
+    // Checked and set after the await, in one step: Set API Key and the secrets event both
+    // land here, and only the first restarts.
     if (key !== this.keyInUse) {
+      this.keyInUse = key;
       await this.restart('the API key changed');
     }
   }

@@ -7,6 +7,7 @@ const path = require('path');
 
 const URL = process.argv[2];
 const restricted = process.env.FORGE_E2E_RESTRICTED === '1';
+const broken = process.env.FORGE_E2E_BROKEN === '1'; // forge.interpreter names no Python
 const SHOTS = process.env.SHOTS || 'shots';
 const t0 = Date.now();
 const steps = [];
@@ -105,6 +106,7 @@ async function selectLines(page, editor, first, count) {
   let ok = false;
   let error;
   try {
+    scenario: {
     await page.goto(URL);
     await page.waitForSelector('.monaco-workbench', { timeout: 60000 });
     if (restricted) {
@@ -126,6 +128,26 @@ async function selectLines(page, editor, first, count) {
     await editor.locator('.view-line', { hasText: 'DB_PASSWORD' }).first().waitFor({ timeout: 30000 });
     const opened = Date.now();
     step('fileOpen');
+    if (broken) {
+      // One actionable message with Show Logs, and the status item says Forge is not running.
+      const toast = page.locator('.notifications-toasts .notification-toast', {
+        hasText: 'could not find "/nonexistent/python3"',
+      });
+      await toast.first().waitFor({ timeout: 30000 });
+      await page.waitForTimeout(3000); // anything else would have shown by now
+      const toasts = await page.locator('.notifications-toasts .notification-toast').allInnerTexts();
+      const forgeToasts = toasts.filter((t) => t.includes('Forge'));
+      step('startFailure', forgeToasts);
+      if (forgeToasts.length !== 1) throw new Error(`expected one message, got ${forgeToasts.length}`);
+      await shot('1-start-failure');
+      await toast.first().getByRole('button', { name: 'Show Logs' }).click();
+      const logs = page.locator('.output-view, .panel', { hasText: 'could not find' });
+      await logs.first().waitFor({ timeout: 15000 });
+      step('logsShown');
+      await shot('2-logs');
+      step('statusItem', await languageStatus(page, 'Forge: not running'));
+      break scenario;
+    }
     await page.waitForSelector('.squiggly-error, .squiggly-warning', { timeout: 60000 });
     step('squiggles', { secondsAfterOpen: (Date.now() - opened) / 1000 });
     await page.keyboard.press('Control+Shift+M');
@@ -192,11 +214,9 @@ async function selectLines(page, editor, first, count) {
       step('askAnswerDocument', await page.locator('.tab.active').first().innerText());
       await shot('5-ask');
       // The server's own "Ask Forge..." code action carries no question: the extension asks.
-      await page.keyboard.press('Control+P');
-      await page.waitForSelector('.quick-input-widget input', { state: 'visible' });
-      await page.keyboard.type('orders.py');
-      await page.locator('.quick-input-list .monaco-list-row', { hasText: 'orders.py' }).first().waitFor();
-      await page.keyboard.press('Enter');
+      // Back to orders.py by its tab (Quick Open would rank the answer document first).
+      await page.locator('.tab', { hasText: 'orders.py', hasNotText: 'ask-' }).first().click();
+      await editor.locator('.view-line', { hasText: 'DB_PASSWORD' }).first().waitFor();
       await selectLines(page, editor, 29, 2);
       await openActionMenu(page, 'Ask Forge...');
       await pickAction(page, 'Ask Forge...');
@@ -205,6 +225,7 @@ async function selectLines(page, editor, first, count) {
       step('askFromCodeAction', await page.locator('.tab.active').first().innerText());
       await shot('6-ask-code-action');
     }
+    } // scenario
     ok = true;
   } catch (e) {
     error = String((e && e.stack) || e);

@@ -7,6 +7,7 @@
 #   PWDIR     where playwright-core is installed (node_modules/playwright-core below it)
 #   RESTRICTED=1  open the folder untrusted (Restricted Mode) with ANTHROPIC_API_KEY set in
 #             VS Code's environment: rules only, the key never reaches the server, nothing sent
+#   BROKEN=1  forge.interpreter names no Python: one error message with Show Logs, status item
 #   OUT       a fresh folder for the run (profile, logs, screenshots in $OUT/shots)
 # Prints the drive's JSON summary, naming each screenshot. Exit code = result.
 set -euo pipefail
@@ -31,12 +32,14 @@ KEY=sk-ant-e2e-$RANDOM$RANDOM
 FAKEPID=$!
 for _ in $(seq 1 100); do grep -q '^listening on' "$OUT/fake-api.log" && break; sleep 0.1; done
 BASE_URL=$(sed -n 's/^listening on //p' "$OUT/fake-api.log")
-/usr/bin/python3 - "$OUT/ud/User/settings.json" "$BASE_URL" ${RESTRICTED:+restricted} <<'PY'
+/usr/bin/python3 - "$OUT/ud/User/settings.json" "$BASE_URL" ${RESTRICTED:+restricted} ${BROKEN:+broken} <<'PY'
 import json, sys
 path, url = sys.argv[1], sys.argv[2]
 settings = json.load(open(path))
 settings["forge.claude.baseUrl"] = url
-if len(sys.argv) > 3:  # Restricted Mode: workspace trust on, this folder not trusted
+if "broken" in sys.argv[3:]:
+    settings["forge.interpreter"] = "/nonexistent/python3"
+if "restricted" in sys.argv[3:]:  # Restricted Mode: workspace trust on, this folder not trusted
     settings["security.workspace.trust.enabled"] = True
     settings["security.workspace.trust.startupPrompt"] = "always"
 json.dump(settings, open(path, "w"), indent=1)
@@ -54,7 +57,7 @@ cleanup() { kill "$FAKEPID" 2>/dev/null || true
   kill -9 -- -$CSPID 2>/dev/null || true; }
 trap cleanup EXIT
 for _ in $(seq 1 150); do curl -fs -o /dev/null "http://127.0.0.1:$PORT/healthz" && break; sleep 0.2; done
-FORGE_E2E_KEY=$KEY FORGE_E2E_RESTRICTED=${RESTRICTED:-} SHOTS=$OUT/shots \
+FORGE_E2E_KEY=$KEY FORGE_E2E_RESTRICTED=${RESTRICTED:-} FORGE_E2E_BROKEN=${BROKEN:-} SHOTS=$OUT/shots \
   NODE_PATH=$PWDIR/node_modules node "$HERE/drive.js" "http://127.0.0.1:$PORT/?folder=$OUT/work"
 if [ -n "${RESTRICTED:-}" ] && [ -s "$OUT/requests.jsonl" ]; then
   echo "Restricted Mode: the fake Messages API received a request" >&2
