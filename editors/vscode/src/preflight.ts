@@ -48,8 +48,8 @@ export function parsePreflight(
       ok: false,
       message:
         `Forge's server does not load with ${interpreter} (Python ${version}): ${rest.join(' ')}. ` +
-        'This .vsix may be built for another platform, or "forge.interpreter" points at an ' +
-        'unusual Python; see the logs.',
+        'The bundled server is built for CPython 3.10 to 3.14 on the platform of this .vsix: ' +
+        'set "forge.interpreter" to such a Python, or install the .vsix for your platform.',
     };
   }
   if (error && error.code === 'ENOENT') {
