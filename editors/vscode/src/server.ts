@@ -225,10 +225,8 @@ export class ForgeServer implements vscode.Disposable {
       // The server's Markdown (hovers, rule docs) never runs commands or raw HTML.
       markdown: { isTrusted: false, supportHtml: false },
       initializationFailedHandler: (error) => {
-        const message = `Forge's server failed to initialize: ${describe(error)}`;
-        this.log.error(message);
-        this.status.fail(message);
-        void this.offerLogs(message);
+        // No message here: start() then rejects, and startClient shows the one message.
+        this.log.error(`Forge's server failed to initialize: ${describe(error)}`);
         return false;
       },
       errorHandler: {
