@@ -1,0 +1,12 @@
+/** The VS Code language ids Forge checks (forge_lsp/languages.py). */
+export const LANGUAGE_IDS = [
+  'python',
+  'go',
+  'java',
+  'javascript',
+  'javascriptreact',
+  'typescript',
+  'typescriptreact',
+  'rust',
+  'kotlin',
+];
