@@ -29,7 +29,23 @@ HEAVY_PACKAGES = frozenset(
         "tree_sitter_java",
     }
 )
-HEAVY_FORGE = ("forge_lsp.rules.fg", "forge_lsp.rules._", "forge_lsp.ai", "forge_lsp.report")
+# Forge's own modules that load with the first check or Claude task, never at start-up. (The
+# small `forge_lsp.ai.settings` and `forge_lsp.ai.annotations` do load: settings and
+# diagnostics need them.)
+HEAVY_FORGE = (
+    "forge_lsp.rules.fg",
+    "forge_lsp.rules._",
+    "forge_lsp.report",
+    "forge_lsp.ai.client",
+    "forge_lsp.ai.service",
+    "forge_lsp.ai.payload",
+    "forge_lsp.ai.prompts",
+    "forge_lsp.ai.redaction",
+    "forge_lsp.ai.review",
+    "forge_lsp.ai.ledger",
+    "forge_lsp.ai.result_cache",
+    "forge_lsp.features.claude_tasks",
+)
 
 BARE_IMPORTS = 'from pygls.lsp.server import LanguageServer; LanguageServer("bare", "0")'
 _PROBE = """
