@@ -585,9 +585,9 @@ def _fix_note(results: Results) -> str:
     return (
         f"The review's findings here propose one fix. The same review proposing none: overhead "
         f"{_ms(plain)} ms (vs {_ms(fixed)}), cached repeat {_ms(plain_repeat)} ms (vs "
-        f"{_ms(fixed_repeat)}): the difference is Forge verifying the fix (the offline rules "
-        f"re-check the {FILE_LINES}-line document before and after it), which a cached repeat "
-        "does again."
+        f"{_ms(fixed_repeat)}): the difference is Forge verifying the fix (it re-parses the "
+        f"{FILE_LINES}-line document with the fix applied and re-checks the function it edits). "
+        "A cached repeat on unchanged text reuses the placed and verified findings."
     )
 
 
@@ -649,8 +649,8 @@ def _size_table(results: Results) -> str:
     return (
         table(header, rows)
         + "\n\nTokens here: the fake's estimate, characters / 4. Reviews: the first finding "
-        "proposes a replacement, which Forge verifies (it re-checks the fixed document with "
-        "the offline rules) before offering it, on a cached repeat too; the last row is the "
+        "proposes a replacement, which Forge verifies (it re-parses the fixed document and "
+        "re-checks the function it edits) before offering it; the last row is the "
         "same review with no replacement proposed. The user message grows beyond the "
         "selection with its known offline findings (one line each) and the 20 context lines."
     )

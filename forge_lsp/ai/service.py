@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import json
 import logging
+from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Any, Generic, TypeVar
 
 import platformdirs
 
@@ -51,6 +53,8 @@ class ClaudeService:
         self.cache = cache
         self._environ = environ
         self._clients: dict[str, ClaudeClient] = {}
+        # Reviews placed in a document's text, by (payload digest, text digest).
+        self.placements: Memo[tuple[str, str], Any] = Memo(32)
 
     @classmethod
     def for_user(cls, environ: Mapping[str, str]) -> ClaudeService:
@@ -163,6 +167,30 @@ def _connection_key(settings: ClaudeSettings) -> str:
             settings.vertex_region,
         ]
     )
+
+
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+class Memo(Generic[K, V]):
+    """A small least-recently-used map (thread-safe enough for the event loop's own use)."""
+
+    def __init__(self, size: int) -> None:
+        self._size = size
+        self._items: OrderedDict[K, V] = OrderedDict()
+
+    def get(self, key: K) -> V | None:
+        value = self._items.get(key)
+        if value is not None:
+            self._items.move_to_end(key)
+        return value
+
+    def put(self, key: K, value: V) -> None:
+        self._items[key] = value
+        self._items.move_to_end(key)
+        while len(self._items) > self._size:
+            self._items.popitem(last=False)
 
 
 def _prices(settings: ClaudeSettings) -> dict[str, Price]:

@@ -11,6 +11,7 @@ message. Failures become one message and the server keeps serving.
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -264,7 +265,14 @@ async def _review(
     service = ls_service(ls)
     answer = await service.complete(prepared.payload, prepared.settings.claude, None)
     progress.report("Placing findings and checking fixes", force=True)
-    outcome, problems = await asyncio.to_thread(_place_findings, target, prepared, answer)
+    # The same answer on the same text places the same way: a repeated review (answered from
+    # the result cache) skips re-parsing and re-checking its fixes.
+    key = (prepared.payload.digest(), hashlib.sha256(prepared.source).hexdigest())
+    placed: tuple[ReviewOutcome, list[str]] | None = service.placements.get(key)
+    if placed is None:
+        placed = await asyncio.to_thread(_place_findings, target, prepared, answer)
+        service.placements.put(key, placed)
+    outcome, problems = placed
     if problems:
         log.info("review answer had %d malformed findings", len(problems))
     if ls.is_open(target.uri):  # closed meanwhile: its diagnostics are gone with it
