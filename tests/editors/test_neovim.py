@@ -2,8 +2,11 @@
 
 `nvim_forge.lua` configures Forge with the README's `vim.lsp.config` + `vim.lsp.enable` snippet,
 opens a temp project, drives diagnostics, hover, code actions, the suppression quick fix, the
-documentation command and a settings change, and prints what Neovim saw as one JSON line. Neovim
-runs once per module; each test checks one surface of that run.
+documentation command, Forge with Claude (Review selection and Ask Forge... through
+`vim.lsp.buf.code_action`, against the project's fake Messages API started here) and a settings
+change, and prints what Neovim saw as one JSON line. Neovim runs once per module; each test checks
+one surface of that run. The snippet has nothing Claude-specific: the key and the endpoint come
+from the environment Neovim (and so the server) runs in.
 
 `forge-lsp` (the command in the snippet) is a shim on PATH running `python -m forge_lsp` with the
 interpreter running these tests, so the snippet runs verbatim against the code under test.
@@ -19,6 +22,8 @@ import shutil
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -28,6 +33,7 @@ import pytest
 HERE = Path(__file__).resolve().parent
 HARNESS = HERE / "nvim_forge.lua"
 REPO = HERE.parent.parent
+FAKE_API = REPO / "tests" / "support" / "fake_messages_api.py"
 SNIPPET = re.compile(r"^-- BEGIN README SNIPPET\n(.*?)^-- END README SNIPPET$", re.S | re.M)
 
 EMOJI_CJK = "😀中"  # 4 + 3 UTF-8 bytes, 2 + 1 UTF-16 units: UTF-8 columns are 4 further right
@@ -42,6 +48,36 @@ def run(cur, uid):
 {EXCEPT_LINE}
         pass
 """
+CLAUDE_SOURCE = """\
+import requests
+
+
+def fetch(url):
+    response = requests.get(url, timeout=5)
+    cursor.execute("SELECT * FROM users WHERE name = '" + url + "'")
+    return response.json()
+
+
+def other():
+    return 1
+"""
+CLAUDE_LINES = "4,7"  # fetch(), 1-based, as a user selects it
+CLAUDE_FINDING = {
+    "category": "error-handling",
+    "severity": "warning",
+    "confidence": 0.9,
+    "quote": "return response.json()",
+    "title": "A non-JSON error page raises an unhandled ValueError",
+    "explanation": "Check `response.raise_for_status()` before decoding.",
+}
+ANSWER = """\
+**`fetch` is safe to call under load once errors are checked:** it has a timeout.
+
+### What goes wrong today
+
+- A `5xx` error page is decoded as JSON and raises `ValueError`.
+"""
+KEY = "sk-ant-api03-forge-nvim-test-key-0123456789abcdefghijklmnopqrstuvwxyz"
 JS_LINE = f'const label = "{EMOJI_CJK}"; try {{ risky(); }} catch (e) {{}}'
 
 pytestmark = pytest.mark.skipif(os.name == "nt", reason="the forge-lsp shim is a POSIX script")
@@ -87,6 +123,29 @@ class NvimRun:
         return self.result[key]
 
 
+@contextmanager
+def fake_messages_api(base: Path) -> Iterator[str]:
+    """The project's fake Messages API, standalone: the review's tool call, then the answer."""
+    script = base / "replies.json"
+    review = {"tool_name": "report_findings", "tool_input": {"findings": [CLAUDE_FINDING]}}
+    script.write_text(json.dumps([review]), encoding="utf-8")
+    answer = base / "answer.md"
+    answer.write_text(ANSWER, encoding="utf-8")
+    command = [sys.executable, str(FAKE_API), "--port", "0", "--script", str(script)]
+    proc = subprocess.Popen(
+        [*command, "--answer-file", str(answer)], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert proc.stdout is not None
+        line = proc.stdout.readline()
+        found = re.search(r"listening on (http://\S+)", line)
+        assert found, f"the fake Messages API did not start: {line!r}"
+        yield found.group(1)
+    finally:
+        proc.terminate()
+        proc.wait(5)
+
+
 @pytest.fixture(scope="module")
 def nvim_run(tmp_path_factory: pytest.TempPathFactory) -> NvimRun:
     nvim = find_nvim()
@@ -104,6 +163,8 @@ def nvim_run(tmp_path_factory: pytest.TempPathFactory) -> NvimRun:
     py_file.write_text(PYTHON_SOURCE, encoding="utf-8")
     js_file = project / "app.js"
     js_file.write_text(JS_LINE + "\n", encoding="utf-8")
+    claude_file = project / "service.py"
+    claude_file.write_text(CLAUDE_SOURCE, encoding="utf-8")
 
     bin_dir = base / "bin"
     bin_dir.mkdir()
@@ -122,15 +183,20 @@ def nvim_run(tmp_path_factory: pytest.TempPathFactory) -> NvimRun:
         "PATH": f"{bin_dir}{os.pathsep}{env.get('PATH', '')}",
         "FORGE_PY_FILE": str(py_file),
         "FORGE_JS_FILE": str(js_file),
+        "FORGE_CLAUDE_FILE": str(claude_file),
+        "FORGE_CLAUDE_LINES": CLAUDE_LINES,
+        "ANTHROPIC_API_KEY": KEY,
         "FORGE_NVIM_LOG_LEVEL": "debug",
         "FORGE_LOG_LEVEL": "INFO",
     }
     command = [nvim, "--headless", "-u", "NONE", "-i", "NONE", "-n", "-l", str(HARNESS)]
-    started = time.perf_counter()
-    proc = subprocess.run(
-        command, cwd=project, env=env, capture_output=True, text=True, timeout=60, check=False
-    )
-    seconds = time.perf_counter() - started
+    with fake_messages_api(base) as base_url:
+        env["ANTHROPIC_BASE_URL"] = base_url
+        started = time.perf_counter()
+        proc = subprocess.run(
+            command, cwd=project, env=env, capture_output=True, text=True, timeout=60, check=False
+        )
+        seconds = time.perf_counter() - started
     log_path = xdg["XDG_STATE_HOME"] / "nvim" / "lsp.log"
     log = log_path.read_text(encoding="utf-8", errors="replace") if log_path.exists() else ""
     lines = [line for line in proc.stdout.splitlines() if line.startswith("{")]
@@ -265,3 +331,53 @@ def test_readme_has_the_snippet() -> None:
     assert match.group(1).strip() in readme.read_text(encoding="utf-8"), (
         f"README.md must contain the Neovim snippet of {HARNESS.name} verbatim:\n{match.group(1)}"
     )
+
+
+def test_claude_review_publishes_diagnostics(nvim_run: NvimRun) -> None:
+    claude = nvim_run.get("claude")
+    assert "Review selection with Forge" in claude["review_offered"], nvim_run.explain("offered")
+    [d] = claude["diagnostics"]
+    assert d["source"] == "forge (claude)", nvim_run.explain("Claude diagnostic source")
+    assert d["code"].startswith("FGC"), nvim_run.explain("Claude diagnostic code")
+    assert d["text"] == "return response.json()", nvim_run.explain("range is the quoted code")
+    assert d["lsp_range"]["start"] == {"line": 6, "character": 4}, nvim_run.explain("position")
+    assert "FG101" in claude["rule_codes"], nvim_run.explain("rule findings stay beside Claude's")
+    said = " ".join(claude["messages"])
+    assert "Forge found 1 issue in 4 lines." in said, nvim_run.explain("no closing message")
+
+
+def test_claude_finding_hover_explains(nvim_run: NvimRun) -> None:
+    hover = nvim_run.get("claude")["hover"]
+    assert hover and "raise_for_status" in hover["value"], nvim_run.explain("hover on finding")
+
+
+def test_ask_forge_opens_the_answer_document(nvim_run: NvimRun) -> None:
+    claude = nvim_run.get("claude")
+    assert "Ask Forge..." in claude["ask_offered"], nvim_run.explain("Ask Forge... not offered")
+    [uri] = claude["shown"]
+    path = Path(claude["current_buffer"])
+    assert uri.startswith("file://") and path.as_uri() == uri, nvim_run.explain("not opened")
+    assert claude["buffer_filetype"] == "markdown", nvim_run.explain("answer is not Markdown")
+    assert claude["answer_complete"], nvim_run.explain("the answer never completed")
+    text = path.read_text(encoding="utf-8")
+    assert "A `5xx` error page is decoded as JSON" in text, nvim_run.explain("answer content")
+
+
+def protocol_problems(log: str) -> list[str]:
+    """Lines of Neovim's lsp.log that show a protocol problem: Neovim's own errors and
+    warnings, error responses, and the server's stderr at WARNING or above. (Neovim logs every
+    line of the server's stderr at ERROR level: those are judged by their own level.)"""
+    problems = []
+    for line in log.splitlines():
+        if '"stderr"' in line:
+            if re.search(r"\b(WARNING|ERROR|CRITICAL)\b|Traceback", line):
+                problems.append(line)
+        elif line.startswith(("[ERROR]", "[WARN]")) or re.search(r"\{ error = \{", line):
+            problems.append(line)
+    return problems
+
+
+def test_no_protocol_errors_in_lsp_log(nvim_run: NvimRun) -> None:
+    assert "rpc.receive" in nvim_run.log, nvim_run.explain("the LSP log was not written")
+    problems = protocol_problems(nvim_run.log)
+    assert not problems, nvim_run.explain("protocol problems in lsp.log:\n" + "\n".join(problems))
