@@ -370,7 +370,8 @@ def protocol_problems(log: str) -> list[str]:
     problems = []
     for line in log.splitlines():
         if '"stderr"' in line:
-            if re.search(r"\b(WARNING|ERROR|CRITICAL)\b|Traceback", line):
+            said = line.split('"stderr"', 1)[1]
+            if re.search(r"\b(WARNING|ERROR|CRITICAL)\b|Traceback", said):
                 problems.append(line)
         elif line.startswith(("[ERROR]", "[WARN]")) or re.search(r"\{ error = \{", line):
             problems.append(line)
