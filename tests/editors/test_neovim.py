@@ -17,23 +17,28 @@ from __future__ import annotations
 import json
 import os
 import re
-import shlex
 import shutil
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from tests.editors.support import (
+    CLAUDE_FILE_LINES,
+    CLAUDE_SOURCE,
+    KEY,
+    fake_messages_api,
+    protocol_problems_in_stderr,
+    write_shim,
+)
+
 HERE = Path(__file__).resolve().parent
 HARNESS = HERE / "nvim_forge.lua"
 REPO = HERE.parent.parent
-FAKE_API = REPO / "tests" / "support" / "fake_messages_api.py"
 SNIPPET = re.compile(r"^-- BEGIN README SNIPPET\n(.*?)^-- END README SNIPPET$", re.S | re.M)
 
 EMOJI_CJK = "😀中"  # 4 + 3 UTF-8 bytes, 2 + 1 UTF-16 units: UTF-8 columns are 4 further right
@@ -48,36 +53,6 @@ def run(cur, uid):
 {EXCEPT_LINE}
         pass
 """
-CLAUDE_SOURCE = """\
-import requests
-
-
-def fetch(url):
-    response = requests.get(url, timeout=5)
-    cursor.execute("SELECT * FROM users WHERE name = '" + url + "'")
-    return response.json()
-
-
-def other():
-    return 1
-"""
-CLAUDE_LINES = "4,7"  # fetch(), 1-based, as a user selects it
-CLAUDE_FINDING = {
-    "category": "error-handling",
-    "severity": "warning",
-    "confidence": 0.9,
-    "quote": "return response.json()",
-    "title": "A non-JSON error page raises an unhandled ValueError",
-    "explanation": "Check `response.raise_for_status()` before decoding.",
-}
-ANSWER = """\
-**`fetch` is safe to call under load once errors are checked:** it has a timeout.
-
-### What goes wrong today
-
-- A `5xx` error page is decoded as JSON and raises `ValueError`.
-"""
-KEY = "sk-ant-api03-forge-nvim-test-key-0123456789abcdefghijklmnopqrstuvwxyz"
 JS_LINE = f'const label = "{EMOJI_CJK}"; try {{ risky(); }} catch (e) {{}}'
 
 pytestmark = pytest.mark.skipif(os.name == "nt", reason="the forge-lsp shim is a POSIX script")
@@ -123,29 +98,6 @@ class NvimRun:
         return self.result[key]
 
 
-@contextmanager
-def fake_messages_api(base: Path) -> Iterator[str]:
-    """The project's fake Messages API, standalone: the review's tool call, then the answer."""
-    script = base / "replies.json"
-    review = {"tool_name": "report_findings", "tool_input": {"findings": [CLAUDE_FINDING]}}
-    script.write_text(json.dumps([review]), encoding="utf-8")
-    answer = base / "answer.md"
-    answer.write_text(ANSWER, encoding="utf-8")
-    command = [sys.executable, str(FAKE_API), "--port", "0", "--script", str(script)]
-    proc = subprocess.Popen(
-        [*command, "--answer-file", str(answer)], stdout=subprocess.PIPE, text=True
-    )
-    try:
-        assert proc.stdout is not None
-        line = proc.stdout.readline()
-        found = re.search(r"listening on (http://\S+)", line)
-        assert found, f"the fake Messages API did not start: {line!r}"
-        yield found.group(1)
-    finally:
-        proc.terminate()
-        proc.wait(5)
-
-
 @pytest.fixture(scope="module")
 def nvim_run(tmp_path_factory: pytest.TempPathFactory) -> NvimRun:
     nvim = find_nvim()
@@ -167,12 +119,7 @@ def nvim_run(tmp_path_factory: pytest.TempPathFactory) -> NvimRun:
     claude_file.write_text(CLAUDE_SOURCE, encoding="utf-8")
 
     bin_dir = base / "bin"
-    bin_dir.mkdir()
-    shim = bin_dir / "forge-lsp"
-    shim.write_text(
-        f'#!/bin/sh\nexec {shlex.quote(sys.executable)} -m forge_lsp "$@"\n', encoding="utf-8"
-    )
-    shim.chmod(0o755)
+    write_shim(bin_dir)
 
     # Isolated: the server's rule docs (cache), Neovim's LSP log (state), no user config.
     names = ("XDG_CACHE_HOME", "XDG_STATE_HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME")
@@ -184,7 +131,7 @@ def nvim_run(tmp_path_factory: pytest.TempPathFactory) -> NvimRun:
         "FORGE_PY_FILE": str(py_file),
         "FORGE_JS_FILE": str(js_file),
         "FORGE_CLAUDE_FILE": str(claude_file),
-        "FORGE_CLAUDE_LINES": CLAUDE_LINES,
+        "FORGE_CLAUDE_LINES": CLAUDE_FILE_LINES,
         "ANTHROPIC_API_KEY": KEY,
         "FORGE_NVIM_LOG_LEVEL": "debug",
         "FORGE_LOG_LEVEL": "INFO",
@@ -370,8 +317,7 @@ def protocol_problems(log: str) -> list[str]:
     problems = []
     for line in log.splitlines():
         if '"stderr"' in line:
-            said = line.split('"stderr"', 1)[1]
-            if re.search(r"\b(WARNING|ERROR|CRITICAL)\b|Traceback", said):
+            if protocol_problems_in_stderr(line.split('"stderr"', 1)[1]):
                 problems.append(line)
         elif line.startswith(("[ERROR]", "[WARN]")) or re.search(r"\{ error = \{", line):
             problems.append(line)
