@@ -236,9 +236,11 @@ def test_hover_kind_is_one_eglot_advertised(emacs_run: EmacsRun) -> None:
     assert sent and sent <= kinds, emacs_run.explain(f"hover kinds {sent}, advertised {kinds}")
 
 
-def test_readme_has_the_snippet() -> None:
+@pytest.mark.parametrize("doc", ["README.md", "docs/editors.md"])
+def test_docs_have_the_snippet(doc: str) -> None:
+    """What users copy is what this test runs."""
     match = SNIPPET.search(HARNESS.read_text(encoding="utf-8"))
     assert match, f"{HARNESS.name} lacks the README SNIPPET markers"
-    assert match.group(1).strip() in (REPO / "README.md").read_text(encoding="utf-8"), (
-        f"README.md must contain the eglot snippet of {HARNESS.name} verbatim:\n{match.group(1)}"
+    assert match.group(1).strip() in (REPO / doc).read_text(encoding="utf-8"), (
+        f"{doc} must contain the eglot snippet of {HARNESS.name} verbatim:\n{match.group(1)}"
     )
