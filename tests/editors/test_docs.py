@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from pathlib import Path
 
 import pytest
@@ -14,7 +15,6 @@ if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover
     import tomli as tomllib
-import tomllib
 
 DOC = (Path(__file__).resolve().parent.parent.parent / "docs" / "editors.md").read_text(
     encoding="utf-8"
