@@ -244,3 +244,17 @@ def test_docs_have_the_snippet(doc: str) -> None:
     assert match.group(1).strip() in (REPO / doc).read_text(encoding="utf-8"), (
         f"{doc} must contain the eglot snippet of {HARNESS.name} verbatim:\n{match.group(1)}"
     )
+
+
+def test_the_events_check_catches_problems() -> None:
+    """The protocol check above is not vacuous: each kind of problem in eglot 1.9's format."""
+    clean = '[server-reply] (id:4) Sat Nov 28:\n(:id 4 :jsonrpc "2.0" :result nil)\n'
+    error = '[server-reply] (id:5) Sat:\n(:id 5 :error (:code -32602 :message "bad"))\n'
+    refused = '[client-reply] (id:x) Sat:\n(:jsonrpc "2.0" :id "x" :error (:code -32601))\n'
+    log = (
+        '[server-notification] Sat:\n(:method "window/logMessage" :params (:type 1 :message "x"))\n'
+    )
+    stderr = "[stderr] 2026-11-28 09:30:08,011 WARNING forge_lsp.server: something\n"
+    assert eglot_protocol_problems(clean) == []
+    for bad in (error, refused, log, stderr):
+        assert eglot_protocol_problems(clean + bad), bad

@@ -32,6 +32,7 @@ from tests.editors.support import (
     CLAUDE_SOURCE,
     KEY,
     fake_messages_api,
+    protocol_problems_in_stderr,
     write_shim,
 )
 
@@ -276,3 +277,65 @@ def test_docs_have_the_snippet(doc: str) -> None:
     assert match.group(1).strip() in (REPO / doc).read_text(encoding="utf-8"), (
         f"{doc} must contain the Neovim snippet of {HARNESS.name} verbatim:\n{match.group(1)}"
     )
+
+
+def test_claude_review_publishes_diagnostics(nvim_run: NvimRun) -> None:
+    claude = nvim_run.get("claude")
+    assert "Review selection with Forge" in claude["review_offered"], nvim_run.explain("offered")
+    [d] = claude["diagnostics"]
+    assert d["source"] == "forge (claude)", nvim_run.explain("Claude diagnostic source")
+    assert d["code"].startswith("FGC"), nvim_run.explain("Claude diagnostic code")
+    assert d["text"] == "return response.json()", nvim_run.explain("range is the quoted code")
+    assert d["lsp_range"]["start"] == {"line": 6, "character": 4}, nvim_run.explain("position")
+    assert "FG101" in claude["rule_codes"], nvim_run.explain("rule findings stay beside Claude's")
+    said = " ".join(claude["messages"])
+    assert "Forge found 1 issue in 4 lines." in said, nvim_run.explain("no closing message")
+
+
+def test_claude_finding_hover_explains(nvim_run: NvimRun) -> None:
+    hover = nvim_run.get("claude")["hover"]
+    assert hover and "raise_for_status" in hover["value"], nvim_run.explain("hover on finding")
+
+
+def test_ask_forge_opens_the_answer_document(nvim_run: NvimRun) -> None:
+    claude = nvim_run.get("claude")
+    assert "Ask Forge..." in claude["ask_offered"], nvim_run.explain("Ask Forge... not offered")
+    [uri] = claude["shown"]
+    path = Path(claude["current_buffer"])
+    assert uri.startswith("file://") and path.as_uri() == uri, nvim_run.explain("not opened")
+    assert claude["buffer_filetype"] == "markdown", nvim_run.explain("answer is not Markdown")
+    assert claude["answer_complete"], nvim_run.explain("the answer never completed")
+    text = path.read_text(encoding="utf-8")
+    assert "A `5xx` error page is decoded as JSON" in text, nvim_run.explain("answer content")
+
+
+def protocol_problems(log: str) -> list[str]:
+    """Lines of Neovim's lsp.log that show a protocol problem: Neovim's own errors and
+    warnings, error responses, and the server's stderr at WARNING or above. (Neovim logs every
+    line of the server's stderr at ERROR level: those are judged by their own level.)"""
+    problems = []
+    for line in log.splitlines():
+        if '"stderr"' in line:
+            if protocol_problems_in_stderr(line.split('"stderr"', 1)[1]):
+                problems.append(line)
+        elif line.startswith(("[ERROR]", "[WARN]")) or re.search(r"\{ error = \{", line):
+            problems.append(line)
+    return problems
+
+
+def test_no_protocol_errors_in_lsp_log(nvim_run: NvimRun) -> None:
+    assert "rpc.receive" in nvim_run.log, nvim_run.explain("the LSP log was not written")
+    problems = protocol_problems(nvim_run.log)
+    assert not problems, nvim_run.explain("protocol problems in lsp.log:\n" + "\n".join(problems))
+
+
+def test_the_log_check_catches_problems() -> None:
+    """The lsp.log check above is not vacuous, and not fooled by Neovim logging the server's
+    stderr at ERROR level."""
+    info = '[ERROR][2026-11-28] ...p/_transport.lua:36\t"rpc"\t"forge-lsp"\t"stderr"\t"... INFO x"'
+    warning = info.replace(" INFO ", " WARNING ")
+    reply = '[DEBUG][2026-11-28] rpc.lua:391\t"rpc.receive"\t{ error = { code = -32602 }, id = 3 }'
+    neovim = '[ERROR][2026-11-28] ...lsp/client.lua:1\t"LSP[forge]"\t"on_error"\t{ code = 4 }'
+    assert protocol_problems(info) == []
+    for bad in (warning, reply, neovim):
+        assert protocol_problems(bad), bad
