@@ -365,7 +365,8 @@ async def _confirm(ls: ForgeServer, question: str) -> bool:
 
 
 def _tell(ls: ForgeServer, message: str, kind: types.MessageType = types.MessageType.Info) -> None:
-    ls.window_show_message(types.ShowMessageParams(type=kind, message=f"Forge: {message}"))
+    shown = message if message.startswith(("Forge ", "Forge's")) else f"Forge: {message}"
+    ls.window_show_message(types.ShowMessageParams(type=kind, message=shown))
 
 
 def ls_service(ls: ForgeServer) -> ClaudeService:

@@ -107,4 +107,14 @@ def register(server: ForgeServer) -> None:
             text = await _explain_on_hover(ls, params) or ""
         if not text:
             return None
-        return types.Hover(contents=types.MarkupContent(kind=types.MarkupKind.Markdown, value=text))
+        return types.Hover(contents=types.MarkupContent(kind=_hover_kind(ls), value=text))
+
+
+def _hover_kind(ls: ForgeServer) -> types.MarkupKind:
+    """Markdown, unless the client lists hover formats without it (eglot without markdown-mode
+    offers only plaintext): then the same text as plaintext, which Markdown reads as."""
+    document = ls.client_capabilities.text_document
+    formats = document.hover.content_format if document and document.hover else None
+    if formats and types.MarkupKind.Markdown not in formats:
+        return types.MarkupKind.PlainText
+    return types.MarkupKind.Markdown

@@ -29,7 +29,7 @@ def file_uri(path: Path) -> str:
     return path.resolve().as_uri()
 
 
-PROFILES = ["visual-studio-code", "visual-studio-code-pull", "neovim"]
+PROFILES = ["visual-studio-code", "visual-studio-code-pull", "neovim", "emacs"]
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import asyncio
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,8 +28,17 @@ def capabilities(profile: str) -> types.ClientCapabilities:
     """A real editor's capabilities.
 
     `visual-studio-code-pull` adds what current VS Code advertises beyond pytest-lsp's 1.65
-    profile: pull diagnostics with refresh support.
+    profile: pull diagnostics with refresh support. `emacs-eglot-1.9` is Debian 12's Emacs 28
+    with eglot 1.9 and no markdown-mode (what tests/editors/test_emacs.py runs): plaintext
+    hovers only, no position encodings offered (UTF-16), no window/showDocument.
     """
+    if profile == "emacs-eglot-1.9":
+        caps = client_capabilities("emacs")
+        assert caps.text_document is not None and caps.text_document.hover is not None
+        caps.text_document.hover.content_format = [types.MarkupKind.PlainText]
+        caps.general = None
+        caps.window = types.WindowClientCapabilities(work_done_progress=False)
+        return caps
     editor = profile.removesuffix("-pull")
     caps = client_capabilities(editor)
     if profile.endswith("-pull"):
@@ -74,6 +84,26 @@ class Session:
     @property
     def shown_documents(self) -> list[types.ShowDocumentParams]:
         return self.client.shown_documents
+
+    @property
+    def can_show_documents(self) -> bool:
+        """Whether the client advertised window/showDocument (eglot before 1.14 does not)."""
+        caps = self.client.capabilities
+        window = caps.window if caps else None
+        return bool(window and window.show_document and window.show_document.support)
+
+    def opened_documents(self) -> list[str]:
+        """The URIs Forge opened (window/showDocument) or, for a client that cannot show
+        documents, named in a message instead ("... is in PATH", "...: URI")."""
+        if self.can_show_documents:
+            return [d.uri for d in self.shown_documents]
+        named = []
+        for message in self.messages:
+            found = re.search(r"(file://\S+|/\S+\.md)\s*$", message.message)
+            if found:
+                text = found.group(1)
+                named.append(text if text.startswith("file://") else Path(text).as_uri())
+        return named
 
     @property
     def pulls(self) -> bool:

@@ -69,16 +69,21 @@ async def test_positions_follow_the_negotiated_encoding(session: Session, prefix
     uri = session.open("handler.js", line + "\n", "javascript")
     [finding] = [d for d in await session.diagnostics(uri) if d.code == "FG301"]
     catch_at = line.index("catch")
-    encoding = "utf-8" if session.client.capabilities and _utf8(session) else "utf-16"
-    expected = len(line[:catch_at].encode("utf-16-le")) // 2
-    if encoding == "utf-8":
-        expected = len(line[:catch_at].encode("utf-8"))
+    before = line[:catch_at]
+    expected = {
+        "utf-8": len(before.encode("utf-8")),
+        "utf-16": len(before.encode("utf-16-le")) // 2,
+        "utf-32": len(before),
+    }[_negotiated(session)]
     assert finding.range.start == types.Position(0, expected)
 
 
-def _utf8(session: Session) -> bool:
+def _negotiated(session: Session) -> str:
+    """The position encoding Forge picks: the client's first offer it supports (VS Code offers
+    none: UTF-16; Neovim 0.11: UTF-8; eglot 1.14+: UTF-32 first)."""
     general = session.client.capabilities.general if session.client.capabilities else None
-    return bool(general and general.position_encodings and "utf-8" in general.position_encodings)
+    offered = [str(e) for e in (general.position_encodings or [])] if general else []
+    return next((e for e in offered if e in {"utf-8", "utf-16", "utf-32"}), "utf-16")
 
 
 async def test_half_typed_code_neither_crashes_nor_invents_findings(session: Session) -> None:

@@ -4,6 +4,9 @@
 -- Env:  FORGE_PY_FILE        Python file with an FG301 finding (required)
 --       FORGE_JS_FILE        JavaScript file with an FG301 finding (optional)
 --       FORGE_NVIM_LOG_LEVEL vim.lsp log level (optional; the log holds the server's stderr)
+--       FORGE_CLAUDE_FILE    Python file for the Claude actions (optional; the server then needs
+--                            ANTHROPIC_API_KEY and ANTHROPIC_BASE_URL, e.g. a fake Messages API)
+--       FORGE_CLAUDE_LINES   "first,last" (1-based) lines to select for the Claude actions
 -- The server is started exactly as the README tells users: `forge-lsp` from PATH.
 --
 -- Prints one JSON line on stdout: what Neovim saw, with `ok` and `error`. tests/editors/
@@ -121,6 +124,111 @@ local function open(path)
   return bufnr
 end
 
+local claude_step
+
+-- Claude diagnostics of a buffer.
+local function claude_diagnostics(bufnr)
+  local out = {}
+  for _, d in ipairs(vim.diagnostic.get(bufnr)) do
+    if d.source == 'forge (claude)' then
+      out[#out + 1] = d
+    end
+  end
+  return out
+end
+
+-- Runs one of Forge's code actions on the selected lines, as `:'<,'>lua
+-- vim.lsp.buf.code_action()` does, picking it by title and applying it.
+local function run_action(bufnr, first, last, title)
+  local last_line = vim.api.nvim_buf_get_lines(bufnr, last - 1, last, false)[1] or ''
+  local offered = {}
+  vim.lsp.buf.code_action({
+    range = { start = { first, 0 }, ['end'] = { last, #last_line } },
+    filter = function(action)
+      offered[#offered + 1] = action.title
+      return action.title == title
+    end,
+    apply = true,
+  })
+  return offered
+end
+
+claude_step = function(path, client)
+  local C = { shown_before = #shown }
+  local first, last = (os.getenv('FORGE_CLAUDE_LINES') or '1,1'):match('(%d+),(%d+)')
+  first, last = tonumber(first), tonumber(last)
+  local bufnr = open(path)
+  C.same_client = vim.lsp.get_clients({ bufnr = bufnr, name = 'forge' })[1].id == client.id
+  wait(10000, 'rule diagnostics in ' .. path, function()
+    return #forge_diagnostics(bufnr) > 0
+  end)
+
+  -- Review: Claude's findings arrive as diagnostics with source "forge (claude)".
+  local messages_before = #R.events
+  local started = ms()
+  C.review_offered = run_action(bufnr, first, last, 'Review selection with Forge')
+  wait(15000, 'a "forge (claude)" diagnostic', function()
+    return #claude_diagnostics(bufnr) > 0
+  end)
+  C.review_ms = ms() - started
+  C.diagnostics = vim.tbl_map(function(d)
+    return describe(bufnr, d)
+  end, claude_diagnostics(bufnr))
+  C.rule_codes = vim.tbl_map(function(d)
+    return d.code
+  end, forge_diagnostics(bufnr))
+  -- The closing "Forge found N issues" message.
+  vim.wait(3000, function()
+    for i = messages_before + 1, #R.events do
+      local e = R.events[i]
+      if e.event == 'showMessage' and e.data.message:find('Forge found') then
+        return true
+      end
+    end
+    return false
+  end, 10)
+  step('claudeReview')
+
+  -- Hover on Claude's finding: its explanation.
+  local d = claude_diagnostics(bufnr)[1]
+  local win = vim.api.nvim_get_current_win()
+  vim.api.nvim_win_set_cursor(win, { d.lnum + 1, d.col })
+  local params = vim.lsp.util.make_position_params(win, client.offset_encoding)
+  local hr = client:request_sync('textDocument/hover', params, 5000, bufnr)
+  assert(hr and not hr.err, 'hover failed: ' .. vim.inspect(hr))
+  C.hover = hr.result and hr.result.contents
+  step('claudeHover')
+
+  -- Ask: the answer document opens through window/showDocument.
+  started = ms()
+  C.ask_offered = run_action(bufnr, first, last, 'Ask Forge...')
+  wait(15000, 'window/showDocument of the answer', function()
+    return #shown > C.shown_before
+  end)
+  C.ask_ms = ms() - started
+  C.shown = vim.list_slice(shown, C.shown_before + 1)
+  local target = vim.uri_to_fname(C.shown[1])
+  vim.wait(2000, function()
+    return vim.api.nvim_buf_get_name(0) == target
+  end, 10)
+  C.current_buffer = vim.api.nvim_buf_get_name(0)
+  C.buffer_filetype = vim.bo.filetype
+  -- The answer streams into the file; its last line is the usage note.
+  C.answer_complete = vim.wait(10000, function()
+    local ok, lines = pcall(vim.fn.readfile, target)
+    return ok and table.concat(lines, '\n'):find('input tokens') ~= nil
+  end, 20)
+  step('claudeAsk')
+  C.messages = {}
+  for i = messages_before + 1, #R.events do
+    local e = R.events[i]
+    if e.event == 'showMessage' then
+      C.messages[#C.messages + 1] = e.data.message
+    end
+  end
+  return C
+end
+
 local function main()
   local py_file = assert(os.getenv('FORGE_PY_FILE'), 'FORGE_PY_FILE is not set')
   local js_file = os.getenv('FORGE_JS_FILE')
@@ -225,7 +333,7 @@ local function main()
     return done
   end)
   R.execute_command = exec
-  R.shown = shown
+  R.shown = vim.list_slice(shown, 1) -- a copy: later steps show more documents
   if #shown > 0 then
     local target = vim.uri_to_fname(shown[1])
     vim.wait(2000, function()
@@ -234,6 +342,13 @@ local function main()
     R.current_buffer = vim.api.nvim_buf_get_name(0)
   end
   step('executeCommand')
+
+  -- 6b. Forge with Claude, as a Neovim user runs it: select lines, pick "Review selection
+  --     with Forge" then "Ask Forge..." from vim.lsp.buf.code_action (filtered, applied).
+  local claude_file = os.getenv('FORGE_CLAUDE_FILE')
+  if claude_file and claude_file ~= '' then
+    R.claude = claude_step(claude_file, client)
+  end
 
   -- 7. UTF-8 positions in a second language, after emoji and CJK text on the same line.
   if js_file and js_file ~= '' then

@@ -2,8 +2,11 @@
 
 `nvim_forge.lua` configures Forge with the README's `vim.lsp.config` + `vim.lsp.enable` snippet,
 opens a temp project, drives diagnostics, hover, code actions, the suppression quick fix, the
-documentation command and a settings change, and prints what Neovim saw as one JSON line. Neovim
-runs once per module; each test checks one surface of that run.
+documentation command, Forge with Claude (Review selection and Ask Forge... through
+`vim.lsp.buf.code_action`, against the project's fake Messages API started here) and a settings
+change, and prints what Neovim saw as one JSON line. Neovim runs once per module; each test checks
+one surface of that run. The snippet has nothing Claude-specific: the key and the endpoint come
+from the environment Neovim (and so the server) runs in.
 
 `forge-lsp` (the command in the snippet) is a shim on PATH running `python -m forge_lsp` with the
 interpreter running these tests, so the snippet runs verbatim against the code under test.
@@ -14,7 +17,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import shlex
 import shutil
 import subprocess
 import sys
@@ -24,6 +26,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
+from tests.editors.support import (
+    CLAUDE_FILE_LINES,
+    CLAUDE_SOURCE,
+    KEY,
+    fake_messages_api,
+    protocol_problems_in_stderr,
+    write_shim,
+)
 
 HERE = Path(__file__).resolve().parent
 HARNESS = HERE / "nvim_forge.lua"
@@ -104,14 +115,11 @@ def nvim_run(tmp_path_factory: pytest.TempPathFactory) -> NvimRun:
     py_file.write_text(PYTHON_SOURCE, encoding="utf-8")
     js_file = project / "app.js"
     js_file.write_text(JS_LINE + "\n", encoding="utf-8")
+    claude_file = project / "service.py"
+    claude_file.write_text(CLAUDE_SOURCE, encoding="utf-8")
 
     bin_dir = base / "bin"
-    bin_dir.mkdir()
-    shim = bin_dir / "forge-lsp"
-    shim.write_text(
-        f'#!/bin/sh\nexec {shlex.quote(sys.executable)} -m forge_lsp "$@"\n', encoding="utf-8"
-    )
-    shim.chmod(0o755)
+    write_shim(bin_dir)
 
     # Isolated: the server's rule docs (cache), Neovim's LSP log (state), no user config.
     names = ("XDG_CACHE_HOME", "XDG_STATE_HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME")
@@ -122,15 +130,20 @@ def nvim_run(tmp_path_factory: pytest.TempPathFactory) -> NvimRun:
         "PATH": f"{bin_dir}{os.pathsep}{env.get('PATH', '')}",
         "FORGE_PY_FILE": str(py_file),
         "FORGE_JS_FILE": str(js_file),
+        "FORGE_CLAUDE_FILE": str(claude_file),
+        "FORGE_CLAUDE_LINES": CLAUDE_FILE_LINES,
+        "ANTHROPIC_API_KEY": KEY,
         "FORGE_NVIM_LOG_LEVEL": "debug",
         "FORGE_LOG_LEVEL": "INFO",
     }
     command = [nvim, "--headless", "-u", "NONE", "-i", "NONE", "-n", "-l", str(HARNESS)]
-    started = time.perf_counter()
-    proc = subprocess.run(
-        command, cwd=project, env=env, capture_output=True, text=True, timeout=60, check=False
-    )
-    seconds = time.perf_counter() - started
+    with fake_messages_api(base) as base_url:
+        env["ANTHROPIC_BASE_URL"] = base_url
+        started = time.perf_counter()
+        proc = subprocess.run(
+            command, cwd=project, env=env, capture_output=True, text=True, timeout=60, check=False
+        )
+        seconds = time.perf_counter() - started
     log_path = xdg["XDG_STATE_HOME"] / "nvim" / "lsp.log"
     log = log_path.read_text(encoding="utf-8", errors="replace") if log_path.exists() else ""
     lines = [line for line in proc.stdout.splitlines() if line.startswith("{")]
@@ -256,12 +269,73 @@ def test_server_shuts_down_cleanly(nvim_run: NvimRun) -> None:
     assert nvim_run.get("stopped") is True, nvim_run.explain("server did not exit on shutdown")
 
 
-def test_readme_has_the_snippet() -> None:
+@pytest.mark.parametrize("doc", ["README.md", "docs/editors.md"])
+def test_docs_have_the_snippet(doc: str) -> None:
+    """What users copy is what this test runs."""
     match = SNIPPET.search(HARNESS.read_text(encoding="utf-8"))
     assert match, f"{HARNESS.name} lacks the README SNIPPET markers"
-    readme = REPO / "README.md"
-    if not readme.is_file():
-        pytest.skip("README.md does not exist yet")
-    assert match.group(1).strip() in readme.read_text(encoding="utf-8"), (
-        f"README.md must contain the Neovim snippet of {HARNESS.name} verbatim:\n{match.group(1)}"
+    assert match.group(1).strip() in (REPO / doc).read_text(encoding="utf-8"), (
+        f"{doc} must contain the Neovim snippet of {HARNESS.name} verbatim:\n{match.group(1)}"
     )
+
+
+def test_claude_review_publishes_diagnostics(nvim_run: NvimRun) -> None:
+    claude = nvim_run.get("claude")
+    assert "Review selection with Forge" in claude["review_offered"], nvim_run.explain("offered")
+    [d] = claude["diagnostics"]
+    assert d["source"] == "forge (claude)", nvim_run.explain("Claude diagnostic source")
+    assert d["code"].startswith("FGC"), nvim_run.explain("Claude diagnostic code")
+    assert d["text"] == "return response.json()", nvim_run.explain("range is the quoted code")
+    assert d["lsp_range"]["start"] == {"line": 6, "character": 4}, nvim_run.explain("position")
+    assert "FG101" in claude["rule_codes"], nvim_run.explain("rule findings stay beside Claude's")
+    said = " ".join(claude["messages"])
+    assert "Forge found 1 issue in 4 lines." in said, nvim_run.explain("no closing message")
+
+
+def test_claude_finding_hover_explains(nvim_run: NvimRun) -> None:
+    hover = nvim_run.get("claude")["hover"]
+    assert hover and "raise_for_status" in hover["value"], nvim_run.explain("hover on finding")
+
+
+def test_ask_forge_opens_the_answer_document(nvim_run: NvimRun) -> None:
+    claude = nvim_run.get("claude")
+    assert "Ask Forge..." in claude["ask_offered"], nvim_run.explain("Ask Forge... not offered")
+    [uri] = claude["shown"]
+    path = Path(claude["current_buffer"])
+    assert uri.startswith("file://") and path.as_uri() == uri, nvim_run.explain("not opened")
+    assert claude["buffer_filetype"] == "markdown", nvim_run.explain("answer is not Markdown")
+    assert claude["answer_complete"], nvim_run.explain("the answer never completed")
+    text = path.read_text(encoding="utf-8")
+    assert "A `5xx` error page is decoded as JSON" in text, nvim_run.explain("answer content")
+
+
+def protocol_problems(log: str) -> list[str]:
+    """Lines of Neovim's lsp.log that show a protocol problem: Neovim's own errors and
+    warnings, error responses, and the server's stderr at WARNING or above. (Neovim logs every
+    line of the server's stderr at ERROR level: those are judged by their own level.)"""
+    problems = []
+    for line in log.splitlines():
+        if '"stderr"' in line:
+            if protocol_problems_in_stderr(line.split('"stderr"', 1)[1]):
+                problems.append(line)
+        elif line.startswith(("[ERROR]", "[WARN]")) or re.search(r"\{ error = \{", line):
+            problems.append(line)
+    return problems
+
+
+def test_no_protocol_errors_in_lsp_log(nvim_run: NvimRun) -> None:
+    assert "rpc.receive" in nvim_run.log, nvim_run.explain("the LSP log was not written")
+    problems = protocol_problems(nvim_run.log)
+    assert not problems, nvim_run.explain("protocol problems in lsp.log:\n" + "\n".join(problems))
+
+
+def test_the_log_check_catches_problems() -> None:
+    """The lsp.log check above is not vacuous, and not fooled by Neovim logging the server's
+    stderr at ERROR level."""
+    info = '[ERROR][2026-11-28] ...p/_transport.lua:36\t"rpc"\t"forge-lsp"\t"stderr"\t"... INFO x"'
+    warning = info.replace(" INFO ", " WARNING ")
+    reply = '[DEBUG][2026-11-28] rpc.lua:391\t"rpc.receive"\t{ error = { code = -32602 }, id = 3 }'
+    neovim = '[ERROR][2026-11-28] ...lsp/client.lua:1\t"LSP[forge]"\t"on_error"\t{ code = 4 }'
+    assert protocol_problems(info) == []
+    for bad in (warning, reply, neovim):
+        assert protocol_problems(bad), bad
