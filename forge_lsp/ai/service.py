@@ -54,7 +54,7 @@ class ClaudeService:
         self._environ = environ
         self._clients: dict[str, ClaudeClient] = {}
         # Reviews placed in a document's text, by (payload digest, text digest).
-        self.placements: Memo[tuple[str, str], Any] = Memo(32)
+        self.placements: Memo[tuple[str, str], Any] = Memo(256)
 
     @classmethod
     def for_user(cls, environ: Mapping[str, str]) -> ClaudeService:
