@@ -198,6 +198,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def command_serve(args: argparse.Namespace) -> int:
     """Run the language server (stdio, or TCP with ``--tcp``)."""
+    from forge_lsp import gc_tuning
+
+    gc_tuning.relax()  # before the 300 ms of imports: they need no collections either
     from forge_lsp.server import serve
 
     return serve(args.tcp)

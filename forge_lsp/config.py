@@ -22,11 +22,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from forge_lsp.ai import settings as ai_settings
-from forge_lsp.ai.settings import ClaudeSettings
 from forge_lsp.model import Severity
 
-if TYPE_CHECKING:  # the engine loads with the first check, not with the server
+if TYPE_CHECKING:  # the engine and Claude's settings load with the first check
+    from forge_lsp.ai.settings import ClaudeSettings
     from forge_lsp.engine import RuleSelection
 
 PROJECT_FILES = ("forge.toml", "pyproject.toml")
@@ -47,7 +46,7 @@ class Settings:
     debounce_ms: int = DEFAULT_DEBOUNCE_MS
     # Where `exclude` patterns are anchored: the project file's folder, if any.
     root: Path | None = None
-    claude: ClaudeSettings = field(default_factory=ClaudeSettings)
+    claude: ClaudeSettings = field(default_factory=lambda: _claude_settings().ClaudeSettings())
 
     def selection(self) -> RuleSelection:
         from forge_lsp.engine import RuleSelection
@@ -73,6 +72,12 @@ class Settings:
         except ValueError:
             relative = path
         return excluded(relative.as_posix(), self.exclude)
+
+
+def _claude_settings() -> Any:
+    from forge_lsp.ai import settings
+
+    return settings
 
 
 @dataclass(frozen=True)
@@ -110,7 +115,7 @@ def parse(raw: object, origin: str, *, project: bool = False) -> Loaded:
     errors: list[str] = []
     for key, value in raw.items():
         if _normalize(str(key)) == "claude":
-            claude = ai_settings.parse(value, f"{origin}.{key}", project=project)
+            claude = _claude_settings().parse(value, f"{origin}.{key}", project=project)
             values["claude"], errors = claude.values, errors + claude.errors
             continue
         name = _KEYS.get(_normalize(str(key)))
@@ -249,7 +254,7 @@ def combine(*layers: Mapping[str, Any], root: Path | None = None) -> Settings:
     for layer in layers:
         merged.update(layer)
         claude.update(layer.get("claude", {}))  # key by key within the table too
-    merged["claude"] = ai_settings.combine(claude)
+    merged["claude"] = _claude_settings().combine(claude)
     return Settings(**merged, root=root)
 
 

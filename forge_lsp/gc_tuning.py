@@ -17,7 +17,9 @@ THRESHOLDS = (10_000, 20, 50)
 
 def relax() -> None:
     """Freeze what is alive now (imported modules) out of every later collection and collect
-    young objects less often. Call once, after start-up. (No collection first: it would cost
-    25 ms before `initialize` is answered, to free almost nothing.)"""
+    young objects less often. Call it before start-up's imports (which then run with fewer
+    collections: that halves creating the server) and again after them, to freeze what they
+    loaded. (No collection first: it would cost 25 ms before `initialize` is answered, to free
+    almost nothing.)"""
     gc.freeze()
     gc.set_threshold(*THRESHOLDS)

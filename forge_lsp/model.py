@@ -10,6 +10,9 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, field
 
+# `Finding.source` of Claude's review findings (the rules' findings say "forge").
+CLAUDE_SOURCE = "forge (claude)"
+
 
 class Severity(enum.IntEnum):
     """Severities, numbered as LSP numbers them."""

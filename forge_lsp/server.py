@@ -19,12 +19,12 @@ from pygls.lsp.server import LanguageServer
 from pygls.uris import to_fs_path
 
 from forge_lsp import __version__, gc_tuning
-from forge_lsp.ai.annotations import Annotations
 from forge_lsp.analysis import Analysis, Analyzer, Snapshot
 from forge_lsp.lsp_convert import encoding_name
 from forge_lsp.settings_store import SettingsStore
 
 if TYPE_CHECKING:
+    from forge_lsp.ai.annotations import Annotations
     from forge_lsp.ai.service import ClaudeService
 
 log = logging.getLogger(__name__)
@@ -45,8 +45,7 @@ class ForgeServer(LanguageServer):
         # Set once the editor's settings are loaded: checks wait for it (briefly), so the first
         # diagnostics already honour them.
         self.settings_ready = asyncio.Event()
-        # What Claude said about ranges of open documents (findings, explanations).
-        self.annotations = Annotations()
+        self._annotations: Annotations | None = None
         # Features that must react when Claude's findings for a document change.
         self.annotation_listeners: list[Callable[[str], None]] = []
         self.claude_service: ClaudeService | None = None  # created by the first Claude task
@@ -59,6 +58,13 @@ class ForgeServer(LanguageServer):
     def settings_changed(self) -> None:
         for listener in self.settings_listeners:
             listener()
+
+    @property
+    def annotations(self) -> Annotations:
+        """What Claude said about ranges of open documents (findings, explanations)."""
+        if self._annotations is None:
+            self._annotations = Annotations()
+        return self._annotations
 
     def annotations_changed(self, uri: str) -> None:
         for listener in self.annotation_listeners:

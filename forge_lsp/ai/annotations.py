@@ -16,8 +16,6 @@ from forge_lsp import incremental
 from forge_lsp.incremental import ByteEdit, shift_point, shifted
 from forge_lsp.model import Edit, Finding, Fix, Point
 
-CLAUDE_SOURCE = "forge (claude)"
-
 
 @dataclass(frozen=True)
 class Explanation:

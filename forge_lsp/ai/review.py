@@ -41,10 +41,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from forge_lsp.ai import anchoring, verify_fix
-from forge_lsp.ai.annotations import CLAUDE_SOURCE
 from forge_lsp.engine import RuleSelection
 from forge_lsp.languages import LanguageSpec
-from forge_lsp.model import Finding, Point, Severity
+from forge_lsp.model import CLAUDE_SOURCE, Finding, Point, Severity
 
 SOURCE = CLAUDE_SOURCE
 TOOL_NAME = "report_findings"

@@ -12,13 +12,12 @@ from dataclasses import replace
 
 from lsprotocol import types
 
-from forge_lsp.ai.annotations import CLAUDE_SOURCE
 from forge_lsp.analysis import Analysis
 from forge_lsp.features import claude
 from forge_lsp.features.commands import SHOW_RULE_DOC
 from forge_lsp.features.diagnostics import claude_findings
 from forge_lsp.lsp_convert import client_column, overlaps, text_edit
-from forge_lsp.model import Finding
+from forge_lsp.model import CLAUDE_SOURCE, Finding
 from forge_lsp.server import ForgeServer
 from forge_lsp.suppression import comment_text, merge_codes
 

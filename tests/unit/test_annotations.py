@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from forge_lsp.ai.annotations import CLAUDE_SOURCE, Annotations, Explanation
-from forge_lsp.model import Finding, Point, Severity
+from forge_lsp.ai.annotations import Annotations, Explanation
+from forge_lsp.model import CLAUDE_SOURCE, Finding, Point, Severity
 
 SOURCE = b"def f(user):\n    q = 'SELECT ' + user\n    return run(q)\n"
 
