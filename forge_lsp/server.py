@@ -63,7 +63,9 @@ class ForgeServer(LanguageServer):
     def annotations(self) -> Annotations:
         """What Claude said about ranges of open documents (findings, explanations)."""
         if self._annotations is None:
-            self._annotations = Annotations()
+            from forge_lsp.ai import annotations  # loads with the first check, not at start-up
+
+            self._annotations = annotations.Annotations()
         return self._annotations
 
     def annotations_changed(self, uri: str) -> None:
