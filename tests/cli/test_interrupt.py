@@ -35,6 +35,9 @@ def test_sigint_stops_cleanly(big_tree, jobs):
         stderr=subprocess.PIPE,
         text=True,
         start_new_session=True,  # its own process group, to look for leftover workers
+        # A background job (`.ci/run &`) inherits SIGINT ignored, and so would the CLI: give
+        # it the default disposition a terminal's Ctrl-C meets.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     time.sleep(1.5)
     if process.poll() is not None:
