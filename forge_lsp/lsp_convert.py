@@ -52,7 +52,7 @@ def fix_data(lines: Sequence[bytes], fix: Fix, encoding: str) -> dict[str, objec
         "title": fix.title,
         "edits": [
             {
-                "range": _range_json(client_range(lines, e.start, e.end, encoding)),
+                "range": range_json(client_range(lines, e.start, e.end, encoding)),
                 "newText": e.new_text,
             }
             for e in fix.edits
@@ -60,7 +60,8 @@ def fix_data(lines: Sequence[bytes], fix: Fix, encoding: str) -> dict[str, objec
     }
 
 
-def _range_json(r: types.Range) -> dict[str, dict[str, int]]:
+def range_json(r: types.Range) -> dict[str, dict[str, int]]:
+    """A Range as plain JSON (for `data` fields and command arguments)."""
     return {
         "start": {"line": r.start.line, "character": r.start.character},
         "end": {"line": r.end.line, "character": r.end.character},

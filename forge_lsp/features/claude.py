@@ -22,6 +22,7 @@ from typing import Any
 from lsprotocol import types
 from pygls.exceptions import JsonRpcInvalidParams
 
+from forge_lsp.lsp_convert import range_json
 from forge_lsp.positions import column_to_byte
 from forge_lsp.server import ForgeServer
 
@@ -32,7 +33,6 @@ REVIEW = "forge.review"
 EXPLAIN = "forge.explain"
 PREVIEW = "forge.previewPayload"
 USAGE = "forge.showUsage"
-COMMANDS = (ASK, REVIEW, EXPLAIN, PREVIEW, USAGE)
 ACTION_KIND = types.CodeActionKind.Refactor
 TITLES = {"ask": "Ask Forge", "review": "Forge's review", "explain": "Forge explains"}
 # How often the progress report is updated while an answer streams.
@@ -55,7 +55,7 @@ class Target:
 def code_actions(uri: str, requested: types.Range, questions: tuple[str, ...]) -> list[Any]:
     """Claude's actions for a range (offered whether or not a key is set: without one, running
     an action explains how to set Claude up)."""
-    location = [uri, _range_json(requested)]
+    location = [uri, range_json(requested)]
     actions = [
         _action("Ask Forge...", ASK, location),
         _action("Review selection with Forge", REVIEW, location),
@@ -71,13 +71,6 @@ def _action(title: str, command: str, arguments: list[Any]) -> types.CodeAction:
         kind=ACTION_KIND,
         command=types.Command(title=title, command=command, arguments=arguments),
     )
-
-
-def _range_json(r: types.Range) -> dict[str, dict[str, int]]:
-    return {
-        "start": {"line": r.start.line, "character": r.start.character},
-        "end": {"line": r.end.line, "character": r.end.character},
-    }
 
 
 def parse_target(ls: ForgeServer, command: str, args: tuple[object, ...]) -> Target:
