@@ -180,7 +180,10 @@ def _checked_region(
         if region is None:
             return tuple(found)
         scoped = engine.file_scoped_codes(selection, spec.name)
-        return tuple(f for f in found if f.code in scoped or _within(side.source, f, region))
+        starts = line_starts(side.source)
+        return tuple(
+            f for f in found if f.code in scoped or _within(side.source, starts, f, region)
+        )
 
     return (
         replace(before, findings=findings(before, region_before)),
@@ -188,8 +191,7 @@ def _checked_region(
     )
 
 
-def _within(source: bytes, finding: Finding, region: tuple[int, int]) -> bool:
-    starts = line_starts(source)
+def _within(source: bytes, starts: list[int], finding: Finding, region: tuple[int, int]) -> bool:
     offset = _byte_offset(source, starts, finding.start)
     return offset is not None and region[0] <= offset < region[1]
 
