@@ -4,12 +4,15 @@ Messages API's scripted review and answer) and what counts as a problem in a ser
 from __future__ import annotations
 
 import json
+import os
 import re
 import shlex
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent.parent
@@ -85,3 +88,63 @@ def fake_messages_api(base: Path) -> Iterator[str]:
     finally:
         proc.terminate()
         proc.wait(5)
+
+
+@dataclass(frozen=True)
+class EditorProject:
+    """A throwaway project for one editor run, and the isolated environment to run it in."""
+
+    root: Path
+    py_file: Path
+    claude_file: Path
+    xdg: dict[str, Path]
+    env: dict[str, str]
+
+
+def editor_project(base: Path, python_source: str, editor_prefix: str) -> EditorProject:
+    """A project (pyproject.toml, app.py, the Claude scenario's service.py) under `base`; a
+    `forge-lsp` shim on PATH; XDG folders of its own (the server's cache and data, the editor's
+    state and config); no ANTHROPIC_* or `editor_prefix`* variables from the test's own
+    environment, and the test key."""
+    root = base / "project"
+    root.mkdir()
+    (root / "pyproject.toml").write_text('[project]\nname = "demo"\n', encoding="utf-8")
+    py_file = root / "app.py"
+    py_file.write_text(python_source, encoding="utf-8")
+    claude_file = root / "service.py"
+    claude_file.write_text(CLAUDE_SOURCE, encoding="utf-8")
+    bin_dir = base / "bin"
+    write_shim(bin_dir)
+    names = ("XDG_CACHE_HOME", "XDG_STATE_HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME")
+    xdg = {name: base / name.lower() for name in names}
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("ANTHROPIC_", editor_prefix))}
+    env |= {name: str(path) for name, path in xdg.items()}
+    env |= {
+        "PATH": f"{bin_dir}{os.pathsep}{env.get('PATH', '')}",
+        "FORGE_PY_FILE": str(py_file),
+        "FORGE_CLAUDE_FILE": str(claude_file),
+        "FORGE_CLAUDE_LINES": CLAUDE_FILE_LINES,
+        "FORGE_LOG_LEVEL": "INFO",
+        "ANTHROPIC_API_KEY": KEY,
+    }
+    return EditorProject(root, py_file, claude_file, xdg, env)
+
+
+def run_editor(
+    command: list[str], project: EditorProject, base: Path
+) -> tuple[subprocess.CompletedProcess[str], float]:
+    """Run the editor's harness against the fake Messages API; the process and its seconds."""
+    env = dict(project.env)
+    with fake_messages_api(base) as base_url:
+        env["ANTHROPIC_BASE_URL"] = base_url
+        started = time.perf_counter()
+        proc = subprocess.run(
+            command,
+            cwd=project.root,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+        return proc, time.perf_counter() - started

@@ -16,8 +16,6 @@ import json
 import os
 import re
 import shutil
-import subprocess
-import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,12 +23,9 @@ from typing import Any
 import pytest
 
 from tests.editors.support import (
-    CLAUDE_FILE_LINES,
-    CLAUDE_SOURCE,
-    KEY,
-    fake_messages_api,
+    editor_project,
     protocol_problems_in_stderr,
-    write_shim,
+    run_editor,
 )
 
 HERE = Path(__file__).resolve().parent
@@ -82,39 +77,17 @@ def emacs_run(tmp_path_factory: pytest.TempPathFactory) -> EmacsRun:
             pytest.fail("emacs is not installed: .ci/run installs emacs-nox and elpa-eglot")
         pytest.skip("emacs not installed (apt-get install emacs-nox elpa-eglot); runs in CI")
     base = tmp_path_factory.mktemp("emacs")
-    project = base / "project"
-    project.mkdir()
-    (project / "pyproject.toml").write_text('[project]\nname = "demo"\n', encoding="utf-8")
-    py_file = project / "app.py"
-    py_file.write_text(PYTHON_SOURCE, encoding="utf-8")
-    claude_file = project / "service.py"
-    claude_file.write_text(CLAUDE_SOURCE, encoding="utf-8")
+    project = editor_project(base, PYTHON_SOURCE, "EMACS")
     out = base / "out"
     out.mkdir()
-    bin_dir = base / "bin"
-    write_shim(bin_dir)
-
-    names = ("XDG_CACHE_HOME", "XDG_STATE_HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME")
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("ANTHROPIC_", "EMACS"))}
-    env |= {name: str(base / name.lower()) for name in names}
-    env |= {
-        "HOME": str(base / "home"),  # no ~/.emacs.d, no eglot state from the user
-        "PATH": f"{bin_dir}{os.pathsep}{env.get('PATH', '')}",
-        "FORGE_PY_FILE": str(py_file),
-        "FORGE_CLAUDE_FILE": str(claude_file),
-        "FORGE_CLAUDE_LINES": CLAUDE_FILE_LINES,
-        "FORGE_EMACS_OUT": str(out),
-        "FORGE_LOG_LEVEL": "INFO",
-        "ANTHROPIC_API_KEY": KEY,
-    }
+    project.env.update(
+        {
+            "HOME": str(base / "home"),  # no ~/.emacs.d, no eglot state from the user
+            "FORGE_EMACS_OUT": str(out),
+        }
+    )
     command = [emacs, "-Q", "--batch", "-l", str(HARNESS)]
-    with fake_messages_api(base) as base_url:
-        env["ANTHROPIC_BASE_URL"] = base_url
-        started = time.perf_counter()
-        proc = subprocess.run(
-            command, cwd=project, env=env, capture_output=True, text=True, timeout=60, check=False
-        )
-        seconds = time.perf_counter() - started
+    proc, seconds = run_editor(command, project, base)
     result_file = out / "result.json"
     result = (
         json.loads(result_file.read_text(encoding="utf-8"))

@@ -20,7 +20,6 @@ import re
 import shutil
 import subprocess
 import sys
-import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -28,12 +27,9 @@ from typing import Any
 import pytest
 
 from tests.editors.support import (
-    CLAUDE_FILE_LINES,
-    CLAUDE_SOURCE,
-    KEY,
-    fake_messages_api,
+    editor_project,
     protocol_problems_in_stderr,
-    write_shim,
+    run_editor,
 )
 
 HERE = Path(__file__).resolve().parent
@@ -108,42 +104,14 @@ def nvim_run(tmp_path_factory: pytest.TempPathFactory) -> NvimRun:
     if not found or tuple(map(int, found.groups())) < (0, 11):
         pytest.fail(f"{nvim} is not Neovim >= 0.11 (pip install -e '.[test]'): {version.stdout}")
     base = tmp_path_factory.mktemp("nvim")
-    project = base / "project"
-    project.mkdir()
-    (project / "pyproject.toml").write_text('[project]\nname = "demo"\n', encoding="utf-8")
-    py_file = project / "app.py"
-    py_file.write_text(PYTHON_SOURCE, encoding="utf-8")
-    js_file = project / "app.js"
-    js_file.write_text(JS_LINE + "\n", encoding="utf-8")
-    claude_file = project / "service.py"
-    claude_file.write_text(CLAUDE_SOURCE, encoding="utf-8")
-
-    bin_dir = base / "bin"
-    write_shim(bin_dir)
-
     # Isolated: the server's rule docs (cache), Neovim's LSP log (state), no user config.
-    names = ("XDG_CACHE_HOME", "XDG_STATE_HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME")
-    xdg = {name: base / name.lower() for name in names}
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("ANTHROPIC_", "NVIM"))}
-    env |= {name: str(path) for name, path in xdg.items()}
-    env |= {
-        "PATH": f"{bin_dir}{os.pathsep}{env.get('PATH', '')}",
-        "FORGE_PY_FILE": str(py_file),
-        "FORGE_JS_FILE": str(js_file),
-        "FORGE_CLAUDE_FILE": str(claude_file),
-        "FORGE_CLAUDE_LINES": CLAUDE_FILE_LINES,
-        "ANTHROPIC_API_KEY": KEY,
-        "FORGE_NVIM_LOG_LEVEL": "debug",
-        "FORGE_LOG_LEVEL": "INFO",
-    }
+    project = editor_project(base, PYTHON_SOURCE, "NVIM")
+    js_file = project.root / "app.js"
+    js_file.write_text(JS_LINE + "\n", encoding="utf-8")
+    project.env.update({"FORGE_JS_FILE": str(js_file), "FORGE_NVIM_LOG_LEVEL": "debug"})
     command = [nvim, "--headless", "-u", "NONE", "-i", "NONE", "-n", "-l", str(HARNESS)]
-    with fake_messages_api(base) as base_url:
-        env["ANTHROPIC_BASE_URL"] = base_url
-        started = time.perf_counter()
-        proc = subprocess.run(
-            command, cwd=project, env=env, capture_output=True, text=True, timeout=60, check=False
-        )
-        seconds = time.perf_counter() - started
+    proc, seconds = run_editor(command, project, base)
+    xdg = project.xdg
     log_path = xdg["XDG_STATE_HOME"] / "nvim" / "lsp.log"
     log = log_path.read_text(encoding="utf-8", errors="replace") if log_path.exists() else ""
     lines = [line for line in proc.stdout.splitlines() if line.startswith("{")]
