@@ -15,24 +15,13 @@ from pytest_lsp import LanguageClient
 
 from forge_lsp.ai.answer_format import check_answer
 from tests.e2e.session import Session, command_of, start
+from tests.editors.support import CLAUDE_SOURCE
 from tests.support.fake_messages_api import FakeMessagesAPI, Reply
 
 KEY = "sk-ant-api03-forge-e2e-test-key-0123456789abcdefghijklmnopqrstuvwxyz"
 ANSWERS = Path(__file__).parent.parent / "data" / "answers"
 ANSWER = (ANSWERS / "ask_go_handler.md").read_text(encoding="utf-8")
-SERVICE = (
-    "import requests\n"
-    "\n"
-    "\n"
-    "def fetch(url):\n"
-    "    response = requests.get(url, timeout=5)\n"
-    '    cursor.execute("SELECT * FROM users WHERE name = \'" + url + "\'")\n'
-    "    return response.json()\n"
-    "\n"
-    "\n"
-    "def other():\n"
-    "    return 1\n"
-)
+SERVICE = CLAUDE_SOURCE  # the Claude scenario the real-editor tests run too
 FETCH = types.Range(types.Position(3, 0), types.Position(7, 0))  # the whole of fetch()
 
 
