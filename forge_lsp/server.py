@@ -108,6 +108,14 @@ class ForgeServer(LanguageServer):
         document = self.workspace.text_documents.get(uri)
         return document.version if document else None
 
+    def workspace_roots(self) -> list[Path]:
+        """The editor's workspace folders (or, without any, its root folder), as paths."""
+        uris = [folder.uri for folder in self.workspace.folders.values()]
+        if not uris and self.workspace.root_uri:
+            uris = [self.workspace.root_uri]
+        paths = (self.path_of(uri) for uri in uris)
+        return [p for p in paths if p is not None]
+
     @staticmethod
     def path_of(uri: str) -> Path | None:
         fs_path = to_fs_path(uri) if uri.startswith("file:") else None

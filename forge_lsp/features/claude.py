@@ -22,6 +22,7 @@ from typing import Any
 from lsprotocol import types
 from pygls.exceptions import JsonRpcInvalidParams
 
+from forge_lsp import workspace_scope
 from forge_lsp.lsp_convert import range_json
 from forge_lsp.positions import column_to_byte
 from forge_lsp.server import ForgeServer
@@ -74,14 +75,18 @@ def _action(title: str, command: str, arguments: list[Any]) -> types.CodeAction:
 
 
 def parse_target(ls: ForgeServer, command: str, args: tuple[object, ...]) -> Target:
-    """The document and range a command names. Only open documents qualify: a command can
-    never make Forge read (or send) a file the editor did not open."""
+    """The document and range a command names. Only open documents of the workspace qualify
+    (see `workspace_scope`): a command can never make Forge read (or send) a file the editor
+    did not open, or one outside the project the editor opened."""
     if len(args) < 2 or not isinstance(args[0], str) or not isinstance(args[1], dict):
         raise JsonRpcInvalidParams(f"{command} takes [uri, range{', question' * (command == ASK)}]")
     uri, raw_range = args[0], args[1]
     document = ls.workspace.text_documents.get(uri)
     if document is None:
         raise JsonRpcInvalidParams(f"{command}: {uri} is not a document open in the editor")
+    refused = workspace_scope.refusal(uri, ls.workspace_roots())
+    if refused is not None:
+        raise JsonRpcInvalidParams(f"{command}: {refused}")
     try:
         start = _position(raw_range["start"])
         end = _position(raw_range["end"])
@@ -91,6 +96,12 @@ def parse_target(ls: ForgeServer, command: str, args: tuple[object, ...]) -> Tar
         start, end = end, start
     snapshot = ls.snapshot(uri)
     assert snapshot is not None
+    lines = snapshot.text.count("\n") + 1
+    if start.line >= lines or end.line > lines or (end.line == lines and end.character > 0):
+        raise JsonRpcInvalidParams(
+            f"{command}: the range ends on line {end.line + 1}, past the end of the document "
+            f"({lines} line{'s' * (lines != 1)})"
+        )
     return Target(
         uri, document.version, snapshot.text, snapshot.language_id, snapshot.path, start, end
     )

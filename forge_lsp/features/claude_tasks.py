@@ -147,12 +147,7 @@ def _excluded(ls: ForgeServer, settings: Settings, target: Target) -> bool:
 
 
 def _roots(ls: ForgeServer) -> list[Path]:
-    """The editor's workspace folders (or its root folder), as paths."""
-    uris = [folder.uri for folder in ls.workspace.folders.values()]
-    if not uris and ls.workspace.root_uri:
-        uris = [ls.workspace.root_uri]
-    paths = (ls.path_of(uri) for uri in uris)
-    return [p for p in paths if p is not None]
+    return ls.workspace_roots()
 
 
 async def _perform(

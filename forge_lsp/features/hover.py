@@ -7,6 +7,7 @@ import asyncio
 
 from lsprotocol import types
 
+from forge_lsp import workspace_scope
 from forge_lsp.analysis import Analysis
 from forge_lsp.features.diagnostics import claude_findings
 from forge_lsp.lsp_convert import client_column, client_range, contains
@@ -71,6 +72,8 @@ async def _explain_on_hover(ls: ForgeServer, params: types.HoverParams) -> str |
     settings = await asyncio.to_thread(ls.settings.for_path, snapshot.path)
     if not settings.claude.explain_on_hover:
         return None  # the default: a plain hover never calls Claude
+    if workspace_scope.refusal(uri, ls.workspace_roots()) is not None:
+        return None  # Claude's tasks, like commands, stay inside the workspace
     from forge_lsp.features import claude_tasks
     from forge_lsp.features.claude import Target
 
