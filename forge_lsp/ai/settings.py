@@ -116,7 +116,10 @@ def _backend(value: object) -> Backend:
 def _url(value: object) -> str:
     text = _text(value)
     if not re.match(r"^https?://[^\s/]+", text):
-        raise ValueError(f"expected an http(s) URL, got {text!r}")
+        from forge_lsp.ai.terminal import without_credentials
+
+        # The message reaches the log and the user: never the URL's user:password@ part.
+        raise ValueError(f"expected an http(s) URL, got {without_credentials(text)!r}")
     return text.rstrip("/")
 
 
