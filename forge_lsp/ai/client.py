@@ -19,7 +19,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from forge_lsp.ai.failures import ClaudeFailure, describe
+from forge_lsp.ai.failures import ClaudeFailure, describe, secrets_of
 from forge_lsp.ai.settings import ClaudeSettings
 
 if TYPE_CHECKING:
@@ -112,13 +112,13 @@ class ClaudeClient:
         Raises `ClaudeFailure` (with any text that arrived before a cut-off) and lets
         `asyncio.CancelledError` through after closing the connection.
         """
-        await self.load()
-        assert self._sdk is not None
         started = time.perf_counter()
         first_token_ms: float | None = None
         parts: list[str] = []
         log.info("claude %s request: model %s", request.task, request.model)
         try:
+            await self.load()  # a proxy or base URL the HTTP client refuses fails here
+            assert self._sdk is not None
             async with self._sdk.messages.stream(**request.params()) as stream:
                 async for event in stream:
                     if event.type == "text" and event.text:
@@ -133,6 +133,7 @@ class ClaudeClient:
             raise
         except Exception as error:  # every SDK and transport failure, mapped below
             failure = describe(error, partial_text="".join(parts))
+            failure = failure.without(secrets_of(self.settings, self._environ))
             log.warning("claude %s request failed: %s", request.task, failure.kind)
             raise failure from error
         usage = final.usage

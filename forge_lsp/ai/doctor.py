@@ -166,7 +166,7 @@ def _claude(claude: ClaudeSettings, environ: Mapping[str, str]) -> list[Check]:
 async def _connectivity(claude: ClaudeSettings, environ: Mapping[str, str]) -> Check:
     """One free `count_tokens` request through the SDK client Forge uses for every task."""
     from forge_lsp.ai.client import build_sdk_client
-    from forge_lsp.ai.failures import ClaudeFailure, describe
+    from forge_lsp.ai.failures import ClaudeFailure, describe, secrets_of
 
     quick = replace(
         claude,
@@ -182,6 +182,7 @@ async def _connectivity(claude: ClaudeSettings, environ: Mapping[str, str]) -> C
         )
     except Exception as error:
         failure = error if isinstance(error, ClaudeFailure) else describe(error)
+        failure = failure.without(secrets_of(claude, environ))
         return Check(FAIL, "connectivity", failure.message, (f"kind: {failure.kind}",))
     finally:
         if sdk is not None:

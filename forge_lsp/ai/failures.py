@@ -9,7 +9,25 @@ an `APIStatusError` with status 200). A stream cut off midway keeps the text tha
 
 from __future__ import annotations
 
-from typing import Any
+import re
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from forge_lsp.ai.settings import ClaudeSettings
+
+# A piece of a secret this long or longer is taken out of a message (shorter ones are too
+# common to mean anything: `sk-ant-` is in every key).
+SECRET_PIECE = 8
+PROXY_VARIABLES = (
+    "HTTPS_PROXY",
+    "https_proxy",
+    "HTTP_PROXY",
+    "http_proxy",
+    "ALL_PROXY",
+    "all_proxy",
+)
+_USERINFO = re.compile(r"://([^/@\s]+)@")
 
 
 class ClaudeFailure(Exception):
@@ -23,6 +41,49 @@ class ClaudeFailure(Exception):
 
     def with_partial(self, text: str) -> ClaudeFailure:
         return ClaudeFailure(self.kind, self.message, text)
+
+    def without(self, secrets: Iterable[str]) -> ClaudeFailure:
+        """The same failure with every piece of `secrets` taken out of its message: the
+        message quotes what the API (or a gateway, or a proxy) answered, and an answer may
+        echo the key it rejected."""
+        message = self.message
+        for secret in secrets:
+            message = scrub(message, secret)
+        return ClaudeFailure(self.kind, message, self.partial_text)
+
+
+def secrets_of(settings: ClaudeSettings, environ: Mapping[str, str]) -> list[str]:
+    """Everything secret that Forge sends with a request: the key, the auth token, the custom
+    headers' values, and the credentials in the base URL and proxy URLs."""
+    found = [settings.key(environ) or "", environ.get("ANTHROPIC_AUTH_TOKEN", "")]
+    found += list(settings.headers.values())
+    for url in (settings.base_url or "", *(environ.get(name, "") for name in PROXY_VARIABLES)):
+        userinfo = _USERINFO.search(url)
+        if userinfo:
+            found += [userinfo.group(1), *userinfo.group(1).split(":", 1)]
+    return [secret for secret in found if len(secret) >= SECRET_PIECE]
+
+
+def scrub(text: str, secret: str) -> str:
+    """`text` with every run of `SECRET_PIECE` or more characters of `secret` replaced."""
+    if len(secret) < SECRET_PIECE:
+        return text
+    out: list[str] = []
+    index = 0
+    while index < len(text):
+        length = 0
+        piece = text[index : index + SECRET_PIECE]
+        if len(piece) == SECRET_PIECE and piece in secret:
+            length = SECRET_PIECE
+            while index + length < len(text) and text[index : index + length + 1] in secret:
+                length += 1
+        if length:
+            out.append("[secret removed]")
+            index += length
+        else:
+            out.append(text[index])
+            index += 1
+    return "".join(out)
 
 
 def describe(error: BaseException, partial_text: str = "") -> ClaudeFailure:
