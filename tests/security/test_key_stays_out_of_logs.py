@@ -204,12 +204,12 @@ def test_a_message_loses_every_piece_of_a_secret_it_quotes() -> None:
     )
     assert scrub("the key was rejected: x", KEY) == "the key was rejected: x"
     settings = ClaudeSettings(
-        base_url="https://gw:gateway-password@gw.internal",
-        headers={"x-gateway-token": "gateway-token-1234"},
+        base_url="https://gw:Gw7Passw0rd1@gw.internal",
+        headers={"x-gateway-token": "Hdr9T0ken77x"},
     )
-    environ = {"ANTHROPIC_API_KEY": KEY, "HTTPS_PROXY": "http://me:proxy-password@proxy:3128"}
+    environ = {"ANTHROPIC_API_KEY": KEY, "HTTPS_PROXY": "http://me:Px3S3cret99y@proxy:3128"}
     secrets = secrets_of(settings, environ)
-    failure = ClaudeFailure("x", f"{KEY} gateway-password gateway-token-1234 proxy-password")
+    failure = ClaudeFailure("x", f"{KEY} Gw7Passw0rd1 Hdr9T0ken77x Px3S3cret99y")
     assert failure.without(secrets).message == " ".join(["[secret removed]"] * 4)
     invalid = parse({"baseUrl": f"ftp://forge:{KEY}@host"}, "forge.claude")
     assert invalid.errors and not key_leaks(" ".join(invalid.errors))
