@@ -16,7 +16,8 @@ The checks, in order:
 3. *Stays in its place*: the replacement's code must sit inside the syntax node that enclosed
    the quoted code (say, the function's body), and that node must still end where it did,
    shifted by the edit. A replacement that closes the function and adds code after it (at
-   module level, where it would run on import) fails here even though it parses. A pure
+   module level, where it would run on import) fails here even though it parses; so does one
+   that replaces whole top-level definitions and adds statements beside them. A pure
    deletion adds no code and skips this check.
 4. *No new suppression comment*: a fix that silences Forge (``forge: ignore``) is no fix.
 5. *No new hard-rule finding*: Forge's rules run on the copy with suppressions ignored. Over
@@ -251,6 +252,12 @@ def _stays_in_place(
         # deletion breaks, the syntax and rule checks see.
         return True
     home = _enclosing(before.tree.root_node, old_start, old_end)
+    if home.parent is None and _top_level(after.tree.root_node, new_start, new_stop) > _top_level(
+        before.tree.root_node, old_start, old_end
+    ):
+        # Quoted whole definitions whose replacement adds statements beside them: new code at
+        # the top of the file, where it runs on import.
+        return False
     edit = (edit_start, edit_end)
     start_after = _moved(home.start_byte, edit, (old_start, new_start), new_end)
     end_after = _moved(home.end_byte, edit, (old_end, new_stop), new_end)
@@ -260,6 +267,15 @@ def _stays_in_place(
             return end_after is None or node.end_byte == end_after
         node = node.parent
     return False
+
+
+def _top_level(root: tree_sitter.Node, start: int, end: int) -> int:
+    """How many top-level statements or definitions (not comments) overlap `[start, end)`."""
+    return sum(
+        1
+        for child in root.named_children
+        if child.start_byte < end and child.end_byte > start and "comment" not in child.type
+    )
 
 
 def _moved(

