@@ -15,6 +15,7 @@ from pathlib import Path
 import platformdirs
 
 from forge_lsp import __version__
+from forge_lsp.ai.untrusted_markdown import neutralise_links
 
 KEPT = 200
 
@@ -24,7 +25,12 @@ def answers_folder() -> Path:
 
 
 class AnswerDocument:
-    """One answer file: a header, the streamed text, and a closing note."""
+    """One answer file: a header, the streamed text, and a closing note.
+
+    The streamed text and the notes are model (or API) output: links in them that would run
+    something are taken out (`untrusted_markdown`). A link can arrive split across chunks, so
+    the file always holds the neutralised form of everything received so far: appended to
+    while that form only grows, rewritten when a later chunk changes an earlier part."""
 
     def __init__(self, folder: Path, task: str, subject: str) -> None:
         stamp = time.strftime("%Y%m%d-%H%M%S")
@@ -37,6 +43,10 @@ class AnswerDocument:
             path = folder / f"{stamp}-{task}-{name}-{counter}.md"
         self.path = path
         self.characters = 0
+        self._header = ""
+        self._answer = ""
+        self._notes = ""
+        self._written = ""
         _prune(folder)
 
     @property
@@ -44,16 +54,28 @@ class AnswerDocument:
         return self.path.as_uri()
 
     def start(self, header: str) -> None:
-        self.path.write_text(header, encoding="utf-8")
+        """Forge's own text at the top (the title, the question, or a payload preview)."""
+        self._header = header
+        self._write()
 
     def append(self, text: str) -> None:
         self.characters += len(text)
-        with self.path.open("a", encoding="utf-8") as handle:
-            handle.write(text)
+        self._answer += text
+        self._write()
 
     def note(self, text: str) -> None:
         """A closing line after the answer (cut off, usage, cost), set off from it."""
-        self.append(f"\n\n---\n\n*{text}*\n")
+        self._notes += f"\n\n---\n\n*{text}*\n"
+        self._write()
+
+    def _write(self) -> None:
+        content = self._header + neutralise_links(self._answer) + neutralise_links(self._notes)
+        if self._written and content.startswith(self._written):
+            with self.path.open("a", encoding="utf-8") as handle:
+                handle.write(content[len(self._written) :])
+        else:
+            self.path.write_text(content, encoding="utf-8")
+        self._written = content
 
 
 def _prune(folder: Path) -> None:

@@ -110,6 +110,9 @@ def register(server: ForgeServer) -> None:
             text = await _explain_on_hover(ls, params) or ""
         if not text:
             return None
+        from forge_lsp.ai.untrusted_markdown import neutralise_links
+
+        text = neutralise_links(text)  # Claude's text is untrusted: no link may run anything
         return types.Hover(contents=types.MarkupContent(kind=_hover_kind(ls), value=text))
 
 
