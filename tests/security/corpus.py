@@ -29,6 +29,8 @@ LANGUAGES: dict[str, str] = {
 }
 # The shortest piece of a secret that counts as leaked.
 WINDOW = 8
+# Fixed parts of key formats: public, and in Forge's own key's header too (`sk-ant-api03-`).
+PUBLIC_PREFIXES = ("sk-ant-api03-", "github_pat_", "sk-proj-", "hooks.slack.com")
 
 # One sample value per format (the private key is written out per language below).
 FORMAT_SAMPLES: dict[str, str] = {
@@ -213,7 +215,9 @@ def pieces(secret: str) -> list[str]:
             found.append(line)
         else:
             found += [line[i : i + WINDOW] for i in range(len(line) - WINDOW + 1)]
-    return [piece for piece in found if piece]
+    return [
+        piece for piece in found if piece and not any(piece in prefix for prefix in PUBLIC_PREFIXES)
+    ]
 
 
 def leaks(sent: str, secrets: tuple[Secret, ...] | list[Secret]) -> list[str]:
