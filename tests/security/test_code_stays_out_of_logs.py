@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 from pathlib import Path
 from typing import IO, Any
 
-from tests.e2e.conftest import SERVER_COMMAND
+from tests.security.wire import SERVER as SERVER_COMMAND
+from tests.security.wire import base_env
 
 MARKER = "forge_marker_7f3a9c"
 
@@ -35,7 +35,7 @@ def _until(stream: IO[bytes], method: str) -> dict[str, Any]:
 
 
 def test_document_text_and_settings_stay_out_of_debug_logs(tmp_path: Path) -> None:
-    env = {**os.environ, "FORGE_LOG_LEVEL": "DEBUG", "XDG_CACHE_HOME": str(tmp_path)}
+    env = base_env(tmp_path, FORGE_LOG_LEVEL="DEBUG")
     server = subprocess.Popen(
         SERVER_COMMAND,
         stdin=subprocess.PIPE,
@@ -90,15 +90,12 @@ def test_claude_requests_log_sizes_never_code_or_keys(tmp_path: Path) -> None:
 
     key = "sk-ant-api03-" + "k3y" * 20
     with FakeMessagesAPI(default=Reply(text=f"About {MARKER}: fine.")) as api:
-        env = {
-            **os.environ,
-            "FORGE_LOG_LEVEL": "DEBUG",
-            "XDG_CACHE_HOME": str(tmp_path / "cache"),
-            "XDG_DATA_HOME": str(tmp_path / "data"),
-            "ANTHROPIC_API_KEY": key,
-            "ANTHROPIC_BASE_URL": api.base_url,
-            "NO_PROXY": "127.0.0.1",
-        }
+        env = base_env(
+            tmp_path,
+            FORGE_LOG_LEVEL="DEBUG",
+            ANTHROPIC_API_KEY=key,
+            ANTHROPIC_BASE_URL=api.base_url,
+        )
         server = subprocess.Popen(
             SERVER_COMMAND,
             stdin=subprocess.PIPE,
