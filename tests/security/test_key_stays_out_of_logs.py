@@ -3,8 +3,8 @@
 A distinctive key goes through whole sessions at DEBUG level: successful asks, reviews and
 explanations, then every failure kind, with the fake Messages API echoing the key back in its
 error bodies (a 401 that quotes the key it rejected, 4xx and 5xx bodies, an error event inside
-a stream), connections dropped and reset, the key in the userinfo of the base URL and of a
-proxy URL, and an invalid base URL that carries it. Then nothing of it may show (no piece of 8
+a stream), a timeout, connections dropped and reset, the key in the userinfo of the base URL
+and of a proxy URL, and an invalid base URL that carries it. Then nothing of it may show (no piece of 8
 characters of its distinctive part) in: the server's log (stderr), everything the server sent
 the client (window/showMessage, window/logMessage, $/logTrace, responses: what a verbose trace
 shows), `forge-lsp doctor`'s output, and every file Forge wrote (answer documents, the usage
@@ -50,6 +50,7 @@ FAULTS: list[tuple[str, Reply]] = [
     ("500 echoing the key", Reply(status=500, error_message=ECHO)),
     ("529 echoing the key", Reply(status=529, error_message=ECHO)),
     ("error event echoing the key", Reply(text=ANSWER, chunks=6, error_event="echo_error")),
+    ("timeout", Reply(slow_headers=3.0)),
     ("connection reset", Reply(reset=True)),
     ("dropped mid-stream", Reply(text=ANSWER, chunks=6, drop_after=4)),
 ]
@@ -93,7 +94,7 @@ async def test_the_key_stays_out_of_logs_trace_and_files_through_every_failure(
     tmp_path: Path, api: FakeMessagesAPI
 ) -> None:
     env = base_env(tmp_path, ANTHROPIC_API_KEY=KEY, FORGE_LOG_LEVEL="DEBUG")
-    claude = {"baseUrl": api.base_url, "maxRetries": 0, "timeoutSeconds": 5}
+    claude = {"baseUrl": api.base_url, "maxRetries": 0, "timeoutSeconds": 2}
     async with WireClient(env, tmp_path / "server.log") as client:
         client.settings = {"claude": claude}
         await client.initialize(tmp_path, {"claude": claude})
