@@ -127,6 +127,12 @@ async def test_documents_outside_the_workspace_are_refused_and_nothing_is_read_o
             negative = {"start": {"line": -1, "character": 0}, "end": at(2)}
             assert "not an LSP Range" in await _refused(client, command, inside, negative)
 
+        # The one command that takes a name, not a document, takes no path either.
+        for code in ("../../../../etc/passwd", "/etc/passwd", "FG301/../../../etc/passwd"):
+            with pytest.raises(RpcError) as refused:
+                await client.execute("forge.showRuleDoc", code)
+            assert refused.value.code == INVALID_PARAMS and "no Forge rule" in str(refused.value)
+
         # Nothing was sent, shown or written, and the refused files were never opened.
         assert api.requests == []
         assert not [r for r in client.server_requests if r["method"] == "window/showDocument"]
