@@ -4,8 +4,9 @@ The server and the command line run under `audit_launcher`, which installs a Pyt
 before Forge is imported and records every `socket.*` event (creation, connect, name lookups)
 of the process and its forked workers. A whole editing session (open, change, hover, code
 actions, every command, save, close) and the offline CLI commands must leave no network event.
-The control cases run the same way with Claude on and must record the connection to the fake
-Messages API, so the hook demonstrably sees what it is there to see.
+The control cases turn Claude on (in the same server process, and for `forge-lsp ask`) and
+must record the connection to the fake Messages API, so the hook demonstrably sees what it is
+there to see.
 """
 
 from __future__ import annotations
@@ -89,33 +90,37 @@ async def _drive(client: WireClient, folder: Path) -> dict[str, Any]:
 
 
 @pytest.mark.parametrize("off", ["no key", "turned off with a key set"])
-async def test_with_claude_off_the_server_opens_no_socket(tmp_path: Path, off: str) -> None:
+async def test_with_claude_off_the_server_opens_no_socket(
+    tmp_path: Path, api: FakeMessagesAPI, off: str
+) -> None:
     audit = tmp_path / "audit.jsonl"
     extra = {"ANTHROPIC_API_KEY": KEY} if off != "no key" else {}
     env = base_env(tmp_path, FORGE_AUDIT_LOG=str(audit), FORGE_LOG_LEVEL="DEBUG", **extra)
-    claude: dict[str, Any] = {"explainOnHover": True}
+    claude: dict[str, Any] = {"explainOnHover": True, "baseUrl": api.base_url, "maxRetries": 0}
     if off != "no key":
         claude["enabled"] = False
     async with WireClient(env, tmp_path / "server.log", command=AUDIT_LAUNCHER) as client:
+        client.settings = {"claude": claude}
         await client.initialize(tmp_path, {"claude": claude})
         results = await _drive(client, tmp_path)
-    assert results["forge.ask"]["status"] == "off"
-    assert results["forge.showUsage"]["status"] == "done"
-    assert audit_events(audit), "the audit hook recorded nothing: it is not installed"
-    assert network_events(audit) == []
+        assert results["forge.ask"]["status"] == "off"
+        assert results["forge.showUsage"]["status"] == "done"
+        assert audit_events(audit), "the audit hook recorded nothing: it is not installed"
+        assert network_events(audit) == []
+        assert api.requests == []
 
-
-async def test_control_with_claude_on_the_hook_records_the_connection(
-    tmp_path: Path, api: FakeMessagesAPI
-) -> None:
-    audit = tmp_path / "audit.jsonl"
-    env = base_env(tmp_path, FORGE_AUDIT_LOG=str(audit), ANTHROPIC_API_KEY=KEY)
-    async with WireClient(env, tmp_path / "server.log", command=AUDIT_LAUNCHER) as client:
-        await client.initialize(tmp_path, {"claude": {"baseUrl": api.base_url, "maxRetries": 0}})
-        uri = client.open(tmp_path / "service.py", SERVICE, "python")
-        await client.diagnostics(uri)
-        result = await client.execute("forge.ask", uri, whole_lines(2, 7), "Why?")
-    assert result["status"] == "done"
+        # The control, in the same process: Claude turned on (a key in the editor's settings,
+        # or `enabled` back to true) must show as a connection to the fake.
+        on = {**claude, "enabled": True} if off != "no key" else {**claude, "apiKey": KEY}
+        client.settings = {"claude": on}
+        client.notify("workspace/didChangeConfiguration", {"settings": {"forge": {}}})
+        uri = client.open(tmp_path / "control.py", SERVICE, "python")
+        for attempt in range(50):  # until the new settings are in use (applied off the loop)
+            asked = await client.execute("forge.ask", uri, whole_lines(2, 7), f"Why {attempt}?")
+            if asked["status"] != "off":
+                break
+            await asyncio.sleep(0.1)
+    assert asked["status"] == "done", asked
     connects = [e for e in network_events(audit) if e["event"] == "socket.connect"]
     assert ["127.0.0.1", api.port] in [e["args"][1] for e in connects]
 
