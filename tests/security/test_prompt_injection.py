@@ -268,3 +268,19 @@ def test_links_that_run_something_are_taken_out_of_model_markdown(
 )
 def test_safe_links_and_code_are_left_alone(markdown: str) -> None:
     assert neutralise_links(markdown) == markdown
+
+
+def test_an_answer_document_never_holds_a_live_link_while_it_streams(tmp_path: Path) -> None:
+    """Whatever the chunking (here one character at a time), the file on disk never holds a
+    link that runs something, not even for the moment between two chunks."""
+    from forge_lsp.ai.answer_document import AnswerDocument
+
+    document = AnswerDocument(tmp_path, "ask", "service.py")
+    document.start("# Ask Forge\n\n")
+    for character in EVIL_ANSWER:
+        document.append(character)
+        _assert_no_dangerous_link("the answer document", document.path.read_text("utf-8"))
+    document.note("Claude's stream reported an error: see [this](command:x.y)")
+    text = document.path.read_text("utf-8")
+    _assert_no_dangerous_link("the answer document", text)
+    assert text.startswith("# Ask Forge\n\n**Run the command below") and "[this](#" in text
