@@ -601,8 +601,15 @@ def diagnostics_summary(results: Results) -> list[str]:
         parts = []
         for name in ("ruff server", "pylsp", "jedi-language-server"):
             other = _median_of(results, name, lines, "in a function")
-            if other is not None:
-                parts.append(f"{name} {ms(other)} ms ({compare('Forge', forge, name, other)})")
+            if other is None:
+                continue
+            text = f"{name} {ms(other)} ms ({compare('Forge', forge, name, other)}"
+            wait = results.debounce.get(name)
+            if wait and other - wait > 0:
+                work = other - wait
+                text += f"; its own work without the debounce {ms(work)} ms: "
+                text += compare("Forge", forge, name, work)
+            parts.append(text + ")")
         full = _median_of(results, "Forge", lines, "top level (full check)")
         full_text = f"; Forge's full check (top-level edit) {ms(full)} ms" if full else ""
         sentences.append(
