@@ -484,7 +484,7 @@ def diagnostics_table(results: Results) -> tuple[str, list[str]]:
     for run in results.diagnostics:
         debounce = results.debounce.get(run.server)
         cells: list[object] = [run.server, run.edit, f"{run.lines:,}"]
-        cells.append(run.open_count if run.open_count is not None else "—")
+        cells.append(f"{run.open_count:,}" if run.open_count is not None else "—")
         cells.append(ms(run.open_ms) if run.open_ms is not None else "—")
         if run.change_ms and run.failure is None:
             median = statistics.median(run.change_ms)
