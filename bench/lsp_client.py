@@ -66,14 +66,17 @@ class LspClient:
     _reader: asyncio.Task[None] | None = None
 
     @classmethod
-    async def spawn(cls, command: Sequence[str], env: Mapping[str, str] | None = None) -> LspClient:
-        """Start `command` with pipes (and `env`, default: this process's) and begin reading."""
+    async def spawn(
+        cls, command: Sequence[str], env: Mapping[str, str] | None = None, cwd: Path = REPO_DIR
+    ) -> LspClient:
+        """Start `command` with pipes (and `env`, default: this process's) and begin reading.
+        `cwd` is where an editor would start it: the project, for servers that read its config."""
         process = await asyncio.create_subprocess_exec(
             *command,
             stdin=asyncio.subprocess.PIPE,
             stdout=asyncio.subprocess.PIPE,
             stderr=asyncio.subprocess.DEVNULL,
-            cwd=REPO_DIR,
+            cwd=cwd,
             limit=STREAM_LIMIT,
             env=dict(env) if env is not None else None,
         )

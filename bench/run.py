@@ -4,8 +4,9 @@
 
 Figures: server start-up (vs a bare pygls server), diagnostics latency after `didChange` (over
 the wire, and in-process split by stage), `forge-lsp check` vs bandit and ruff on SQLAlchemy
-(plus Forge alone on Go, TypeScript and Java), server memory with many open documents, and the
-Claude path against the fake Messages API (overhead, progress, cache, tokens sent).
+(plus Forge alone on Go, TypeScript and Java), server memory with many open documents, the
+Claude path against the fake Messages API (overhead, progress, cache, tokens sent), and Forge
+against jedi-language-server, pylsp and `ruff server` (start-up, memory, Python diagnostics).
 Nothing here asserts a time: it measures and prints. Results also go to `bench/results.md`.
 """
 
@@ -28,6 +29,7 @@ import codegen
 import inprocess
 import latency
 import memory
+import peers
 import startup
 from lsp_client import BENCH_DIR, cli_exists, forge_command
 
@@ -324,6 +326,11 @@ def claude_section(plan: Plan) -> str:
     return claude.section(plan.claude_runs, plan.claude_cold)
 
 
+def peers_section(plan: Plan) -> str:
+    """Figure 6: Forge against its LSP peers, start-up and Python diagnostics, in this run."""
+    return peers.section(plan.startup_runs, plan.sizes, plan.edits)
+
+
 def timed(title: str, section: Callable[[Plan], str], plan: Plan) -> str:
     """Run one section, reporting progress on stderr."""
     print(f"[bench] {title}...", file=sys.stderr, flush=True)
@@ -350,6 +357,7 @@ def main(argv: Sequence[str]) -> int:
         timed("batch", batch_section, plan),
         timed("memory", memory_section, plan),
         timed("claude", claude_section, plan),
+        timed("peers", peers_section, plan),
     ]
     load = " / ".join(f"{x:.2f}" for x in os.getloadavg())
     sections.append(
