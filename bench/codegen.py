@@ -317,13 +317,16 @@ def generate(language: str, lines: int, seed: int = 0) -> str:
 
 
 def function_edit_point(text: str) -> tuple[int, int]:
-    """Where to type in the middle of the file inside a function body: after `return `."""
+    """Where to type in the middle of the file inside a function body: after `return `, before
+    a name, so the characters typed extend that name and the file stays valid (before
+    `[... for row in rows]` they would make a subscript with a bare generator, a syntax error)."""
     lines = text.split("\n")
     for index in range(len(lines) // 2, len(lines)):
         column = lines[index].find("return ")
-        if column >= 0 and lines[index].strip().startswith("return "):
+        after = lines[index][column + len("return ") : column + len("return ") + 1]
+        if column >= 0 and lines[index].strip().startswith("return ") and after.isidentifier():
             return index, column + len("return ")
-    raise ValueError("no return statement after the middle of the file")
+    raise ValueError("no return statement before a name after the middle of the file")
 
 
 def comment_edit_point(text: str) -> tuple[int, int]:
