@@ -66,6 +66,16 @@ class Prepared:
 async def run(
     ls: ForgeServer, task: str, target: Target, question: str | None
 ) -> dict[str, object]:
+    ls.claude_tasks_in_flight += 1  # `forge.serverStatus` reports it
+    try:
+        return await _run(ls, task, target, question)
+    finally:
+        ls.claude_tasks_in_flight -= 1
+
+
+async def _run(
+    ls: ForgeServer, task: str, target: Target, question: str | None
+) -> dict[str, object]:
     prepared = await _prepare(ls, task, target, question)
     if isinstance(prepared, dict):
         return prepared
@@ -311,6 +321,15 @@ def _place_findings(
 
 
 async def explain_for_hover(ls: ForgeServer, target: Target) -> str | None:
+    """Claude's explanation for a plain hover (see `_explain_for_hover`), counted in flight."""
+    ls.claude_tasks_in_flight += 1
+    try:
+        return await _explain_for_hover(ls, target)
+    finally:
+        ls.claude_tasks_in_flight -= 1
+
+
+async def _explain_for_hover(ls: ForgeServer, target: Target) -> str | None:
     """Claude's short explanation of the function under a plain hover (the caller checks that
     the user opted in: `forge.claude.explainOnHover`); None when there is none to give. Never
     asks, and shows a failure only once: a hover is not the place for either. Moving the mouse
