@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 import pytest_asyncio
 from lsprotocol import types
+from pygls.exceptions import JsonRpcRequestCancelled
 from pytest_lsp import LanguageClient
 
 from forge_lsp.ai.answer_format import check_answer
@@ -348,6 +349,31 @@ async def test_cancelling_the_progress_stops_generation_at_the_api(
     assert result["status"] == "cancelled"
     assert await api.wait_idle(3.0)
     assert api.cancelled_streams == 1 and api.open_connections == 0
+
+
+async def test_cancelling_the_request_stops_generation_at_the_api(
+    session: Session, api: FakeMessagesAPI
+) -> None:
+    """`$/cancelRequest` on the command, as VS Code sends when its caller gives up."""
+    api.script(Reply(text="word " * 200, chunks=100, slow_stream=0.05))
+    uri = session.open("service.py", SERVICE, "python")
+    arguments = [uri, _range_json(FETCH), "Why?"]
+    running = asyncio.ensure_future(
+        session.client.protocol.send_request_async(
+            types.WORKSPACE_EXECUTE_COMMAND,
+            types.ExecuteCommandParams(command="forge.ask", arguments=arguments),
+            msg_id="ask-to-cancel",
+        )
+    )
+    await session.until(
+        lambda: api.message_requests and api.message_requests[0].events_sent >= 5,
+        "the answer to start streaming",
+    )
+    session.client.protocol.notify(types.CANCEL_REQUEST, types.CancelParams(id="ask-to-cancel"))
+    with pytest.raises(JsonRpcRequestCancelled):
+        await asyncio.wait_for(running, 30)
+    assert await api.wait_idle(3.0)
+    assert api.cancelled_streams == 1 and api.completed_streams == 0
 
 
 async def test_a_review_cannot_edit_outside_the_selection_whatever_the_code_says(

@@ -34,3 +34,14 @@ async def test_the_status_counts_documents_and_comes_back_to_rest(session: Sessi
     session.close(second)
     after = await _status(session)
     assert after["documents"] == 0 and after["caches"] == {"analyses": 0, "claudeAnnotations": 0}
+
+
+async def test_commands_and_edits_leave_no_request_open(session: Session) -> None:
+    """pygls 2.1 kept an entry per command and per notification it handles itself for good."""
+    uri = session.open("a.py", HANDLER, "python")
+    for _ in range(5):
+        session.change(uri, HANDLER)
+    for _ in range(3):
+        await _status(session)
+    status = await _status(session)
+    assert status["openRequests"] == 0
