@@ -173,8 +173,9 @@ async def _perform(
     where = f"{name}:{prepared.selection.start_line + 1}-{prepared.selection.end_line + 1}"
     progress = TaskProgress(ls, TITLES[task], stop)
     verb = {"ask": "Asking about", "review": "Reviewing", "explain": "Explaining"}[task]
-    await progress.begin(f"{verb} {lines} line{'s' * (lines != 1)} of {name}")
     try:
+        # Inside: a cancel while the client is still creating the progress is a cancel too.
+        await progress.begin(f"{verb} {lines} line{'s' * (lines != 1)} of {name}")
         if task == "review":
             result = await _review(ls, target, prepared, progress, lines)
         else:
@@ -216,6 +217,12 @@ async def _answer(
             document.note(failure.message)
             if not shown:
                 await _show(ls, document)
+        raise
+    except asyncio.CancelledError:
+        if shown:  # open with part of an answer: it must not read as a whole one
+            document.note(
+                f"Cancelled after {document.characters:,} characters: this answer is incomplete."
+            )
         raise
     if not shown:
         await _show(ls, document)

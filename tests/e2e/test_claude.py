@@ -349,6 +349,9 @@ async def test_cancelling_the_progress_stops_generation_at_the_api(
     assert result["status"] == "cancelled"
     assert await api.wait_idle(3.0)
     assert api.cancelled_streams == 1 and api.open_connections == 0
+    [opened] = session.opened_documents()  # with part of the answer: marked as incomplete
+    answer = Path(types_uri_path(opened)).read_text(encoding="utf-8")
+    assert answer.rstrip().endswith("this answer is incomplete.*")
 
 
 async def test_cancelling_the_request_stops_generation_at_the_api(
