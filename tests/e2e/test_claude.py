@@ -302,34 +302,6 @@ async def test_an_excluded_file_is_never_sent(session: Session, api: FakeMessage
     assert api.requests == []
 
 
-@pytest.mark.parametrize(
-    ("reply", "says"),
-    [
-        (Reply(status=429, retry_after=20), "rate limit"),
-        (Reply(status=529), "overloaded"),
-        (Reply(status=500), "failed (500)"),
-        (Reply(status=401), "rejected the API key"),
-        (Reply(reset=True), "could not reach Claude"),
-        (Reply(text=ANSWER, chunks=8, drop_after=6, slow_stream=0.05), "cut off"),
-        (
-            Reply(text=ANSWER, chunks=8, error_event=True, error_after=6, slow_stream=0.05),
-            "cut off",
-        ),
-    ],
-)
-async def test_every_fault_ends_in_one_clear_message_and_the_server_keeps_serving(
-    session: Session, api: FakeMessagesAPI, reply: Reply, says: str
-) -> None:
-    api.script(reply)
-    uri = session.open("service.py", SERVICE, "python")
-    result = await _run(session, "forge.ask", uri, _range_json(FETCH), "Why?")
-    assert result["status"] == "failed", result
-    errors = [m for m in session.messages if m.type == types.MessageType.Error]
-    assert len(errors) == 1 and says in errors[0].message
-    assert KEY not in errors[0].message
-    assert await session.diagnostics(uri)  # still serving
-
-
 async def test_cancelling_the_progress_stops_generation_at_the_api(
     session: Session, api: FakeMessagesAPI
 ) -> None:
