@@ -336,13 +336,21 @@ async def _warm_up(harness: Harness) -> None:
     harness.session.close(uri)
 
 
-def harness_fixture(options: SessionOptions | None = None) -> Any:
-    """A module-scoped `harness` fixture (event loop of the module's own)."""
+def harness_fixture(
+    options: SessionOptions | None = None, profiles: list[str] | None = None
+) -> Any:
+    """A module-scoped `harness` fixture (event loop of the module's own); with `profiles`,
+    one server per editor profile, each serving all the module's tests that use it."""
 
-    @pytest_asyncio.fixture(scope="module", loop_scope="module")
-    async def harness(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Harness]:
+    @pytest_asyncio.fixture(scope="module", loop_scope="module", params=profiles)
+    async def harness(
+        tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest
+    ) -> AsyncIterator[Harness]:
+        chosen = options or SessionOptions()
+        if profiles:
+            chosen = dataclasses.replace(chosen, profile=request.param)
         base = tmp_path_factory.mktemp("reliability")
-        async for value in open_harness(base, options or SessionOptions()):
+        async for value in open_harness(base, chosen):
             yield value
 
     return harness

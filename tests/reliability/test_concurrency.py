@@ -111,6 +111,9 @@ async def test_twenty_reviews_with_typing_land_on_their_own_documents_and_versio
                 continue
             await h.session.until(lambda i=index: streaming(i), f"review {index} streaming")
             versions[index] = h.session.change(uri, *edit)
+            if index == 1:  # a review streams at the fake: the server counts it in flight
+                busy = await h.status()
+                assert busy["claudeTasksInFlight"] >= 1 and busy["progressTokens"] >= 1, busy
         results = await asyncio.gather(*running)
     finally:
         h.api.respond = lambda request: None
