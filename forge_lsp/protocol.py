@@ -12,13 +12,16 @@ pygls 2.1 runs `workspace/executeCommand`, `textDocument/didOpen`, `didChange`, 
   command leaks an entry (and its result) for the server's lifetime.
 - So does the built-in generator's own future for every notification it handles: every
   keystroke (`didChange`) leaks one.
+- `shutdown` cancels every request still running while it iterates over the table, and a
+  cancelled request's entry leaves the table at once: "dictionary changed size during
+  iteration", the shutdown fails and the server never exits (with a Claude task running, say).
 - A request the server sent and stopped waiting for (its task was cancelled, say while the
   client was creating a progress) fails when the client's answer arrives: pygls sets a result
   on the cancelled future and logs "Unable to handle message".
 
 `ForgeProtocol` links a command's task to its request (cancelling the request cancels the
-task), drops every entry that no response will ever remove once its work is done, and lets
-the late answer to a cancelled request of its own go.
+task), drops every entry that no response will ever remove once its work is done, iterates
+over a snapshot of the table, and lets the late answer to a cancelled request of its own go.
 """
 
 from __future__ import annotations
@@ -30,7 +33,18 @@ from typing import Any
 from pygls.protocol import LanguageServerProtocol
 
 
+class _RequestTable(dict[Any, Any]):
+    """pygls' table of open requests, iterated over a snapshot (entries leave as they end)."""
+
+    def items(self) -> Any:
+        return list(super().items())
+
+
 class ForgeProtocol(LanguageServerProtocol):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._request_futures = _RequestTable()
+
     def _execute_handler(
         self,
         msg_id: Any,

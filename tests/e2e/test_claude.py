@@ -351,6 +351,27 @@ async def test_cancelling_the_request_stops_generation_at_the_api(
     assert api.cancelled_streams == 1 and api.completed_streams == 0
 
 
+async def test_shutting_down_while_claude_answers_stops_it_and_exits(
+    lsp: LanguageClient, profile: str, tmp_path: Path, api: FakeMessagesAPI
+) -> None:
+    """The editor closing mid-answer: shutdown cancels the task and succeeds (pygls 2.1 failed
+    it with "dictionary changed size during iteration", and the server never exited)."""
+    claude = {"apiKey": KEY, "baseUrl": api.base_url, "maxRetries": 0}
+    session = await _start(lsp, profile, tmp_path, claude)
+    api.script(Reply(text="word " * 200, chunks=100, slow_stream=0.05))
+    uri = session.open("service.py", SERVICE, "python")
+    running = asyncio.ensure_future(_run(session, "forge.ask", uri, _range_json(FETCH), "Why?"))
+    await session.until(
+        lambda: api.message_requests and api.message_requests[0].events_sent >= 5,
+        "the answer to start streaming",
+    )
+    await asyncio.wait_for(lsp.shutdown_session(), 15)
+    with pytest.raises(JsonRpcRequestCancelled):
+        await running
+    assert await api.wait_idle(3.0)
+    assert api.cancelled_streams == 1 and api.completed_streams == 0
+
+
 async def test_a_review_cannot_edit_outside_the_selection_whatever_the_code_says(
     session: Session, api: FakeMessagesAPI
 ) -> None:
