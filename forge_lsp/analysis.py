@@ -106,6 +106,11 @@ class Analyzer:
         self._states.pop(uri, None)
         self._with_trees.pop(uri, None)
 
+    @property
+    def documents_held(self) -> int:
+        """Documents with a kept analysis (each closed document is forgotten)."""
+        return len(self._states)
+
     def latest(self, uri: str) -> Analysis | None:
         state = self._states.get(uri)
         return state.latest if state else None

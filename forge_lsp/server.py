@@ -51,6 +51,7 @@ class ForgeServer(LanguageServer):
         self.annotation_listeners: list[Callable[[str], None]] = []
         self.claude_service: ClaudeService | None = None  # created by the first Claude task
         self.background_tasks: set[asyncio.Task[None]] = set()  # kept alive until they finish
+        self.claude_tasks_in_flight = 0  # Ask, Review and Explain runs not finished yet
 
     def bind_loop(self) -> None:
         """Remember the event loop, so worker threads can hand messages back to it."""
@@ -193,10 +194,11 @@ def create_server() -> ForgeServer:
         configuration,
         diagnostics,
         hover,
+        status,
     )
 
     server = ForgeServer()
-    for feature in (configuration, diagnostics, hover, code_actions, commands, claude):
+    for feature in (configuration, diagnostics, hover, code_actions, commands, claude, status):
         feature.register(server)
     return server
 

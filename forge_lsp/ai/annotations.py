@@ -42,6 +42,11 @@ class Annotations:
         self._lock = threading.Lock()
         self.generation = 0  # bumped on every change, for pull diagnostics' result ids
 
+    def __len__(self) -> int:
+        """Documents holding findings or explanations (a closed document's are cleared)."""
+        with self._lock:
+            return len(self._documents)
+
     def put_findings(
         self, uri: str, source: bytes, findings: list[Finding], reviewed: tuple[Point, Point]
     ) -> None:

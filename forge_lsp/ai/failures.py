@@ -155,6 +155,11 @@ def _status_failure(error: Any) -> tuple[str, str]:
         )
     if status == 200:  # an `event: error` inside the stream
         return "stream-error", f"Claude's stream reported an error: {_api_message(error)}"
+    if status == 402 or error_type == "billing_error":  # retrying cannot help: say so
+        return "billing", (
+            "Claude refused the request: the account's credit balance is too low (402). "
+            "Add credits under Plans & Billing in the Anthropic Console, then try again."
+        )
     if status == 413:
         return "too-large", "The selection is too large for one request: select less code."
     return "server", (

@@ -63,6 +63,11 @@ class ClaudeService:
         cache = Path(platformdirs.user_cache_dir("forge-lsp"))
         return cls(Ledger(data / "usage.sqlite3"), ResultCache(cache / "results.sqlite3"), environ)
 
+    @property
+    def client_count(self) -> int:
+        """SDK clients built (one per distinct connection setting, each with its own pool)."""
+        return len(self._clients)
+
     def client(self, settings: ClaudeSettings) -> ClaudeClient:
         key = _connection_key(settings)
         client = self._clients.get(key)
@@ -185,6 +190,9 @@ class Memo(Generic[K, V]):
         if value is not None:
             self._items.move_to_end(key)
         return value
+
+    def __len__(self) -> int:
+        return len(self._items)
 
     def put(self, key: K, value: V) -> None:
         self._items[key] = value

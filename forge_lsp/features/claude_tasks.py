@@ -66,6 +66,16 @@ class Prepared:
 async def run(
     ls: ForgeServer, task: str, target: Target, question: str | None
 ) -> dict[str, object]:
+    ls.claude_tasks_in_flight += 1  # `forge.serverStatus` reports it
+    try:
+        return await _run(ls, task, target, question)
+    finally:
+        ls.claude_tasks_in_flight -= 1
+
+
+async def _run(
+    ls: ForgeServer, task: str, target: Target, question: str | None
+) -> dict[str, object]:
     prepared = await _prepare(ls, task, target, question)
     if isinstance(prepared, dict):
         return prepared
@@ -158,8 +168,9 @@ async def _perform(
     where = f"{name}:{prepared.selection.start_line + 1}-{prepared.selection.end_line + 1}"
     progress = TaskProgress(ls, TITLES[task], stop)
     verb = {"ask": "Asking about", "review": "Reviewing", "explain": "Explaining"}[task]
-    await progress.begin(f"{verb} {lines} line{'s' * (lines != 1)} of {name}")
     try:
+        # Inside: a cancel while the client is still creating the progress is a cancel too.
+        await progress.begin(f"{verb} {lines} line{'s' * (lines != 1)} of {name}")
         if task == "review":
             result = await _review(ls, target, prepared, progress, lines)
         else:
@@ -201,6 +212,12 @@ async def _answer(
             document.note(failure.message)
             if not shown:
                 await _show(ls, document)
+        raise
+    except asyncio.CancelledError:
+        if shown:  # open with part of an answer: it must not read as a whole one
+            document.note(
+                f"Cancelled after {document.characters:,} characters: this answer is incomplete."
+            )
         raise
     if not shown:
         await _show(ls, document)
@@ -306,6 +323,15 @@ def _place_findings(
 
 
 async def explain_for_hover(ls: ForgeServer, target: Target) -> str | None:
+    """Claude's explanation for a plain hover (see `_explain_for_hover`), counted in flight."""
+    ls.claude_tasks_in_flight += 1
+    try:
+        return await _explain_for_hover(ls, target)
+    finally:
+        ls.claude_tasks_in_flight -= 1
+
+
+async def _explain_for_hover(ls: ForgeServer, target: Target) -> str | None:
     """Claude's short explanation of the function under a plain hover (the caller checks that
     the user opted in: `forge.claude.explainOnHover`); None when there is none to give. Never
     asks, and shows a failure only once: a hover is not the place for either. Moving the mouse

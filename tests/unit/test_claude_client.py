@@ -74,6 +74,7 @@ async def test_the_forced_tool_input_comes_back_parsed() -> None:
         (Reply(status=429, retry_after=30), "rate-limited", "in 30 s"),
         (Reply(status=529), "overloaded", "overloaded"),
         (Reply(status=500), "server", "failed (500)"),
+        (Reply(status=402), "billing", "credit balance is too low (402)"),
         (
             Reply(status=400, error_message="max_tokens too large"),
             "bad-request",
