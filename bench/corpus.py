@@ -182,16 +182,13 @@ def _untar(archive: Path, into: Path) -> None:
         if hasattr(tarfile, "data_filter"):
             tar.extractall(into, filter="data")
         else:  # Python < 3.11.4: no extraction filters; these are registry tarballs
-            tar.extractall(into)  # noqa: S202
+            tar.extractall(into)
 
 
 def _fetch_pypi(package: Package, work: Path, target: Path) -> None:
     spec = f"{package.name}=={package.version}"
-    _run(
-        [sys.executable, "-m", "pip", "download", "--no-deps", "--no-binary", ":all:"]
-        + ["--disable-pip-version-check", "-q", "-d", str(work / "dl"), spec],
-        work,
-    )
+    pip = [sys.executable, "-m", "pip", "download", "--disable-pip-version-check", "-q"]
+    _run([*pip, "--no-deps", "--no-binary", ":all:", "-d", str(work / "dl"), spec], work)
     _untar(_only(work / "dl"), work / "x")
     _only(work / "x").rename(target)  # the sdist's top folder, NAME-VERSION/
 
@@ -256,7 +253,10 @@ def fetch(language: str) -> Skipped | None:
     """Fetch every package of one language; the reason it cannot be had, if one fails."""
     try:
         for package in LANGUAGES[language].packages:
-            fetch_package(language, package)
+            root = fetch_package(language, package)
+            missing = [s for s in package.sources if not (root / s).is_dir()]
+            if missing:
+                return Skipped(language, f"{package.folder} has no {', '.join(missing)}")
     except (OSError, RuntimeError, tarfile.TarError, zipfile.BadZipFile) as error:
         return Skipped(language, str(error))
     return None
