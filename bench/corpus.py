@@ -165,8 +165,10 @@ def _run(command: list[str], cwd: Path) -> None:
     """Run a registry client; its own error text becomes the reason a language is skipped."""
     result = subprocess.run(command, cwd=cwd, capture_output=True, text=True)
     if result.returncode != 0:
-        said = (result.stderr or result.stdout).strip().splitlines()
-        raise RuntimeError(f"`{' '.join(command[:3])} ...` failed: {' / '.join(said[-2:])}")
+        said = [line.strip() for line in (result.stderr + result.stdout).splitlines()]
+        errors = [line for line in said if line.lower().startswith(("error", "npm error", "e:"))]
+        reason = " / ".join(errors[:2] or said[-1:]) or f"exit status {result.returncode}"
+        raise RuntimeError(f"`{' '.join(command[:4])} ...` failed: {reason}")
 
 
 def _only(folder: Path) -> Path:
@@ -196,7 +198,7 @@ def _fetch_pypi(package: Package, work: Path, target: Path) -> None:
 def _fetch_npm(package: Package, work: Path, target: Path) -> None:
     (work / "dl").mkdir()
     spec = f"{package.name}@{package.version}"
-    _run(["npm", "pack", "--silent", "--pack-destination", str(work / "dl"), spec], work)
+    _run(["npm", "pack", "--loglevel=error", "--pack-destination", str(work / "dl"), spec], work)
     target.mkdir()
     _untar(_only(work / "dl"), target)  # holds package/
 
@@ -209,11 +211,14 @@ def _apt_download(package: Package, work: Path) -> Path:
         _run(["apt-get", "download", f"{package.name}={package.version}"], work / "dl")
     except RuntimeError:
         _run(["apt-get", "download", package.name], work / "dl")
+        fetched = _only(work / "dl").name
+        print(f"[corpus] {package.name} {package.version} is gone: {fetched}", file=sys.stderr)
     return _only(work / "dl")
 
 
 def _fetch_debian(package: Package, work: Path, target: Path) -> None:
     deb = _apt_download(package, work)
+    (work / "fetched").write_text(deb.name)
     _run(["dpkg-deb", "-x", str(deb), str(work / "x")], work)
     source_zips = list((work / "x").rglob("src.zip"))
     if source_zips:  # openjdk-*-source: take the chosen modules out of the JDK's src.zip
@@ -245,7 +250,9 @@ def fetch_package(language: str, package: Package) -> Path:
     target.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix=".fetch-", dir=target.parent) as name:
         FETCHERS[package.registry](package, Path(name), target)
-    (target / DONE).write_text(f"{package.registry} {package.name} {package.version}\n")
+        fetched = Path(name, "fetched")  # what a fallback really fetched, where it differs
+        said = fetched.read_text() if fetched.is_file() else f"{package.name} {package.version}"
+    (target / DONE).write_text(f"{package.registry} {said}\n")
     return target
 
 
