@@ -210,7 +210,10 @@ def _apt_download(package: Package, work: Path) -> Path:
     try:
         _run(["apt-get", "download", f"{package.name}={package.version}"], work / "dl")
     except RuntimeError:
-        _run(["apt-get", "download", package.name], work / "dl")
+        try:
+            _run(["apt-get", "download", package.name], work / "dl")
+        except RuntimeError as error:
+            raise RuntimeError(f"{error} (no package lists? `apt-get update` once)") from error
         fetched = _only(work / "dl").name
         print(f"[corpus] {package.name} {package.version} is gone: {fetched}", file=sys.stderr)
     return _only(work / "dl")
