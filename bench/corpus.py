@@ -6,7 +6,7 @@ Every package is pinned, fetched once with the registry's own client and unpacke
 `~/.cache/forge-lsp/bench-corpus/LANGUAGE/NAME-VERSION/` ($XDG_CACHE_HOME is honoured), so a
 fresh machine that reaches only PyPI, npm and Debian builds the same corpus:
 
-- Python: sdists (`pip download --no-deps --no-binary :all:`), their library folders only;
+- Python: sdists (`pip download --no-deps --no-binary NAME`), their library folders only;
 - TypeScript and JavaScript: `npm pack` tarballs (zod, rxjs and effect ship their .ts sources);
 - Go: Debian `golang-*-dev` packages (`apt-get download`, `dpkg-deb -x`; usr/share/gocode);
 - Java: Debian `openjdk-17-source` (its src.zip), a few modules of the JDK's own library.
@@ -187,20 +187,21 @@ def _untar(archive: Path, into: Path) -> None:
             tar.extractall(into)
 
 
-def _fetch_pypi(package: Package, work: Path, target: Path) -> None:
+def _fetch_pypi(package: Package, work: Path) -> Path:
     spec = f"{package.name}=={package.version}"
     pip = [sys.executable, "-m", "pip", "download", "--disable-pip-version-check", "-q"]
-    _run([*pip, "--no-deps", "--no-binary", ":all:", "-d", str(work / "dl"), spec], work)
+    # Only this package from source: its build backend (for the metadata pip reads) from wheels.
+    _run([*pip, "--no-deps", "--no-binary", package.name, "-d", str(work / "dl"), spec], work)
     _untar(_only(work / "dl"), work / "x")
-    _only(work / "x").rename(target)  # the sdist's top folder, NAME-VERSION/
+    return _only(work / "x")  # the sdist's top folder, NAME-VERSION/
 
 
-def _fetch_npm(package: Package, work: Path, target: Path) -> None:
+def _fetch_npm(package: Package, work: Path) -> Path:
     (work / "dl").mkdir()
     spec = f"{package.name}@{package.version}"
     _run(["npm", "pack", "--loglevel=error", "--pack-destination", str(work / "dl"), spec], work)
-    target.mkdir()
-    _untar(_only(work / "dl"), target)  # holds package/
+    _untar(_only(work / "dl"), work / "x")
+    return work / "x"  # holds package/
 
 
 def _apt_download(package: Package, work: Path) -> Path:
@@ -219,7 +220,7 @@ def _apt_download(package: Package, work: Path) -> Path:
     return _only(work / "dl")
 
 
-def _fetch_debian(package: Package, work: Path, target: Path) -> None:
+def _fetch_debian(package: Package, work: Path) -> Path:
     deb = _apt_download(package, work)
     (work / "fetched").write_text(deb.name)
     _run(["dpkg-deb", "-x", str(deb), str(work / "x")], work)
@@ -231,12 +232,12 @@ def _fetch_debian(package: Package, work: Path, target: Path) -> None:
                 for name in archive.namelist()
                 if name.startswith(tuple(m + "/" for m in package.sources))
             ]
-            archive.extractall(target, wanted)
-    else:
-        (work / "x").rename(target)
+            archive.extractall(work / "jdk", wanted)
+            return work / "jdk"
+    return work / "x"
 
 
-FETCHERS: dict[str, Callable[[Package, Path, Path], None]] = {
+FETCHERS: dict[str, Callable[[Package, Path], Path]] = {
     "pypi": _fetch_pypi,
     "npm": _fetch_npm,
     "debian": _fetch_debian,
@@ -244,7 +245,8 @@ FETCHERS: dict[str, Callable[[Package, Path, Path], None]] = {
 
 
 def fetch_package(language: str, package: Package) -> Path:
-    """The unpacked package, fetched and unpacked on first use (a failed fetch leaves nothing)."""
+    """The package's source folders, fetched and unpacked on first use (a failed fetch leaves
+    nothing behind that counts: the marker is written last)."""
     target = package_dir(language, package)
     if (target / DONE).is_file():
         return target
@@ -252,7 +254,13 @@ def fetch_package(language: str, package: Package) -> Path:
     shutil.rmtree(target, ignore_errors=True)
     target.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix=".fetch-", dir=target.parent) as name:
-        FETCHERS[package.registry](package, Path(name), target)
+        root = FETCHERS[package.registry](package, Path(name))
+        missing = [source for source in package.sources if not (root / source).is_dir()]
+        if missing:
+            raise RuntimeError(f"{package.name} {package.version} has no {', '.join(missing)}")
+        for source in package.sources:  # only the code: sdists also hold docs and tests
+            (target / source).parent.mkdir(parents=True, exist_ok=True)
+            (root / source).rename(target / source)
         fetched = Path(name, "fetched")  # what a fallback really fetched, where it differs
         said = fetched.read_text() if fetched.is_file() else f"{package.name} {package.version}"
     (target / DONE).write_text(f"{package.registry} {said}\n")
@@ -263,10 +271,7 @@ def fetch(language: str) -> Skipped | None:
     """Fetch every package of one language; the reason it cannot be had, if one fails."""
     try:
         for package in LANGUAGES[language].packages:
-            root = fetch_package(language, package)
-            missing = [s for s in package.sources if not (root / s).is_dir()]
-            if missing:
-                return Skipped(language, f"{package.folder} has no {', '.join(missing)}")
+            fetch_package(language, package)
     except (OSError, RuntimeError, tarfile.TarError, zipfile.BadZipFile) as error:
         return Skipped(language, str(error))
     return None
