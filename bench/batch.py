@@ -210,9 +210,10 @@ def versions() -> dict[str, str]:
 
 def _short(package: corpus.Package) -> str:
     """A package's name in the table: a Go module's last path element for Debian's long names."""
+    upstream = package.version.split("-")[0] if package.registry == "debian" else package.version
     if package.sources[0].startswith(corpus.GOCODE):
-        return f"{Path(package.sources[0]).name} {package.version.split('-')[0]}"
-    return f"{package.name} {package.version}"
+        return f"{Path(package.sources[0]).name} {upstream}"
+    return f"{package.name} {upstream}"
 
 
 def corpora(language: str, sizes: Sequence[int]) -> list[Corpus]:
