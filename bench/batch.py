@@ -195,6 +195,7 @@ def _count_floor(output: bytes) -> tuple[int | None, int | None]:
 FORGE = Tool("forge-lsp check", _forge, _count_forge)
 # Forge's engine over a process pool with no walk or report: what the CLI costs on top.
 ENGINE_FLOOR = Tool("forge engine only (pool)", _engine_floor, _count_floor)
+FLOOR = ENGINE_FLOOR.name
 BANDIT = Tool("bandit", _bandit, _count_bandit)
 RUFF = Tool("ruff --select S", _ruff, _count_ruff)
 SEMGREP = Tool("semgrep", _semgrep, _count_semgrep)
@@ -374,9 +375,9 @@ def summary(language: str, runs: Sequence[Run]) -> str:
     for lines in sizes:
         at = [run for run in runs if run.corpus.lines == lines]
         forge = next(run for run in at if run.tool == FORGE.name)
-        peers = [_versus(forge, run) for run in at if run.tool != FORGE.name]
+        peers = [_versus(forge, run) for run in at if run.tool not in (FORGE.name, FLOOR)]
         parts.append(f"{lines:,} lines: Forge {forge.wall:.2f} s; " + ", ".join(peers))
-    largest = [run for run in runs if run.corpus.lines == sizes[-1]]
+    largest = [run for run in runs if run.corpus.lines == sizes[-1] and run.tool != FLOOR]
     memory = ", ".join(f"{run.tool} {run.tree_peak_mb:.0f} MB" for run in largest)
     return f"- **{language}**: " + "; ".join(parts) + f". Peak memory at {sizes[-1]:,}: {memory}."
 
