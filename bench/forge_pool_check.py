@@ -28,8 +28,9 @@ def check_file(path: str) -> tuple[int, int]:
 
 
 def source_files(roots: list[str]) -> list[str]:
-    """Every file under `roots` that Forge has a grammar for."""
-    files = []
+    """The files named in `roots`, and every file under the folders in it, that Forge has a
+    grammar for."""
+    files = [root for root in roots if os.path.isfile(root) and languages.for_path(root)]
     for root in roots:
         for folder, _, names in os.walk(root):
             files += [os.path.join(folder, n) for n in names if languages.for_path(n)]

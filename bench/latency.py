@@ -9,6 +9,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+import corpus
 from codegen import (
     EXTENSIONS,
     comment_edit_point,
@@ -125,13 +126,13 @@ def measure(languages: tuple[str, ...], sizes: tuple[int, ...], edits: int) -> l
     return asyncio.run(_measure_all(languages, sizes, edits))
 
 
-CORPUS = Path("/work/corpus")
+# One real 2,000-6,000-line file per language: (package in corpus.LANGUAGES, path inside it).
 REAL_FILES = {
-    "python": "python/sqlalchemy-2.0.36/lib/sqlalchemy/orm/mapper.py",
-    "go": "go/x/usr/share/gocode/src/github.com/lib/pq/conn.go",
-    "javascript": "npm/mongoose-9.12.1/package/lib/model.js",
-    "typescript": "npm/zod-4.6.7/package/src/v3/types.ts",
-    "java": "java/jdk/java.base/java/util/Formatter.java",
+    "python": ("SQLAlchemy", "lib/sqlalchemy/orm/mapper.py"),
+    "go": ("golang-github-lib-pq-dev", "usr/share/gocode/src/github.com/lib/pq/conn.go"),
+    "javascript": ("mongoose", "package/lib/model.js"),
+    "typescript": ("zod", "package/src/v3/types.ts"),
+    "java": ("openjdk-17-source", "java.base/java/util/Formatter.java"),
 }
 
 
@@ -168,8 +169,7 @@ def toplevel_blank_line(path: Path, language: str) -> int:
     raise ValueError(f"no blank line outside a function after the middle of {path}")
 
 
-async def _measure_real(language: str, relative: str, edits: int) -> RealFileLatency:
-    path = CORPUS / relative
+async def _measure_real(language: str, path: Path, edits: int) -> RealFileLatency:
     text = path.read_text(encoding="utf-8")
     client = await LspClient.spawn(forge_command())
     try:
@@ -184,11 +184,17 @@ async def _measure_real(language: str, relative: str, edits: int) -> RealFileLat
         await client.shutdown()
 
 
-def measure_real_files(edits: int) -> list[RealFileLatency]:
-    """Full-check latency on a real 2,000-6,000-line file per language, where the corpus is
-    on this machine (it is not in the repository)."""
-    return [
-        asyncio.run(_measure_real(language, relative, edits))
-        for language, relative in REAL_FILES.items()
-        if (CORPUS / relative).is_file()
-    ]
+def measure_real_files(edits: int) -> tuple[list[RealFileLatency], list[corpus.Skipped]]:
+    """Full-check latency on a real 2,000-6,000-line file per language, from the corpus
+    fetched into the user cache; the languages whose fetch failed, with the reason."""
+    results, skipped = [], []
+    for language, (package, relative) in REAL_FILES.items():
+        reason = corpus.fetch(language)
+        path = corpus.real_file(language, package, relative)
+        if reason is None and not path.is_file():
+            reason = corpus.Skipped(language, f"{relative} is not in {package}")
+        if reason is not None:
+            skipped.append(reason)
+            continue
+        results.append(asyncio.run(_measure_real(language, path, edits)))
+    return results, skipped

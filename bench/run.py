@@ -3,10 +3,11 @@
     python bench/run.py [--quick]
 
 Figures: server start-up (vs a bare pygls server), diagnostics latency after `didChange` (over
-the wire, and in-process split by stage), `forge-lsp check` vs bandit and ruff on SQLAlchemy
-(plus Forge alone on Go, TypeScript and Java), server memory with many open documents, the
-Claude path against the fake Messages API (overhead, progress, cache, tokens sent), and Forge
-against jedi-language-server, pylsp and `ruff server` (start-up, memory, Python diagnostics).
+the wire, and in-process split by stage), `forge-lsp check` vs bandit, ruff and semgrep on real
+code fetched from package registries (Python, Go, TypeScript, Java at three sizes), server
+memory with many open documents, the Claude path against the fake Messages API (overhead,
+progress, cache, tokens sent), and Forge against jedi-language-server, pylsp and `ruff server`
+(start-up, memory, Python diagnostics).
 Nothing here asserts a time: it measures and prints. Results also go to `bench/results.md`.
 """
 
@@ -31,7 +32,7 @@ import latency
 import memory
 import peers
 import startup
-from lsp_client import BENCH_DIR, cli_exists, forge_command
+from lsp_client import BENCH_DIR, forge_command
 
 import forge_lsp
 
@@ -50,10 +51,13 @@ class Plan:
     engine_floor: bool
     claude_runs: int
     claude_cold: int  # fresh server processes for the first task's figure (anthropic import)
+    batch_sizes: tuple[int, ...] = batch.FULL_SIZES  # lines per language for the batch check
 
 
 FULL = Plan(10, (1000, 5000, 20000), 20, 10, 3, (0, 50, 200, 1000), 3, True, 10, 3)
-QUICK = Plan(5, (1000, 5000), 8, 3, 1, (0, 50, 200, 1000), 1, False, 4, 1)
+QUICK = Plan(
+    5, (1000, 5000), 8, 3, 1, (0, 50, 200, 1000), 1, False, 4, 1, batch_sizes=batch.QUICK_SIZES
+)
 
 
 def table(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
@@ -150,9 +154,10 @@ def latency_section(plan: Plan) -> str:
 
 def real_files_section(plan: Plan) -> str:
     """Figure 2c: a full check after an edit, on real files from the corpus."""
-    results = latency.measure_real_files(plan.edits)
+    results, skipped = latency.measure_real_files(plan.edits)
+    left_out = "".join(f"\n\nSkipped {s.language}: {s.reason}" for s in skipped)
     if not results:
-        return "### 2c. Real files\n\nSkipped: the corpus is not on this machine."
+        return "### 2c. Real files" + left_out
     rows = [
         (
             r.language,
@@ -179,7 +184,7 @@ def real_files_section(plan: Plan) -> str:
     return (
         "### 2c. Full check after an edit on real files (corpus sources, a fresh server each)"
         "\n\nOne character typed on a blank line outside any function, so every edit checks "
-        "the whole file.\n\n" + table(header, rows)
+        "the whole file.\n\n" + table(header, rows) + left_out
     )
 
 
@@ -251,54 +256,9 @@ def rules_table(costs: list[inprocess.FileCost]) -> str:
 
 
 def batch_section(plan: Plan) -> str:
-    """Figure 3: batch checking, Forge vs bandit and ruff, and Forge alone."""
-    compared = batch.compare(plan.batch_repeats, plan.engine_floor)
-    alone = batch.forge_alone(plan.batch_repeats)
-    header = (
-        "tool",
-        "corpus",
-        "files",
-        "lines",
-        f"wall s (median of {plan.batch_repeats})",
-        "CPU s (user+sys)",
-        "lines/s (wall)",
-        "peak RSS, largest process MB",
-        "peak RSS, process tree MB",
-        "findings",
-    )
-    rows = [_batch_row(run) for run in [*compared, *alone]]
-    forge = compared[0]
-    ratios = [_ratio(forge, run) for run in compared if run.tool in ("bandit", "ruff --select S")]
-    mode = "the real CLI" if cli_exists() else "the engine over a process pool (no CLI yet)"
-    return (
-        f"## 3. Batch check ({mode}; lines = newline count of the files checked)\n\n"
-        + table(header, rows)
-        + "\n\n"
-        + "; ".join(ratios)
-        + "."
-    )
-
-
-def _ratio(forge: batch.Run, other: batch.Run) -> str:
-    """Forge's wall and CPU time as a multiple of another tool's, said both ways."""
-    wall, cpu = forge.wall / other.wall, forge.cpu / other.cpu
-    faster = f"Forge {1 / wall:.1f}x faster" if wall < 1 else f"{other.tool} {wall:.1f}x faster"
-    return f"Forge/{other.tool}: wall **{wall:.2f}** ({faster}), CPU {cpu:.2f}"
-
-
-def _batch_row(run: batch.Run) -> tuple[object, ...]:
-    return (
-        run.tool,
-        run.corpus.label,
-        len(run.corpus.files),
-        run.corpus.lines,
-        f"{run.wall:.2f}",
-        f"{run.cpu:.2f}",
-        f"{run.lines_per_second:,.0f}",
-        f"{run.maxrss_mb:.0f}",
-        f"{run.tree_peak_mb:.0f}",
-        run.findings if run.findings is not None else "?",
-    )
+    """Figure 3: `forge-lsp check` on real code vs bandit, ruff --select S and semgrep."""
+    found = batch.run_section(plan.batch_sizes, plan.batch_repeats, engine_floor=plan.engine_floor)
+    return batch.markdown(found, plan.batch_repeats)
 
 
 def memory_section(plan: Plan) -> str:

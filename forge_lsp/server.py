@@ -13,6 +13,7 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
+from urllib.parse import unquote
 
 from lsprotocol import types
 from pygls.lsp.server import LanguageServer
@@ -25,6 +26,8 @@ from forge_lsp.protocol import ForgeProtocol
 from forge_lsp.settings_store import SettingsStore
 
 if TYPE_CHECKING:
+    from pygls.workspace import TextDocument
+
     from forge_lsp.ai.annotations import Annotations
     from forge_lsp.ai.service import ClaudeService
 
@@ -103,11 +106,16 @@ class ForgeServer(LanguageServer):
 
     # --- documents -----------------------------------------------------------------------
 
+    def document(self, uri: str) -> TextDocument | None:
+        """The open document `uri` names. pygls keys open documents by the unquoted URI, so a
+        URI an editor percent-encoded (a space, `+`, non-ASCII letters) is found only so."""
+        return self.workspace.text_documents.get(unquote(uri))
+
     def is_open(self, uri: str) -> bool:
-        return uri in self.workspace.text_documents
+        return self.document(uri) is not None
 
     def current_version(self, uri: str) -> int | None:
-        document = self.workspace.text_documents.get(uri)
+        document = self.document(uri)
         return document.version if document else None
 
     def workspace_roots(self) -> list[Path]:
@@ -124,7 +132,7 @@ class ForgeServer(LanguageServer):
         return Path(fs_path) if fs_path else None
 
     def snapshot(self, uri: str, full: bool = False) -> Snapshot | None:
-        document = self.workspace.text_documents.get(uri)
+        document = self.document(uri)
         if document is None:
             return None
         path = self.path_of(uri)

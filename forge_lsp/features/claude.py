@@ -81,7 +81,7 @@ def parse_target(ls: ForgeServer, command: str, args: tuple[object, ...]) -> Tar
     if len(args) < 2 or not isinstance(args[0], str) or not isinstance(args[1], dict):
         raise JsonRpcInvalidParams(f"{command} takes [uri, range{', question' * (command == ASK)}]")
     uri, raw_range = args[0], args[1]
-    document = ls.workspace.text_documents.get(uri)
+    document = ls.document(uri)
     if document is None:
         raise JsonRpcInvalidParams(f"{command}: {uri} is not a document open in the editor")
     refused = workspace_scope.refusal(uri, ls.workspace_roots())

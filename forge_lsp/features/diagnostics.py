@@ -110,8 +110,8 @@ class Publisher:
         if self.server.pull_diagnostics:
             self.server.workspace_diagnostic_refresh(None)
             return
-        for uri in list(self.server.workspace.text_documents):
-            self.schedule(uri)
+        for document in list(self.server.workspace.text_documents.values()):
+            self.schedule(document.uri)  # as the editor sent it: the keys are unquoted
 
 
 def claude_findings(

@@ -25,6 +25,18 @@ async def test_open_publishes_forge_diagnostics(session: Session) -> None:
     assert isinstance(finding.data, dict) and finding.data["code"] == "FG301"
 
 
+@pytest.mark.parametrize("name", ["My Project/svc.py", "v1.2+3~x/svc.py", "café/svc.py"])
+async def test_documents_whose_uri_is_percent_encoded_are_checked(
+    session: Session, name: str
+) -> None:
+    # Editors percent-encode spaces, `+` and non-ASCII letters in file URIs (`My%20Project`).
+    uri = session.open(name, SWALLOWED, "python")
+    assert "%" in uri
+    assert [d.code for d in await session.diagnostics(uri)] == ["FG301"]
+    version = session.change(uri, "raise", types.Range(types.Position(5, 4), types.Position(5, 8)))
+    assert await session.diagnostics(uri, version) == []
+
+
 async def test_change_rechecks_and_close_clears(session: Session) -> None:
     uri = session.open("service.py", SWALLOWED, "python")
     assert [d.code for d in await session.diagnostics(uri)] == ["FG301"]
