@@ -21,6 +21,7 @@ from pygls.uris import to_fs_path
 from forge_lsp import __version__, gc_tuning
 from forge_lsp.analysis import Analysis, Analyzer, Snapshot
 from forge_lsp.lsp_convert import encoding_name
+from forge_lsp.protocol import ForgeProtocol
 from forge_lsp.settings_store import SettingsStore
 
 if TYPE_CHECKING:
@@ -35,7 +36,7 @@ class ForgeServer(LanguageServer):
     """A pygls server holding Forge's settings and the analyses of open documents."""
 
     def __init__(self) -> None:
-        super().__init__("forge-lsp", __version__)
+        super().__init__("forge-lsp", __version__, protocol_cls=ForgeProtocol)
         self.settings = SettingsStore(self.report_settings_problems)
         self.analyzer = Analyzer(self.settings.for_path)
         self._shown: set[str] = set()
