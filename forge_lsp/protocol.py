@@ -7,22 +7,72 @@ pygls would try to resolve the cancelled future, fail, and show the user an erro
 
 A change to a document that is not open (never opened, or already closed) is ignored with a
 log line: pygls would fail on the missing document and show the user an error.
+
+A request whose params do not match its method's types (a missing field, a string where a
+number belongs) is answered with InvalidParams (-32602), as JSON-RPC asks: pygls never
+answered it (the client waited forever) and showed the user "Error in server: Invalid Params".
+A malformed notification is ignored with a log line. Logs name the method, never the params
+(they carry code).
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from lsprotocol import types
+from pygls.exceptions import JsonRpcInvalidParams, JsonRpcInvalidRequest
 from pygls.protocol import LanguageServerProtocol
 from pygls.protocol.language_server import lsp_method
 
 log = logging.getLogger(__name__)
 
 
+@dataclass(frozen=True)
+class Unreadable:
+    """A request (with its id) or notification (id None) that does not match the protocol."""
+
+    id: str | int | None
+    method: str
+    bad_request: bool = False  # the method or id itself is wrong, not just the params
+
+
 class ForgeProtocol(LanguageServerProtocol):
+    def structure_message(self, data: dict[str, Any]) -> Any:
+        if "jsonrpc" not in data or "method" not in data:
+            return super().structure_message(data)  # a response, or a nested object
+        method, msg_id = data["method"], data.get("id")
+        valid_id = msg_id is None or (isinstance(msg_id, (str, int)) and not isinstance(msg_id, bool))
+        if not isinstance(method, str) or not valid_id:
+            return Unreadable(msg_id if valid_id else None, repr(method)[:80], bad_request=True)
+        message_type = self.get_message_type(method)
+        if message_type is None:
+            return super().structure_message(data)  # unknown methods: pygls answers them
+        try:
+            return self._converter.structure(data, message_type)
+        except Exception:
+            return Unreadable(msg_id, method)
+
+    def handle_message(self, message: Any) -> None:
+        if not isinstance(message, Unreadable):
+            super().handle_message(message)
+            return
+        log.warning(
+            "%s %s: it does not match the protocol",
+            "answered InvalidRequest to" if message.bad_request else "rejected",
+            message.method,
+        )
+        if message.id is None and not message.bad_request:
+            return  # a notification: there is no one to answer
+        error = (
+            JsonRpcInvalidRequest(f"not a JSON-RPC request: method {message.method}")
+            if message.bad_request
+            else JsonRpcInvalidParams(f"{message.method}: the params do not match its types")
+        )
+        self._send_response(message.id, None, error.to_response_error())  # type: ignore[arg-type]
+
     def _handle_response(self, msg_id: Any, result: Any = None, error: Any = None) -> None:
         future = self._request_futures.get(msg_id)
         if future is not None and future.done():

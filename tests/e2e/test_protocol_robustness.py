@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import pytest
 from lsprotocol import types
+from pygls.exceptions import JsonRpcException, JsonRpcInvalidParams, JsonRpcInvalidRequest
 
 from tests.e2e.session import HANDLER, Session
+from tests.support import raw_jsonrpc
+
+# Protocol handling is the same for every editor: one profile (Neovim: UTF-8 positions) will do.
+pytestmark = pytest.mark.parametrize("profile", ["neovim"])
 
 
 def _errors_shown(session: Session) -> list[str]:
@@ -34,3 +40,38 @@ async def test_a_change_to_a_document_that_is_not_open_is_ignored(session: Sessi
     assert [d.code for d in await session.diagnostics(other)] == ["FG301"]
     assert await session.hover(never_opened, 2, 8) is None
     assert _errors_shown(session) == []
+
+
+@pytest.mark.parametrize(
+    ("method", "params"),
+    [
+        (types.TEXT_DOCUMENT_HOVER, {"textDocument": 5, "position": {"line": 0, "character": 0}}),
+        (types.TEXT_DOCUMENT_HOVER, {"textDocument": {"uri": "file:///x.py"}}),
+        (types.TEXT_DOCUMENT_CODE_ACTION, {"textDocument": {"uri": "file:///x.py"}, "range": []}),
+        (types.WORKSPACE_EXECUTE_COMMAND, {"command": 12, "arguments": "forge.ask"}),
+        (types.TEXT_DOCUMENT_DIAGNOSTIC, None),
+    ],
+)
+async def test_malformed_params_get_invalid_params(session: Session, method: str, params: object):
+    """pygls never answered these (the client waited forever) and showed "Error in server:
+    Invalid Params" (found by the malformed-params fuzzer)."""
+    with pytest.raises(JsonRpcException) as raised:
+        await raw_jsonrpc.request(session.client, method, params)
+    assert raised.value.code == JsonRpcInvalidParams.CODE
+
+    uri = session.open("app.py", HANDLER, "python")  # still serving
+    assert [d.code for d in await session.diagnostics(uri)] == ["FG301"]
+    assert _errors_shown(session) == []
+
+
+async def test_a_malformed_notification_is_ignored(session: Session):
+    raw_jsonrpc.notify(session.client, types.TEXT_DOCUMENT_DID_OPEN, {"textDocument": "app.py"})
+    uri = session.open("app.py", HANDLER, "python")
+    assert [d.code for d in await session.diagnostics(uri)] == ["FG301"]
+    assert _errors_shown(session) == []
+
+
+async def test_a_request_without_a_method_name_gets_invalid_request(session: Session):
+    with pytest.raises(JsonRpcException) as raised:
+        await raw_jsonrpc.request(session.client, ["textDocument/hover"], {})
+    assert raised.value.code == JsonRpcInvalidRequest.CODE
