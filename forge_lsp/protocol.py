@@ -12,7 +12,8 @@ A request whose params do not match its method's types (a missing field, a strin
 number belongs) is answered with InvalidParams (-32602), as JSON-RPC asks: pygls never
 answered it (the client waited forever) and showed the user "Error in server: Invalid Params".
 A malformed notification is ignored with a log line. Logs name the method, never the params
-(they carry code).
+(they carry code). lsprotocol lets any value through where the protocol allows a number or a
+string, so a `$/cancelRequest` whose id is neither is ignored here too (pygls failed on it).
 """
 
 from __future__ import annotations
@@ -90,3 +91,9 @@ class ForgeProtocol(LanguageServerProtocol):
             log.warning("ignored a change to a document that is not open")
             return
         yield from super().lsp_text_document__did_change(params)
+
+    def _handle_cancel_notification(self, msg_id: Any) -> None:
+        if not isinstance(msg_id, (str, int)) or isinstance(msg_id, bool):
+            log.warning("ignored $/cancelRequest: its id is not a number or a string")
+            return
+        super()._handle_cancel_notification(msg_id)

@@ -75,3 +75,13 @@ async def test_a_request_without_a_method_name_gets_invalid_request(session: Ses
     with pytest.raises(JsonRpcException) as raised:
         await raw_jsonrpc.request(session.client, ["textDocument/hover"], {})
     assert raised.value.code == JsonRpcInvalidRequest.CODE
+
+
+async def test_a_cancel_with_an_id_of_the_wrong_type_is_ignored(session: Session):
+    """pygls failed on an unhashable id and showed "Error in server: unhashable type" (found by
+    the malformed-params fuzzer)."""
+    raw_jsonrpc.notify(session.client, types.CANCEL_REQUEST, {"id": []})
+    raw_jsonrpc.notify(session.client, types.CANCEL_REQUEST, {"id": {"a": 1}})
+    uri = session.open("app.py", HANDLER, "python")
+    assert [d.code for d in await session.diagnostics(uri)] == ["FG301"]
+    assert _errors_shown(session) == []
