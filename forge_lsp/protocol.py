@@ -45,7 +45,9 @@ class ForgeProtocol(LanguageServerProtocol):
         if "jsonrpc" not in data or "method" not in data:
             return super().structure_message(data)  # a response, or a nested object
         method, msg_id = data["method"], data.get("id")
-        valid_id = msg_id is None or (isinstance(msg_id, (str, int)) and not isinstance(msg_id, bool))
+        valid_id = msg_id is None or (
+            isinstance(msg_id, (str, int)) and not isinstance(msg_id, bool)
+        )
         if not isinstance(method, str) or not valid_id:
             return Unreadable(msg_id if valid_id else None, repr(method)[:80], bad_request=True)
         message_type = self.get_message_type(method)
@@ -65,14 +67,16 @@ class ForgeProtocol(LanguageServerProtocol):
             "answered InvalidRequest to" if message.bad_request else "rejected",
             message.method,
         )
-        if message.id is None and not message.bad_request:
-            return  # a notification: there is no one to answer
+        if message.id is None:
+            # A notification, or an id that is no id: JSON-RPC would answer with a null id,
+            # which pygls clients cannot read (and fail on). The log line is the answer.
+            return
         error = (
             JsonRpcInvalidRequest(f"not a JSON-RPC request: method {message.method}")
             if message.bad_request
             else JsonRpcInvalidParams(f"{message.method}: the params do not match its types")
         )
-        self._send_response(message.id, None, error.to_response_error())  # type: ignore[arg-type]
+        self._send_response(message.id, None, error.to_response_error())
 
     def _handle_response(self, msg_id: Any, result: Any = None, error: Any = None) -> None:
         future = self._request_futures.get(msg_id)

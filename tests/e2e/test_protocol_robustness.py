@@ -65,7 +65,10 @@ async def test_malformed_params_get_invalid_params(session: Session, method: str
 
 
 async def test_a_malformed_notification_is_ignored(session: Session):
+    """A notification without a method name once got an answer with a null id, which the
+    client could not read (found by the malformed-params fuzzer)."""
     raw_jsonrpc.notify(session.client, types.TEXT_DOCUMENT_DID_OPEN, {"textDocument": "app.py"})
+    raw_jsonrpc.notify(session.client, None, None)
     uri = session.open("app.py", HANDLER, "python")
     assert [d.code for d in await session.diagnostics(uri)] == ["FG301"]
     assert _errors_shown(session) == []
