@@ -12,6 +12,10 @@ after which:
 - a publish without a version: the client's last message about the document closed it, and
   the diagnostics are empty.
 
+Any response tells the client more: the server reads messages in order and applies document
+changes as it reads them, so once it answers a request it had handled every document message
+sent before that request, and every later publish must reflect at least that prefix.
+
 This catches a publish for a version the client has since replaced ("stale"), for a version it
 never sent, for a document it closed (after the close was handled), and any publish that goes
 back in time. It cannot tell two states with the same version apart (a document closed and
@@ -44,6 +48,10 @@ class PublishOrder:
 
     def closed(self, uri: str) -> None:
         self.sent.append((uri, CLOSED))
+
+    def answered(self, sent_before: int) -> None:
+        """A response arrived to a request sent after `sent[:sent_before]`."""
+        self.handled = max(self.handled, sent_before)
 
     def published(self, uri: str, version: int | None, diagnostics: int) -> None:
         """Check one publish the moment it arrives (`diagnostics`: how many it carries)."""

@@ -89,3 +89,12 @@ def test_a_versionless_publish_needs_a_close():
     order.published(OTHER, None, 0)  # closing a document never opened is still a close
     assert len(order.violations) == 1
     assert URI in order.violations[0]
+
+
+def test_after_an_answer_an_older_version_is_stale():
+    order = PublishOrder()
+    order.opened(URI, 1)
+    order.changed(URI, 2)
+    order.answered(len(order.sent))  # a hover sent after version 2 was answered
+    order.published(URI, 1, 0)
+    assert len(order.violations) == 1
