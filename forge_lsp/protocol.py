@@ -8,6 +8,11 @@ pygls would try to resolve the cancelled future, fail, and show the user an erro
 A change to a document that is not open (never opened, or already closed) is ignored with a
 log line: pygls would fail on the missing document and show the user an error.
 
+Documents split into lines as LSP counts them, on \n, \r\n and \r only: pygls splits with
+`str.splitlines`, which also breaks at U+2028, U+2029, U+0085, form feeds and a few control
+characters, so an edit below such a character (a JavaScript string, a Python docstring) landed
+on the wrong line and Forge's copy of the document silently drifted from the editor's.
+
 A request whose params do not match its method's types (a missing field, a string where a
 number belongs) is answered with InvalidParams (-32602), as JSON-RPC asks: pygls never
 answered it (the client waited forever) and showed the user "Error in server: Invalid Params".
@@ -19,7 +24,8 @@ string, so a `$/cancelRequest` whose id is neither is ignored here too (pygls fa
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+import re
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,8 +33,45 @@ from lsprotocol import types
 from pygls.exceptions import JsonRpcInvalidParams, JsonRpcInvalidRequest
 from pygls.protocol import LanguageServerProtocol
 from pygls.protocol.language_server import lsp_method
+from pygls.workspace import TextDocument, Workspace
 
 log = logging.getLogger(__name__)
+
+
+# The line breaks `str.splitlines` knows and LSP does not.
+_OTHER_BREAKS = re.compile("[\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
+_LSP_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
+
+
+class EditorTextDocument(TextDocument):
+    """A pygls document whose lines end where the editor's do (\n, \r\n or \r)."""
+
+    @property
+    def lines(self) -> tuple[str, ...]:
+        source = self.source
+        if _OTHER_BREAKS.search(source) is None:
+            return tuple(source.splitlines(True))  # the same lines, faster
+        return tuple(_LSP_LINE.findall(source))
+
+
+class EditorWorkspace(Workspace):
+    """pygls' workspace, holding `EditorTextDocument`s."""
+
+    def _create_text_document(
+        self,
+        doc_uri: str,
+        source: str | None = None,
+        version: int | None = None,
+        language_id: str | None = None,
+    ) -> TextDocument:
+        return EditorTextDocument(
+            doc_uri,
+            source=source,
+            version=version,
+            language_id=language_id,
+            sync_kind=self._sync_kind,
+            position_codec=self._position_codec,
+        )
 
 
 @dataclass(frozen=True)
@@ -41,6 +84,16 @@ class Unreadable:
 
 
 class ForgeProtocol(LanguageServerProtocol):
+    @lsp_method(types.INITIALIZE)
+    def lsp_initialize(
+        self, params: types.InitializeParams
+    ) -> Generator[Any, Any, types.InitializeResult]:
+        result = yield from super().lsp_initialize(params)
+        # pygls builds its workspace in `initialize`; no document is open yet. The subclass
+        # adds no state, only how documents are created.
+        self._workspace.__class__ = EditorWorkspace
+        return result
+
     def structure_message(self, data: dict[str, Any]) -> Any:
         if "jsonrpc" not in data or "method" not in data:
             return super().structure_message(data)  # a response, or a nested object

@@ -88,3 +88,16 @@ async def test_a_cancel_with_an_id_of_the_wrong_type_is_ignored(session: Session
     uri = session.open("app.py", HANDLER, "python")
     assert [d.code for d in await session.diagnostics(uri)] == ["FG301"]
     assert _errors_shown(session) == []
+
+
+async def test_an_edit_below_a_unicode_line_separator_lands_on_the_editors_line(session: Session):
+    """U+2028 is no line break to LSP (or to editors), but pygls split lines at it: the edit of
+    line 1 below landed in line 0 and Forge's copy of the document drifted from the editor's
+    (found by the session fuzzer, once its model counted lines as editors do)."""
+    uri = session.open("app.py", 's = "\u2028"\nx = 1\n', "python")
+    await session.diagnostics(uri)
+    end_of_x = types.Position(1, 5)
+    version = session.change(uri, HANDLER.rstrip("\n"), types.Range(types.Position(1, 0), end_of_x))
+
+    found = await session.diagnostics(uri, version)
+    assert [(d.code, d.range.start.line) for d in found] == [("FG301", 4)]
