@@ -5,14 +5,16 @@ example opens its own, uniquely named documents, runs a random sequence of opera
 against the documents as the client holds them, ends with a full-text change of every open
 document (whose diagnostics must equal a fresh check's), and closes them all.
 
-The client's copy of each document is a pygls `TextDocument`, the class the server applies the
-same changes with, so the oracle's text is the server's text even for out-of-bounds ranges.
+The client's copy of each document applies changes as pygls' `TextDocument` does (clamping
+out-of-bounds ranges the same way) but splits lines as LSP does: on \n, \r\n and \r only, not
+on the other breaks Python's `str.splitlines` knows (U+2028, form feed...), as editors count.
 """
 
 from __future__ import annotations
 
 import asyncio
 import os
+import re
 from collections import Counter, defaultdict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -54,6 +56,17 @@ OPERATIONS = (
     + ["cancel"]
     + ["settle"] * 2
 )
+
+
+_LSP_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
+
+
+class EditorDocument(TextDocument):
+    """A document as an editor holds it: its lines end at \n, \r\n or \r only."""
+
+    @property
+    def lines(self) -> list[str]:  # type: ignore[override]
+        return _LSP_LINE.findall(self.source)
 
 
 @dataclass
@@ -207,7 +220,7 @@ class SessionFuzzer:
         text = data.draw(inputs.source_text(doc.language_id), label="text")
         doc.path.parent.mkdir(parents=True, exist_ok=True)
         doc.path.write_text(text, encoding="utf-8", errors="surrogatepass")
-        doc.model = TextDocument(
+        doc.model = EditorDocument(
             doc.uri, text, doc.version, doc.language_id, position_codec=PositionCodec(self.encoding)
         )
         doc.opens += 1
