@@ -50,6 +50,15 @@ async def test_a_change_to_a_document_that_is_not_open_is_ignored(session: Sessi
         (types.TEXT_DOCUMENT_CODE_ACTION, {"textDocument": {"uri": "file:///x.py"}, "range": []}),
         (types.WORKSPACE_EXECUTE_COMMAND, {"command": 12, "arguments": "forge.ask"}),
         (types.TEXT_DOCUMENT_DIAGNOSTIC, None),
+        # lsprotocol lets any value through as a kind: Forge failed on it (an internal error).
+        (
+            types.TEXT_DOCUMENT_CODE_ACTION,
+            {
+                "textDocument": {"uri": "file:///x.py"},
+                "range": {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 0}},
+                "context": {"diagnostics": [], "only": [5, ""]},
+            },
+        ),
     ],
 )
 async def test_malformed_params_get_invalid_params(session: Session, method: str, params: object):
