@@ -28,6 +28,7 @@ from pygls.exceptions import JsonRpcException
 from pygls.workspace import PositionCodec, TextDocument
 from pytest_lsp import LanguageClient
 
+from forge_lsp import languages
 from forge_lsp.settings_store import SettingsStore
 from tests.reliability import inputs
 from tests.reliability.expected import comparable, fresh_diagnostics
@@ -83,6 +84,11 @@ class Document:
     @property
     def lines(self) -> list[str]:
         return list(self.model.lines) if self.model else []
+
+    @property
+    def checked(self) -> bool:
+        """Whether Forge checks the document's language (else it publishes nothing for it)."""
+        return languages.for_document(self.language_id, str(self.path)) is not None
 
     def __repr__(self) -> str:
         return f"<{self.path.name} v{self.version}{'' if self.model else ', closed'}>"
@@ -343,8 +349,8 @@ class SessionFuzzer:
     async def _findings_of(self, doc: Document | None) -> list[types.Range]:
         """Ranges of the findings the client is shown for the document's current version
         (waiting briefly for them, as a user hovers what they see)."""
-        if doc is None or doc.model is None:
-            return []
+        if doc is None or doc.model is None or not doc.checked:
+            return []  # Forge publishes nothing for a language it does not check
         if self.pulls:
             _, report = await self._request(
                 f"pull diagnostics {doc.path.name}",
@@ -586,6 +592,7 @@ class SessionFuzzer:
         expected = fresh_diagnostics(text, doc.language_id, doc.path, settings, self.encoding)
         loop = asyncio.get_running_loop()
         deadline = None
+        first_deadline = loop.time() + TIMEOUT
         while True:
             seen = await self._current_diagnostics(doc, version, expected is None)
             if seen is not None and seen == (expected or []):
@@ -595,6 +602,8 @@ class SessionFuzzer:
             now = loop.time()
             if seen is not None and deadline is None:
                 deadline = now + SETTLE_SECONDS
+            if seen is None and now > first_deadline:
+                self._fail(f"{doc.path.name} v{version}: no diagnostics in {TIMEOUT:.0f} s")
             if deadline is not None and now > deadline:
                 self._fail(
                     f"{doc.path.name} v{version}: the server's diagnostics differ from a "

@@ -19,7 +19,7 @@ from tests.reliability.fuzzer import SessionFuzzer, fuzz_settings
 MAX_OPERATIONS = 25
 
 
-@fuzz_settings(default_examples=40)
+@fuzz_settings(default_examples=70)
 @given(data=st.data())
 async def test_random_sessions(fuzzer: SessionFuzzer, data: st.DataObject) -> None:
     await fuzzer.run_example(data, MAX_OPERATIONS)
