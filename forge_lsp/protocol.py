@@ -1,37 +1,63 @@
-"""pygls' protocol with fixes for the handlers it runs on behalf of its own built-in ones.
+"""pygls' protocol, fixed where it leaks, fails to cancel, or shows "Error in server".
 
 pygls 2.1 runs `workspace/executeCommand`, `textDocument/didOpen`, `didChange`, `didClose`,
 `initialized` and a few more as built-in generators: each hands the user's handler to
-`_execute_handler` under a fresh id and resumes when it is done. What goes wrong:
+`_execute_handler` under a fresh id and resumes when it is done. What went wrong, and what
+`ForgeProtocol` does instead:
 
-- `$/cancelRequest` cancels only the outer request's future: the client gets its
-  `RequestCancelled` error at once, but a command's task runs on. For a Claude task that means
-  the answer keeps streaming (and costing) after the user cancelled, and its results land
-  anyway.
-- The user handler's future stays in `_request_futures` for good when it is a coroutine: every
-  command leaks an entry (and its result) for the server's lifetime.
-- So does the built-in generator's own future for every notification it handles: every
-  keystroke (`didChange`) leaks one. The soak test (tests/soak) measured the server's memory
-  going from 65 to 80 MB over 10,000 keystrokes; 59 to 60 MB with this class.
-- `shutdown` cancels every request still running while it iterates over the table, and a
-  cancelled request's entry leaves the table at once: "dictionary changed size during
-  iteration", the shutdown fails and the server never exits (with a Claude task running, say).
-- A request the server sent and stopped waiting for (its task was cancelled, say while the
-  client was creating a progress) fails when the client's answer arrives: pygls sets a result
-  on the cancelled future and logs "Unable to handle message".
+- `$/cancelRequest` cancelled only the outer request's future: a command's task ran on (a
+  cancelled Claude answer kept streaming, costing, and landed anyway). A command's task is now
+  cancelled with its request.
+- The user handler's future stayed in `_request_futures` for good when it was a coroutine, and
+  so did the built-in generator's own future for every notification: one entry per command and
+  per keystroke, for the server's lifetime (tests/soak measured 65 -> 80 MB over 10,000
+  keystrokes; 59 -> 60 MB now). Every entry that no response will remove goes once its work is
+  done.
+- `shutdown` cancelled the open requests while iterating over their table, which they leave as
+  they end: "dictionary changed size during iteration", and the server never exited. The table
+  is iterated over a snapshot.
+- A response arriving after Forge stopped waiting (a `workspace/configuration` answer later
+  than its 5 s timeout, a request whose task was cancelled) made pygls resolve a done future
+  and show an error. It is dropped with a log line.
+- A change to a document that is not open failed on the missing document. It is ignored with a
+  log line.
+- A request whose params do not match its method's types (a missing field, a string where a
+  number belongs) was never answered (the client waited forever). It gets InvalidParams
+  (-32602); a bad method or id gets InvalidRequest (-32600); a malformed notification is
+  ignored with a log line. Logs name the method, never the params (they carry code).
+- lsprotocol lets any value through where the protocol allows a number or a string, and pygls
+  failed on a `$/cancelRequest` whose id is neither. It is ignored.
 
-`ForgeProtocol` links a command's task to its request (cancelling the request cancels the
-task), drops every entry that no response will ever remove once its work is done, iterates
-over a snapshot of the table, and lets the late answer to a cancelled request of its own go.
+Documents split into lines as the editor does: see `editor_document`.
 """
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Generator, Iterator
 from concurrent.futures import Future
+from dataclasses import dataclass
 from functools import partial
 from typing import Any
+from urllib.parse import unquote
 
+from lsprotocol import types
+from pygls.exceptions import JsonRpcInvalidParams, JsonRpcInvalidRequest
 from pygls.protocol import LanguageServerProtocol
+from pygls.protocol.language_server import lsp_method
+
+from forge_lsp.editor_document import EditorWorkspace
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Unreadable:
+    """A request (with its id) or notification (id None) that does not match the protocol."""
+
+    id: str | int | None
+    method: str
+    bad_request: bool = False  # the method or id itself is wrong, not just the params
 
 
 class _RequestTable(dict[Any, Any]):
@@ -70,16 +96,80 @@ class ForgeProtocol(LanguageServerProtocol):
 
             outer.add_done_callback(cancel_with_request)
 
-    def _handle_response(self, msg_id: Any, result: Any = None, error: Any = None) -> None:
-        future = self._request_futures.get(msg_id)
-        if future is not None and future.cancelled():
-            del self._request_futures[msg_id]  # nobody waits for this answer any more
-            return
-        super()._handle_response(msg_id, result, error)
-
     def _forget(self, msg_id: Any, entry: Any) -> None:
         if self._request_futures.get(msg_id) is entry:
             del self._request_futures[msg_id]
+
+    @lsp_method(types.INITIALIZE)
+    def lsp_initialize(
+        self, params: types.InitializeParams
+    ) -> Generator[Any, Any, types.InitializeResult]:
+        result = yield from super().lsp_initialize(params)
+        # pygls builds its workspace in `initialize`; no document is open yet. The subclass
+        # adds no state, only how documents are created.
+        self._workspace.__class__ = EditorWorkspace
+        return result
+
+    def structure_message(self, data: dict[str, Any]) -> Any:
+        if "jsonrpc" not in data or "method" not in data:
+            return super().structure_message(data)  # a response, or a nested object
+        method, msg_id = data["method"], data.get("id")
+        valid_id = msg_id is None or (
+            isinstance(msg_id, (str, int)) and not isinstance(msg_id, bool)
+        )
+        if not isinstance(method, str) or not valid_id:
+            return Unreadable(msg_id if valid_id else None, repr(method)[:80], bad_request=True)
+        message_type = self.get_message_type(method)
+        if message_type is None:
+            return super().structure_message(data)  # unknown methods: pygls answers them
+        try:
+            return self._converter.structure(data, message_type)
+        except Exception:
+            return Unreadable(msg_id, method)
+
+    def handle_message(self, message: Any) -> None:
+        if not isinstance(message, Unreadable):
+            super().handle_message(message)
+            return
+        log.warning(
+            "%s %s: it does not match the protocol",
+            "answered InvalidRequest to" if message.bad_request else "rejected",
+            message.method,
+        )
+        if message.id is None:
+            # A notification, or an id that is no id: JSON-RPC would answer with a null id,
+            # which pygls clients cannot read (and fail on). The log line is the answer.
+            return
+        error = (
+            JsonRpcInvalidRequest(f"not a JSON-RPC request: method {message.method}")
+            if message.bad_request
+            else JsonRpcInvalidParams(f"{message.method}: the params do not match its types")
+        )
+        self._send_response(message.id, None, error.to_response_error())
+
+    def _handle_response(self, msg_id: Any, result: Any = None, error: Any = None) -> None:
+        future = self._request_futures.get(msg_id)
+        if future is not None and future.done():
+            # Forge gave up on this request (timed out or cancelled): nothing waits for it.
+            self._request_futures.pop(msg_id, None)
+            log.info("ignored a late response to request %s", msg_id)
+            return
+        super()._handle_response(msg_id, result, error)
+
+    @lsp_method(types.TEXT_DOCUMENT_DID_CHANGE)
+    def lsp_text_document__did_change(
+        self, params: types.DidChangeTextDocumentParams
+    ) -> Iterator[Any]:
+        if unquote(params.text_document.uri) not in self.workspace.text_documents:  # its keys
+            log.warning("ignored a change to a document that is not open")
+            return
+        yield from super().lsp_text_document__did_change(params)
+
+    def _handle_cancel_notification(self, msg_id: Any) -> None:
+        if not isinstance(msg_id, (str, int)) or isinstance(msg_id, bool):
+            log.warning("ignored $/cancelRequest: its id is not a number or a string")
+            return
+        super()._handle_cancel_notification(msg_id)
 
 
 def _answers_request(callback: Any) -> bool:

@@ -11,6 +11,7 @@ import asyncio
 from dataclasses import replace
 
 from lsprotocol import types
+from pygls.exceptions import JsonRpcInvalidParams
 
 from forge_lsp.analysis import Analysis
 from forge_lsp.features import claude
@@ -33,6 +34,8 @@ def register(server: ForgeServer) -> None:
         ls: ForgeServer, params: types.CodeActionParams
     ) -> list[types.CodeAction] | None:
         only = params.context.only or [types.CodeActionKind.QuickFix, claude.ACTION_KIND]
+        if not all(isinstance(kind, str) for kind in only):  # lsprotocol lets any value through
+            raise JsonRpcInvalidParams("codeAction: context.only must list code action kinds")
         fixes = any(types.CodeActionKind.QuickFix.startswith(kind) for kind in only)
         ask = any(claude.ACTION_KIND.startswith(kind) for kind in only)
         if not fixes and not ask:
