@@ -1,6 +1,6 @@
 """Run `forge_lsp` (server or command line) with a Python audit hook installed first.
 
-    python -m tests.security.audit_launcher [forge-lsp arguments...]
+    python tests/security/audit_launcher.py [forge-lsp arguments...]
 
 Every `socket.*` audit event (socket creation, connect, getaddrinfo, DNS lookups, bind...) and
 every `open` event is appended to the file named by `FORGE_AUDIT_LOG`, one JSON object a line,

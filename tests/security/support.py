@@ -13,7 +13,8 @@ KEY_BODY = "Zq7vXw3kLp9RtY2mNb8cDf4gHj6sKa1eUo5iWn0xQz7yTr3VbMpLk2JhGf9Ds8AqWe4R
 KEY = f"sk-ant-api03-{KEY_BODY}AA"
 WINDOW = 8
 
-AUDIT_LAUNCHER = [sys.executable, "-m", "tests.security.audit_launcher"]
+# By path, not `-m tests...`: the command-line tests run in a scratch folder, off sys.path.
+AUDIT_LAUNCHER = [sys.executable, str(Path(__file__).with_name("audit_launcher.py"))]
 
 # Forge's own commands: the only ones a code action, hover or answer may carry.
 FORGE_COMMANDS = {
@@ -23,6 +24,7 @@ FORGE_COMMANDS = {
     "forge.explain",
     "forge.previewPayload",
     "forge.showUsage",
+    "forge.serverStatus",
 }
 
 
