@@ -15,7 +15,7 @@ import hashlib
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path, PurePath
+from pathlib import PurePath
 from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types
@@ -139,7 +139,7 @@ async def _prepare(
         for f in (analysis.findings if analysis and analysis.version == target.version else [])
         if start_line <= f.start.line <= end_line
     )
-    relative = shown_path(settings, target.path, _roots(ls)) if target.path else name
+    relative = shown_path(settings, target.path, ls.workspace_roots()) if target.path else name
     selection = payloads.Selection(
         relative, spec.name, target.text.split("\n"), start_line, end_line, known
     )
@@ -153,11 +153,7 @@ def _excluded(ls: ForgeServer, settings: Settings, target: Target) -> bool:
     """Whether the file matches `exclude` or `claude.exclude`, as a path relative to its project
     (the folder of its project file) or to the editor's workspace folder holding it."""
     assert target.path is not None
-    return excluded_from_claude(settings, target.path, _roots(ls))
-
-
-def _roots(ls: ForgeServer) -> list[Path]:
-    return ls.workspace_roots()
+    return excluded_from_claude(settings, target.path, ls.workspace_roots())
 
 
 async def _perform(
