@@ -14,6 +14,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
+from tests.editors.support import CLAUDE_FINDING
 from tests.support.fake_messages_api import FakeMessagesAPI, RecordedRequest, Reply
 
 from .conftest import Result, write
@@ -35,15 +36,7 @@ SERVICE = (
     "def other():\n"
     "    return 1\n"
 )
-FINDING = {
-    "category": "error-handling",
-    "severity": "warning",
-    "confidence": 0.9,
-    "quote": "return response.json()",
-    "title": "A non-JSON error page raises an unhandled ValueError",
-    "explanation": "Check `response.raise_for_status()` before decoding.",
-    "replacement": None,
-}
+FINDING = {**CLAUDE_FINDING, "replacement": None}  # the editors' finding, no fix proposed
 
 
 def new_key() -> str:

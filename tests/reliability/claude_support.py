@@ -42,7 +42,7 @@ from pytest_lsp.client import DEFAULT_CLIENT_FEATURES
 
 from forge_lsp.features.claude import PRELOAD_DELAY_SECONDS
 from tests.e2e.session import Session, start
-from tests.editors.support import CLAUDE_SOURCE
+from tests.editors.support import CLAUDE_FINDING, CLAUDE_SOURCE
 from tests.support.fake_messages_api import FakeMessagesAPI, RecordedRequest, Reply
 
 SERVER_COMMAND = [sys.executable, "-m", "forge_lsp"]
@@ -52,15 +52,7 @@ FETCH = {"start": {"line": 3, "character": 0}, "end": {"line": 7, "character": 0
 FETCH_LINES = "4-7"
 ANSWER = "Forge's answer: `fetch` has no error handling for a non-JSON page.\n" * 12
 EXPLANATION = "Fetches a URL and decodes the JSON.\n\n---\n\n### How it works\n\nIt calls.\n"
-FINDING = {
-    "category": "error-handling",
-    "severity": "warning",
-    "confidence": 0.9,
-    "quote": "return response.json()",
-    "title": "A non-JSON error page raises an unhandled ValueError",
-    "explanation": "Check `response.raise_for_status()` before decoding.",
-    "replacement": None,
-}
+FINDING = {**CLAUDE_FINDING, "replacement": None}  # the editors' finding, no fix proposed
 TIMEOUT_SECONDS = 1.0  # the smallest `forge.claude.timeoutSeconds` Forge accepts
 COMMANDS = {"ask": "forge.ask", "review": "forge.review", "explain": "forge.explain"}
 AT_REST_TIMEOUT = 10.0
