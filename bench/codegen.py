@@ -343,9 +343,23 @@ def comment_edit_point(text: str) -> tuple[int, int]:
 def toplevel_edit_point(text: str) -> tuple[int, int]:
     """Where to type in the middle of the file in code outside any function: inside the
     chunk's module-level (or class-level) password literal. This edit needs a full check."""
+    return _just_after(text, "s3cr3t-", "password literal")
+
+
+def string_in_function_edit_point(text: str) -> tuple[int, int]:
+    """Where to type inside a function of a generated Python file: in the string of
+    `print("charging order", ...)`. The file stays valid Python after every character, so a
+    server that checks syntax too (the LSP peers) checks real code rather than reporting one
+    syntax error."""
+    return _just_after(text, 'print("', "print call", at='print("charging order"')
+
+
+def _just_after(text: str, marker: str, what: str, at: str | None = None) -> tuple[int, int]:
+    """Just after `marker` on the first line after the middle of the file holding `at`
+    (default: the marker itself)."""
     lines = text.split("\n")
     for index in range(len(lines) // 2, len(lines)):
-        column = lines[index].find("s3cr3t-")
+        column = lines[index].find(at or marker)
         if column >= 0:
-            return index, column + len("s3cr3t-")
-    raise ValueError("no password literal after the middle of the file")
+            return index, column + len(marker)
+    raise ValueError(f"no {what} after the middle of the file")

@@ -243,18 +243,6 @@ def _start_into(
 # --- diagnostics latency ------------------------------------------------------------------
 
 
-def string_in_function_edit_point(text: str) -> tuple[int, int]:
-    """Where to type inside a function after the middle of a generated Python file: in the
-    string of `print("charging order", ...)`. The file stays valid Python after every
-    character, so each server checks real code rather than reporting one syntax error."""
-    lines = text.split("\n")
-    for index in range(len(lines) // 2, len(lines)):
-        column = lines[index].find('print("charging order"')
-        if column >= 0:
-            return index, column + len('print("')
-    raise ValueError("no print call after the middle of the file")
-
-
 @dataclass
 class DiagnosticsRun:
     """One server on one file: didOpen and `edits` one-character didChanges, each to its
@@ -306,7 +294,7 @@ async def warm_up(client: LspClient, root: Path) -> None:
     path = root / "warm_up.py"
     path.write_text(text)
     await open_document(client, path.as_uri(), text)
-    await type_character(client, path.as_uri(), 2, *string_in_function_edit_point(text))
+    await type_character(client, path.as_uri(), 2, *codegen.string_in_function_edit_point(text))
     client.notify("textDocument/didClose", {"textDocument": {"uri": path.as_uri()}})
 
 
@@ -317,7 +305,7 @@ async def measure_file(
     characters in a function (and, for Forge, as many in top-level code: its full check)."""
     text = path.read_text()
     lines = text.count("\n")
-    points = [("in a function", string_in_function_edit_point(text))]
+    points = [("in a function", codegen.string_in_function_edit_point(text))]
     if server.name == "Forge":
         points.append(("top level (full check)", codegen.toplevel_edit_point(text)))
     runs = [DiagnosticsRun(server.name, edit, lines) for edit, _ in points]

@@ -38,7 +38,7 @@ def test_the_edit_is_inside_a_function_and_keeps_the_file_valid_python(peers) ->
     import codegen
 
     text = codegen.generate("python", 1000)
-    line, column = peers.string_in_function_edit_point(text)
+    line, column = codegen.string_in_function_edit_point(text)
     edited = _type_at(text, line, column, 20)
     tree = ast.parse(edited)  # every server checks real code, not one syntax error
     functions = [
