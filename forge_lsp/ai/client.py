@@ -2,9 +2,12 @@
 
 Importing the SDK costs 1.5-2 s, so nothing imports it until the first request needs it, and
 then off the event loop (`load`). Every request streams (`messages.stream`): text reaches the
-caller as it arrives, cancelling the task closes the connection (generation stops at the API),
-and a stream cut off midway keeps what arrived. Every failure becomes one `ClaudeFailure` whose
-message says what happened and what to do.
+caller as it arrives, thinking is announced (`on_thinking`) without its text, cancelling the
+task closes the connection (generation stops at the API), and a stream cut off midway keeps
+what arrived. Two watchdogs bound every request: a stall (nothing received for
+`stall_seconds`) and a deadline (`deadline_seconds` in all, retries included). Every failure
+becomes one `ClaudeFailure` whose message says what happened and what to do, decided from what
+Forge saw on the wire (`forge_lsp.ai.wire`), never from the SDK's exception types.
 
 Proxies and CA bundles come from the standard environment (`HTTPS_PROXY`, `SSL_CERT_FILE`),
 which the SDK's HTTP client honours.
@@ -13,13 +16,16 @@ which the SDK's HTTP client honours.
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import json
 import logging
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from forge_lsp.ai.failures import ClaudeFailure, describe, secrets_of
+from forge_lsp.ai import wire
+from forge_lsp.ai.failures import ClaudeFailure, Stop, explain, secrets_of
 from forge_lsp.ai.settings import ClaudeSettings
 
 if TYPE_CHECKING:
@@ -28,11 +34,14 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 CONNECT_TIMEOUT_SECONDS = 10.0
+# The SDK's own read timeout stays behind Forge's stall watchdog, as a backstop only.
+SDK_READ_TIMEOUT_MARGIN_SECONDS = 5.0
 
 
 @dataclass(frozen=True)
 class Request:
-    """One Messages API request: Forge's system prompt (cached) and one user turn."""
+    """One Messages API request: Forge's system prompt (cached) and one user turn, shaped to
+    what its model accepts (`forge_lsp.ai.request_shape`)."""
 
     task: str  # ask, review or explain: for the ledger and the logs
     model: str
@@ -41,6 +50,8 @@ class Request:
     max_tokens: int
     tools: tuple[Mapping[str, Any], ...] = ()
     tool_choice: Mapping[str, Any] | None = None
+    output_format: Mapping[str, Any] | None = None  # structured outputs: a JSON schema
+    effort: str | None = None
 
     def params(self) -> dict[str, Any]:
         """The Messages API parameters, exactly as sent (the payload preview shows these)."""
@@ -56,7 +67,19 @@ class Request:
             params["tools"] = [dict(tool) for tool in self.tools]
         if self.tool_choice is not None:
             params["tool_choice"] = dict(self.tool_choice)
+        output_config: dict[str, Any] = {}
+        if self.output_format is not None:
+            output_config["format"] = dict(self.output_format)
+        if self.effort is not None:
+            output_config["effort"] = self.effort
+        if output_config:
+            params["output_config"] = output_config
         return params
+
+    @property
+    def structured(self) -> bool:
+        """Whether the answer is data (a forced tool's input or a JSON text), not prose."""
+        return self.tool_choice is not None or self.output_format is not None
 
 
 @dataclass(frozen=True)
@@ -71,10 +94,10 @@ class TokenCounts:
 
 @dataclass(frozen=True)
 class Completion:
-    """A finished answer: its text, the forced tool's input (reviews), usage and timing."""
+    """A finished answer: its text, its data (a review's findings), usage and timing."""
 
     text: str
-    tool_input: object | None
+    structured: object | None  # the forced tool's input, or the JSON text parsed; else None
     usage: TokenCounts
     stop_reason: str | None
     model: str
@@ -88,6 +111,19 @@ class Completion:
 
 
 TextSink = Callable[[str], None]
+ThinkingSink = Callable[[], None]
+
+
+@dataclass
+class _Received:
+    """What reached Forge through the SDK, for the failure message and the log."""
+
+    parts: list[str] = field(default_factory=list)
+    first_token_ms: float | None = None
+
+    @property
+    def text(self) -> str:
+        return "".join(self.parts)
 
 
 class ClaudeClient:
@@ -106,65 +142,111 @@ class ClaudeClient:
             if self._sdk is None:
                 self._sdk = await asyncio.to_thread(build_sdk_client, self.settings, self._environ)
 
-    async def stream(self, request: Request, on_text: TextSink | None = None) -> Completion:
-        """Send `request`, calling `on_text` with each piece of text as it arrives.
+    async def stream(
+        self,
+        request: Request,
+        on_text: TextSink | None = None,
+        on_thinking: ThinkingSink | None = None,
+    ) -> Completion:
+        """Send `request`, calling `on_text` with each piece of text as it arrives and
+        `on_thinking` when the model starts a thinking block.
 
         Raises `ClaudeFailure` (with any text that arrived before a cut-off) and lets
         `asyncio.CancelledError` through after closing the connection.
         """
-        started = time.perf_counter()
-        first_token_ms: float | None = None
-        parts: list[str] = []
+        exchange, token = wire.begin()
+        received = _Received()
+        try:  # the task copies the context: the wire hooks find this request's record
+            work = asyncio.ensure_future(
+                self._stream(request, exchange, received, on_text, on_thinking)
+            )
+        finally:
+            wire.end(token)
         log.info("claude %s request: model %s", request.task, request.model)
+        try:
+            stopped = await self._watch(work, exchange)
+        except asyncio.CancelledError:
+            work.cancel()
+            with contextlib.suppress(BaseException):
+                await work
+            log.info(
+                "claude %s request cancelled after %d characters",
+                request.task,
+                len(received.text),
+            )
+            raise
+        if stopped is None:
+            return work.result()
+        work.cancel()
+        with contextlib.suppress(BaseException):
+            await work
+        failure = explain(
+            exchange,
+            task=request.task,
+            partial_text="" if request.structured else received.text,
+            stopped=stopped,
+            settings=self.settings,
+        )
+        log.warning("claude %s request failed: %s", request.task, failure.kind)
+        raise failure
+
+    async def _watch(
+        self, work: asyncio.Future[Completion], exchange: wire.Exchange
+    ) -> Stop | None:
+        """Wait for `work`; None when it ended by itself, else which watchdog ended it."""
+        stall, deadline = self.settings.stall_seconds, self.settings.deadline_seconds
+        while True:
+            now = time.monotonic()
+            # The stall clock runs once the request is on its way (not while the SDK loads).
+            stall_left = stall - exchange.quiet_for(now) if exchange.attempts else stall
+            deadline_left = exchange.started + deadline - now
+            if deadline_left <= 0:
+                return "deadline"
+            if stall_left <= 0:
+                return "stalled"
+            done, _ = await asyncio.wait({work}, timeout=max(0.01, min(stall_left, deadline_left)))
+            if done:
+                return None
+
+    async def _stream(
+        self,
+        request: Request,
+        exchange: wire.Exchange,
+        received: _Received,
+        on_text: TextSink | None,
+        on_thinking: ThinkingSink | None,
+    ) -> Completion:
+        started = time.perf_counter()
         try:
             await self.load()  # a proxy or base URL the HTTP client refuses fails here
             assert self._sdk is not None
             async with self._sdk.messages.stream(**request.params()) as stream:
                 async for event in stream:
                     if event.type == "text" and event.text:
-                        if first_token_ms is None:
-                            first_token_ms = (time.perf_counter() - started) * 1000
-                        parts.append(event.text)
+                        if received.first_token_ms is None:
+                            received.first_token_ms = (time.perf_counter() - started) * 1000
+                        received.parts.append(event.text)
                         if on_text is not None:
                             on_text(event.text)
+                    elif on_thinking is not None and _is_thinking(event):
+                        on_thinking()
                 final = await stream.get_final_message()
         except asyncio.CancelledError:
-            log.info("claude %s request cancelled after %d characters", request.task, _n(parts))
             raise
-        except Exception as error:  # every SDK and transport failure, mapped below
-            failure = describe(error, partial_text="".join(parts))
+        except ClaudeFailure:
+            raise
+        except Exception as error:  # every SDK and transport failure: explained from the wire
+            failure = explain(
+                exchange,
+                task=request.task,
+                partial_text="" if request.structured else received.text,
+                settings=self.settings,
+                error=error,
+            )
             failure = failure.without(secrets_of(self.settings, self._environ))
             log.warning("claude %s request failed: %s", request.task, failure.kind)
-            raise failure from error
-        usage = final.usage
-        counts = TokenCounts(
-            input_tokens=usage.input_tokens or 0,
-            output_tokens=usage.output_tokens or 0,
-            cache_creation_input_tokens=usage.cache_creation_input_tokens or 0,
-            cache_read_input_tokens=usage.cache_read_input_tokens or 0,
-        )
-        tool_input = next(
-            (block.input for block in final.content if block.type == "tool_use"), None
-        )
-        total_ms = (time.perf_counter() - started) * 1000
-        log.info(
-            "claude %s answer: %d characters, %d in / %d out tokens (cache read %d), %.0f ms",
-            request.task,
-            _n(parts),
-            counts.input_tokens,
-            counts.output_tokens,
-            counts.cache_read_input_tokens,
-            total_ms,
-        )
-        return Completion(
-            "".join(parts),
-            tool_input,
-            counts,
-            final.stop_reason,
-            final.model,
-            first_token_ms,
-            total_ms,
-        )
+            raise failure from None
+        return _completion(request, final, received, (time.perf_counter() - started) * 1000)
 
     async def close(self) -> None:
         if self._sdk is not None:
@@ -172,19 +254,63 @@ class ClaudeClient:
             self._sdk = None
 
 
-def _n(parts: list[str]) -> int:
-    return sum(len(p) for p in parts)
+def _is_thinking(event: Any) -> bool:
+    """A block of thinking (or of redacted thinking) opens."""
+    if event.type != "content_block_start":
+        return False
+    return str(getattr(event.content_block, "type", "")).endswith("thinking")
+
+
+def _completion(request: Request, final: Any, received: _Received, total_ms: float) -> Completion:
+    usage = final.usage
+    counts = TokenCounts(
+        input_tokens=usage.input_tokens or 0,
+        output_tokens=usage.output_tokens or 0,
+        cache_creation_input_tokens=usage.cache_creation_input_tokens or 0,
+        cache_read_input_tokens=usage.cache_read_input_tokens or 0,
+    )
+    text = received.text
+    structured: object | None = None
+    if request.tool_choice is not None:
+        structured = next((b.input for b in final.content if b.type == "tool_use"), None)
+    elif request.output_format is not None:
+        with contextlib.suppress(ValueError):
+            structured = json.loads(text)
+    log.info(
+        "claude %s answer: %d characters, %d in / %d out tokens (cache read %d), %.0f ms, %s",
+        request.task,
+        len(text),
+        counts.input_tokens,
+        counts.output_tokens,
+        counts.cache_read_input_tokens,
+        total_ms,
+        final.stop_reason,
+    )
+    return Completion(
+        text,
+        structured,
+        counts,
+        final.stop_reason,
+        final.model,
+        received.first_token_ms,
+        total_ms,
+    )
 
 
 def build_sdk_client(settings: ClaudeSettings, environ: Mapping[str, str]) -> Any:
     """The SDK client for the configured backend (imports `anthropic`: call off the loop)."""
     import anthropic
 
-    timeout = anthropic.Timeout(settings.timeout_seconds, connect=CONNECT_TIMEOUT_SECONDS)
+    read = settings.stall_seconds + SDK_READ_TIMEOUT_MARGIN_SECONDS
+    timeout = anthropic.Timeout(read, connect=CONNECT_TIMEOUT_SECONDS)
     common: dict[str, Any] = {
         "timeout": timeout,
         "max_retries": settings.max_retries,
         "default_headers": dict(settings.headers) or None,
+        # Forge's record of what came back (`wire`): the only basis of its failure messages.
+        "http_client": anthropic.DefaultAsyncHttpxClient(
+            timeout=timeout, event_hooks=wire.event_hooks()
+        ),
     }
     if settings.base_url:
         common["base_url"] = settings.base_url

@@ -1,20 +1,26 @@
-"""Every way a Claude request can fail, as one message a user can act on.
+"""Every way a Claude request can fail, as one accurate message a user can act on.
 
-The SDK retries 429, 529, 5xx and connection errors that happen before a stream starts
-(`max_retries`); what reaches here has exhausted those retries or cannot be retried: a wrong
-key, a bad request, or a stream that broke midway (a dropped connection raises the transport's
-own `RemoteProtocolError`, a stalled one `ReadTimeout`, and an `event: error` inside the stream
-an `APIStatusError` with status 200). A stream cut off midway keeps the text that arrived.
+What happened is read from what Forge saw (`forge_lsp.ai.wire`: each attempt's HTTP status,
+the error type in its body or in an ``event: error`` of the stream, whether the body arrived
+whole) and from Forge's own watchdog (a stall, the deadline), never from the SDK's exception
+class or wording, which change between releases. The SDK retries 408, 409, 429, 5xx and
+connection failures before a stream starts (`max_retries`); a message says "after N attempts"
+only when there were several. A stream cut off midway keeps the text that arrived, and the
+one message says so once.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Literal
+from urllib.parse import urlsplit
 
 if TYPE_CHECKING:
     from forge_lsp.ai.settings import ClaudeSettings
+    from forge_lsp.ai.wire import Attempt, Exchange
+
+Stop = Literal["stalled", "deadline"]
 
 # A piece of a secret this long or longer is taken out of a message (shorter ones are too
 # common to mean anything: `sk-ant-` is in every key).
@@ -86,75 +92,131 @@ def scrub(text: str, secret: str) -> str:
     return "".join(out)
 
 
-def describe(error: BaseException, partial_text: str = "") -> ClaudeFailure:
-    """The user's message for an exception raised by the SDK or its transport."""
-    if isinstance(error, ClaudeFailure):
-        return error.with_partial(partial_text)
-    kind, message = _classify(error)
-    if partial_text:
-        message = (
-            f"{message} The answer was cut off after {len(partial_text):,} characters; "
-            "what arrived is kept above."
+def explain(
+    exchange: Exchange,
+    *,
+    task: str,
+    partial_text: str = "",
+    stopped: Stop | None = None,
+    settings: ClaudeSettings,
+    error: BaseException | None = None,
+) -> ClaudeFailure:
+    """The one message for a request that did not end in a whole answer.
+
+    `partial_text` is what reached the user before the end (kept, and said so); `stopped` is
+    set when Forge's own watchdog ended the request. `error` is only a last resort, for the
+    error type of a body Forge could not read itself (a compressed one)."""
+    kept = _kept(partial_text, task)
+    if stopped == "stalled":
+        return ClaudeFailure(
+            "stalled",
+            f"Claude sent nothing for {settings.stall_seconds:g} s, so Forge stopped waiting"
+            f"{kept}. Try again, or raise `forge.claude.stallSeconds` if your network is slow.",
+            partial_text,
         )
-    return ClaudeFailure(kind, message, partial_text)
+    if stopped == "deadline":
+        return ClaudeFailure(
+            "deadline",
+            f"The {task} took longer than Forge's limit of {settings.deadline_seconds:g} s, so "
+            f"Forge stopped it{kept}. Ask about less code, lower `forge.claude.effort`, or "
+            "raise `forge.claude.deadlineSeconds`.",
+            partial_text,
+        )
+    last = exchange.last
+    if last is None:
+        name = type(error).__name__ if error is not None else "no request"
+        return ClaudeFailure(
+            "unexpected",
+            f"Forge could not send the request to Claude ({name}). `forge-lsp doctor` checks "
+            "the setup.",
+        )
+    tries = f", after {len(exchange.attempts)} attempts" if exchange.retried else ""
+    if last.status is None:
+        host = urlsplit(settings.base_url).hostname if settings.base_url else None
+        where = f" at {host}" if host else ""
+        return ClaudeFailure(
+            "network",
+            f"Forge could not reach Claude{where}: the connection failed before any answer"
+            f"{tries}. Check your connection, `HTTPS_PROXY` and `forge.claude.baseUrl`.",
+        )
+    error_type, api_message = _error_of(last, error)
+    if last.status >= 400:
+        kind, message = _status_failure(last, error_type, api_message, tries)
+        return ClaudeFailure(kind, message)
+    if last.error_in_stream or error_type is not None:
+        if error_type == "overloaded_error":
+            return ClaudeFailure(
+                "overloaded",
+                f"Claude is overloaded right now: it ended the {task} midway with an "
+                f"overloaded_error{kept}. Try again in a minute.",
+                partial_text,
+            )
+        detail = f"{error_type}: {api_message}" if api_message else str(error_type)
+        return ClaudeFailure(
+            "stream-error",
+            f"Claude ended the {task} midway with an error ({detail}){kept}. Try again.",
+            partial_text,
+        )
+    if partial_text or last.bytes_received:
+        return ClaudeFailure(
+            "cut-off",
+            f"The connection to Claude dropped in the middle of the {task}{kept}. Try again.",
+            partial_text,
+        )
+    return ClaudeFailure(
+        "unexpected", f"Claude's request failed unexpectedly (status {last.status})."
+    )
 
 
-def _classify(error: BaseException) -> tuple[str, str]:
-    import anthropic
-    import httpx2
+def _kept(partial_text: str, task: str) -> str:
+    if not partial_text or task == "review":  # a review's half-JSON is not shown
+        return ""
+    return f" after {len(partial_text):,} characters; what arrived is kept"
 
-    if isinstance(error, anthropic.AuthenticationError):
+
+def _error_of(attempt: Attempt, error: BaseException | None) -> tuple[str | None, str | None]:
+    """The API's error type and message: as Forge read them off the wire, else (a body Forge
+    could not read, say compressed) from the body the SDK parsed."""
+    if attempt.error_type is not None or attempt.error_message is not None:
+        return attempt.error_type, attempt.error_message
+    body = getattr(error, "body", None)
+    if isinstance(body, dict):
+        inner = body.get("error", body)
+        if isinstance(inner, dict):
+            kind, message = inner.get("type"), inner.get("message")
+            return (
+                kind if isinstance(kind, str) else None,
+                message if isinstance(message, str) else None,
+            )
+    return None, None
+
+
+def _status_failure(
+    attempt: Attempt, error_type: str | None, api_message: str | None, tries: str
+) -> tuple[str, str]:
+    status = attempt.status
+    said = api_message or error_type or "no reason given"
+    if status == 401:
         return "auth", (
             "Claude rejected the API key (401). Check `ANTHROPIC_API_KEY` (or "
             "`forge.claude.apiKey`) and restart Forge."
         )
-    if isinstance(error, anthropic.PermissionDeniedError):
+    if status == 403:
         return "forbidden", (
             "This API key may not use this model or feature (403). Check the key's workspace "
             "and the `forge.claude.model` setting."
         )
-    if isinstance(error, anthropic.NotFoundError):
+    if status == 404:
         return "not-found", (
-            f"Claude does not know this model or endpoint (404): {_api_message(error)} "
+            f"Claude does not know this model or endpoint (404): {said} "
             "Check `forge.claude.model` and `forge.claude.baseUrl`."
         )
-    if isinstance(error, anthropic.RateLimitError):
-        wait = _retry_after(error)
-        when = f"in {wait}" if wait else "in a minute"
+    if status == 429:
+        wait = _retry_after(attempt.retry_after)
         return "rate-limited", (
-            f"Claude's rate limit for this key is reached (429), even after retrying. "
-            f"Try again {when}, or raise the limit of the key's workspace."
+            f"Claude's rate limit for this key is reached (429{tries}). Try again "
+            f"{wait}, or raise the limit of the key's workspace."
         )
-    if isinstance(error, anthropic.BadRequestError):
-        return "bad-request", f"Claude refused the request (400): {_api_message(error)}"
-    if isinstance(error, anthropic.APIStatusError):
-        return _status_failure(error)
-    if isinstance(error, (anthropic.APITimeoutError, httpx2.TimeoutException)):
-        return "timeout", (
-            "Claude did not answer in time. Try again, or raise `forge.claude.timeoutSeconds` "
-            "if your network is slow."
-        )
-    if isinstance(error, anthropic.APIConnectionError):
-        return "network", (
-            "Forge could not reach Claude: the network or a proxy refused the connection. "
-            "Check your connection, `HTTPS_PROXY` and `forge.claude.baseUrl`."
-        )
-    if isinstance(error, httpx2.TransportError):  # dropped mid-stream, after the SDK's retries
-        return "cut-off", "The connection to Claude dropped in the middle of the answer."
-    return "unexpected", f"Claude's request failed unexpectedly ({type(error).__name__})."
-
-
-def _status_failure(error: Any) -> tuple[str, str]:
-    status = getattr(error, "status_code", None)
-    error_type = _error_type(error)
-    if status == 529 or error_type == "overloaded_error":
-        during = " during the answer" if status == 200 else ""
-        return "overloaded", (
-            f"Claude is overloaded right now{during} (529), even after retrying. "
-            "Try again in a minute."
-        )
-    if status == 200:  # an `event: error` inside the stream
-        return "stream-error", f"Claude's stream reported an error: {_api_message(error)}"
     if status == 402 or error_type == "billing_error":  # retrying cannot help: say so
         return "billing", (
             "Claude refused the request: the account's credit balance is too low (402). "
@@ -162,41 +224,22 @@ def _status_failure(error: Any) -> tuple[str, str]:
         )
     if status == 413:
         return "too-large", "The selection is too large for one request: select less code."
+    if status == 400:
+        return "bad-request", f"Claude refused the request (400): {said}"
+    if status == 529 or error_type == "overloaded_error":
+        return "overloaded", (
+            f"Claude is overloaded right now (529{tries}). Try again in a minute."
+        )
     return "server", (
-        f"Claude's service failed ({status}), even after retrying. Try again shortly; "
+        f"Claude's service failed ({status}{tries}). Try again shortly; "
         "https://status.anthropic.com shows incidents."
     )
 
 
-def _error_type(error: Any) -> str | None:
-    body = getattr(error, "body", None)
-    if isinstance(body, dict):
-        inner = body.get("error", body)
-        if isinstance(inner, dict):
-            value = inner.get("type")
-            return value if isinstance(value, str) else None
-    return None
-
-
-def _api_message(error: Any) -> str:
-    body = getattr(error, "body", None)
-    if isinstance(body, dict):
-        inner = body.get("error", body)
-        if isinstance(inner, dict) and isinstance(inner.get("message"), str):
-            return str(inner["message"])
-    return str(getattr(error, "message", "")) or type(error).__name__
-
-
-def _retry_after(error: Any) -> str | None:
-    response = getattr(error, "response", None)
-    headers = getattr(response, "headers", None)
-    if headers is None:
-        return None
-    value = headers.get("retry-after")
-    try:
-        seconds = round(float(value))
-    except (TypeError, ValueError):
-        return None
-    if seconds < 90:
-        return f"{seconds} s"
-    return f"{round(seconds / 60)} min"
+def _retry_after(seconds: float | None) -> str:
+    if seconds is None:
+        return "in a minute"
+    rounded = round(seconds)
+    if rounded < 90:
+        return f"in {rounded} s"
+    return f"in {round(seconds / 60)} min"
