@@ -19,6 +19,7 @@ Claude commands, Claude off or no key, or a file refused), 3 a Claude request fa
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -438,7 +439,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     if handler is not command_serve and (args.tcp is not None or args.stdio):
         print("forge-lsp: error: --tcp and --stdio only apply to the server", file=sys.stderr)
         return EXIT_USAGE
+    if handler is not command_serve:
+        _quiet_logs()
     return _run(handler, args)
+
+
+def _quiet_logs() -> None:
+    """A command prints Forge's own messages, not log lines: Python would print warnings
+    logged with no handler configured ("claude review request failed: bad-request") to stderr
+    beside them. `FORGE_LOG_LEVEL` turns the log on, for debugging."""
+    level = os.environ.get("FORGE_LOG_LEVEL")
+    if level:
+        logging.basicConfig(
+            level=level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+        )
+        for name in ("anthropic", "httpx", "httpx2", "httpcore", "httpcore2"):
+            logging.getLogger(name).setLevel(logging.WARNING)  # they log whole requests
+    else:
+        logging.getLogger("forge_lsp").addHandler(logging.NullHandler())
 
 
 def _run(handler: Callable[[argparse.Namespace], int], args: argparse.Namespace) -> int:

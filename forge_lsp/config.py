@@ -3,13 +3,19 @@
 Sources, lowest precedence first:
 
 1. built-in defaults;
-2. the editor: ``initializationOptions``, then ``workspace/configuration`` (section ``forge``);
-3. the project: ``[tool.forge]`` in the nearest ``pyproject.toml`` that has one, or a
+2. the user's own file, ``forge.toml`` in the user config folder (``~/.config/forge-lsp/`` on
+   Linux): the place for settings of the person, not of a repository, such as a Claude
+   backend, in the terminal and in every editor;
+3. the editor: ``initializationOptions``, then ``workspace/configuration`` (section ``forge``);
+4. the project: ``[tool.forge]`` in the nearest ``pyproject.toml`` that has one, or a
    ``forge.toml`` (preferred when both sit in the same folder).
 
 The project file wins over the editor so that a repository's checks are the same in every
-editor and in CI. Keys may be written camelCase (editors), kebab-case or snake_case (TOML).
-An invalid value is reported by name, skipped, and the lower-precedence value is used.
+editor and in CI. A project file is untrusted input, though: what it may not decide (an API
+key, turning Claude on, where requests go) is ignored there (`forge_lsp.ai.settings`).
+
+Keys may be written camelCase (editors), kebab-case or snake_case (TOML). An invalid value
+is reported by name, skipped, and the lower-precedence value is used.
 """
 
 from __future__ import annotations
@@ -274,6 +280,32 @@ class ProjectConfig:
 
 
 NO_PROJECT = ProjectConfig(None, Loaded({}, []))
+USER_FILE = "forge.toml"
+
+
+def user_config_path() -> Path:
+    import platformdirs
+
+    return Path(platformdirs.user_config_dir("forge-lsp")) / USER_FILE
+
+
+def user_config() -> Loaded:
+    """The user's own settings file, if there is one (trusted: it is the user's)."""
+    path = user_config_path()
+    try:
+        mtime = path.stat().st_mtime_ns
+    except OSError:
+        return Loaded({}, [])
+    return _read_user_file(path, mtime)
+
+
+@lru_cache(maxsize=4)
+def _read_user_file(path: Path, mtime_ns: int) -> Loaded:
+    try:
+        data = load_toml(path)
+    except (OSError, UnicodeDecodeError, ValueError) as problem:
+        return Loaded({}, [f"{path}: cannot be read as TOML ({problem})"])
+    return parse(data, str(path))
 
 
 def find_project_config(start: Path) -> ProjectConfig:

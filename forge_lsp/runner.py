@@ -125,10 +125,13 @@ class SettingsResolver:
         settings = self._by_project.get(project.path)
         if settings is None:
             values = project.loaded.values
-            combined = config.combine(values, self._overrides(values), root=project.root)
+            user = config.user_config()
+            combined = config.combine(
+                user.values, values, self._overrides(values), root=project.root
+            )
             origin = str(project.path) if project.path else "settings"
             settings, errors = config.validate_rule_options(combined, origin)
-            for message in [*project.loaded.errors, *errors]:
+            for message in [*user.errors, *project.loaded.errors, *errors]:
                 self._warnings.warn(message)
             self._by_project[project.path] = settings
         return settings

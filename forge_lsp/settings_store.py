@@ -52,12 +52,17 @@ class SettingsStore:
     def for_path(self, path: Path | None) -> config.Settings:
         """Effective settings for a document (blocking file IO: call it off the event loop)."""
         project = config.find_project_config(path) if path is not None else config.NO_PROJECT
+        user = config.user_config()
         settings = config.combine(
-            self._init_options, self._workspace, project.loaded.values, root=project.root
+            user.values,
+            self._init_options,
+            self._workspace,
+            project.loaded.values,
+            root=project.root,
         )
         origin = str(project.path) if project.path else "forge"
         settings, option_problems = config.validate_rule_options(settings, origin)
-        self._report_once(project.loaded.errors + option_problems)
+        self._report_once(user.errors + project.loaded.errors + option_problems)
         return settings
 
     def _report_once(self, problems: list[str]) -> None:

@@ -72,7 +72,12 @@ def run(
     """Run the command; see the module's docstring for what it prints and returns."""
     from forge_lsp import engine, languages, runner
     from forge_lsp.ai import payload as payloads
-    from forge_lsp.ai.shared import excluded_from_claude, widen_selection
+    from forge_lsp.ai.shared import (
+        excluded_from_claude,
+        shown_path,
+        unknown_model_note,
+        widen_selection,
+    )
 
     if not question.strip():
         raise UsageError("the question is empty")
@@ -128,8 +133,9 @@ def run(
         ).findings
         if start_line <= finding.start.line <= end_line
     )
-    # Relative to the project, else to the current folder: the home folder's name stays home.
-    shown = settings.project_path(path) if settings.root else runner.display_path(path, cwd)
+    # Exactly as the editor tells it: relative to the project, else to the current folder,
+    # else the file's name alone. Never absolute: the home folder's name stays home.
+    shown = shown_path(settings, path, [cwd])
     selection = payloads.Selection(shown, spec.name, lines, start_line, end_line, known)
     built = payloads.build("ask", selection, claude, question)
     if preview:
@@ -139,6 +145,9 @@ def run(
     if not claude.is_on(os.environ):
         _say(setup_hint(claude))
         return EXIT_USAGE
+    unknown = unknown_model_note(claude, "ask")
+    if unknown is not None:
+        _say(unknown, "warning")
     return asyncio.run(_ask(built, claude, quiet=quiet, yes=yes, out=out))
 
 
@@ -147,7 +156,7 @@ async def _ask(
 ) -> int:
     from forge_lsp.ai.failures import ClaudeFailure
     from forge_lsp.ai.service import ClaudeService
-    from forge_lsp.ai.shared import usage_line
+    from forge_lsp.ai.shared import stop_note, usage_line
 
     service = ClaudeService.for_user(os.environ)
     try:
@@ -169,9 +178,9 @@ async def _ask(
             _say(failure.message)
             return EXIT_CLAUDE_FAILED
         _end_line(out, written)
-        if answer.truncated:
-            limit = payload.request.max_tokens
-            _say(f"Forge's answer reached the {limit:,}-token limit and stops there.", "note")
+        stopped = stop_note(answer.stop_reason, payload.request.max_tokens)
+        if stopped:
+            _say(stopped, "note")
         if not quiet:
             _say(usage_line(answer), "usage")
         return EXIT_OK

@@ -103,7 +103,7 @@ async def _review_all(
     async def one(file: ReviewFile, source: bytes) -> None:
         async with gate:
             try:
-                found = await _review_one(service, file, source, model)
+                found = await _review_one(service, file, source, model, warn)
             except _Failed as failed:
                 result.failures += 1
                 warn(f"Claude's review of {file.display} failed: {failed}")
@@ -124,24 +124,38 @@ class _Failed(Exception):
 
 
 async def _review_one(
-    service: ClaudeService, file: ReviewFile, source: bytes, model: str | None
+    service: ClaudeService,
+    file: ReviewFile,
+    source: bytes,
+    model: str | None,
+    warn: Callable[[str], None],
 ) -> list[Reported]:
     from forge_lsp import engine, languages
     from forge_lsp.ai import payload as payloads
     from forge_lsp.ai.failures import ClaudeFailure
-    from forge_lsp.ai.shared import place_findings
+    from forge_lsp.ai.shared import (
+        place_findings,
+        review_failure,
+        shown_path,
+        unknown_model_note,
+    )
     from forge_lsp.model import Point
     from forge_lsp.runner import report_findings
 
     spec = languages.for_path(file.path)
     assert spec is not None  # only checked files in Forge's languages get here
     settings = replace(file.settings, claude=for_terminal(file.settings.claude, os.environ, model))
+    unknown = unknown_model_note(settings.claude, "review")
+    if unknown is not None:
+        warn(unknown)  # once: the warnings print each message once
     text = source.decode("utf-8", "replace")
     lines = text.split("\n")
     last = max(0, _line_count(source) - 1)
     project_path = settings.project_path(file.path)
     known = tuple(engine.check(source, spec, settings.selection(), path=project_path).findings)
-    selection = payloads.Selection(project_path, spec.name, lines, 0, last, known)
+    # What Claude is told, exactly as the editor tells it: never an absolute path.
+    shown = shown_path(settings, file.path, [Path(os.getcwd())])
+    selection = payloads.Selection(shown, spec.name, lines, 0, last, known)
     payload = payloads.build("review", selection, settings.claude)
     over_budget = service.budget_question(settings.claude, payload)
     if over_budget is not None:  # nobody to ask on a command line: stay within the budget
@@ -150,9 +164,12 @@ async def _review_one(
         answer = await service.complete(payload, settings.claude, None)
     except ClaudeFailure as failure:
         raise _Failed(failure.message) from None
+    unreadable = review_failure(answer, payload.request.max_tokens)
+    if unreadable is not None:
+        raise _Failed(unreadable.message)
     start, end = Point(0, 0), Point(last, len(lines[last].encode("utf-8")))
     outcome, _problems = await asyncio.to_thread(
-        place_findings, text, start, end, spec.name, settings, answer.tool_input
+        place_findings, text, start, end, spec.name, settings, answer.structured
     )
     return list(report_findings(file.display, text.encode("utf-8"), outcome.findings))
 

@@ -2,10 +2,13 @@
 
 One line per check, ``OK``, ``WARN`` or ``FAIL``, and a sentence saying what was found; exit
 0 when nothing fails, else 1. The key is never printed: at most its first 7 and last 4
-characters and its length. Proxy URLs are printed without their credentials. The connectivity
-test sends one ``messages.count_tokens`` request (free of charge) through the same SDK client
-that Ask and Review use, so a proxy, CA bundle or base URL problem shows up here exactly as it
-would there; ``--offline`` skips it.
+characters and its length. Proxy URLs are printed without their credentials. Each configured
+model is looked up in Forge's model table: a legacy or unknown model is a warning, and so is a
+model whose prompt cache needs a longer prompt than Forge's system prompt (every request then
+pays the full input price for it). The connectivity test sends one ``messages.count_tokens``
+request (free of charge) with Forge's system prompt through the same SDK client that Ask and
+Review use, so a proxy, CA bundle or base URL problem shows up here exactly as it would there,
+and the prompt's size is counted by the model's own tokenizer; ``--offline`` skips it.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TextIO
 
+from forge_lsp.ai import models
 from forge_lsp.ai.settings import ClaudeSettings
 from forge_lsp.ai.terminal import masked_key, setup_hint, without_credentials
 
@@ -28,6 +32,9 @@ OK, WARN, FAIL = "OK", "WARN", "FAIL"
 PROXY_VARIABLES = ("HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "NO_PROXY")
 CA_VARIABLES = ("SSL_CERT_FILE", "SSL_CERT_DIR", "REQUESTS_CA_BUNDLE")
 CONNECTIVITY_TIMEOUT_SECONDS = 15.0
+# Characters per token of Forge's English prompt under the current tokenizers (an estimate;
+# the connectivity check counts exactly).
+CHARS_PER_TOKEN = 3.3
 
 
 @dataclass(frozen=True)
@@ -60,12 +67,16 @@ def run(*, offline: bool, out: TextIO) -> int:
     claude = for_terminal(claude, environ)
     for check in _claude(claude, environ):
         add(check)
+    counted: int | None = None
     if offline:
         add(Check(OK, "connectivity", "skipped (--offline)"))
     elif not claude.is_on(environ):
         add(Check(WARN, "connectivity", "skipped: Claude is off"))
     else:
-        add(asyncio.run(_connectivity(claude, environ)))
+        connectivity, counted = asyncio.run(_connectivity(claude, environ))
+        add(connectivity)
+    for check in _models(claude, counted):
+        add(check)
     for check in _folders():
         add(check)
     failed = sum(check.status == FAIL for check in checks)
@@ -139,11 +150,13 @@ def _claude(claude: ClaudeSettings, environ: Mapping[str, str]) -> list[Check]:
             checks.append(Check(OK, "api key", f"ANTHROPIC_AUTH_TOKEN set ({masked_key(token)})"))
         else:
             checks.append(Check(WARN, "api key", "not set (ANTHROPIC_API_KEY)"))
+    efforts = ", ".join(f"{task} {level}" for task, level in claude.effort.items())
     checks.append(
         Check(
             OK,
             "backend",
-            f"{claude.backend}, model {claude.model} (explain: {claude.explain_model})",
+            f"{claude.backend}, model {claude.model} (explain: {claude.explain_model}); "
+            f"effort {efforts}",
         )
     )
     if claude.base_url:
@@ -163,36 +176,109 @@ def _claude(claude: ClaudeSettings, environ: Mapping[str, str]) -> list[Check]:
     return checks
 
 
-async def _connectivity(claude: ClaudeSettings, environ: Mapping[str, str]) -> Check:
-    """One free `count_tokens` request through the SDK client Forge uses for every task."""
+async def _connectivity(
+    claude: ClaudeSettings, environ: Mapping[str, str]
+) -> tuple[Check, int | None]:
+    """One free `count_tokens` request, with Forge's system prompt, through the SDK client
+    Forge uses for every task; the check and the prompt's size in tokens (None: not counted)."""
+    from forge_lsp.ai import prompts, wire
     from forge_lsp.ai.client import build_sdk_client
-    from forge_lsp.ai.failures import ClaudeFailure, describe, secrets_of
+    from forge_lsp.ai.failures import ClaudeFailure, explain, secrets_of
 
     quick = replace(
         claude,
         max_retries=0,
-        timeout_seconds=min(claude.timeout_seconds, CONNECTIVITY_TIMEOUT_SECONDS),
+        stall_seconds=min(claude.stall_seconds, CONNECTIVITY_TIMEOUT_SECONDS),
     )
     started = time.perf_counter()
     sdk = None
+    exchange, token = wire.begin()
     try:
         sdk = await asyncio.to_thread(build_sdk_client, quick, environ)
         counted = await sdk.messages.count_tokens(
-            model=quick.model, messages=[{"role": "user", "content": "Forge doctor"}]
+            model=quick.model,
+            system=prompts.system_prompt(),
+            messages=[{"role": "user", "content": "Forge doctor"}],
         )
     except Exception as error:
-        failure = error if isinstance(error, ClaudeFailure) else describe(error)
+        failure = (
+            error
+            if isinstance(error, ClaudeFailure)
+            else explain(exchange, task="count", settings=quick, error=error)
+        )
         failure = failure.without(secrets_of(claude, environ))
-        return Check(FAIL, "connectivity", failure.message, (f"kind: {failure.kind}",))
+        return Check(FAIL, "connectivity", failure.message, (f"kind: {failure.kind}",)), None
     finally:
+        wire.end(token)
         if sdk is not None:
             await sdk.close()
     elapsed = (time.perf_counter() - started) * 1000
+    tokens = getattr(counted, "input_tokens", None)
+    if not isinstance(tokens, int):
+        return Check(
+            WARN,
+            "connectivity",
+            f"count_tokens answered in {elapsed:.0f} ms but gave no token count: the base URL "
+            "may not be Anthropic's API, or a proxy changed the answer",
+        ), None
     return Check(
         OK,
         "connectivity",
-        f"count_tokens answered in {elapsed:.0f} ms ({counted.input_tokens} tokens, no charge)",
-    )
+        f"count_tokens answered in {elapsed:.0f} ms: Forge's system prompt is {tokens:,} tokens "
+        f"for {quick.model} (no charge)",
+    ), tokens
+
+
+def _models(claude: ClaudeSettings, counted: int | None) -> list[Check]:
+    """Each configured model against the table: known, current, and cached."""
+    from forge_lsp.ai import prompts
+
+    prices = dict(claude.prices) if claude.prices else models.default_prices()
+    estimate = round(len(prompts.system_prompt()) / CHARS_PER_TOKEN)
+    checks = []
+    for tasks, model in _models_by_use(claude).items():
+        name = f"model {model}"
+        info = models.find(model)
+        if info is None:
+            warning = models.unknown_model_warning(model, prices)
+            if warning:
+                checks.append(Check(WARN, name, f"used for {tasks}", (warning,)))
+            continue
+        status = OK if info.status == "current" else WARN
+        detail = f"{info.name}, {info.status}, used for {tasks}"
+        if info.status != "current":
+            newer = ", ".join(m.id for m in models.table().current())
+            detail += f"; the current models are {newer}"
+        checks.append(Check(status, name, detail))
+        tokens = counted if counted is not None and model == claude.model else estimate
+        about = "" if counted is not None and model == claude.model else "about "
+        if tokens < info.min_cache_tokens:
+            extra = info.price.cost(tokens, 0) - info.price.cost(0, 0, 0, tokens)
+            checks.append(
+                Check(
+                    WARN,
+                    "prompt cache",
+                    f"{model} caches prompts of {info.min_cache_tokens:,} tokens or more; "
+                    f"Forge's system prompt is {about}{tokens:,}, so it is never cached there: "
+                    f"each {tasks} request pays about ${extra:.4f} more than a cached one",
+                )
+            )
+        else:
+            checks.append(
+                Check(
+                    OK,
+                    "prompt cache",
+                    f"{model}: Forge's system prompt ({about}{tokens:,} tokens) is cached "
+                    f"(minimum {info.min_cache_tokens:,})",
+                )
+            )
+    return checks
+
+
+def _models_by_use(claude: ClaudeSettings) -> dict[str, str]:
+    if claude.model == claude.explain_model:
+        return {"ask, review and explain": claude.model}
+    return {"ask and review": claude.model, "explain": claude.explain_model}
 
 
 def _folders() -> list[Check]:

@@ -23,43 +23,16 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from forge_lsp.ai import _sqlite
+from forge_lsp.ai.models import Price, budget_price, default_prices, price_of
 
 log = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True, slots=True)
-class Price:
-    """USD per million tokens of each kind."""
-
-    input: float
-    output: float
-    cache_write: float
-    cache_read: float
-
-    def cost(
-        self,
-        input_tokens: int,
-        output_tokens: int,
-        cache_creation_input_tokens: int = 0,
-        cache_read_input_tokens: int = 0,
-    ) -> float:
-        return (
-            input_tokens * self.input
-            + output_tokens * self.output
-            + cache_creation_input_tokens * self.cache_write
-            + cache_read_input_tokens * self.cache_read
-        ) / 1_000_000
-
-
-DEFAULT_PRICES: Mapping[str, Price] = {
-    "claude-opus-5": Price(input=5.00, output=25.00, cache_write=6.25, cache_read=0.50),
-    "claude-sonnet-5": Price(input=2.00, output=10.00, cache_write=2.50, cache_read=0.20),
-    "claude-haiku-4-5": Price(input=1.00, output=5.00, cache_write=1.25, cache_read=0.10),
-}
-"""Anthropic's list prices (USD per million tokens; cache writes are the 5-minute ones) for
-the models Forge names by default, as published on platform.claude.com's pricing page when this
-was written. They are defaults: prices change and other models exist, so users override or add
-entries with the `forge.claude.prices` setting, read by `parse_prices()`."""
+DEFAULT_PRICES: Mapping[str, Price] = default_prices()
+"""Anthropic's list prices for every model in Forge's model table (`forge_lsp/ai/models.toml`,
+dated, with its sources), by id and alias. They are defaults: prices change and other models
+exist, so users override or add entries with the `forge.claude.prices` setting, read by
+`parse_prices()`."""
 
 # How cache prices follow the input price when a user entry gives only input and output.
 _CACHE_WRITE_FACTOR = 1.25
@@ -132,11 +105,9 @@ def _shown(value: object) -> str:
 
 
 def price_for(model: str, prices: Mapping[str, Price] = DEFAULT_PRICES) -> Price | None:
-    """The price of `model`; a dated id (`claude-haiku-4-5-20251001`) takes its alias's price."""
-    if model in prices:
-        return prices[model]
-    prefixes = [name for name in prices if model.startswith(name + "-")]
-    return prices[max(prefixes, key=len)] if prefixes else None
+    """The price of exactly `model` (an id or a dated alias the table lists); None when
+    nothing names it: a price is never borrowed from a model whose id is a prefix."""
+    return price_of(model, prices)
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,6 +136,7 @@ class Totals:
     cache_read_input_tokens: int = 0
     cost_usd: float = 0.0
     unpriced_requests: int = 0  # models missing from the price table: their cost is unknown
+    budget_cost_usd: float = 0.0  # cost_usd with unpriced requests at the dearest known price
 
 
 @dataclass(frozen=True, slots=True)
@@ -212,6 +184,12 @@ _MIGRATIONS = (
         );
         CREATE INDEX usage_timestamp ON usage (timestamp)
         """,
+    ),
+    (
+        # What the daily budget counts a request at: its cost, or for a model with no price
+        # the cost at the dearest known price (an unknown model must not look free).
+        "002_budget_cost",
+        "ALTER TABLE usage ADD COLUMN budget_cost_usd REAL",
     ),
 )
 
@@ -281,6 +259,14 @@ class Ledger:
     def record(self, usage: Usage, prices: Mapping[str, Price] | None = None) -> float | None:
         """Add one request to the ledger; returns its cost (see `cost`)."""
         cost = self.cost(usage, prices)
+        budget_cost = cost
+        if cost is None:
+            budget_cost = budget_price(usage.model, self.prices if prices is None else prices).cost(
+                usage.input_tokens,
+                usage.output_tokens,
+                usage.cache_creation_input_tokens,
+                usage.cache_read_input_tokens,
+            )
         row = (
             _stamp(usage.timestamp or datetime.now(timezone.utc)),
             usage.task,
@@ -291,11 +277,12 @@ class Ledger:
             usage.cache_read_input_tokens,
             cost,
             int(usage.cached),
+            budget_cost,
         )
         self._write(
             "INSERT INTO usage (timestamp, task, model, input_tokens, output_tokens, "
-            "cache_creation_input_tokens, cache_read_input_tokens, cost_usd, cached) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "cache_creation_input_tokens, cache_read_input_tokens, cost_usd, cached, "
+            "budget_cost_usd) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             row,
         )
         return cost
@@ -328,7 +315,9 @@ class Ledger:
         return Summary(today=self._totals(day), month=self._totals(day.replace(day=1)))
 
     def spent_today(self, now: datetime | None = None) -> float:
-        return self.summary(now).today.cost_usd
+        """Today's spending as the budget counts it: requests to unpriced models at the
+        dearest known price (rows from before that column existed count at their cost)."""
+        return self.summary(now).today.budget_cost_usd
 
     def check_budget(
         self,
@@ -361,7 +350,8 @@ class Ledger:
                    COALESCE(SUM(CASE WHEN cached = 0 THEN cache_creation_input_tokens END), 0),
                    COALESCE(SUM(CASE WHEN cached = 0 THEN cache_read_input_tokens END), 0),
                    COALESCE(SUM(cost_usd), 0.0),
-                   COALESCE(SUM(cost_usd IS NULL), 0)
+                   COALESCE(SUM(cost_usd IS NULL), 0),
+                   COALESCE(SUM(COALESCE(budget_cost_usd, cost_usd)), 0.0)
             FROM usage WHERE timestamp >= ?
         """
         with self._lock:

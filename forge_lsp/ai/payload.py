@@ -2,8 +2,9 @@
 
 Only the selection leaves the machine, plus stated context: the file's path relative to its
 project, its language, the line numbers, a few lines around the selection and the findings
-Forge's offline rules already reported in it. Secrets in all of that are replaced by typed
-placeholders first (`redaction`). The same function builds the "Preview what Forge would
+Forge's offline rules already reported in it, and for Ask the question. Secrets in all of that
+(the question too: a key pasted into it must not go out) are replaced by typed placeholders
+first (`redaction`). The same function builds the "Preview what Forge would
 send" document, so the preview is the payload, byte for byte.
 """
 
@@ -18,13 +19,12 @@ from typing import Literal
 from forge_lsp.ai import prompts
 from forge_lsp.ai.client import Request
 from forge_lsp.ai.redaction import redact
+from forge_lsp.ai.request_shape import shape
 from forge_lsp.ai.settings import ClaudeSettings
 from forge_lsp.model import Finding
 
 Task = Literal["ask", "review", "explain"]
 TASKS: tuple[Task, ...] = ("ask", "review", "explain")
-# Room for Forge's answer per task (reviews answer through the tool: findings are short).
-MAX_TOKENS: dict[Task, int] = {"ask": 4096, "review": 4096, "explain": 1500}
 
 
 @dataclass(frozen=True)
@@ -75,12 +75,11 @@ def build(
     redactions = 0
     kinds: dict[str, int] = {}
     fields: dict[str, str] = {}
-    for name, text in (
-        ("selection", selection.text),
-        ("context_before", before),
-        ("context_after", after),
-    ):
-        redacted = redact(text, selection.language)
+    texts = [("selection", selection.text), ("context_before", before), ("context_after", after)]
+    if task == "ask":
+        texts.append(("question", question or settings.questions[0]))
+    for name, text in texts:
+        redacted = redact(text, selection.language if name != "question" else None)
         fields[name] = _fenced(redacted.text)
         redactions += redacted.count
         for kind, count in redacted.kinds.items():
@@ -92,24 +91,19 @@ def build(
         end_line=str(selection.end_line + 1),
         known_findings=_known(selection),
     )
-    if task == "ask":
-        fields["question"] = _fenced(question or settings.questions[0])
     user = prompts.render(task, **fields)
     model = settings.explain_model if task == "explain" else settings.model
-    tools: tuple[dict[str, object], ...] = ()
-    tool_choice = None
-    if task == "review":
-        from forge_lsp.ai.review import REVIEW_TOOL, TOOL_CHOICE
-
-        tools, tool_choice = (REVIEW_TOOL,), TOOL_CHOICE
+    shaped = shape(task, model, settings.max_tokens, settings.effort[task])
     request = Request(
         task=task,
         model=model,
         system=prompts.system_prompt(),
         user=user,
-        max_tokens=min(MAX_TOKENS[task], settings.max_tokens),
-        tools=tools,
-        tool_choice=tool_choice,
+        max_tokens=shaped.max_tokens,
+        tools=shaped.tools,
+        tool_choice=shaped.tool_choice,
+        output_format=shaped.output_format,
+        effort=shaped.effort,
     )
     return Payload(request, redactions, kinds)
 

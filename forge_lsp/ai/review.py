@@ -1,9 +1,12 @@
-"""Review selection: the tool Claude must answer through, and its answer turned into findings.
+"""Review selection: the schema Claude answers in, and its answer turned into findings.
 
-Claude reports a review by calling one forced tool, ``report_findings``, whose strict schema
-is `REVIEW_TOOL`. What comes back is still untrusted data (a schema is a request, not a
-guarantee, and the reviewed code may try to talk the model into anything), so
-`parse_tool_input` re-validates every field and never raises, and `review_findings` places each
+Claude reports a review as data in one strict schema, `REVIEW_SCHEMA`: through structured
+outputs (`OUTPUT_FORMAT`, a JSON text) on the models that refuse forced tool use, and as the
+input of one forced tool call, ``report_findings`` (`REVIEW_TOOL`), on the legacy models that
+take it (`forge_lsp.ai.request_shape` picks). What comes back is still untrusted data (a
+schema is a request, not a guarantee, and the reviewed code may try to talk the model into
+anything), so
+`parse_answer` re-validates every field and never raises, and `review_findings` places each
 finding by its quote inside the selection (`forge_lsp.ai.anchoring`), filters it, and offers
 its replacement as a fix only once `forge_lsp.ai.verify_fix` has checked it on a copy.
 
@@ -74,77 +77,87 @@ MAX_TITLE_CHARS = 200
 MAX_EXPLANATION_CHARS = 8_000
 MAX_REPLACEMENT_CHARS = 8_000
 
-REVIEW_TOOL: dict[str, Any] = {
-    "name": TOOL_NAME,
-    "description": (
-        "Report every finding of your review of the selected code, and nothing else. "
-        "Each finding quotes the exact code it is about, copied character for character "
-        "from the selection (one or more whole lines, or a contiguous part of one), so "
-        "that Forge can place it. Report an empty list when the code has no issue worth "
-        "a reviewer's comment."
-    ),
-    "input_schema": {
-        "type": "object",
-        "additionalProperties": False,
-        "required": ["findings"],
-        "properties": {
-            "findings": {
-                "type": "array",
-                "description": "The findings, most important first.",
-                "items": {
-                    "type": "object",
-                    "additionalProperties": False,
-                    "required": [
-                        "category",
-                        "severity",
-                        "confidence",
-                        "quote",
-                        "title",
-                        "explanation",
-                        "replacement",
-                    ],
-                    "properties": {
-                        "category": {"type": "string", "enum": list(CATEGORIES)},
-                        "severity": {"type": "string", "enum": list(SEVERITIES)},
-                        "confidence": {
-                            "type": "number",
-                            "minimum": 0,
-                            "maximum": 1,
-                            "description": "How sure you are that this is a real problem.",
-                        },
-                        "quote": {
-                            "type": "string",
-                            "description": (
-                                "The exact code the finding is about, copied from the "
-                                "selection: one or more whole lines or a contiguous part."
-                            ),
-                        },
-                        "title": {
-                            "type": "string",
-                            "description": "One line: the verdict, as a diagnostic message.",
-                        },
-                        "explanation": {
-                            "type": "string",
-                            "description": (
-                                "Markdown in Forge's voice: the failure mode in production, "
-                                "the fix, and how to test it."
-                            ),
-                        },
-                        "replacement": {
-                            "type": ["string", "null"],
-                            "description": (
-                                "Code that replaces exactly the quoted code, or null when "
-                                "the fix is not a local edit."
-                            ),
-                        },
+# The answer's schema, as strict as structured outputs and strict tools allow: every object
+# closed (`additionalProperties: false`), every field required, categories and severities
+# enumerated. Numeric bounds are not accepted there, so the confidence's range is in its
+# description and `parse_answer` enforces it.
+REVIEW_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["findings"],
+    "properties": {
+        "findings": {
+            "type": "array",
+            "description": "The findings, most important first.",
+            "items": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": [
+                    "category",
+                    "severity",
+                    "confidence",
+                    "quote",
+                    "title",
+                    "explanation",
+                    "replacement",
+                ],
+                "properties": {
+                    "category": {"type": "string", "enum": list(CATEGORIES)},
+                    "severity": {"type": "string", "enum": list(SEVERITIES)},
+                    "confidence": {
+                        "type": "number",
+                        "description": (
+                            "From 0 to 1: how sure you are that this is a real problem."
+                        ),
+                    },
+                    "quote": {
+                        "type": "string",
+                        "description": (
+                            "The exact code the finding is about, copied from the "
+                            "selection: one or more whole lines or a contiguous part."
+                        ),
+                    },
+                    "title": {
+                        "type": "string",
+                        "description": "One line: the verdict, as a diagnostic message.",
+                    },
+                    "explanation": {
+                        "type": "string",
+                        "description": (
+                            "Markdown in Forge's voice: the failure mode in production, "
+                            "the fix, and how to test it."
+                        ),
+                    },
+                    "replacement": {
+                        "anyOf": [{"type": "string"}, {"type": "null"}],
+                        "description": (
+                            "Code that replaces exactly the quoted code, or null when "
+                            "the fix is not a local edit."
+                        ),
                     },
                 },
-            }
-        },
+            },
+        }
     },
+}
+REVIEW_INSTRUCTION = (
+    "Report every finding of your review of the selected code, and nothing else. "
+    "Each finding quotes the exact code it is about, copied character for character "
+    "from the selection (one or more whole lines, or a contiguous part of one), so "
+    "that Forge can place it. Report an empty list when the code has no issue worth "
+    "a reviewer's comment."
+)
+# For models that take a forced tool call (the legacy ones): the schema as a strict tool.
+REVIEW_TOOL: dict[str, Any] = {
+    "name": TOOL_NAME,
+    "description": REVIEW_INSTRUCTION,
+    "input_schema": REVIEW_SCHEMA,
     "strict": True,
 }
 TOOL_CHOICE: dict[str, str] = {"type": "tool", "name": TOOL_NAME}
+# For models that refuse forced tool use (the current ones): the same schema as structured
+# outputs (`output_config.format`); the answer is a JSON text.
+OUTPUT_FORMAT: dict[str, Any] = {"type": "json_schema", "schema": REVIEW_SCHEMA}
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,21 +195,25 @@ class ReviewOutcome:
         """The sentence every review ends with, so that no review ends in silence."""
         count = len(self.findings)
         span = f"{lines} line{'' if lines == 1 else 's'}"
-        head = (
-            f"Forge found {count} issue{'' if count == 1 else 's'} in {span}"
-            if count
-            else f"No issues in {span}"
-        )
+        if count:
+            head = f"Forge found {count} issue{'' if count == 1 else 's'} in {span}."
+        elif self.dropped:
+            head = f"Forge placed no findings in {span}."
+        else:
+            head = f"No issues in {span}."
         notes = [
             f"{number} {what}"
             for number, what in (
-                (self.dropped_unplaceable, "not placed: the quoted code is not in the selection"),
+                (self.dropped_unplaceable, "whose quoted code is not in the selection"),
                 (self.dropped_low_confidence, "below the confidence threshold"),
                 (self.dropped_over_limit, "over the maximum number of findings"),
             )
             if number
         ]
-        return f"{head} ({'; '.join(notes)})." if notes else f"{head}."
+        if not notes:
+            return head
+        more = "finding" if self.dropped == 1 else "findings"
+        return f"{head} Claude reported {self.dropped} more {more}, not shown: {'; '.join(notes)}."
 
 
 def lines_in(text: str, selection: tuple[int, int]) -> int:
@@ -207,11 +224,12 @@ def lines_in(text: str, selection: tuple[int, int]) -> int:
     return text.count("\n", start, end - 1) + 1
 
 
-def parse_tool_input(data: object) -> tuple[list[ProposedFinding], list[str]]:
-    """The valid findings of a ``report_findings`` call and a sentence per problem found.
+def parse_answer(data: object) -> tuple[list[ProposedFinding], list[str]]:
+    """The valid findings of a review's answer (the structured output, or the input of a
+    ``report_findings`` call) and a sentence per problem found.
 
     Never raises: anything malformed is skipped and described, so one bad finding costs only
-    itself. A JSON string is accepted too (a streamed tool input arrives as text).
+    itself. A JSON string is accepted too (structured outputs arrive as text).
     """
     problems: list[str] = []
     if isinstance(data, (str, bytes)):

@@ -20,8 +20,9 @@ from typing import Any, Generic, TypeVar
 import platformdirs
 
 from forge_lsp.ai import prompts
-from forge_lsp.ai.client import ClaudeClient, TextSink, TokenCounts
-from forge_lsp.ai.ledger import DEFAULT_PRICES, Ledger, Price, Summary, Totals, Usage, price_for
+from forge_lsp.ai.client import ClaudeClient, TextSink, ThinkingSink, TokenCounts
+from forge_lsp.ai.ledger import DEFAULT_PRICES, Ledger, Summary, Totals, Usage
+from forge_lsp.ai.models import Price, budget_price
 from forge_lsp.ai.payload import Payload
 from forge_lsp.ai.result_cache import CachedResult, ResultCache, cache_key
 from forge_lsp.ai.settings import ClaudeSettings
@@ -35,7 +36,7 @@ COMPLETE = frozenset({"end_turn", "tool_use", "stop_sequence"})
 @dataclass(frozen=True)
 class Answer:
     text: str
-    tool_input: object | None
+    structured: object | None  # a review's findings as data (see `Completion.structured`)
     usage: TokenCounts
     model: str
     cost_usd: float | None  # None: the model is not in the price table
@@ -76,7 +77,11 @@ class ClaudeService:
         return client
 
     async def complete(
-        self, payload: Payload, settings: ClaudeSettings, on_text: TextSink | None
+        self,
+        payload: Payload,
+        settings: ClaudeSettings,
+        on_text: TextSink | None,
+        on_thinking: ThinkingSink | None = None,
     ) -> Answer:
         """The answer to `payload`: from the cache when this exact request was answered
         before (nothing is sent), else streamed from Claude."""
@@ -86,14 +91,14 @@ class ClaudeService:
         if hit is not None:
             log.info("claude %s answered from the cache (%s)", request.task, key[:12])
             self.ledger.record(Usage(request.task, request.model, cached=True))
-            if request.task == "review":
+            if request.structured:
                 return Answer(
-                    "", json.loads(hit.text), TokenCounts(), hit.model, 0.0, True, "tool_use"
+                    "", json.loads(hit.text), TokenCounts(), hit.model, 0.0, True, "end_turn"
                 )
             if on_text is not None:
                 on_text(hit.text)
             return Answer(hit.text, None, TokenCounts(), hit.model, 0.0, True, "end_turn")
-        completion = await self.client(settings).stream(request, on_text)
+        completion = await self.client(settings).stream(request, on_text, on_thinking)
         used = completion.usage
         cost = self.ledger.record(
             Usage(
@@ -106,10 +111,11 @@ class ClaudeService:
             ),
             _prices(settings),
         )
-        if completion.stop_reason in COMPLETE:
+        whole = completion.structured is not None or not request.structured
+        if completion.stop_reason in COMPLETE and whole:
             text = completion.text
-            if request.task == "review":
-                text = json.dumps(completion.tool_input)
+            if request.structured:
+                text = json.dumps(completion.structured)
             usage = {
                 "input_tokens": used.input_tokens,
                 "output_tokens": used.output_tokens,
@@ -119,7 +125,7 @@ class ClaudeService:
             self.cache.put(key, CachedResult(request.task, completion.model, text, usage))
         return Answer(
             completion.text,
-            completion.tool_input,
+            completion.structured,
             used,
             completion.model,
             cost,
@@ -134,11 +140,10 @@ class ClaudeService:
         if not budget:
             return None
         request = payload.request
-        price = price_for(request.model, _prices(settings))
-        if price is None:
-            estimate = 0.0  # unknown price: the ledger counts it, the budget cannot
-        else:  # the most it can cost: every input token uncached, every output token used
-            estimate = price.cost(payload.characters() // 3, request.max_tokens)
+        # An unknown model counts at the dearest known price, never as free; and the most a
+        # request can cost is every input token uncached and every output token used.
+        price = budget_price(request.model, _prices(settings)).highest
+        estimate = price.cost(payload.characters() // 3, request.max_tokens)
         decision = self.ledger.check_budget(budget, estimate, datetime.now(timezone.utc))
         if decision.ok:
             return None
@@ -164,7 +169,7 @@ def _connection_key(settings: ClaudeSettings) -> str:
             settings.api_key,
             settings.base_url,
             sorted(settings.headers.items()),
-            settings.timeout_seconds,
+            settings.stall_seconds,
             settings.max_retries,
             settings.aws_region,
             settings.aws_profile,

@@ -2,8 +2,13 @@
 
 They come from the editor (`initializationOptions.claude`, then `workspace/configuration`
 section `forge.claude`) and from the project file (`[tool.forge.claude]`), the project winning
-key by key like every other setting, except two things a repository may not decide for the
-person at the keyboard: an API key (never in a project file) and turning Claude *on*.
+key by key like every other setting, except what a repository may not decide for the person at
+the keyboard: an API key (never in a project file), turning Claude *on*, and everything that
+decides where a request goes or which credentials and prices it is sent and counted with
+(`DESTINATION_SETTINGS`: the base URL, backend, cloud project and region, extra headers, and
+the prices the daily budget trusts). A repository is untrusted input: a `baseUrl` committed in
+it would send the user's key and code to a server of its choosing. Those are ignored in
+project files, with one message naming each.
 
 Claude is on when a key or a cloud backend is configured (a key in the settings or in
 `ANTHROPIC_API_KEY`; `backend = "bedrock"` or `"vertex"`), unless `enabled` is false.
@@ -17,11 +22,18 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
+from forge_lsp.ai.models import EFFORTS, Effort
+
 Backend = Literal["anthropic", "bedrock", "vertex"]
 BACKENDS: tuple[Backend, ...] = ("anthropic", "bedrock", "vertex")
 
-DEFAULT_MODEL = "claude-sonnet-5"
-DEFAULT_EXPLAIN_MODEL = "claude-haiku-4-5"
+# The current Sonnet for Ask and Review, the current fast model for Explain (a hover must be
+# quick, and explanations are short): see forge_lsp/ai/models.toml and docs/claude-models.md.
+DEFAULT_MODEL = "claude-sonnet-5-5"
+DEFAULT_EXPLAIN_MODEL = "claude-haiku-5-5"
+# How hard the model thinks per task (`output_config.effort`), where the model accepts it.
+DEFAULT_EFFORT: Mapping[str, Effort] = {"ask": "medium", "review": "medium", "explain": "low"}
+TASKS = ("ask", "review", "explain")
 DEFAULT_QUESTIONS = (
     "What fails first under load here, and how would I see it in production?",
     "How should this be tested?",
@@ -39,8 +51,9 @@ class ClaudeSettings:
     headers: Mapping[str, str] = field(default_factory=dict, repr=False)
     model: str = DEFAULT_MODEL
     explain_model: str = DEFAULT_EXPLAIN_MODEL
-    max_tokens: int = 4096
-    timeout_seconds: float = 60.0  # for each read of the stream; connecting gets 10 s
+    max_tokens: int = 8192  # a cap on each task's own room (thinking counts against it)
+    stall_seconds: float = 30.0  # nothing received for this long: the request has stalled
+    deadline_seconds: float = 300.0  # the longest one task may take, retries included
     max_retries: int = 2
     aws_region: str | None = None
     aws_profile: str | None = None
@@ -54,6 +67,7 @@ class ClaudeSettings:
     prices: Mapping[str, Any] = field(default_factory=dict)  # model -> ledger.Price; {}: defaults
     explain_on_hover: bool = False  # call Claude on plain hover: off unless the user opts in
     context_lines: int = 20  # lines around the selection sent as context (0: none)
+    effort: Mapping[str, Effort] = field(default_factory=lambda: dict(DEFAULT_EFFORT))
 
     def key(self, environ: Mapping[str, str]) -> str | None:
         """The Anthropic API key: the editor's setting, else `ANTHROPIC_API_KEY`."""
@@ -165,6 +179,24 @@ def _budget(value: object) -> float | None:
     return _number(0.0, 1_000_000.0)(value)
 
 
+def _effort(value: object) -> dict[str, Effort]:
+    """One level for every task, or a table of task -> level (unnamed tasks keep defaults)."""
+    if isinstance(value, str):
+        value = dict.fromkeys(TASKS, value)
+    if not isinstance(value, Mapping):
+        raise ValueError(f"expected one of {', '.join(EFFORTS)}, or a table of task = level")
+    levels = dict(DEFAULT_EFFORT)
+    for task, level in value.items():
+        if task not in TASKS:
+            raise ValueError(f"{task!r} is not a task (expected {', '.join(TASKS)})")
+        if level not in EFFORTS:
+            raise ValueError(
+                f"the {task} effort must be one of {', '.join(EFFORTS)}, got {level!r}"
+            )
+        levels[task] = level
+    return levels
+
+
 def _prices(value: object) -> Mapping[str, Any]:
     """The price table (USD per million tokens) over Forge's defaults; see `ledger`."""
     from forge_lsp.ai.ledger import parse_prices  # sqlite3 loads with the first use, not here
@@ -181,7 +213,8 @@ _FIELDS: dict[str, tuple[str, Any]] = {
     "model": ("model", _text),
     "explainmodel": ("explain_model", _text),
     "maxtokens": ("max_tokens", _int(256, 64_000)),
-    "timeoutseconds": ("timeout_seconds", _number(1.0, 600.0)),
+    "stallseconds": ("stall_seconds", _number(1.0, 600.0)),
+    "deadlineseconds": ("deadline_seconds", _number(5.0, 3_600.0)),
     "maxretries": ("max_retries", _int(0, 10)),
     "awsregion": ("aws_region", _text),
     "awsprofile": ("aws_profile", _text),
@@ -195,7 +228,27 @@ _FIELDS: dict[str, tuple[str, Any]] = {
     "prices": ("prices", _prices),
     "explainonhover": ("explain_on_hover", _bool),
     "contextlines": ("context_lines", _int(0, 200)),
+    "effort": ("effort", _effort),
 }
+
+# Earlier names of settings, still read.
+_ALIASES = {"timeoutseconds": "stallseconds"}
+
+# What decides where a request goes, with which credentials, or what the budget trusts: the
+# user's own settings only (the editor's user settings, the environment, the user's config
+# file), never a project file.
+DESTINATION_SETTINGS = frozenset(
+    {
+        "backend",
+        "base_url",
+        "headers",
+        "aws_region",
+        "aws_profile",
+        "vertex_project",
+        "vertex_region",
+        "prices",
+    }
+)
 
 
 def parse(raw: object, origin: str, *, project: bool = False) -> ClaudeLoaded:
@@ -207,7 +260,8 @@ def parse(raw: object, origin: str, *, project: bool = False) -> ClaudeLoaded:
     values: dict[str, Any] = {}
     errors: list[str] = []
     for key, value in raw.items():
-        known = _FIELDS.get(_normalize(str(key)))
+        normalized = _normalize(str(key))
+        known = _FIELDS.get(_ALIASES.get(normalized, normalized))
         if known is None:
             errors.append(f"{origin}.{key}: unknown setting")
             continue
@@ -220,6 +274,13 @@ def parse(raw: object, origin: str, *, project: bool = False) -> ClaudeLoaded:
             continue
         if project and name == "enabled" and value is True:
             errors.append(f"{origin}.{key}: a project may turn Claude off, not on; ignored")
+            continue
+        if project and name in DESTINATION_SETTINGS:
+            errors.append(
+                f"{origin}.{key}: where Claude's requests go, with which credentials and "
+                "prices, is yours to decide, not the repository's; ignored. Set it in your "
+                "editor's user settings, your environment or your own forge-lsp config file."
+            )
             continue
         try:
             values[name] = validate(value)

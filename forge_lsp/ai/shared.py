@@ -12,9 +12,12 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from forge_lsp.ai.failures import ClaudeFailure
+
 if TYPE_CHECKING:
     from forge_lsp.ai.review import ReviewOutcome
     from forge_lsp.ai.service import Answer
+    from forge_lsp.ai.settings import ClaudeSettings
     from forge_lsp.config import Settings
     from forge_lsp.languages import LanguageSpec
     from forge_lsp.model import Point
@@ -92,15 +95,16 @@ def place_findings(
     end: Point,
     language: str,
     settings: Settings,
-    tool_input: object,
+    answer: object,
 ) -> tuple[ReviewOutcome, list[str]]:
     """Claude's proposed findings placed in `text` between `start` and `end` (the reviewed
     whole lines), filtered by the settings and each replacement verified, with a sentence per
-    malformed finding. Re-parses and re-checks fixes: run off an event loop."""
+    malformed finding. `answer` is the review's data (`Answer.structured`). Re-parses and
+    re-checks fixes: run off an event loop."""
     from forge_lsp import languages
     from forge_lsp.ai import anchoring, review
 
-    proposed, problems = review.parse_tool_input(tool_input)
+    proposed, problems = review.parse_answer(answer)
     claude = settings.claude
     selection = anchoring.selection_offsets(text, start, end)
     outcome = review.review_findings(
@@ -126,3 +130,45 @@ def usage_line(answer: Answer) -> str:
         f"({usage.cache_read_input_tokens:,} read from cache) · {usage.output_tokens:,} output "
         f"tokens · {cost}"
     )
+
+
+def unknown_model_note(settings: ClaudeSettings, task: str) -> str | None:
+    """The one warning for a task's model that Forge's table does not know (and the user's
+    prices do not name), or None."""
+    from forge_lsp.ai.models import default_prices, unknown_model_warning
+
+    model = settings.explain_model if task == "explain" else settings.model
+    prices = dict(settings.prices) if settings.prices else default_prices()
+    return unknown_model_warning(model, prices)
+
+
+def stop_note(stop_reason: str | None, max_tokens: int) -> str | None:
+    """What to tell the user about an answer that stopped before its natural end."""
+    if stop_reason == "max_tokens":
+        return (
+            f"Forge's answer reached the {max_tokens:,}-token limit and stops there (thinking "
+            "counts against it: a lower `forge.claude.effort` leaves more room for the answer)."
+        )
+    if stop_reason == "refusal":
+        return "Claude declined to continue this answer; what it wrote before stopping is above."
+    return None
+
+
+def review_failure(answer: Answer, max_tokens: int) -> ClaudeFailure | None:
+    """Why a finished review has no findings to read, if it has none."""
+    if answer.stop_reason == "refusal":
+        return ClaudeFailure(
+            "refusal", "Claude declined to review this code, so there are no findings."
+        )
+    if answer.stop_reason == "max_tokens":
+        return ClaudeFailure(
+            "truncated",
+            f"Claude's review reached the {max_tokens:,}-token limit before it finished, so its "
+            "findings could not be read. Review less code, lower `forge.claude.effort`, or "
+            "raise `forge.claude.maxTokens`.",
+        )
+    if answer.structured is None:
+        return ClaudeFailure(
+            "malformed", "Claude's review came back in a form Forge could not read. Try again."
+        )
+    return None

@@ -1,10 +1,11 @@
 """Claude settings and messages for the command line (`ask`, `check --ai`, `doctor`).
 
-On the command line the settings come from, lowest precedence first: the defaults, the project
-file (``[tool.forge.claude]`` or ``forge.toml``'s ``[claude]``), the environment
+On the command line the settings come from, lowest precedence first: the defaults, the user's
+own config file (``forge.toml`` in the user config folder, ``[claude]``), the project file
+(``[tool.forge.claude]`` or ``forge.toml``'s ``[claude]``), the environment
 (``ANTHROPIC_API_KEY``, ``ANTHROPIC_BASE_URL``) and then the command's own options
-(``--model``). The environment wins over the project because it is the person at the keyboard
-(or the CI job) who decides where requests go; a project file never holds a key.
+(``--model``). It is the person at the keyboard (or the CI job) who decides where requests go:
+a project file never holds a key, a base URL, a backend or prices (`forge_lsp.ai.settings`).
 """
 
 from __future__ import annotations
@@ -35,11 +36,13 @@ def setup_hint(settings: ClaudeSettings) -> str:
             "Claude is turned off for this project (`claude.enabled = false` in its "
             "settings). The offline checks (`forge-lsp check`) work without it."
         )
+    from forge_lsp.config import user_config_path
+
     return (
         "Forge needs Claude for this, and no key is set. Set one in the environment "
-        '(`export ANTHROPIC_API_KEY=sk-ant-...`), or set `claude.backend` to "bedrock" or '
-        '"vertex" in [tool.forge.claude]. `forge-lsp doctor` checks the setup; the offline '
-        "checks (`forge-lsp check`) work without a key."
+        '(`export ANTHROPIC_API_KEY=sk-ant-...`), or set `backend = "bedrock"` or "vertex" '
+        f"under [claude] in your own config file ({user_config_path()}). `forge-lsp doctor` "
+        "checks the setup; the offline checks (`forge-lsp check`) work without a key."
     )
 
 

@@ -167,6 +167,10 @@ class TaskProgress:
             self._token, types.WorkDoneProgressReport(message=message)
         )
 
+    def thinking(self) -> None:
+        """The model opened a thinking block: say so (its text is not shown)."""
+        self.report("Forge is thinking…", force=True)
+
     def end(self, message: str) -> None:
         if self._token is None:
             return

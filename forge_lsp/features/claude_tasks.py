@@ -27,7 +27,10 @@ from forge_lsp.ai.failures import ClaudeFailure
 from forge_lsp.ai.shared import (
     excluded_from_claude,
     place_findings,
+    review_failure,
     shown_path,
+    stop_note,
+    unknown_model_note,
     usage_line,
     widen_selection,
 )
@@ -143,6 +146,12 @@ async def _prepare(
     selection = payloads.Selection(
         relative, spec.name, target.text.split("\n"), start_line, end_line, known
     )
+    unknown = unknown_model_note(claude, task)
+    if unknown is not None:
+        ls.show_once(f"Forge: {unknown}", types.MessageType.Warning)
+    if task == "ask" and question is None:
+        # A client that cannot prompt asks the first preset question: the answer says which.
+        question = claude.questions[0]
     built = payloads.build(task, selection, claude, question)  # type: ignore[arg-type]
     start = Point(start_line, 0)
     end = Point(end_line, len(lines[end_line]) if end_line < len(lines) else 0)
@@ -202,7 +211,9 @@ async def _answer(
 
     service = ls_service(ls)
     try:
-        answer = await service.complete(prepared.payload, prepared.settings.claude, on_text)
+        answer = await service.complete(
+            prepared.payload, prepared.settings.claude, on_text, progress.thinking
+        )
     except ClaudeFailure as failure:
         if failure.partial_text:
             document.note(failure.message)
@@ -217,13 +228,15 @@ async def _answer(
         raise
     if not shown:
         await _show(ls, document)
+    stopped = stop_note(answer.stop_reason, prepared.payload.request.max_tokens)
+    if stopped:
+        document.note(stopped)
     document.note(usage_line(answer))
-    if task == "explain":
+    if task == "explain" and answer.stop_reason != "refusal":
         _keep_explanation(ls, target, prepared, answer.text, document.uri)
     progress.end("Done")
-    if answer.truncated:
-        limit = prepared.payload.request.max_tokens
-        _tell(ls, f"Forge's answer reached the {limit:,}-token limit and stops there.")
+    if stopped:
+        _tell(ls, stopped)
     return {
         "status": "done",
         "document": document.uri,
@@ -271,7 +284,18 @@ async def _review(
     ls: ForgeServer, target: Target, prepared: Prepared, progress: TaskProgress, lines: int
 ) -> dict[str, object]:
     service = ls_service(ls)
-    answer = await service.complete(prepared.payload, prepared.settings.claude, None)
+
+    def on_text(chunk: str) -> None:  # the findings, as JSON: counted, not shown
+        written.append(len(chunk))
+        progress.report(f"Writing findings ({sum(written):,} characters)")
+
+    written: list[int] = []
+    answer = await service.complete(
+        prepared.payload, prepared.settings.claude, on_text, progress.thinking
+    )
+    unreadable = review_failure(answer, prepared.payload.request.max_tokens)
+    if unreadable is not None:
+        raise unreadable
     progress.report("Placing findings and checking fixes", force=True)
     # The same answer on the same text places the same way: a repeated review (answered from
     # the result cache) skips re-parsing and re-checking its fixes.
@@ -314,7 +338,7 @@ def _place_findings(
         prepared.end,
         prepared.selection.language,
         prepared.settings,
-        answer.tool_input,
+        answer.structured,
     )
 
 

@@ -79,7 +79,8 @@ def _actions(ls: ForgeServer, analysis: Analysis, requested: types.Range) -> lis
                     title=finding.fix.title,
                     kind=types.CodeActionKind.QuickFix,
                     diagnostics=[diagnostic],
-                    is_preferred=True,
+                    # A rule's exact fix may be auto-applied; a model's never is.
+                    is_preferred=finding.source != CLAUDE_SOURCE,
                     edit=_workspace_edit(ls, analysis, edits),
                 )
             )

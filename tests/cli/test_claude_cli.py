@@ -120,10 +120,11 @@ def user_message(api: FakeMessagesAPI, index: int = 0) -> str:
 # --- ask -------------------------------------------------------------------------------------
 
 
-def test_ask_streams_the_answer_and_prints_usage(tmp_path, api, key):
+def test_ask_streams_the_answer_and_prints_usage(tmp_path, api, key, claude_model):
     project(tmp_path, {"svc.py": SERVICE})
     api.script(Reply(text=ANSWER, chunks=5, slow_stream=0.1))
-    process = start(tmp_path, "ask", "svc.py:4-6", "Is this safe under load?", api=api, key=key)
+    question = ("ask", "svc.py:4-6", "Is this safe under load?", "--model", claude_model)
+    process = start(tmp_path, *question, api=api, key=key)
     assert process.stdout is not None
     first = os.read(process.stdout.fileno(), 65536).decode("utf-8")
     assert first and ANSWER.startswith(first) and first != ANSWER
@@ -132,16 +133,18 @@ def test_ask_streams_the_answer_and_prints_usage(tmp_path, api, key):
     assert result.returncode == 0, result.stderr
     assert first + result.stdout == ANSWER  # the answer alone on stdout
     assert "input tokens" in result.stderr and "output tokens" in result.stderr
-    assert "claude-sonnet-5" in result.stderr
+    assert claude_model in result.stderr and "about $" in result.stderr  # priced exactly
     [sent] = api.message_requests
-    assert sent.body["stream"] is True and sent.body["model"] == "claude-sonnet-5"
+    assert sent.body["stream"] is True and sent.body["model"] == claude_model
+    assert sent.body["output_config"] == {"effort": "medium"}
+    assert not {"temperature", "top_p", "top_k", "thinking", "tool_choice"} & set(sent.body)
     user = user_message(api)
     assert "lines 4-6" in user and "Is this safe under load?" in user
     assert "<selection>\ndef fetch(url):\n    response = requests.get(url)\n" in user
     assert "FG401" in user  # the offline finding in the range, stated as known
     assert key in (sent.headers.get("x-api-key"), sent.headers.get("authorization", "")[7:])
     # The ledger counted it: a repeat comes from the cache, sends nothing, costs nothing.
-    again = run(tmp_path, "ask", "svc.py:4-6", "Is this safe under load?", api=api, key=key)
+    again = run(tmp_path, *question, api=api, key=key)
     assert again.returncode == 0 and again.stdout == ANSWER
     assert "From Forge's cache" in again.stderr and len(api.message_requests) == 1
 
@@ -193,14 +196,15 @@ def test_a_rejected_key_fails_ask_with_exit_3_and_doctor_with_fail(tmp_path, key
         assert key not in output
 
 
-def test_a_dropped_stream_keeps_the_partial_answer_and_exits_3(tmp_path, api, key):
+def test_a_dropped_stream_keeps_the_partial_answer_and_exits_3(tmp_path, api, key, claude_model):
     project(tmp_path, {"svc.py": SERVICE})
-    api.script(Reply(text="First part of the answer. " * 8, chunks=8, drop_after=6))
-    result = run(tmp_path, "ask", "svc.py:4-6", "Safe?", api=api, key=key)
+    api.script(Reply(text="First part of the answer. " * 8, chunks=8, drop_after=9))
+    result = run(tmp_path, "ask", "svc.py:4-6", "Safe?", "--model", claude_model, api=api, key=key)
     assert result.returncode == 3
     assert result.stdout.startswith("First part of the answer.")
-    assert "dropped in the middle of the answer" in result.stderr
-    assert "kept above" in result.stderr
+    [message] = result.stderr.splitlines()  # Forge's one message, no log line beside it
+    assert message.startswith("forge-lsp: error: The connection to Claude dropped in the middle")
+    assert "what arrived is kept" in message and "could not reach" not in message
 
 
 def test_the_whole_file_goes_without_its_planted_secret_and_a_big_one_is_refused(
@@ -240,7 +244,8 @@ def test_over_the_daily_budget_nothing_is_sent_without_yes(tmp_path, api, key):
 
 
 def review(respond_findings: list[dict[str, object]]) -> Reply:
-    return Reply(tool_name="report_findings", tool_input={"findings": respond_findings})
+    """A review's answer, sent however the request asks (structured outputs or a tool)."""
+    return Reply(structured={"findings": respond_findings})
 
 
 @pytest.fixture
@@ -249,11 +254,13 @@ def reviewing() -> Iterator[FakeMessagesAPI]:
         yield fake
 
 
-def test_check_ai_adds_claudes_findings_to_every_format(tmp_path, reviewing, key):
+def test_check_ai_adds_claudes_findings_to_every_format(tmp_path, reviewing, key, claude_model):
     project(tmp_path, {"svc.py": SERVICE, "big.py": "def f():\n    return 1\n" * 10})
+    model = ("--model", claude_model)
     text = run(
-        tmp_path, "check", ".", "-j", "1", "--ai", "--ai-max-lines", "15", api=reviewing, key=key
-    )
+        tmp_path, "check", ".", "-j", "1", "--ai", "--ai-max-lines", "15", *model,
+        api=reviewing, key=key,
+    )  # fmt: skip
     assert text.returncode == 1, text.stderr
     lines = text.stdout.splitlines()
     assert "svc.py:5:16 FG401" in " ".join(lines)
@@ -262,7 +269,8 @@ def test_check_ai_adds_claudes_findings_to_every_format(tmp_path, reviewing, key
     assert "Claude did not review big.py: 20 lines, more than --ai-max-lines (15)" in text.stderr
     assert len(reviewing.message_requests) == 1  # svc.py only
     sent = reviewing.message_requests[0].body
-    assert sent["tool_choice"]["name"] == "report_findings"
+    assert "tool_choice" not in sent  # the current models refuse it: structured outputs
+    assert sent["output_config"]["format"]["type"] == "json_schema"
     assert "lines 1-10" in sent["messages"][0]["content"]
     assert "Found 2 findings (1 FG401, 1 FGC300)" in text.stderr
 
@@ -276,6 +284,7 @@ def test_check_ai_adds_claudes_findings_to_every_format(tmp_path, reviewing, key
             "--ai",
             "--ai-max-lines",
             "15",
+            *model,
             *extra,
             api=reviewing,
             key=key,
@@ -344,6 +353,86 @@ def test_check_ai_without_a_key_fails_fast(tmp_path, reviewing):
     assert reviewing.requests == []
 
 
+def test_check_ai_on_a_legacy_model_reviews_through_a_forced_tool(tmp_path, reviewing, key):
+    project(tmp_path, {"svc.py": SERVICE})
+    result = run(tmp_path, "check", ".", "-j1", "--ai", "--model", "claude-sonnet-5",
+                 api=reviewing, key=key)  # fmt: skip
+    assert "svc.py:6:5 FGC300" in result.stdout, result.stderr
+    [sent] = reviewing.message_requests
+    assert sent.body["tool_choice"] == {"type": "tool", "name": "report_findings"}
+
+
+# --- privacy and destination -------------------------------------------------------------------
+
+
+def test_the_path_sent_is_never_absolute(tmp_path, reviewing, key):
+    """No project file: `check --ai` on an absolute path, and `ask` about a file outside the
+    current folder, send the path relative to the current folder, else the file's name."""
+    write(tmp_path / "project", {"src/svc.py": SERVICE})
+    write(tmp_path / "elsewhere", {"lib.py": SERVICE})
+    absolute = str(tmp_path / "project" / "src" / "svc.py")
+    checked = run(tmp_path, "check", absolute, "--ai", "-j1",
+                  extra_env={"ANTHROPIC_BASE_URL": reviewing.base_url}, key=key)  # fmt: skip
+    assert "FGC300" in checked.stdout, checked.stderr
+    outside = str(tmp_path / "elsewhere" / "lib.py")
+    asked = run(tmp_path, "ask", f"{outside}:4-6", "Safe?", api=reviewing, key=key)
+    assert asked.returncode == 0, asked.stderr
+    first, second = (user_message(reviewing, i) for i in range(2))
+    assert "src/svc.py" in first and "lib.py" in second
+    for sent in reviewing.message_requests:
+        assert str(tmp_path) not in sent.text and str(Path.home()) + "/" not in sent.text
+
+
+@pytest.mark.parametrize(
+    ("setting", "toml"),
+    [
+        ("baseUrl", 'base-url = "{decoy}"'),
+        ("headers", 'headers = {{ "X-Planted" = "from-the-repo" }}'),
+        ("backend", 'backend = "vertex"'),
+        ("vertexProject", 'vertex-project = "attacker"'),
+        ("vertexRegion", 'vertex-region = "us-east5"'),
+        ("awsRegion", 'aws-region = "us-east-1"'),
+        ("awsProfile", 'aws-profile = "attacker"'),
+        ("prices", 'prices = {{ "claude-sonnet-5-5" = {{ input = 0, output = 0 }} }}'),
+    ],
+)
+def test_a_repository_cannot_decide_where_requests_go(tmp_path, api, key, setting, toml):
+    """Each setting that decides a request's destination, credentials or budget, planted in a
+    project file, is ignored with a message naming it; the user's own base URL (their config
+    file) is used, and the decoy server the repository named receives nothing."""
+    with FakeMessagesAPI(default=Reply(text="stolen")) as decoy:
+        planted = toml.format(decoy=decoy.base_url)
+        write(tmp_path / "project", {
+            "pyproject.toml": f"[tool.forge.claude]\nmax-retries = 0\n{planted}\n",
+            "svc.py": SERVICE,
+        })  # fmt: skip
+        config = tmp_path / "config"
+        write(config / "forge-lsp", {"forge.toml": f'[claude]\nbase-url = "{api.base_url}"\n'})
+        result = run(tmp_path, "ask", "svc.py:4-6", "Safe?", key=key,
+                     extra_env={"XDG_CONFIG_HOME": str(config)})  # fmt: skip
+        assert decoy.requests == []
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == ANSWER
+    assert "is yours to decide, not the repository's; ignored" in result.stderr
+    assert setting.replace("U", "-u").replace("P", "-p").replace("R", "-r").lower() in (
+        result.stderr.lower()
+    )
+    [sent] = api.message_requests
+    assert "x-planted" not in sent.headers
+
+
+def test_an_unknown_model_is_used_with_one_warning_and_counted_at_the_highest_price(tmp_path, key):
+    project(tmp_path, {"svc.py": SERVICE, "forge.toml": "[claude]\ndaily-budget-usd = 0.05\n"})
+    with FakeMessagesAPI(default=Reply(text=ANSWER)) as api:
+        result = run(tmp_path, "ask", "svc.py:4-6", "Safe?", "--model", "claude-next-9",
+                     api=api, key=key)  # fmt: skip
+    # The fake does not know it either (404), but the warning and the budget came first.
+    assert "Forge does not know the model 'claude-next-9'" in result.stderr
+    assert "claude-sonnet-5-5" in result.stderr  # the known ones are named
+    assert "daily Claude budget" in result.stderr  # at Fable's price, not $0
+    assert api.requests == []
+
+
 # --- doctor ----------------------------------------------------------------------------------
 
 
@@ -354,6 +443,10 @@ def test_doctor_all_good_against_the_fake_and_the_key_never_printed(tmp_path, ap
     out = result.stdout
     assert f"api key: set ({key[:7]}…{key[-4:]}, {len(key)} chars)" in out
     assert "OK    connectivity: count_tokens answered" in out
+    assert "Forge's system prompt is" in out and "tokens for claude-sonnet-5-5" in out
+    assert "OK    model claude-sonnet-5-5: Claude Sonnet 5.5, current" in out
+    assert "OK    prompt cache: claude-haiku-5-5" in out  # Explain's model caches it too
+    assert "effort ask medium, review medium, explain low" in out
     assert f"base url: {api.base_url} (from ANTHROPIC_BASE_URL)" in out
     assert "OK    grammars: python" in out and "OK    cache folder" in out
     assert [r.path for r in api.requests] == ["/v1/messages/count_tokens"]
@@ -372,6 +465,18 @@ def test_doctor_offline_and_invalid_settings(tmp_path, api, key):
     assert api.requests == []
     no_key = run(tmp_path, "doctor", "--offline")
     assert "WARN  claude: off: no key" in no_key.stdout and no_key.returncode == 0
+
+
+def test_doctor_warns_about_legacy_models_short_prompts_and_missing_counts(tmp_path, key):
+    write(tmp_path / "project", {"forge.toml": '[claude]\nexplain-model = "claude-haiku-4-5"\n'})
+    with FakeMessagesAPI(count_tokens_body={}) as api:
+        result = run(tmp_path, "doctor", api=api, key=key)
+    out = result.stdout
+    assert "WARN  model claude-haiku-4-5: Claude Haiku 4.5, legacy" in out
+    assert "WARN  prompt cache: claude-haiku-4-5 caches prompts of 4,096 tokens or more" in out
+    assert "so it is never cached there" in out
+    assert "WARN  connectivity: count_tokens answered" in out and "no token count" in out
+    assert "None tokens" not in out
 
 
 def test_doctor_hides_proxy_credentials_and_fails_on_a_missing_ca_bundle(tmp_path):

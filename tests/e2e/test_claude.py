@@ -21,6 +21,7 @@ from forge_lsp.ai.answer_format import check_answer
 from tests.e2e.session import Session, command_of, start
 from tests.editors.support import CLAUDE_SOURCE
 from tests.support.fake_messages_api import FakeMessagesAPI, Reply
+from tests.support.models import DEFAULT, UNDER_TEST
 
 KEY = "sk-ant-api03-forge-e2e-test-key-0123456789abcdefghijklmnopqrstuvwxyz"
 ANSWERS = Path(__file__).parent.parent / "data" / "answers"
@@ -29,9 +30,25 @@ SERVICE = CLAUDE_SOURCE  # the Claude scenario the real-editor tests run too
 FETCH = types.Range(types.Position(3, 0), types.Position(7, 0))  # the whole of fetch()
 
 
-@pytest.fixture(params=["visual-studio-code", "neovim", "emacs"])
-def profile(request: pytest.FixtureRequest) -> str:
-    return str(request.param)
+# Every editor profile with the default model, and every model under test in VS Code's.
+CASES = [(profile, DEFAULT) for profile in ("visual-studio-code", "neovim", "emacs")] + [
+    ("visual-studio-code", model) for model in UNDER_TEST if model != DEFAULT
+]
+
+
+@pytest.fixture(params=CASES, ids=[f"{profile}-{model}" for profile, model in CASES])
+def case(request: pytest.FixtureRequest) -> tuple[str, str]:
+    return request.param  # type: ignore[no-any-return]
+
+
+@pytest.fixture
+def profile(case: tuple[str, str]) -> str:
+    return case[0]
+
+
+@pytest.fixture
+def claude_model(case: tuple[str, str]) -> str:
+    return case[1]
 
 
 @pytest_asyncio.fixture
@@ -48,11 +65,24 @@ async def _start(
 
 @pytest_asyncio.fixture
 async def session(
-    lsp: LanguageClient, profile: str, tmp_path: Path, api: FakeMessagesAPI, request: Any
+    lsp: LanguageClient,
+    profile: str,
+    tmp_path: Path,
+    api: FakeMessagesAPI,
+    request: Any,
+    claude_model: str,
 ) -> AsyncIterator[Session]:
+    """A session whose every task uses `claude_model` (each model under test in turn)."""
     marker = request.node.get_closest_marker("claude")
     extra = marker.args[0] if marker else {}
-    claude = {"apiKey": KEY, "baseUrl": api.base_url, "maxRetries": 0, "timeoutSeconds": 5}
+    claude = {
+        "apiKey": KEY,
+        "baseUrl": api.base_url,
+        "maxRetries": 0,
+        "stallSeconds": 5,
+        "model": claude_model,
+        "explainModel": claude_model,
+    }
     state = await _start(lsp, profile, tmp_path, {**claude, **extra})
     yield state
     await lsp.shutdown_session()
@@ -127,7 +157,7 @@ async def test_review_publishes_claudes_findings_beside_the_rules(
         "explanation": "Check `response.raise_for_status()` before decoding.",
         "replacement": "response.raise_for_status()\n    return response.json()",
     }
-    api.script(Reply(tool_name="report_findings", tool_input={"findings": [finding]}))
+    api.script(Reply(structured={"findings": [finding]}))
     uri = session.open("service.py", SERVICE, "python")
     await session.diagnostics(uri)
     result = await _run(session, "forge.review", uri, _range_json(FETCH))
@@ -146,8 +176,14 @@ async def test_review_publishes_claudes_findings_beside_the_rules(
     actions = await session.code_actions(uri, claude.range, [claude])
     fix = next(a for a in actions if isinstance(a, types.CodeAction) and a.edit is not None)
     assert fix.title.startswith("Apply Forge's fix") or "Forge" in fix.title
+    assert not fix.is_preferred  # a model's fix is offered, never auto-applied
     [sent] = api.message_requests
-    assert sent.body["tool_choice"] == {"type": "tool", "name": "report_findings"}
+    # The current models refuse forced tool use: the findings come as structured outputs.
+    assert "tool_choice" not in sent.body
+    assert sent.body["output_config"]["format"]["type"] == "json_schema"
+    progress = [r for reports in session.client.progress_reports.values() for r in reports]
+    if progress:  # the model thought first, and progress said so
+        assert any(getattr(r, "message", None) == "Forge is thinking…" for r in progress)
 
 
 async def _poll(probe: Any, what: str, timeout: float = 15) -> Any:
@@ -165,7 +201,7 @@ async def _poll(probe: Any, what: str, timeout: float = 15) -> Any:
 async def test_a_review_with_nothing_to_report_says_so(
     session: Session, api: FakeMessagesAPI
 ) -> None:
-    api.script(Reply(tool_name="report_findings", tool_input={"findings": []}))
+    api.script(Reply(structured={"findings": []}))
     uri = session.open("service.py", SERVICE, "python")
     result = await _run(session, "forge.review", uri, _range_json(FETCH))
     assert result["findings"] == 0
@@ -184,7 +220,7 @@ async def test_claudes_findings_follow_edits_and_go_when_their_code_changes(
         "explanation": "x",
         "replacement": None,
     }
-    api.script(Reply(tool_name="report_findings", tool_input={"findings": [finding]}))
+    api.script(Reply(structured={"findings": [finding]}))
     uri = session.open("service.py", SERVICE, "python")
     await session.diagnostics(uri)
     await _run(session, "forge.review", uri, _range_json(FETCH))
@@ -200,7 +236,7 @@ async def test_claudes_findings_follow_edits_and_go_when_their_code_changes(
 
 
 async def test_explain_puts_a_short_form_in_the_hover(
-    session: Session, api: FakeMessagesAPI
+    session: Session, api: FakeMessagesAPI, claude_model: str
 ) -> None:
     api.script(
         Reply(text="Fetches a URL and decodes JSON.\n\n---\n\n### How it works\n\nIt calls.\n")
@@ -214,7 +250,8 @@ async def test_explain_puts_a_short_form_in_the_hover(
     assert hover is not None and "Fetches a URL and decodes JSON." in hover
     assert "How it works" not in hover
     [sent] = api.message_requests
-    assert sent.body["model"] == "claude-haiku-4-5"  # explanations have their own model
+    assert sent.body["model"] == claude_model  # `explainModel`, set to each model in turn
+    assert sent.body["output_config"] == {"effort": "low"}  # and their own, lower, effort
 
 
 async def test_without_a_key_every_task_explains_how_to_set_one_up(
@@ -237,7 +274,8 @@ async def test_preview_shows_exactly_what_would_be_sent_and_sends_nothing(
     result = await _run(session, "forge.previewPayload", uri, _range_json(FETCH), "review")
     assert result["status"] == "done"
     preview = Path(types_uri_path(result["document"])).read_text(encoding="utf-8")
-    assert '"model": "claude-sonnet-5"' in preview and "def fetch(url):" in preview
+    assert '"model": "claude-' in preview and "def fetch(url):" in preview
+    assert '"json_schema"' in preview  # the exact request: structured outputs
     assert api.requests == []
 
 
@@ -290,9 +328,12 @@ async def test_cancelling_the_progress_stops_generation_at_the_api(
     uri = session.open("service.py", SERVICE, "python")
     running = asyncio.ensure_future(_run(session, "forge.ask", uri, _range_json(FETCH), "Why?"))
 
-    def started() -> str | None:
+    def started() -> str | None:  # text arrived (progress counts its characters)
         for token, reports in session.client.progress_reports.items():
-            if any(isinstance(r, types.WorkDoneProgressReport) for r in reports):
+            if any(
+                isinstance(r, types.WorkDoneProgressReport) and "characters" in (r.message or "")
+                for r in reports
+            ):
                 return str(token)
         return None
 

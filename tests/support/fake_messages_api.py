@@ -21,7 +21,19 @@ Token counts are estimates (characters / 4, rounded up), consistent across reque
 tests can compute what they expect with :func:`estimate_tokens`. Prompt caching follows the real
 rules closely enough to test accounting: the prompt prefix (tools, then system, then messages) up
 to a block carrying ``cache_control`` is written to the cache the first time it is seen and read
-from it afterwards.
+from it afterwards, when it is at least the model's minimum cacheable length.
+
+The fake knows the models it serves (:data:`MODELS`, written from Anthropic's documentation of
+December 2026 independently of Forge's own model table, so that it can catch that table being
+wrong): an unknown model is a 404, and each model answers 400, in the real API's error shape and
+words, to what it refuses. The current models (Sonnet 5.5, Opus 5.5, Fable 5.x, Haiku 5.5) refuse
+forced tool use, ``thinking: disabled`` and thinking budgets; every model refuses sampling
+parameters (removed in the API version the SDK sends) and assistant prefill on the current
+models; effort levels a model lacks, structured outputs on a model without them, and schemas
+that structured outputs and strict tools do not accept are refused too. A model that thinks by
+default opens its answer with a thinking block (empty, with a signature, as with the default
+``display: omitted``). A scripted :attr:`Reply.structured` answer comes back the way the request
+asked: as the forced tool's call, or as a JSON text for structured outputs.
 
 This file imports nothing outside the standard library, so it starts in tens of milliseconds.
 """
@@ -31,6 +43,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import dataclasses
 import json
 import secrets
 import signal
@@ -90,6 +103,65 @@ REASONS: dict[int, str] = {
     529: "Overloaded",
 }
 MAX_HEAD_BYTES = 64 * 1024
+ALL_EFFORTS = ("low", "medium", "high", "xhigh", "max")
+# Schema keywords that structured outputs and strict tools do not accept.
+UNSUPPORTED_SCHEMA_KEYWORDS = (
+    "minimum",
+    "maximum",
+    "exclusiveMinimum",
+    "exclusiveMaximum",
+    "multipleOf",
+    "minLength",
+    "maxLength",
+    "oneOf",
+)
+
+
+@dataclass(frozen=True)
+class FakeModel:
+    """What one model accepts and how it answers, as Anthropic documents it."""
+
+    forced_tool_use: bool
+    effort: tuple[str, ...]
+    thinks_by_default: bool
+    min_cache_tokens: int
+    thinking_modes: tuple[str, ...]  # accepted values of thinking.type
+    prefill: bool
+    structured_outputs: bool = True
+    current: bool = False
+
+
+_CURRENT = FakeModel(
+    forced_tool_use=False,
+    effort=ALL_EFFORTS,
+    thinks_by_default=True,
+    min_cache_tokens=512,
+    thinking_modes=("adaptive", "between_tools"),
+    prefill=False,
+    current=True,
+)
+MODELS: dict[str, FakeModel] = {
+    "claude-sonnet-5-5": _CURRENT,
+    "claude-opus-5-5": _CURRENT,
+    "claude-fable-5-2": dataclasses.replace(_CURRENT, thinking_modes=("adaptive",)),
+    "claude-fable-5-1": dataclasses.replace(_CURRENT, thinking_modes=("adaptive",)),
+    "claude-haiku-5-5": _CURRENT,
+    "claude-sonnet-5": FakeModel(True, ALL_EFFORTS, False, 1024, ("adaptive", "disabled"), False),
+    "claude-opus-5": FakeModel(True, ALL_EFFORTS, False, 512, ("adaptive", "disabled"), False),
+    "claude-fable-5": FakeModel(True, ALL_EFFORTS, True, 512, ("adaptive",), False),
+    "claude-opus-4-8": FakeModel(True, ALL_EFFORTS, False, 1024, ("adaptive", "disabled"), True),
+    "claude-sonnet-4-6": FakeModel(
+        True,
+        ("low", "medium", "high", "max"),
+        False,
+        1024,
+        ("adaptive", "enabled", "disabled"),
+        True,
+    ),
+    "claude-haiku-4-5": FakeModel(True, (), False, 4096, ("enabled", "disabled"), True),
+    "claude-haiku-4-5-20251001": FakeModel(True, (), False, 4096, ("enabled", "disabled"), True),
+}
+SAMPLING_PARAMETERS = ("temperature", "top_p", "top_k")
 
 
 def estimate_tokens(text: str) -> int:
@@ -103,9 +175,14 @@ class Reply:
 
     Content: ``text`` (streamed as ``chunks`` text deltas) and/or a tool call ``tool_name`` with
     ``tool_input`` (streamed as ``input_json_delta`` pieces, ``chunks`` of them after an empty
-    first one, as the real API does). ``stop_reason`` defaults to ``tool_use`` when there is a
-    tool call, else ``end_turn``; a text-only answer longer than the request's ``max_tokens``
-    (at 4 characters a token) is cut there and stops with ``max_tokens``. Usage numbers left at
+    first one, as the real API does). ``structured`` is an answer as data, sent as the request
+    asked for it: the forced tool's call, or a JSON text (structured outputs, or a request with
+    neither); a ``tool_name``/``tool_input`` reply to a request that offered no tools is sent
+    that way too, as the model would have answered it. A model that thinks by default sends a
+    thinking block first (``thinking_tokens`` of output). ``stop_reason`` defaults to
+    ``tool_use`` when there is a tool call, else ``end_turn``; a text-only answer longer than
+    the request's ``max_tokens`` (at 4 characters a token, thinking included) is cut there and
+    stops with ``max_tokens``. Usage numbers left at
     ``None`` are estimated from the request and the answer.
 
     Faults, applied in this order: ``reset`` closes the socket (TCP reset) before answering;
@@ -123,6 +200,7 @@ class Reply:
     chunks: int = 3
     tool_name: str | None = None
     tool_input: dict[str, Any] | None = None
+    structured: dict[str, Any] | None = None
     stop_reason: str | None = None
     input_tokens: int | None = None
     output_tokens: int | None = None
@@ -139,6 +217,7 @@ class Reply:
     error_event: bool | str = False
     error_after: int = 3
     ping: bool = True
+    thinking_tokens: int = 40
     headers: dict[str, str] = field(default_factory=dict)
 
     @classmethod
@@ -388,9 +467,10 @@ class FakeMessagesAPI:
 
     ``respond``, when given, picks the reply from the recorded request (for concurrent tests
     where arrival order is not known); when it returns ``None`` the queue is used. Token counts
-    (``count_tokens``) never take a scripted reply. ``api_key`` makes every other key a 401.
-    ``min_cache_tokens`` is the shortest prefix that is cached (the real API's is 1,024 tokens
-    or more depending on the model; 0 here so that small test prompts cache too).
+    (``count_tokens``) never take a scripted reply; ``count_tokens_body`` replaces their answer
+    (``{}``: an answer with no count). ``api_key`` makes every other key a 401.
+    ``min_cache_tokens`` is the shortest prefix that is cached: ``None`` for each model's own
+    minimum (:data:`MODELS`), 0 so that small test prompts cache too.
 
     Counters: ``open_connections`` (sockets open now), ``connections_accepted`` (ever),
     ``cancelled_streams`` (the client hung up before an answer was complete),
@@ -407,9 +487,10 @@ class FakeMessagesAPI:
         api_key: str | None = None,
         host: str = "127.0.0.1",
         port: int = 0,
-        min_cache_tokens: int = 0,
+        min_cache_tokens: int | None = None,
         record_path: str | Path | None = None,
         respond: Callable[[RecordedRequest], Reply | None] | None = None,
+        count_tokens_body: dict[str, Any] | None = None,
     ) -> None:
         self.replies: deque[Reply] = deque(replies)
         self.default = default if default is not None else Reply(text="Forge (fake): no answer.")
@@ -417,6 +498,7 @@ class FakeMessagesAPI:
         self.host = host
         self.port = port
         self.min_cache_tokens = min_cache_tokens
+        self.count_tokens_body = count_tokens_body
         self.record_path = Path(record_path) if record_path is not None else None
         self.respond = respond
         self.requests: list[RecordedRequest] = []
@@ -629,8 +711,15 @@ class FakeMessagesAPI:
             await self._send_error(connection, recorded, request_id, 400, None, message, {})
             return request.keep_alive
         if request.route == COUNT_TOKENS_PATH:
+            refused = _model_refusal(recorded.body)
+            if refused is not None:
+                status, words = refused
+                await self._send_error(connection, recorded, request_id, status, None, words, {})
+                return request.keep_alive
             total = estimate_tokens("".join(text for text, _ in prompt_pieces(recorded.body)))
-            await self._send_json(connection, recorded, request_id, {"input_tokens": total})
+            counted = {"input_tokens": total} if self.count_tokens_body is None else {}
+            answer = {**counted, **(self.count_tokens_body or {})}
+            await self._send_json(connection, recorded, request_id, answer)
             return request.keep_alive
         reply = self.respond(recorded) if self.respond is not None else None
         if reply is None:
@@ -677,6 +766,11 @@ class FakeMessagesAPI:
         if problem:
             await self._send_error(connection, recorded, request_id, 400, None, problem, {})
             return request.keep_alive
+        refused = _model_refusal(body)
+        if refused is not None:
+            status, words = refused
+            await self._send_error(connection, recorded, request_id, status, None, words, {})
+            return request.keep_alive
         message = self._message(body, reply)
         recorded.usage = dict(message["usage"])
         if body.get("stream") is True:
@@ -696,12 +790,16 @@ class FakeMessagesAPI:
         pieces = prompt_pieces(body)
         total = estimate_tokens("".join(text for text, _ in pieces))
         model = str(body.get("model"))
+        known = MODELS.get(model)
+        minimum = self.min_cache_tokens
+        if minimum is None:
+            minimum = known.min_cache_tokens if known is not None else 1024
         breakpoints = [i for i, (_, marked) in enumerate(pieces) if marked]
         prefixes = []
         for index in breakpoints:
             texts = [text for text, _ in pieces[: index + 1]]
             tokens = estimate_tokens("".join(texts))
-            if tokens >= self.min_cache_tokens:
+            if tokens >= minimum:
                 prefixes.append((json.dumps([model, texts]), tokens))
         if not prefixes:
             return total, 0, 0
@@ -714,32 +812,47 @@ class FakeMessagesAPI:
     def _message(self, body: Mapping[str, Any], reply: Reply) -> dict[str, Any]:
         """The complete Message the reply stands for (streamed or not)."""
         text = reply.text
+        tool_name, tool_input = reply.tool_name, reply.tool_input
+        data = reply.structured
+        if data is None and tool_name is not None and not body.get("tools"):
+            data, tool_name = tool_input, None  # no tool to call: the model writes the data
+        choice = body.get("tool_choice")
+        if data is not None:
+            if isinstance(choice, Mapping) and choice.get("type") == "tool":
+                tool_name, tool_input = str(choice.get("name")), data
+            else:
+                text = json.dumps(data, ensure_ascii=False)
         stop_reason = reply.stop_reason
         budget = body.get("max_tokens")
+        thinking_tokens = reply.thinking_tokens if _thinks(body) else 0
         if (
-            reply.tool_name is None
+            tool_name is None
             and stop_reason is None
             and isinstance(budget, int)
-            and estimate_tokens(text) > budget
+            and estimate_tokens(text) + thinking_tokens > budget
         ):
-            text, stop_reason = text[: budget * 4], "max_tokens"
+            room = max(0, budget - thinking_tokens)
+            text, stop_reason = text[: room * 4], "max_tokens"
         content: list[dict[str, Any]] = []
-        if text or reply.tool_name is None:
+        if thinking_tokens:
+            signature = _new_id("EqQB")
+            content.append({"type": "thinking", "thinking": "", "signature": signature})
+        if text or tool_name is None:
             content.append({"type": "text", "text": text})
         tool_json = ""
-        if reply.tool_name is not None:
-            tool_input = reply.tool_input or {}
+        if tool_name is not None:
+            tool_input = tool_input or {}
             tool_json = json.dumps(tool_input, ensure_ascii=False)
             content.append(
                 {
                     "type": "tool_use",
                     "id": _new_id("toolu_"),
-                    "name": reply.tool_name,
+                    "name": tool_name,
                     "input": tool_input,
                 }
             )
         if stop_reason is None:
-            stop_reason = "tool_use" if reply.tool_name is not None else "end_turn"
+            stop_reason = "tool_use" if tool_name is not None else "end_turn"
         input_tokens, creation, read = self._usage(body)
         usage = {
             "input_tokens": input_tokens if reply.input_tokens is None else reply.input_tokens,
@@ -752,7 +865,7 @@ class FakeMessagesAPI:
                 read if reply.cache_read_input_tokens is None else reply.cache_read_input_tokens
             ),
             "output_tokens": (
-                max(1, estimate_tokens(text + tool_json))
+                max(1, estimate_tokens(text + tool_json) + thinking_tokens)
                 if reply.output_tokens is None
                 else reply.output_tokens
             ),
@@ -872,6 +985,111 @@ class FakeMessagesAPI:
         return request.keep_alive
 
 
+def _model_refusal(body: Mapping[str, Any]) -> tuple[int, str] | None:
+    """(status, message) when the request's model does not exist or refuses what it carries,
+    in the real API's words where its documentation quotes them."""
+    name = body.get("model")
+    model = MODELS.get(str(name))
+    if model is None:
+        return 404, f"model: {name}"
+    for parameter in SAMPLING_PARAMETERS:
+        if parameter in body:
+            return 400, f"{parameter}: Extra inputs are not permitted"
+    choice = body.get("tool_choice")
+    forced = isinstance(choice, Mapping) and choice.get("type") in ("tool", "any")
+    if forced and not model.forced_tool_use:
+        return 400, 'tool_choice: type "tool" and "any" are not supported for this model.'
+    thinking = body.get("thinking")
+    if isinstance(thinking, Mapping):
+        mode = thinking.get("type")
+        if mode == "disabled" and "disabled" not in model.thinking_modes:
+            return 400, (
+                'To turn thinking off on this model, send "thinking": {"type": "between_tools"} '
+                'instead of {"type": "disabled"}.'
+            )
+        if mode not in model.thinking_modes:
+            return 400, (
+                f'"thinking.type.{mode}" is not supported for this model. Use '
+                '"thinking.type.adaptive" and "output_config.effort" to control thinking '
+                "behavior."
+            )
+    thinks = (
+        model.thinks_by_default
+        if not isinstance(thinking, Mapping)
+        else (thinking.get("type") in ("adaptive", "enabled"))
+    )
+    if forced and thinks:
+        return 400, "Thinking may not be enabled when tool_choice forces tool use."
+    messages = body.get("messages") or []
+    last = messages[-1] if messages and isinstance(messages[-1], Mapping) else {}
+    if last.get("role") == "assistant" and not model.prefill:
+        return 400, (
+            "This model does not support assistant message prefill. The conversation must end "
+            "with a user message."
+        )
+    config = body.get("output_config")
+    if config is not None:
+        problem = _output_config_problem(config, model)
+        if problem:
+            return 400, problem
+    for index, tool in enumerate(body.get("tools") or []):
+        if isinstance(tool, Mapping) and tool.get("strict"):
+            problem = _schema_problem(tool.get("input_schema"), f"tools.{index}.input_schema")
+            if problem:
+                return 400, problem
+    return None
+
+
+def _output_config_problem(config: Any, model: FakeModel) -> str | None:
+    if not isinstance(config, Mapping):
+        return "output_config: Input should be an object"
+    effort = config.get("effort")
+    if effort is not None and effort not in model.effort:
+        if not model.effort:
+            return "output_config.effort: This model does not support the effort parameter."
+        return f"output_config.effort: {effort!r} is not supported for this model."
+    fmt = config.get("format")
+    if fmt is not None:
+        if not model.structured_outputs:
+            return "output_config.format: This model does not support structured outputs."
+        if not isinstance(fmt, Mapping) or fmt.get("type") != "json_schema":
+            return "output_config.format.type: Input should be 'json_schema'"
+        return _schema_problem(fmt.get("schema"), "output_config.format.schema")
+    return None
+
+
+def _schema_problem(schema: Any, where: str) -> str | None:
+    """What structured outputs (and strict tools) refuse in a JSON schema, if anything."""
+    if not isinstance(schema, Mapping):
+        return f"{where}: a JSON schema object is required"
+    for keyword in UNSUPPORTED_SCHEMA_KEYWORDS:
+        if keyword in schema:
+            return f"{where}: the '{keyword}' keyword is not supported"
+    if schema.get("type") == "object" and schema.get("additionalProperties") is not False:
+        return f"{where}: 'additionalProperties' must be explicitly set to false for objects"
+    children: list[tuple[str, Any]] = []
+    for name, child in (schema.get("properties") or {}).items():
+        children.append((f"{where}.properties.{name}", child))
+    if "items" in schema:
+        children.append((f"{where}.items", schema["items"]))
+    for index, child in enumerate(schema.get("anyOf") or []):
+        children.append((f"{where}.anyOf.{index}", child))
+    for path, child in children:
+        problem = _schema_problem(child, path)
+        if problem:
+            return problem
+    return None
+
+
+def _thinks(body: Mapping[str, Any]) -> bool:
+    """Whether the request's model opens its answer with a thinking block."""
+    model = MODELS.get(str(body.get("model")))
+    thinking = body.get("thinking")
+    if isinstance(thinking, Mapping):
+        return thinking.get("type") in ("adaptive", "enabled")
+    return model is not None and model.thinks_by_default
+
+
 def _invalid_messages_request(body: Mapping[str, Any]) -> str | None:
     """The real API's complaint about a malformed Messages request, if any."""
     if not isinstance(body.get("model"), str):
@@ -899,8 +1117,11 @@ def _stream_events(message: Mapping[str, Any], reply: Reply) -> list[tuple[str, 
         ("message_start", {"type": "message_start", "message": start})
     ]
     for index, block in enumerate(message["content"]):
-        if block["type"] == "text":
-            empty: dict[str, Any] = {"type": "text", "text": ""}
+        if block["type"] == "thinking":  # display "omitted": no thinking text, a signature
+            empty: dict[str, Any] = {"type": "thinking", "thinking": "", "signature": ""}
+            deltas = [{"type": "signature_delta", "signature": block["signature"]}]
+        elif block["type"] == "text":
+            empty = {"type": "text", "text": ""}
             deltas = [
                 {"type": "text_delta", "text": piece}
                 for piece in _split(block["text"], reply.chunks)
@@ -973,7 +1194,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--answer-file", help="text file: the default answer once the script ends")
     parser.add_argument("--api-key", help="answer 401 unless the request carries this key")
     parser.add_argument("--record", help="append every request received to this JSON-lines file")
-    parser.add_argument("--min-cache-tokens", type=int, default=0)
+    parser.add_argument("--min-cache-tokens", type=int, default=None)
     args = parser.parse_args(argv)
     replies, default = load_script(args.script) if args.script else ([], None)
     if args.answer_file:

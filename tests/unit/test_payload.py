@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from forge_lsp.ai import payload
+from forge_lsp.ai.review import REVIEW_SCHEMA
 from forge_lsp.ai.settings import ClaudeSettings
 from forge_lsp.model import Finding, Point, Severity
 
@@ -34,10 +37,44 @@ def test_the_selection_and_its_context_are_sent_with_secrets_redacted() -> None:
     assert TOKEN not in user
     assert built.redactions == 1 and "<redacted:" in user
     assert "svc/app.py" in user and "lines 30-34" in user
-    assert built.request.tools and built.request.tool_choice == {
-        "type": "tool",
-        "name": "report_findings",
-    }
+    # The default model refuses forced tool use: the findings come as structured outputs.
+    assert not built.request.tools and built.request.tool_choice is None
+    assert built.request.output_format == {"type": "json_schema", "schema": REVIEW_SCHEMA}
+
+
+def test_a_legacy_model_that_takes_a_forced_tool_gets_one() -> None:
+    built = payload.build("review", _selection(), ClaudeSettings(model="claude-sonnet-5"))
+    assert built.request.tool_choice == {"type": "tool", "name": "report_findings"}
+    assert built.request.output_format is None
+
+
+def test_the_effort_is_sent_only_where_the_model_takes_it() -> None:
+    settings = ClaudeSettings(effort={"ask": "xhigh", "review": "high", "explain": "low"})
+    assert payload.build("ask", _selection(), settings, "Why?").request.params()[
+        "output_config"
+    ] == {"effort": "xhigh"}
+    legacy = replace(settings, model="claude-sonnet-4-6")  # stops at high, has max
+    assert payload.build("ask", _selection(), legacy, "Why?").request.effort == "high"
+    haiku_45 = replace(settings, explain_model="claude-haiku-4-5")  # no effort at all
+    assert "output_config" not in payload.build("explain", _selection(), haiku_45).request.params()
+    unknown = replace(settings, model="claude-next-9")  # unknown: the model's own default
+    assert payload.build("ask", _selection(), unknown, "Why?").request.effort is None
+
+
+def test_the_answer_room_is_capped_by_the_setting_and_the_model() -> None:
+    assert payload.build("ask", _selection(), ClaudeSettings(), "?").request.max_tokens == 8192
+    small = ClaudeSettings(max_tokens=1000)
+    assert payload.build("review", _selection(), small).request.max_tokens == 1000
+    assert payload.build("explain", _selection(), ClaudeSettings()).request.max_tokens == 2048
+
+
+def test_the_question_is_redacted_like_the_code() -> None:
+    question = f"Why does it fail with token {TOKEN}?"
+    built = payload.build("ask", _selection(), ClaudeSettings(context_lines=0), question)
+    assert TOKEN not in built.request.user
+    assert "Why does it fail with token <redacted:" in built.request.user
+    assert built.redacted_kinds.get("github-token", 0) >= 2  # the code's and the question's
+    assert TOKEN not in payload.preview_markdown("ask", built)
 
 
 def test_code_cannot_close_the_prompts_tags() -> None:
@@ -64,5 +101,5 @@ def test_explain_uses_its_own_model_and_ask_the_first_preset_by_default() -> Non
 def test_the_preview_is_the_exact_request() -> None:
     built = payload.build("review", _selection(), ClaudeSettings())
     preview = payload.preview_markdown("review", built)
-    assert '"model": "claude-sonnet-5"' in preview and "1 github-token" in preview
+    assert '"model": "claude-sonnet-5-5"' in preview and "1 github-token" in preview
     assert TOKEN not in preview

@@ -13,6 +13,7 @@ from forge_lsp.ai import anchoring, review, verify_fix
 from forge_lsp.ai.review import ProposedFinding
 from forge_lsp.fixes import apply_edits
 from forge_lsp.model import Point, Severity
+from tests.support import fake_messages_api
 
 PY = languages.LANGUAGES["python"]
 GO = languages.LANGUAGES["go"]
@@ -104,31 +105,35 @@ def _objects(schema: object) -> list[dict[str, object]]:
     return []
 
 
-def test_the_tool_is_strict_and_forced() -> None:
+def test_one_strict_schema_for_the_tool_and_for_structured_outputs() -> None:
     assert review.REVIEW_TOOL["name"] == "report_findings"
     assert review.REVIEW_TOOL["strict"] is True
     assert review.TOOL_CHOICE == {"type": "tool", "name": "report_findings"}
-    schema = review.REVIEW_TOOL["input_schema"]
+    schema = review.REVIEW_SCHEMA
+    assert review.REVIEW_TOOL["input_schema"] is schema
+    assert {"type": "json_schema", "schema": schema} == review.OUTPUT_FORMAT
     jsonschema.Draft202012Validator.check_schema(schema)
     objects = _objects(schema)
     assert len(objects) == 2
     assert all(obj["additionalProperties"] is False for obj in objects)
     item = schema["properties"]["findings"]["items"]
     assert set(item["required"]) == set(item["properties"])
+    # What structured outputs and strict tools refuse is not in it (the fake checks too).
+    assert fake_messages_api._schema_problem(schema, "schema") is None
     validator = jsonschema.Draft202012Validator(schema)
     assert validator.is_valid({"findings": [valid_item(), valid_item(replacement=None)]})
     assert not validator.is_valid({"findings": [valid_item(category="style")]})
-    assert not validator.is_valid({"findings": [valid_item(confidence=1.5)]})
     assert not validator.is_valid({"findings": [{**valid_item(), "line": 3}]})
+    # No numeric bounds in the schema: the parser holds the confidence to 0..1.
+    [], [problem] = review.parse_answer({"findings": [valid_item(confidence=1.5)]})
+    assert "confidence" in problem
 
 
 def test_every_category_has_its_own_stable_code() -> None:
     codes = list(review.CATEGORY_CODES.values())
     assert len(set(codes)) == len(codes) == 14
     assert set(review.CATEGORIES) == set(
-        review.REVIEW_TOOL["input_schema"]["properties"]["findings"]["items"]["properties"][
-            "category"
-        ]["enum"]
+        review.REVIEW_SCHEMA["properties"]["findings"]["items"]["properties"]["category"]["enum"]
     )
     # Suppression comments take letters and digits only; rule codes are FG and a digit.
     assert all(code.isalnum() and code.startswith("FGC") for code in codes)
@@ -139,7 +144,7 @@ def test_every_category_has_its_own_stable_code() -> None:
 
 
 def test_a_valid_answer_parses() -> None:
-    findings, problems = review.parse_tool_input({"findings": [valid_item()]})
+    findings, problems = review.parse_answer({"findings": [valid_item()]})
     assert problems == []
     [finding] = findings
     assert finding.category == "sql-injection"
@@ -151,7 +156,7 @@ def test_a_valid_answer_parses() -> None:
 
 
 def test_a_json_string_parses_too() -> None:
-    findings, problems = review.parse_tool_input(json.dumps({"findings": [valid_item()]}))
+    findings, problems = review.parse_answer(json.dumps({"findings": [valid_item()]}))
     assert len(findings) == 1 and problems == []
 
 
@@ -160,7 +165,7 @@ def test_a_json_string_parses_too() -> None:
     [None, 42, [], "not json {", b"\xff", {"finding": []}, {"findings": "all good"}, {}],
 )
 def test_bad_shapes_give_problems_not_exceptions(data: object) -> None:
-    findings, problems = review.parse_tool_input(data)
+    findings, problems = review.parse_answer(data)
     assert findings == []
     assert problems
 
@@ -188,9 +193,7 @@ def test_bad_shapes_give_problems_not_exceptions(data: object) -> None:
 def test_one_bad_finding_is_skipped_and_described(
     override: dict[str, object], problem: str
 ) -> None:
-    findings, problems = review.parse_tool_input(
-        {"findings": [valid_item(**override), valid_item()]}
-    )
+    findings, problems = review.parse_answer({"findings": [valid_item(**override), valid_item()]})
     assert len(findings) == 1  # the good one survives
     assert len(problems) == 1
     assert problems[0].startswith("finding 1:") and problem in problems[0]
@@ -199,7 +202,7 @@ def test_one_bad_finding_is_skipped_and_described(
 def test_a_missing_field_is_a_problem() -> None:
     item = valid_item()
     del item["quote"]
-    findings, problems = review.parse_tool_input({"findings": [item, "a string"]})
+    findings, problems = review.parse_answer({"findings": [item, "a string"]})
     assert findings == []
     assert len(problems) == 2
 
@@ -210,7 +213,7 @@ def test_huge_strings_are_capped() -> None:
         explanation="why " * 10_000,
         replacement="x = 1\n" * 10_000,
     )
-    [finding], problems = review.parse_tool_input({"findings": [item]})
+    [finding], problems = review.parse_answer({"findings": [item]})
     assert len(finding.title) <= review.MAX_TITLE_CHARS and "\n" not in finding.title
     assert len(finding.explanation) <= review.MAX_EXPLANATION_CHARS
     # Cut code would be wrong code: the finding stays, its replacement goes.
@@ -220,7 +223,7 @@ def test_huge_strings_are_capped() -> None:
 
 def test_too_many_findings_are_cut() -> None:
     many = [valid_item() for _ in range(review.MAX_FINDINGS + 7)]
-    findings, problems = review.parse_tool_input({"findings": many, "note": "hi"})
+    findings, problems = review.parse_answer({"findings": many, "note": "hi"})
     assert len(findings) == review.MAX_FINDINGS
     assert any("7 findings beyond" in p for p in problems)
     assert any("unknown fields: note" in p for p in problems)
@@ -239,7 +242,7 @@ def test_random_garbage_never_raises() -> None:
         return {rng.choice([*keys, "findings"]): junk(depth + 1) for _ in range(rng.randrange(8))}
 
     for _ in range(500):
-        findings, problems = review.parse_tool_input({"findings": [junk(0) for _ in range(3)]})
+        findings, problems = review.parse_answer({"findings": [junk(0) for _ in range(3)]})
         assert len(findings) + len(problems) >= 1
 
 
@@ -655,8 +658,13 @@ def test_every_review_ends_with_a_sentence() -> None:
     [finding] = review.review_findings([proposed("b = 2")], text, (0, len(text)), 0.5, 5).findings
     outcome = review.ReviewOutcome([finding], dropped_unplaceable=2, dropped_low_confidence=1)
     assert outcome.summary(1) == (
-        "Forge found 1 issue in 1 line (2 not placed: the quoted code is not in the selection; "
-        "1 below the confidence threshold)."
+        "Forge found 1 issue in 1 line. Claude reported 3 more findings, not shown: 2 whose "
+        "quoted code is not in the selection; 1 below the confidence threshold."
+    )
+    # Nothing placed, one dropped: no "no issues" beside "1 not placed".
+    assert review.ReviewOutcome([], dropped_unplaceable=1).summary(3) == (
+        "Forge placed no findings in 3 lines. Claude reported 1 more finding, not shown: 1 "
+        "whose quoted code is not in the selection."
     )
 
 

@@ -24,7 +24,8 @@ export const CLAUDE_SETTINGS = [
   'model',
   'explainModel',
   'maxTokens',
-  'timeoutSeconds',
+  'stallSeconds',
+  'deadlineSeconds',
   'maxRetries',
   'awsRegion',
   'awsProfile',
@@ -38,6 +39,7 @@ export const CLAUDE_SETTINGS = [
   'prices',
   'explainOnHover',
   'contextLines',
+  'effort',
 ] as const;
 
 /**
@@ -115,7 +117,7 @@ export function claudeState(options: {
   env: NodeJS.ProcessEnv;
 }): ClaudeState {
   const claude = options.claude ?? {};
-  const model = typeof claude.model === 'string' && claude.model ? claude.model : 'claude-sonnet-5';
+  const model = typeof claude.model === 'string' && claude.model ? claude.model : 'claude-sonnet-5-5';
   if (!options.trusted) {
     return {
       on: false,

@@ -192,7 +192,7 @@ async function selectLines(page, editor, first, count) {
       await palette(page, 'Forge: Set API Key');
       await typeInInputBox(page, 'Forge: Set API Key', process.env.FORGE_E2E_KEY);
       await shot('3b-key-set');
-      step('statusWithKey', await languageStatus(page, 'Forge: Claude (claude-sonnet-5)'));
+      step('statusWithKey', await languageStatus(page, 'Forge: Claude (claude-sonnet-5-5)'));
       // Review Selection: Claude's finding beside the rules' in Problems.
       await selectLines(page, editor, 29, 2);
       await palette(page, 'Forge: Review Selection');

@@ -53,7 +53,7 @@ test('untrusted: Claude is turned off whatever the settings say', () => {
 
 test('the status: rules only, Claude (model), or why not', () => {
   const env = {};
-  assert.equal(claudeState({ trusted: true, claude: {}, hasStoredKey: true, env }).text, 'Forge: Claude (claude-sonnet-5)');
+  assert.equal(claudeState({ trusted: true, claude: {}, hasStoredKey: true, env }).text, 'Forge: Claude (claude-sonnet-5-5)');
   assert.equal(claudeState({ trusted: true, claude: { model: 'claude-opus-5' }, hasStoredKey: false, env: { ANTHROPIC_API_KEY: 'k' } }).text, 'Forge: Claude (claude-opus-5)');
   assert.equal(claudeState({ trusted: true, claude: {}, hasStoredKey: false, env }).text, 'Forge: rules only');
   assert.equal(claudeState({ trusted: true, claude: { enabled: false }, hasStoredKey: true, env }).on, false);
