@@ -39,7 +39,7 @@ class Package:
     registry: str  # "pypi", "npm" or "debian"
     name: str
     version: str
-    sources: tuple[str, ...]  # folders inside the unpacked package, relative to its root
+    sources: tuple[str, ...]  # folders (tests: or files) inside the unpacked package, from its root
 
     @property
     def folder(self) -> str:
@@ -161,8 +161,9 @@ def package_dir(language: str, package: Package) -> Path:
     return corpus_dir() / language / package.folder
 
 
-def _run(command: list[str], cwd: Path) -> None:
-    """Run a registry client; its own error text becomes the reason a language is skipped."""
+def run_client(command: list[str], cwd: Path) -> None:
+    """Run a registry client; a failure raises RuntimeError with the client's own error text
+    (the bench skips the language with it; tests/support/real_code.py reports it)."""
     result = subprocess.run(command, cwd=cwd, capture_output=True, text=True)
     if result.returncode != 0:
         said = [line.strip() for line in (result.stderr + result.stdout).splitlines()]
@@ -171,7 +172,7 @@ def _run(command: list[str], cwd: Path) -> None:
         raise RuntimeError(f"`{' '.join(command[:4])} ...` failed: {reason}")
 
 
-def _only(folder: Path) -> Path:
+def only_entry(folder: Path) -> Path:
     """The single file or folder an archive or client left in `folder`."""
     entries = list(folder.iterdir())
     if len(entries) != 1:
@@ -179,7 +180,8 @@ def _only(folder: Path) -> Path:
     return entries[0]
 
 
-def _untar(archive: Path, into: Path) -> None:
+def untar(archive: Path, into: Path) -> None:
+    """Unpack a registry tarball (npm pack, sdist) into `into`."""
     with tarfile.open(archive) as tar:
         if hasattr(tarfile, "data_filter"):
             tar.extractall(into, filter="data")
@@ -191,39 +193,41 @@ def _fetch_pypi(package: Package, work: Path) -> Path:
     spec = f"{package.name}=={package.version}"
     pip = [sys.executable, "-m", "pip", "download", "--disable-pip-version-check", "-q"]
     # Only this package from source: its build backend (for the metadata pip reads) from wheels.
-    _run([*pip, "--no-deps", "--no-binary", package.name, "-d", str(work / "dl"), spec], work)
-    _untar(_only(work / "dl"), work / "x")
-    return _only(work / "x")  # the sdist's top folder, NAME-VERSION/
+    run_client([*pip, "--no-deps", "--no-binary", package.name, "-d", str(work / "dl"), spec], work)
+    untar(only_entry(work / "dl"), work / "x")
+    return only_entry(work / "x")  # the sdist's top folder, NAME-VERSION/
 
 
 def _fetch_npm(package: Package, work: Path) -> Path:
     (work / "dl").mkdir()
     spec = f"{package.name}@{package.version}"
-    _run(["npm", "pack", "--loglevel=error", "--pack-destination", str(work / "dl"), spec], work)
-    _untar(_only(work / "dl"), work / "x")
+    run_client(
+        ["npm", "pack", "--loglevel=error", "--pack-destination", str(work / "dl"), spec], work
+    )
+    untar(only_entry(work / "dl"), work / "x")
     return work / "x"  # holds package/
 
 
-def _apt_download(package: Package, work: Path) -> Path:
+def apt_download(package: Package, work: Path) -> Path:
     """`apt-get download` the pinned version, or the archive's current one if the pin is gone
     (Debian replaces security updates); the folder name keeps the pinned version either way."""
     (work / "dl").mkdir()
     try:
-        _run(["apt-get", "download", f"{package.name}={package.version}"], work / "dl")
+        run_client(["apt-get", "download", f"{package.name}={package.version}"], work / "dl")
     except RuntimeError:
         try:
-            _run(["apt-get", "download", package.name], work / "dl")
+            run_client(["apt-get", "download", package.name], work / "dl")
         except RuntimeError as error:
             raise RuntimeError(f"{error} (no package lists? `apt-get update` once)") from error
-        fetched = _only(work / "dl").name
+        fetched = only_entry(work / "dl").name
         print(f"[corpus] {package.name} {package.version} is gone: {fetched}", file=sys.stderr)
-    return _only(work / "dl")
+    return only_entry(work / "dl")
 
 
 def _fetch_debian(package: Package, work: Path) -> Path:
-    deb = _apt_download(package, work)
+    deb = apt_download(package, work)
     (work / "fetched").write_text(deb.name)
-    _run(["dpkg-deb", "-x", str(deb), str(work / "x")], work)
+    run_client(["dpkg-deb", "-x", str(deb), str(work / "x")], work)
     source_zips = list((work / "x").rglob("src.zip"))
     if source_zips:  # openjdk-*-source: take the chosen modules out of the JDK's src.zip
         with zipfile.ZipFile(source_zips[0]) as archive:
@@ -277,7 +281,7 @@ def fetch(language: str) -> Skipped | None:
     return None
 
 
-def _walk(root: Path) -> Iterator[Path]:
+def walk(root: Path) -> Iterator[Path]:
     """Regular files under `root`, in sorted path order, not following symbolic links."""
     for folder, dirs, names in os.walk(root):
         dirs.sort()
@@ -294,7 +298,7 @@ def files(language: str) -> list[Path]:
     for package in spec.packages:
         root = package_dir(language, package)
         for source in package.sources:
-            found += [p for p in _walk(root / source) if spec.keeps(p)]
+            found += [p for p in walk(root / source) if spec.keeps(p)]
     return found
 
 
