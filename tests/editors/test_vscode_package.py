@@ -79,3 +79,15 @@ def test_every_setting_has_a_description_and_the_servers_default(
         assert "default" in entry, key
         if key in defaults:
             assert entry["default"] == _as_json(defaults[key]), key
+
+
+def test_settings_that_decide_where_requests_go_are_the_users_alone(
+    schema: dict[str, dict[str, Any]],
+) -> None:
+    """Machine-scoped: VS Code reads them from user (or remote machine) settings only, never
+    from a workspace's `.vscode/settings.json`, as the server ignores them in project files
+    (tests/editors/vscode/run_vscode_e2e.sh plants each in a workspace against a decoy)."""
+    fields = {field: key for key, (field, _) in ai_settings._FIELDS.items()}
+    for field in ai_settings.DESTINATION_SETTINGS:
+        entry = schema[f"claude.{fields[field]}"]
+        assert entry["scope"] in ("machine", "application"), field

@@ -43,7 +43,12 @@ from pytest_lsp.client import DEFAULT_CLIENT_FEATURES
 from forge_lsp.features.claude import PRELOAD_DELAY_SECONDS
 from tests.e2e.session import Session, start
 from tests.editors.support import CLAUDE_FINDING, CLAUDE_SOURCE
-from tests.support.fake_messages_api import FakeMessagesAPI, RecordedRequest, Reply
+from tests.support.fake_messages_api import FakeMessagesAPI, RecordedRequest, Reply, asks_for_data
+from tests.support.models import DEFAULT, UNDER_TEST
+
+# Every model under test in VS Code's profile, and Emacs' (no window/showDocument: answers are
+# named in a message) with the default model.
+MODEL_CASES = [("visual-studio-code", model) for model in UNDER_TEST] + [("emacs", DEFAULT)]
 
 SERVER_COMMAND = [sys.executable, "-m", "forge_lsp"]
 KEY = "sk-ant-api03-forge-reliability-key-0123456789abcdefghijklmnopqrstuvwxyz"
@@ -53,18 +58,26 @@ FETCH_LINES = "4-7"
 ANSWER = "Forge's answer: `fetch` has no error handling for a non-JSON page.\n" * 12
 EXPLANATION = "Fetches a URL and decodes the JSON.\n\n---\n\n### How it works\n\nIt calls.\n"
 FINDING = {**CLAUDE_FINDING, "replacement": None}  # the editors' finding, no fix proposed
-TIMEOUT_SECONDS = 1.0  # the smallest `forge.claude.timeoutSeconds` Forge accepts
+STALL_SECONDS = 1.0  # the smallest `forge.claude.stallSeconds` Forge accepts
 COMMANDS = {"ask": "forge.ask", "review": "forge.review", "explain": "forge.explain"}
 AT_REST_TIMEOUT = 10.0
 KEEPALIVE_EXPIRY_SECONDS = 5.0  # httpx2's default, which the SDK keeps
 
 
+def task_of(request: RecordedRequest) -> str:
+    """Which task a request is: a review asks for data (a forced tool or structured
+    outputs), an Ask carries a question, an explanation neither."""
+    if asks_for_data(request):
+        return "review"
+    return "ask" if "<question>" in request.text else "explain"
+
+
 def success_reply(request: RecordedRequest) -> Reply:
     """What the fake answers when nothing is scripted: a whole answer of the request's kind."""
-    body = request.body if isinstance(request.body, dict) else {}
-    if body.get("tools"):
-        return Reply(tool_name="report_findings", tool_input={"findings": [FINDING]}, chunks=4)
-    if body.get("model") == "claude-haiku-4-5":  # explanations have their own model
+    task = task_of(request)
+    if task == "review":
+        return Reply(structured={"findings": [FINDING]}, chunks=4)
+    if task == "explain":
         return Reply(text=EXPLANATION, chunks=4)
     return Reply(text=ANSWER, chunks=6)
 
@@ -264,9 +277,11 @@ def server_env(base: Path) -> dict[str, str]:
 
 @dataclass
 class SessionOptions:
-    """What a module's harness differs in: the editor profile and extra `claude` settings."""
+    """What a module's harness differs in: the editor profile, the model every task uses, and
+    extra `claude` settings."""
 
     profile: str = "visual-studio-code"
+    model: str = DEFAULT
     claude: dict[str, Any] | None = None
 
 
@@ -288,7 +303,9 @@ async def open_harness(base: Path, options: SessionOptions) -> AsyncIterator[Har
                 "apiKey": KEY,
                 "baseUrl": api.base_url,
                 "maxRetries": 0,
-                "timeoutSeconds": TIMEOUT_SECONDS,
+                "stallSeconds": STALL_SECONDS,
+                "model": options.model,
+                "explainModel": options.model,
                 **(options.claude or {}),
             }
             session = await start(client, options.profile, root, {"claude": claude})
@@ -329,18 +346,21 @@ async def _warm_up(harness: Harness) -> None:
 
 
 def harness_fixture(
-    options: SessionOptions | None = None, profiles: list[str] | None = None
+    options: SessionOptions | None = None, cases: list[tuple[str, str]] | None = None
 ) -> Any:
-    """A module-scoped `harness` fixture (event loop of the module's own); with `profiles`,
-    one server per editor profile, each serving all the module's tests that use it."""
+    """A module-scoped `harness` fixture (event loop of the module's own); with `cases`, one
+    server per (editor profile, model), each serving all the module's tests that use it."""
 
-    @pytest_asyncio.fixture(scope="module", loop_scope="module", params=profiles)
+    ids = [f"{profile}-{model}" for profile, model in cases] if cases else None
+
+    @pytest_asyncio.fixture(scope="module", loop_scope="module", params=cases, ids=ids)
     async def harness(
         tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest
     ) -> AsyncIterator[Harness]:
         chosen = options or SessionOptions()
-        if profiles:
-            chosen = dataclasses.replace(chosen, profile=request.param)
+        if cases:
+            profile, model = request.param
+            chosen = dataclasses.replace(chosen, profile=profile, model=model)
         base = tmp_path_factory.mktemp("reliability")
         async for value in open_harness(base, chosen):
             yield value

@@ -25,7 +25,12 @@ from pygls.uris import to_fs_path
 from tests.security import corpus
 from tests.security.support import KEY
 from tests.security.wire import WireClient, at, base_env, request_strings, whole_lines
-from tests.support.fake_messages_api import FakeMessagesAPI, RecordedRequest, Reply
+from tests.support.fake_messages_api import (
+    FakeMessagesAPI,
+    RecordedRequest,
+    Reply,
+    asks_for_data,
+)
 
 FILES = corpus.every_file()
 ALL_SECRETS = [secret for file in FILES for secret in file.secrets]
@@ -33,10 +38,9 @@ ANSWER = "It reads settings.\n\n---\n\n### Details\n\nNothing more.\n"
 
 
 def _reply(request: RecordedRequest) -> Reply:
-    """A review gets the tool call it forces; anything else a short answer."""
-    body = request.body if isinstance(request.body, dict) else {}
-    if body.get("tools"):
-        return Reply(tool_name="report_findings", tool_input={"findings": []})
+    """A review gets its (empty) findings as data; anything else a short answer."""
+    if asks_for_data(request):
+        return Reply(structured={"findings": []})
     return Reply(text=ANSWER)
 
 

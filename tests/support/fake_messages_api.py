@@ -1081,6 +1081,16 @@ def _schema_problem(schema: Any, where: str) -> str | None:
     return None
 
 
+def asks_for_data(request: RecordedRequest) -> bool:
+    """Whether a request wants its answer as data (a forced tool call or structured outputs):
+    how a Forge review asks, whatever the model."""
+    body = request.body if isinstance(request.body, Mapping) else {}
+    choice = body.get("tool_choice")
+    forced = isinstance(choice, Mapping) and choice.get("type") in ("tool", "any")
+    config = body.get("output_config")
+    return forced or (isinstance(config, Mapping) and "format" in config)
+
+
 def _thinks(body: Mapping[str, Any]) -> bool:
     """Whether the request's model opens its answer with a thinking block."""
     model = MODELS.get(str(body.get("model")))
