@@ -146,6 +146,8 @@ async def test_review_publishes_claudes_findings_beside_the_rules(
     actions = await session.code_actions(uri, claude.range, [claude])
     fix = next(a for a in actions if isinstance(a, types.CodeAction) and a.edit is not None)
     assert fix.title.startswith("Apply Forge's fix") or "Forge" in fix.title
+    # Model output is offered, never preferred: no "auto fix" keystroke applies it unseen.
+    assert not fix.is_preferred
     [sent] = api.message_requests
     assert sent.body["tool_choice"] == {"type": "tool", "name": "report_findings"}
 
