@@ -31,6 +31,7 @@ import tree_sitter
 from forge_lsp.ai.call_imports import read_import
 from forge_lsp.ai.call_syntax import (
     UNKNOWN,
+    Binding,
     Path,
     Reader,
     Syntax,
@@ -98,34 +99,42 @@ class Index:
         return _known(module, self.modules, self._syntax.separator)
 
 
-def index(root: tree_sitter.Node, spec: LanguageSpec, region: tuple[int, int]) -> Index:
-    """The calls and imports inside `region` of the file whose tree is `root`.
+def index(root: tree_sitter.Node, spec: LanguageSpec, span: tuple[int, int]) -> Index:
+    """The calls and imports around `span` in the file whose tree is `root`.
 
+    The calls are those of the outermost function holding `span` (else of the top-level
+    statements it touches); names resolve through the declarations of the top-level
+    definition holding it (a class's fields, a method's locals) and of the file's top level.
     Raises `call_syntax.Unreadable` for code nested too deeply to read.
     """
     syntax = syntax_for(spec)
     read = Reader(syntax)
+    scope = _top_level(root, span)
+    region = _function(root, span, syntax.functions) or scope
     shallow = _captures(syntax, root, None, _SHALLOW_DEPTH)
-    deep = _captures(syntax, root, region, None)
+    around = _captures(syntax, root, scope, None)
     # Innermost calls first: each one's path is then remembered when the call around it
     # (`a.b()` inside `a.b().c()`) is read, so a long chain is read in one pass.
-    calls = sorted(deep.get("call", []), key=lambda n: (n.end_byte, -n.start_byte))
+    calls = sorted(
+        (n for n in around.get("call", []) if _inside(n, region)),
+        key=lambda n: (n.end_byte, -n.start_byte),
+    )
     for node in calls:
         read.path(node)
-    names = _Names()
+    names = _Names(read)
     imports: list[Import] = []
     modules: set[str] = set()
-    for node in _unique(shallow.get("import", []) + deep.get("import", [])):
+    for node in _unique(shallow.get("import", []) + around.get("import", [])):
         found, bound, globs = read_import(node, syntax)
         modules.update(found)
-        if region[0] <= node.start_byte and node.end_byte <= region[1]:
+        if _inside(node, region):
             imports.extend(Import(module, node.start_byte, node.end_byte) for module in found)
         for name, path in bound:
             names.aliases.setdefault(name, path)
         names.globs.extend(globs)
-    for node in _unique(shallow.get("bind", []) + deep.get("bind", [])):
-        for key, path in syntax.binder(node, read):
-            names.bind(key, node.start_byte, path)
+    for node in _unique(shallow.get("bind", []) + around.get("bind", [])):
+        for binding in syntax.binder(node, read):
+            names.bind(node.start_byte, binding)
     names.freeze()
     found_calls: list[Call] = []
     source = root.text or b""
@@ -138,6 +147,39 @@ def index(root: tree_sitter.Node, spec: LanguageSpec, region: tuple[int, int]) -
     found_calls.sort(key=lambda c: (c.start, c.end))
     imports.sort(key=lambda i: (i.start, i.end))
     return Index(found_calls, imports, modules, root, syntax)
+
+
+def _inside(node: tree_sitter.Node, region: tuple[int, int]) -> bool:
+    return region[0] <= node.start_byte and node.end_byte <= region[1]
+
+
+def _top_level(root: tree_sitter.Node, span: tuple[int, int]) -> tuple[int, int]:
+    """The top-level definitions or statements `span` touches (for an empty span, the one
+    holding it), or the span itself between them."""
+    start, end = span
+    touched = [
+        child
+        for child in root.children
+        if (child.start_byte < end and child.end_byte > start)
+        or (start == end and child.start_byte <= start <= child.end_byte)
+    ]
+    if not touched:
+        return span
+    return min(start, touched[0].start_byte), max(end, touched[-1].end_byte)
+
+
+def _function(
+    root: tree_sitter.Node, span: tuple[int, int], kinds: frozenset[str]
+) -> tuple[int, int] | None:
+    """The outermost function holding all of `span` (a closure's rebinding reaches the
+    function around it), or None."""
+    node: tree_sitter.Node | None = root.descendant_for_byte_range(*span)
+    outermost = None
+    while node is not None:
+        if node.type in kinds and node.start_byte <= span[0] and span[1] <= node.end_byte:
+            outermost = node
+        node = node.parent
+    return None if outermost is None else (outermost.start_byte, outermost.end_byte)
 
 
 def _unique(nodes: list[tree_sitter.Node]) -> Iterator[tree_sitter.Node]:
@@ -166,18 +208,19 @@ def _known(module: str, modules: set[str], separator: str | None) -> bool:
 class _Names:
     """Variables (by position) and import aliases (absolute), and `import x.*` prefixes."""
 
-    variables: dict[str, list[tuple[int, Path]]] = field(default_factory=dict)
+    read: Reader
+    variables: dict[str, list[tuple[int, Binding]]] = field(default_factory=dict)
     aliases: dict[str, Path] = field(default_factory=dict)
     globs: list[Path] = field(default_factory=list)
     _positions: dict[str, list[int]] = field(default_factory=dict)
     _longest: int = 0
 
-    def bind(self, key: str, position: int, path: Path) -> None:
-        self.variables.setdefault(key, []).append((position, path))
+    def bind(self, position: int, binding: Binding) -> None:
+        self.variables.setdefault(binding.key, []).append((position, binding))
 
     def freeze(self) -> None:
         for bindings in self.variables.values():
-            bindings.sort()
+            bindings.sort(key=lambda pair: pair[0])
         self._positions = {k: [p for p, _ in v] for k, v in self.variables.items()}
         keys = [*self.variables, *self.aliases]
         self._longest = max((key.count(".") + 1 for key in keys), default=0)
@@ -220,8 +263,12 @@ class _Names:
                 # uses it); a binding never resolves through a later one, or `x = x.y` loops.
                 index = 0
             if index >= 0:
-                position, bound = bindings[index]
-                return self.resolve(bound, position, depth + 1)
+                position, binding = bindings[index]
+                return [
+                    resolved
+                    for bound in self.read.bound(binding)
+                    for resolved in self.resolve(bound, position, depth + 1)
+                ][:_MAX_CANDIDATES]
         alias = self.aliases.get(key)
         return None if alias is None else [alias]
 

@@ -91,7 +91,7 @@ def js_module(module: str) -> str:
     return module.removeprefix("node:")
 
 
-Binder = Callable[[tree_sitter.Node, "Reader"], Iterator[tuple[str, Path]]]
+Binder = Callable[[tree_sitter.Node, "Reader"], Iterator["Binding"]]
 
 
 @dataclass(frozen=True)
@@ -110,6 +110,7 @@ class Syntax:
     strings: frozenset[str]  # string literal node types
     separator: str | None  # between a module and what it contains; None: modules are atoms
     binder: Binder
+    functions: frozenset[str]  # function-like node types (a method, a closure)
     # Calls whose value is the module named by their first argument (`__import__("os")`).
     loaders: frozenset[Path] = frozenset()
 
@@ -209,6 +210,19 @@ class Reader:
             return None
         return self.path(target), target.start_byte, target.end_byte
 
+    def bound(self, binding: Binding) -> list[Path]:
+        """The paths a declaration gives its name: its value's, and an instance of its type."""
+        found = []
+        if binding.value is not None:
+            path = self.path(binding.value)
+            if path != (UNKNOWN,):
+                found.append(path if binding.member is None else (*path, binding.member))
+        if binding.typed is not None:
+            path = self.path(binding.typed)
+            if UNKNOWN not in path and path not in (("var",), ("val",), ("auto",)):
+                found.append(called(path))
+        return found
+
     def macro(self, node: tree_sitter.Node) -> Path:
         """A Rust macro's path, its name ending in `!`."""
         path = self.path(node.child_by_field_name("macro"))
@@ -238,6 +252,17 @@ class Reader:
 # --- declarations ----------------------------------------------------------------------------
 
 
+@dataclass(frozen=True, slots=True)
+class Binding:
+    """A declaration of `key` (``x``, ``self.session``, ``this.client``): the value it is
+    given and the type it is declared with, read only when a call goes through the name."""
+
+    key: str
+    value: tree_sitter.Node | None = None
+    typed: tree_sitter.Node | None = None
+    member: str | None = None  # `const { exec } = require("child_process")`: a member of it
+
+
 def _key(node: tree_sitter.Node | None, read: Reader) -> str | None:
     """A declaration's target as a key: `x`, `self.session`, `this.client`; None otherwise."""
     if node is None:
@@ -248,117 +273,98 @@ def _key(node: tree_sitter.Node | None, read: Reader) -> str | None:
     return ".".join(path)
 
 
-def _instance(node: tree_sitter.Node | None, read: Reader) -> Path | None:
-    """The path of a value of the type written at `node` (`*http.Client` -> `http.Client()`)."""
-    if node is None:
-        return None
-    path = read.path(node)
-    if UNKNOWN in path or path in (("var",), ("val",), ("auto",)):
-        return None
-    return called(path, True)
-
-
-def _value(node: tree_sitter.Node | None, read: Reader) -> Path | None:
-    if node is None:
-        return None
-    path = read.path(node)
-    return None if path == (UNKNOWN,) else path
-
-
-def _pairs(key: str | None, value: Path | None, typed: Path | None) -> Iterator[tuple[str, Path]]:
-    if key is None:
+def _binding(
+    key: str | None,
+    value: tree_sitter.Node | None,
+    typed: tree_sitter.Node | None = None,
+    *,
+    field: bool = False,
+) -> Iterator[Binding]:
+    """The binding of `key`, if it has a key and something to bind; a field is reachable
+    through `this.` as well."""
+    if key is None or (value is None and typed is None):
         return
-    if value is not None:
-        yield key, value
-    if typed is not None:
-        yield key, typed
+    yield Binding(key, value, typed)
+    if field:
+        yield Binding(f"this.{key}", value, typed)
 
 
-def _bind_python(node: tree_sitter.Node, read: Reader) -> Iterator[tuple[str, Path]]:
+def _bind_python(node: tree_sitter.Node, read: Reader) -> Iterator[Binding]:
     kind = node.type
     if kind == "assignment":
-        yield from _pairs(
+        yield from _binding(
             _key(node.child_by_field_name("left"), read),
-            _value(node.child_by_field_name("right"), read),
-            _instance(node.child_by_field_name("type"), read),
+            node.child_by_field_name("right"),
+            node.child_by_field_name("type"),
         )
     elif kind == "named_expression":
-        yield from _pairs(
-            _key(node.child_by_field_name("name"), read),
-            _value(node.child_by_field_name("value"), read),
-            None,
+        yield from _binding(
+            _key(node.child_by_field_name("name"), read), node.child_by_field_name("value")
         )
     elif kind == "with_item":
         pattern = node.child_by_field_name("value")
         if pattern is not None and pattern.type == "as_pattern":
-            target = pattern.child_by_field_name("alias")
+            target = named(pattern.child_by_field_name("alias"))
             parts = named(pattern)
-            yield from _pairs(
-                _key(named(target)[0] if named(target) else None, read),
-                _value(parts[0] if parts else None, read),
-                None,
+            yield from _binding(
+                _key(target[0] if target else None, read), parts[0] if parts else None
             )
     elif kind in ("typed_parameter", "typed_default_parameter"):
         name = node.child_by_field_name("name")
         if name is None:
             name = next((c for c in node.named_children if c.type == "identifier"), None)
-        yield from _pairs(
-            _key(name, read),
-            _value(node.child_by_field_name("value"), read),
-            _instance(node.child_by_field_name("type"), read),
+        yield from _binding(
+            _key(name, read), node.child_by_field_name("value"), node.child_by_field_name("type")
         )
 
 
-def _bind_go(node: tree_sitter.Node, read: Reader) -> Iterator[tuple[str, Path]]:
+def _bind_go(node: tree_sitter.Node, read: Reader) -> Iterator[Binding]:
     kind = node.type
     if kind in ("short_var_declaration", "assignment_statement"):
         left = named(node.child_by_field_name("left"))
         right = named(node.child_by_field_name("right"))
         if len(right) == 1 and left:
             # `resp, err := http.Get(u)`: the first name holds the call's main result.
-            yield from _pairs(_key(left[0], read), _value(right[0], read), None)
+            yield from _binding(_key(left[0], read), right[0])
         elif len(left) == len(right):
             for target, value in zip(left, right, strict=True):
-                yield from _pairs(_key(target, read), _value(value, read), None)
+                yield from _binding(_key(target, read), value)
     elif kind in ("var_spec", "parameter_declaration"):
-        typed = _instance(node.child_by_field_name("type"), read)
+        typed = node.child_by_field_name("type")
         targets = [c for c in node.named_children if c.type == "identifier"]
         values = named(node.child_by_field_name("value"))
         for position, target in enumerate(targets):
             given = values[position] if len(values) == len(targets) else None
-            yield from _pairs(_key(target, read), _value(given, read), typed)
+            yield from _binding(_key(target, read), given, typed)
 
 
-def _bind_javascript(node: tree_sitter.Node, read: Reader) -> Iterator[tuple[str, Path]]:
+def _bind_javascript(node: tree_sitter.Node, read: Reader) -> Iterator[Binding]:
     kind = node.type
     if kind == "variable_declarator":
         target = node.child_by_field_name("name")
-        value = _value(node.child_by_field_name("value"), read)
-        typed = _instance(_annotation(node.child_by_field_name("type")), read)
+        value = node.child_by_field_name("value")
         if target is not None and target.type == "object_pattern":
-            if value is not None:
-                yield from _destructured(target, value, read)
+            yield from _destructured(target, value)
         else:
-            yield from _pairs(_key(target, read), value, typed)
+            typed = _annotation(node.child_by_field_name("type"))
+            yield from _binding(_key(target, read), value, typed)
     elif kind == "assignment_expression":
-        yield from _pairs(
-            _key(node.child_by_field_name("left"), read),
-            _value(node.child_by_field_name("right"), read),
-            None,
+        yield from _binding(
+            _key(node.child_by_field_name("left"), read), node.child_by_field_name("right")
         )
     elif kind in ("required_parameter", "optional_parameter"):
-        yield from _pairs(
+        yield from _binding(
             _key(node.child_by_field_name("pattern"), read),
-            _value(node.child_by_field_name("value"), read),
-            _instance(_annotation(node.child_by_field_name("type")), read),
+            node.child_by_field_name("value"),
+            _annotation(node.child_by_field_name("type")),
         )
     elif kind in ("field_definition", "public_field_definition"):
         name = node.child_by_field_name("property") or node.child_by_field_name("name")
         key = _key(name, read)
-        yield from _pairs(
+        yield from _binding(
             None if key is None else f"this.{key}",
-            _value(node.child_by_field_name("value"), read),
-            _instance(_annotation(node.child_by_field_name("type")), read),
+            node.child_by_field_name("value"),
+            _annotation(node.child_by_field_name("type")),
         )
 
 
@@ -369,42 +375,41 @@ def _annotation(node: tree_sitter.Node | None) -> tree_sitter.Node | None:
     return node
 
 
-def _destructured(
-    pattern: tree_sitter.Node, value: Path, read: Reader
-) -> Iterator[tuple[str, Path]]:
+def _destructured(pattern: tree_sitter.Node, value: tree_sitter.Node | None) -> Iterator[Binding]:
     """`const { exec, spawn: run } = require("child_process")`: each name is a member."""
+    if value is None:
+        return
     for part in named(pattern):
         if part.type == "shorthand_property_identifier_pattern":
-            yield text(part), (*value, text(part))
+            yield Binding(text(part), value, member=text(part))
         elif part.type == "pair_pattern":
             key = part.child_by_field_name("key")
             target = part.child_by_field_name("value")
             if key is not None and target is not None and target.type == "identifier":
-                yield text(target), (*value, text(key))
+                yield Binding(text(target), value, member=text(key))
 
 
-def _bind_java(node: tree_sitter.Node, read: Reader) -> Iterator[tuple[str, Path]]:
-    typed = _instance(node.child_by_field_name("type"), read)
+def _bind_java(node: tree_sitter.Node, read: Reader) -> Iterator[Binding]:
+    typed = node.child_by_field_name("type")
     if node.type in ("formal_parameter", "resource", "catch_formal_parameter"):
-        yield from _pairs(
-            _key(node.child_by_field_name("name"), read),
-            _value(node.child_by_field_name("value"), read),
-            typed,
+        yield from _binding(
+            _key(node.child_by_field_name("name"), read), node.child_by_field_name("value"), typed
         )
         return
     for declarator in node.children_by_field_name("declarator"):
-        key = _key(declarator.child_by_field_name("name"), read)
-        value = _value(declarator.child_by_field_name("value"), read)
-        yield from _pairs(key, value, typed)
-        if key is not None and node.type == "field_declaration":
-            yield from _pairs(f"this.{key}", value, typed)
+        yield from _binding(
+            _key(declarator.child_by_field_name("name"), read),
+            declarator.child_by_field_name("value"),
+            typed,
+            field=node.type == "field_declaration",
+        )
 
 
-def _bind_kotlin(node: tree_sitter.Node, read: Reader) -> Iterator[tuple[str, Path]]:
+def _bind_kotlin(node: tree_sitter.Node, read: Reader) -> Iterator[Binding]:
     if node.type in ("parameter", "class_parameter"):
         name = next((c for c in node.named_children if c.type == "identifier"), None)
         typed = next((c for c in node.named_children if c.type.endswith("_type")), None)
-        yield from _pairs(_key(name, read), None, _instance(typed, read))
+        yield from _binding(_key(name, read), None, typed)
         return
     # property_declaration: `val name[: Type] = value`
     declaration = next((c for c in node.named_children if c.type == "variable_declaration"), None)
@@ -420,20 +425,15 @@ def _bind_kotlin(node: tree_sitter.Node, read: Reader) -> Iterator[tuple[str, Pa
         elif after_equals and child.is_named:
             value = child
             break
-    key = _key(name, read)
-    yield from _pairs(key, _value(value, read), _instance(typed, read))
-    if key is not None:
-        yield from _pairs(f"this.{key}", _value(value, read), _instance(typed, read))
+    yield from _binding(_key(name, read), value, typed, field=True)
 
 
-def _bind_rust(node: tree_sitter.Node, read: Reader) -> Iterator[tuple[str, Path]]:
+def _bind_rust(node: tree_sitter.Node, read: Reader) -> Iterator[Binding]:
     target = node.child_by_field_name("pattern") or node.child_by_field_name("name")
     if target is not None and target.type != "identifier":
         return
-    yield from _pairs(
-        _key(target, read),
-        _value(node.child_by_field_name("value"), read),
-        _instance(node.child_by_field_name("type"), read),
+    yield from _binding(
+        _key(target, read), node.child_by_field_name("value"), node.child_by_field_name("type")
     )
 
 
@@ -490,6 +490,9 @@ def _javascript_syntax(language: str) -> Syntax:
         strings=frozenset({"string"}),
         separator="/",
         binder=_bind_javascript,
+        functions=frozenset(
+            {"function_declaration", "function_expression", "arrow_function", "method_definition"}
+        ),
         loaders=frozenset({("require",)}),
     )
 
@@ -516,6 +519,7 @@ _SYNTAXES: dict[str, Syntax] = {
         strings=frozenset({"string"}),
         separator=".",
         binder=_bind_python,
+        functions=frozenset({"function_definition", "lambda"}),
         loaders=frozenset({("__import__",), ("importlib", "import_module"), ("import_module",)}),
     ),
     "go": Syntax(
@@ -542,6 +546,7 @@ _SYNTAXES: dict[str, Syntax] = {
         strings=frozenset({"interpreted_string_literal", "raw_string_literal"}),
         separator=None,  # `os` and `os/exec` are unrelated packages
         binder=_bind_go,
+        functions=frozenset({"function_declaration", "method_declaration", "func_literal"}),
     ),
     "java": Syntax(
         language="java",
@@ -567,6 +572,7 @@ _SYNTAXES: dict[str, Syntax] = {
         strings=frozenset({"string_literal"}),
         separator=".",
         binder=_bind_java,
+        functions=frozenset({"method_declaration", "constructor_declaration", "lambda_expression"}),
     ),
     "kotlin": Syntax(
         language="kotlin",
@@ -586,6 +592,7 @@ _SYNTAXES: dict[str, Syntax] = {
         strings=frozenset({"string_literal"}),
         separator=".",
         binder=_bind_kotlin,
+        functions=frozenset({"function_declaration", "anonymous_function", "lambda_literal"}),
     ),
     "rust": Syntax(
         language="rust",
@@ -626,6 +633,7 @@ _SYNTAXES: dict[str, Syntax] = {
         strings=frozenset({"string_literal"}),
         separator="::",
         binder=_bind_rust,
+        functions=frozenset({"function_item", "closure_expression"}),
     ),
 }
 

@@ -12,8 +12,8 @@ a replacement that, compared with the code it replaces, adds:
   replacement, and a category whose count grows is refused (so ``requests.get(url)`` ->
   ``requests.get(url, timeout=5)`` keeps its one network call and passes, and
   ``http.Get(u)`` -> ``client.Get(u)`` on an ``&http.Client{Timeout: ...}`` keeps one too).
-  The first three are also counted over the whole top-level definition being edited, so a
-  replacement that rebinds a name used further down (``run = os.system``) is caught as well;
+  The first three are also counted over the whole function being edited, so a replacement
+  that rebinds a name used further down (``run = os.system``) is caught as well;
 - *an import the original does not have*: an import statement (or a ``require("...")``) in the
   replacement for a module the original document never imports.
 
@@ -335,8 +335,8 @@ def added_capability(
     in the copy.
     """
     try:
-        old = call_paths.index(before.root_node, spec, _region(before.root_node, old_span))
-        new = call_paths.index(after.root_node, spec, _region(after.root_node, new_span))
+        old = call_paths.index(before.root_node, spec, old_span)
+        new = call_paths.index(after.root_node, spec, new_span)
     except (Unreadable, RecursionError):
         # Refuse what cannot be read rather than guess: the suggestion is still shown.
         return "Forge cannot read the calls of code nested this deeply"
@@ -344,7 +344,7 @@ def added_capability(
     new_uses = _uses(new.calls, spec)
     added = _first_added(_inside(old_uses, old_span), _inside(new_uses, new_span), _ORDER)
     if added is None:
-        # Over the whole definition, for a call below the replacement that now resolves to
+        # Over the whole function, for a call below the replacement that now resolves to
         # something else. Not for network calls: a rebinding there is how a fix gives an
         # existing client a timeout, and the call's own arguments (its URL) stay as they were.
         added = _first_added(old_uses, new_uses, _REBOUND)
@@ -354,21 +354,6 @@ def added_capability(
         if _overlaps(found.start, found.end, new_span) and not old.imported(found.module):
             return f"the replacement adds {NEW_IMPORT} ({found.module})"
     return None
-
-
-def _region(root: tree_sitter.Node, span: tuple[int, int]) -> tuple[int, int]:
-    """The top-level definitions or statements `span` touches (for an empty span, the one
-    holding it), or the span itself between them."""
-    start, end = span
-    touched = [
-        child
-        for child in root.children
-        if (child.start_byte < end and child.end_byte > start)
-        or (start == end and child.start_byte <= start <= child.end_byte)
-    ]
-    if not touched:
-        return span
-    return min(start, touched[0].start_byte), max(end, touched[-1].end_byte)
 
 
 def _uses(calls: Iterable[call_paths.Call], spec: LanguageSpec) -> list[Use]:
