@@ -305,7 +305,10 @@ def _calls_of(
                 module = Import(js_module(name), node.start_byte, node.end_byte)
         elif written in (("setTimeout",), ("setInterval",)) and args and _is_text(args[0]):
             kind = "eval"  # a string of code, evaluated when the timer fires
-    yield Call(tuple(names.resolve(written, start)), shown, start, end, kind), module
+    resolved = tuple(names.resolve(written, start))
+    if read.syntax.is_javascript and written != ("require",) and ("require",) in resolved:
+        kind = "eval"  # `const load = require; load(name)`: a loader under another name
+    yield Call(resolved, shown, start, end, kind), module
 
 
 def _is_text(node: tree_sitter.Node) -> bool:

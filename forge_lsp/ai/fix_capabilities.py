@@ -58,7 +58,7 @@ JavaScript, TypeScript, TSX
     ``global`` / ``self``), ``x.constructor.constructor`` (``Function`` again), ``vm.runIn* /
     compileFunction / Script / SourceTextModule``, ``WebAssembly.compile /
     instantiate[Streaming]``, ``process.dlopen``, ``import(...)``, ``require`` of anything but
-    a string literal, ``setTimeout`` / ``setInterval`` given a string.
+    a string literal or under another name, ``setTimeout`` / ``setInterval`` given a string.
     deletion: ``unlink / rm / rmdir`` (and ``*Sync``) of ``fs``, ``fs-extra``,
     ``graceful-fs``, ``fs.promises`` and ``fs/promises``; ``fs-extra.remove / emptyDir``,
     ``rimraf``, ``Deno.remove``.

@@ -298,6 +298,13 @@ DANGEROUS = {
         f"{JS_TIMEOUT}\n  require(response.data.plugin);",
         adds(EVAL, "require"),
     ),
+    "javascript-require-under-another-name": Case(
+        "javascript",
+        JAVASCRIPT,
+        JS_CALL,
+        f'const load = require;\n  load("child_process").exec(id);\n  {JS_TIMEOUT}',
+        adds(EVAL, "load"),
+    ),
     "javascript-rm": Case(
         "javascript",
         JAVASCRIPT,
