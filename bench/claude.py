@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import math
 import os
 import secrets
@@ -46,10 +47,13 @@ from lsp_client import REPO_DIR, LspClient, forge_command
 if str(REPO_DIR) not in sys.path:  # the fake lives in the test support package
     sys.path.insert(0, str(REPO_DIR))
 
+from forge_lsp.ai.settings import DEFAULT_MODEL
 from tests.support.fake_messages_api import (
+    MODELS,
     FakeMessagesAPI,
     RecordedRequest,
     Reply,
+    asks_for_data,
     estimate_tokens,
     prompt_pieces,
 )
@@ -151,7 +155,7 @@ def respond(request: RecordedRequest) -> Reply:
     finding proposes a fix on a line inside a method (Forge verifies it), except for files
     named `nofix_*`."""
     body = request.body
-    if not body.get("tools"):
+    if not asks_for_data(request):
         return Reply(text=ANSWER, chunks=24)
     user = body["messages"][0]["content"]
     fix = "nofix_" not in user
@@ -177,7 +181,7 @@ def respond(request: RecordedRequest) -> Reply:
         }
         for index, quote in enumerate(quotes)
     ]
-    return Reply(tool_name="report_findings", tool_input={"findings": findings}, chunks=6)
+    return Reply(structured={"findings": findings}, chunks=6)
 
 
 class Session:
@@ -206,7 +210,7 @@ class Session:
         for name in ("ANTHROPIC_API_KEY", "ANTHROPIC_BASE_URL", "ANTHROPIC_AUTH_TOKEN"):
             env.pop(name, None)
         client = await LspClient.spawn(forge_command(), env)
-        claude = {"apiKey": key, "baseUrl": api.base_url, "maxRetries": 0, "timeoutSeconds": 20}
+        claude = {"apiKey": key, "baseUrl": api.base_url, "maxRetries": 0, "stallSeconds": 20}
         await client.initialize({"debounceMs": 0, "claude": claude}, WINDOW, root)
         await asyncio.sleep(0.5)  # settings from `initialized` are applied in a worker thread
         return cls(client, api, root)
@@ -332,9 +336,9 @@ async def _measure(runs: int, cold_runs: int) -> Results:
     results = Results(runs, load_start=_load())
     started = time.perf_counter()
     key = "sk-ant-bench-" + secrets.token_hex(24)
-    # 1,024 tokens: the shortest prompt prefix the real API caches for Sonnet models.
+    # Each model's own minimum cacheable prefix (the fake's table): 512 tokens for the default.
     with (
-        FakeMessagesAPI(respond=respond, min_cache_tokens=1024) as api,
+        FakeMessagesAPI(respond=respond) as api,
         tempfile.TemporaryDirectory(prefix="forge-bench-claude-") as name,
     ):
         folder = Path(name)
@@ -361,8 +365,8 @@ async def _measure(runs: int, cold_runs: int) -> Results:
 
 async def _main_session(session: Session, results: Results, runs: int) -> None:
     # The session's first two requests are asks (same system prompt, so the second reads the
-    # prompt cache), then the first two reviews (their tools come first in the prompt, so the
-    # first writes a prefix of its own and the second reads it).
+    # prompt cache), then the first two reviews (the same system prompt: read from the cache
+    # too; a review's schema travels in `output_config`, outside the cached prompt).
     first = await session.run("ask", await session.open("first.py"), HEADLINE)
     results.cold.insert(0, first)
     second = await session.run("ask", await session.open("second.py"), HEADLINE)
@@ -452,7 +456,7 @@ class Sent:
     """A request body split the way the budget is stated."""
 
     system: str
-    tools: str
+    schema: str  # a review's answer schema: a forced tool's, or the structured output's
     user: str
     selection: str
 
@@ -460,10 +464,13 @@ class Sent:
     def of(cls, request: RecordedRequest) -> Sent:
         body = request.body
         pieces = [text for text, _ in prompt_pieces(body)]
-        tools = "".join(pieces[: len(body.get("tools") or [])])
+        schema = "".join(pieces[: len(body.get("tools") or [])])
+        output_format = (body.get("output_config") or {}).get("format")
+        if output_format is not None:
+            schema = json.dumps(output_format, sort_keys=True)
         system = body["system"][0]["text"]
         user = body["messages"][0]["content"]
-        return cls(system, tools, user, _selected(user))
+        return cls(system, schema, user, _selected(user))
 
     @property
     def beyond(self) -> int:
@@ -546,11 +553,15 @@ def report(results: Results) -> str:
     )
     parts = [
         "## 5. Claude path against the fake Messages API, zero model latency",
+        f"Forge's default model, `{DEFAULT_MODEL}`, as the fake serves it: a thinking block "
+        "first (adaptive thinking, on by default), then the answer; a review asks for its "
+        "findings through structured outputs (this model refuses forced tool use). "
         "The real server over stdio, the real `anthropic` SDK, the project's fake Messages API "
         "(`tests/support/fake_messages_api.py`) in a thread of the benchmark answering at once "
         "(an ask: a 1,300-character Markdown answer in 24 text deltas; a review: two findings "
-        "quoting lines of the selection, one with a replacement). Fresh cache and data folders "
-        "per server, so the result cache and the ledger start empty. Each request is on a "
+        "quoting lines of the selection, one with a replacement, as a streamed JSON text). "
+        "Fresh cache and data folders per server, so the result cache and the ledger start "
+        "empty. Each request is on a "
         f"freshly opened {FILE_LINES}-line generated Python file (so none is a cache hit), "
         f"selection from line {SELECTION_START + 1}, after its offline diagnostics arrived. "
         "The fake stamps each request (first byte read, last byte written): *overhead* is the "
@@ -566,8 +577,9 @@ def report(results: Results) -> str:
         f"{_spread(cold)} ms, of which Forge's overhead {_spread(cold_overhead)} ms.",
         "### 5b. By selection size (median ms; overhead with min-max)",
         _size_table(results),
-        "### 5c. Prompt cache over a session (fake prompt cache: prefixes of 1,024 tokens or "
-        "more, the real minimum for Sonnet models)",
+        "### 5c. Prompt cache over a session (fake prompt cache: prefixes of "
+        f"{MODELS[DEFAULT_MODEL].min_cache_tokens:,} tokens or more, the real minimum for "
+        f"`{DEFAULT_MODEL}`)",
         _cache_table(results),
         "`forge.showUsage` at the end of the session: " + (results.usage_message or "—"),
         f"### 5d. What a review of a {HEADLINE}-line selection sends",
@@ -690,7 +702,10 @@ def _budget(results: Results, sent: Sent) -> str:
             f"**{sent.beyond_35:,}**",
         ),
         ("system prompt (cached)", *_counts(sent.system)),
-        ("review tool schema (cached with the system prompt)", *_counts(sent.tools)),
+        (
+            "review answer schema (`output_config.format`, not in the cached prefix)",
+            *_counts(sent.schema),
+        ),
     ]
     header = ("part", "characters", "tokens, chars/4 (the fake's count)", "tokens, chars/3.5")
     return (
@@ -699,8 +714,8 @@ def _budget(results: Results, sent: Sent) -> str:
         "the fake's `estimate_tokens` (characters / 4, rounded up), and characters / 3.5 as a "
         "conservative alternative (code tokenizes denser than prose). *Beyond* is each count "
         "of the user message minus the same count of the selection between its `<selection>` "
-        "tags; the system prompt and the tool schema come before the cache breakpoint and are "
-        "read from the prompt cache after a session's first review (5c)."
+        "tags; the system prompt comes before the cache breakpoint and is read from the prompt "
+        "cache after a session's first request (5c)."
     )
 
 

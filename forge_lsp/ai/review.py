@@ -31,7 +31,9 @@ A published finding's ``data`` holds plain JSON: ``category``, ``confidence``, `
 ``explanation`` (Markdown in Forge's voice; a replacement that was not verified is appended
 there, with the reason), ``replacement`` (the model's text, or None; informational only: the
 one edit Forge ever offers is the finding's ``fix``), and ``fix`` (``"verified"``,
-``"rejected"`` or ``"none"``) with ``fix_rejected`` (the reason, or None).
+``"rejected"`` or ``"none"``) with ``fix_rejected`` (the reason, or None). A replacement equal
+to the quoted code (whitespace around it and CRLF line ends aside) proposes nothing and counts
+as none: ``replacement`` None, ``fix`` ``"none"``, no suggestion in the explanation.
 """
 
 from __future__ import annotations
@@ -40,7 +42,7 @@ import contextlib
 import json
 import math
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from forge_lsp.ai import anchoring, verify_fix
@@ -362,6 +364,9 @@ def review_findings(
             continue
         start = anchoring.point_at(document_text, match.start)
         end = anchoring.point_at(document_text, match.end)
+        if _unchanged(finding.replacement, finding.quote, document_text[match.start : match.end]):
+            # "Replace this code with itself" proposes nothing: no fix, no suggestion to read.
+            finding = replace(finding, replacement=None)
         placed.append(_Placed(finding, start, end, match.exact))
     ranked = sorted(placed, key=lambda p: (p.finding.severity, -p.finding.confidence, p.start))
     limit = max(0, max_findings)
@@ -383,6 +388,15 @@ def review_findings(
             rejected[len(findings)] = verdict.reason
         findings.append(_to_finding(place.finding, place.start, place.end, verdict, spec))
     return ReviewOutcome(findings, unplaceable, low, len(ranked) - len(kept), rejected)
+
+
+def _unchanged(replacement: str | None, *code: str) -> bool:
+    """Whether a replacement is one of the quoted texts once line endings and the whitespace
+    around it are set aside."""
+    if replacement is None:
+        return False
+    normal = replacement.replace("\r\n", "\n").strip()
+    return any(normal == text.replace("\r\n", "\n").strip() for text in code)
 
 
 @dataclass(frozen=True, slots=True)

@@ -27,6 +27,11 @@ The checks, in order:
    that trades one SQL concatenation for another is caught even when the messages match,
    while a line the replacement merely keeps does not count against it). Forge's own rule:
    it never generates code with SQL injection or hardcoded credentials.
+6. *No new capability*: compared with the code it replaces, the replacement adds no process
+   execution, network call, dynamic code evaluation or loading, file or directory deletion,
+   and no import of a module the original does not import (`fix_capabilities`, which lists
+   the calls per language). A fix that keeps the code's one HTTP call and adds a timeout
+   passes; one that adds ``os.system(...)`` to the quoted line does not.
 """
 
 from __future__ import annotations
@@ -37,6 +42,7 @@ from dataclasses import dataclass, replace
 import tree_sitter
 
 from forge_lsp import engine, incremental
+from forge_lsp.ai import fix_capabilities
 from forge_lsp.fixes import line_starts
 from forge_lsp.languages import LanguageSpec
 from forge_lsp.model import Edit, Finding, Fix, Point
@@ -136,6 +142,11 @@ def verify_replacement(
             "applied to a copy, the replacement breaks Forge's hard rules: "
             + ", ".join(sorted(introduced))
         )
+    added = fix_capabilities.added_capability(
+        before.tree, after.tree, (edit_start, edit_end), (edit_start, new_end), spec
+    )
+    if added is not None:
+        return Rejection(added)
     return VerifiedFix(Fix(title, (Edit(start, end, replacement),)))
 
 

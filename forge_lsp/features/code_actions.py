@@ -1,5 +1,6 @@
-"""Code actions: on Forge's findings, the rule's quick fix (or Claude's verified fix), "Disable
-CODE for this line" and "Show documentation for CODE"; on any range, Claude's tasks.
+"""Code actions: on Forge's findings, the rule's quick fix (or Claude's verified fix, never the
+preferred one), "Disable CODE for this line" and "Show documentation for CODE"; on any range,
+Claude's tasks.
 
 Edits are computed from the analysis of the document's current version and carry that version,
 so a client never applies an edit computed for text it no longer has.
@@ -79,7 +80,9 @@ def _actions(ls: ForgeServer, analysis: Analysis, requested: types.Range) -> lis
                     title=finding.fix.title,
                     kind=types.CodeActionKind.QuickFix,
                     diagnostics=[diagnostic],
-                    # A rule's exact fix may be auto-applied; a model's never is.
+                    # A preferred fix is what "auto fix" applies without showing it first:
+                    # only a rule's fix, written by Forge, earns that; Claude's is model
+                    # output, verified but still offered for the user to choose.
                     is_preferred=finding.source != CLAUDE_SOURCE,
                     edit=_workspace_edit(ls, analysis, edits),
                 )

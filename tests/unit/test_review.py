@@ -484,7 +484,6 @@ def test_a_good_replacement_becomes_a_verified_fix(
         ),
         # Silencing Forge is not a fix.
         (PY_DOC, PY_QUOTE, PY_QUOTE + "  # forge: ignore", PY, "def find_user", "silences"),
-        (PY_DOC, PY_QUOTE, PY_QUOTE, PY, "def find_user", "same as the code"),
     ],
     ids=[
         "python-syntax",
@@ -495,7 +494,6 @@ def test_a_good_replacement_becomes_a_verified_fix(
         "python-credential",
         "go-credential",
         "suppression",
-        "no-op",
     ],
 )
 def test_a_bad_replacement_is_shown_but_not_offered(
@@ -511,6 +509,36 @@ def test_a_bad_replacement_is_shown_but_not_offered(
     assert explanation.startswith("**Bind parameters.**")
     assert "not offered as a quick fix" in explanation
     assert replacement.rstrip() in explanation
+
+
+PY_TWO_LINES = f"{PY_QUOTE}\n    return cursor.fetchone()"
+
+
+@pytest.mark.parametrize(
+    ("quote", "replacement"),
+    [
+        (PY_QUOTE, PY_QUOTE),
+        (PY_QUOTE, f"  {PY_QUOTE}\n"),
+        (PY_QUOTE, f"\n{PY_QUOTE}\r\n"),
+        (PY_TWO_LINES, PY_TWO_LINES.replace("\n", "\r\n")),
+    ],
+    ids=["same", "padded", "crlf", "two-lines-crlf"],
+)
+def test_a_replacement_equal_to_the_code_is_no_replacement(quote: str, replacement: str) -> None:
+    [finding] = review_one(PY_DOC, quote, replacement, PY, "def find_user").findings
+    assert finding.fix is None
+    assert finding.data["fix"] == "none"
+    assert finding.data["replacement"] is None
+    assert finding.data["fix_rejected"] is None
+    assert finding.data["explanation"] == "**Bind parameters.**"  # no suggestion section
+
+
+def test_a_replacement_equal_to_a_crlf_documents_code_is_no_replacement() -> None:
+    text = "def f(cursor, email):\r\n    x = 1\r\n    return x\r\n"
+    finding = proposed("    x = 1\n    return x\n", "    x = 1\n    return x")
+    [placed] = review.review_findings([finding], text, (0, len(text)), 0.0, 5, spec=PY).findings
+    assert (placed.fix, placed.data["fix"], placed.data["replacement"]) == (None, "none", None)
+    assert "Suggested replacement" not in str(placed.data["explanation"])
 
 
 @pytest.mark.parametrize(
