@@ -144,7 +144,7 @@ MODELS: dict[str, FakeModel] = {
     "claude-sonnet-5-5": _CURRENT,
     "claude-opus-5-5": _CURRENT,
     "claude-fable-5-2": dataclasses.replace(_CURRENT, thinking_modes=("adaptive",)),
-    "claude-fable-5-1": dataclasses.replace(_CURRENT, thinking_modes=("adaptive",)),
+    "claude-fable-5-1": dataclasses.replace(_CURRENT, thinking_modes=("adaptive",), current=False),
     "claude-haiku-5-5": _CURRENT,
     "claude-sonnet-5": FakeModel(True, ALL_EFFORTS, False, 1024, ("adaptive", "disabled"), False),
     "claude-opus-5": FakeModel(True, ALL_EFFORTS, False, 512, ("adaptive", "disabled"), False),
