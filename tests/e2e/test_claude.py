@@ -137,6 +137,37 @@ async def test_ask_streams_the_answer_into_a_document_it_opens(
     assert isinstance(progress[-1], types.WorkDoneProgressEnd)
 
 
+async def test_ask_without_a_question_says_which_preset_it_answers(
+    session: Session, api: FakeMessagesAPI
+) -> None:
+    """A client that cannot prompt sends "Ask Forge..." with no question: Forge asks the first
+    preset question, and the answer document says so at the top."""
+    uri = session.open("service.py", SERVICE, "python")
+    result = await _run(session, "forge.ask", uri, _range_json(FETCH))
+    assert result["status"] == "done", result
+    document = Path(types_uri_path(result["document"])).read_text(encoding="utf-8")
+    preset = "What fails first under load here, and how would I see it in production?"
+    assert f"> {preset}" in document.split(ANSWER.splitlines()[0])[0]
+    assert preset in api.message_requests[0].body["messages"][0]["content"]
+
+
+@pytest.mark.parametrize(
+    ("reply", "says"),
+    [
+        (Reply(structured={"findings": []}, stop_reason="refusal"), "declined to review"),
+        (Reply(structured={"findings": []}, stop_reason="max_tokens"), "token limit before it"),
+    ],
+)
+async def test_a_review_that_stopped_short_says_why_and_places_nothing(
+    session: Session, api: FakeMessagesAPI, reply: Reply, says: str
+) -> None:
+    api.script(reply)
+    uri = session.open("service.py", SERVICE, "python")
+    result = await _run(session, "forge.review", uri, _range_json(FETCH))
+    assert result["status"] == "failed", result
+    assert says in result["message"] and says in " ".join(_messages(session))
+
+
 def types_uri_path(uri: str) -> str:
     from pygls.uris import to_fs_path
 

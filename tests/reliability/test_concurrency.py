@@ -23,6 +23,7 @@ from lsprotocol import types
 from tests.reliability.claude_support import (
     FETCH,
     KEEPALIVE_EXPIRY_SECONDS,
+    MODEL_CASES,
     SERVICE,
     Harness,
     harness_fixture,
@@ -31,7 +32,7 @@ from tests.support.fake_messages_api import RecordedRequest, Reply
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
-harness = harness_fixture()
+harness = harness_fixture(cases=[case for case in MODEL_CASES if case[0] == "visual-studio-code"])
 
 DOCUMENTS = 20
 FLAGGED_LINE = 6  # `    return response.json()[...]` in SERVICE, zero-based

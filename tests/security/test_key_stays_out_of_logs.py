@@ -91,7 +91,7 @@ async def _configure(client: WireClient, claude: dict[str, Any]) -> None:
 
 
 async def test_the_key_stays_out_of_logs_trace_and_files_through_every_failure(
-    tmp_path: Path, api: FakeMessagesAPI
+    tmp_path: Path, api: FakeMessagesAPI, claude_model: str
 ) -> None:
     # Every proxy variable carries the key too; the fake on 127.0.0.1 is reached directly
     # (NO_PROXY), any other host through the proxy, where nothing listens.
@@ -104,7 +104,13 @@ async def test_the_key_stays_out_of_logs_trace_and_files_through_every_failure(
         HTTP_PROXY=proxy,
         ALL_PROXY=proxy,
     )
-    claude = {"baseUrl": api.base_url, "maxRetries": 0, "timeoutSeconds": 2}
+    claude = {
+        "baseUrl": api.base_url,
+        "maxRetries": 0,
+        "stallSeconds": 2,
+        "model": claude_model,
+        "explainModel": claude_model,
+    }
     async with WireClient(env, tmp_path / "server.log") as client:
         client.settings = {"claude": claude}
         await client.initialize(tmp_path, {"claude": claude})

@@ -89,10 +89,12 @@ def test_the_corpus_plants_every_format_in_every_language() -> None:
 
 
 async def test_no_secret_reaches_claude_through_any_editor_task(
-    tmp_path: Path, api: FakeMessagesAPI
+    tmp_path: Path, api: FakeMessagesAPI, claude_model: str
 ) -> None:
     env = base_env(tmp_path, ANTHROPIC_API_KEY=KEY)
     claude = {
+        "model": claude_model,
+        "explainModel": claude_model,
         "baseUrl": api.base_url,
         "maxRetries": 0,
         "explainOnHover": True,

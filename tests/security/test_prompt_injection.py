@@ -158,10 +158,16 @@ def _edits(action: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
 
 
 async def test_injected_instructions_cannot_edit_outside_the_range_or_run_anything(
-    tmp_path: Path, api: FakeMessagesAPI
+    tmp_path: Path, api: FakeMessagesAPI, claude_model: str
 ) -> None:
     env = base_env(tmp_path, ANTHROPIC_API_KEY=KEY)
-    claude = {"baseUrl": api.base_url, "maxRetries": 0, "explainOnHover": True}
+    claude = {
+        "baseUrl": api.base_url,
+        "maxRetries": 0,
+        "explainOnHover": True,
+        "model": claude_model,
+        "explainModel": claude_model,
+    }
     async with WireClient(env, tmp_path / "server.log") as client:
         client.settings = {"claude": claude}
         await client.initialize(tmp_path, {"claude": claude})
