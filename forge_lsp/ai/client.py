@@ -195,7 +195,7 @@ class ClaudeClient:
     ) -> Stop | None:
         """Wait for `work`; None when it ended by itself, else which watchdog ended it."""
         stall, deadline = self.settings.stall_seconds, self.settings.deadline_seconds
-        while True:
+        while not work.done():
             now = time.monotonic()
             # The stall clock runs once the request is on its way (not while the SDK loads).
             stall_left = stall - exchange.quiet_for(now) if exchange.attempts else stall
@@ -204,9 +204,8 @@ class ClaudeClient:
                 return "deadline"
             if stall_left <= 0:
                 return "stalled"
-            done, _ = await asyncio.wait({work}, timeout=max(0.01, min(stall_left, deadline_left)))
-            if done:
-                return None
+            await asyncio.wait({work}, timeout=max(0.01, min(stall_left, deadline_left)))
+        return None
 
     async def _stream(
         self,

@@ -147,7 +147,7 @@ async def _prepare(
         relative, spec.name, target.text.split("\n"), start_line, end_line, known
     )
     unknown = unknown_model_note(claude, task)
-    if unknown is not None:
+    if unknown is not None and not quiet:
         ls.show_once(f"Forge: {unknown}", types.MessageType.Warning)
     if task == "ask" and question is None:
         # A client that cannot prompt asks the first preset question: the answer says which.
