@@ -168,6 +168,22 @@ async def test_a_review_that_stopped_short_says_why_and_places_nothing(
     assert says in result["message"] and says in " ".join(_messages(session))
 
 
+@pytest.mark.parametrize("case", [("visual-studio-code", DEFAULT)], indirect=True)
+async def test_an_unknown_model_is_used_as_asked_with_one_warning(
+    lsp: LanguageClient, profile: str, tmp_path: Path, api: FakeMessagesAPI
+) -> None:
+    claude = {"apiKey": KEY, "baseUrl": api.base_url, "maxRetries": 0, "model": "claude-next-9"}
+    session = await _start(lsp, profile, tmp_path, claude)
+    uri = session.open("service.py", SERVICE, "python")
+    for _ in range(2):
+        result = await _run(session, "forge.ask", uri, _range_json(FETCH), "Why?")
+        assert result["kind"] == "not-found", result  # the fake does not know it either
+    warnings = [m for m in _messages(session) if "does not know the model 'claude-next-9'" in m]
+    assert len(warnings) == 1 and "claude-sonnet-5-5" in warnings[0]
+    assert [r.body["model"] for r in api.message_requests] == ["claude-next-9"] * 2
+    await lsp.shutdown_session()
+
+
 def types_uri_path(uri: str) -> str:
     from pygls.uris import to_fs_path
 
