@@ -59,6 +59,9 @@ from tests.support.fake_messages_api import (
 )
 
 SIZES = (10, 50, 200)
+# Forge's default before the current models (it takes a forced tool call and does not think
+# first): measured in the same run, for the cost of thinking blocks and JSON answers.
+PREVIOUS_MODEL = "claude-sonnet-5"
 HEADLINE = 50  # the selection size the speed bar is stated for
 FILE_LINES = 600  # generated Python service code (40-line chunks), room for 200 + context
 SELECTION_START = 11  # the first chunk's first line ("# Shard 0: ...")
@@ -116,6 +119,7 @@ class Results:
     cached: list[Run] = field(default_factory=list)
     nofix: list[Run] = field(default_factory=list)  # reviews proposing no fix (50 lines)
     nofix_cached: list[Run] = field(default_factory=list)
+    previous: list[Run] = field(default_factory=list)  # the previous default, same run
     cache_rows: list[tuple[str, str, dict[str, Any], tuple[int, int] | None]] = field(
         default_factory=list
     )
@@ -197,7 +201,9 @@ class Session:
         self.texts: dict[str, str] = {}
 
     @classmethod
-    async def start(cls, api: FakeMessagesAPI, folder: Path, key: str) -> Session:
+    async def start(
+        cls, api: FakeMessagesAPI, folder: Path, key: str, model: str = DEFAULT_MODEL
+    ) -> Session:
         root = folder / "project"
         root.mkdir(parents=True)
         env = dict(os.environ)
@@ -210,7 +216,13 @@ class Session:
         for name in ("ANTHROPIC_API_KEY", "ANTHROPIC_BASE_URL", "ANTHROPIC_AUTH_TOKEN"):
             env.pop(name, None)
         client = await LspClient.spawn(forge_command(), env)
-        claude = {"apiKey": key, "baseUrl": api.base_url, "maxRetries": 0, "stallSeconds": 20}
+        claude = {
+            "apiKey": key,
+            "baseUrl": api.base_url,
+            "maxRetries": 0,
+            "stallSeconds": 20,
+            "model": model,
+        }
         await client.initialize({"debounceMs": 0, "claude": claude}, WINDOW, root)
         await asyncio.sleep(0.5)  # settings from `initialized` are applied in a worker thread
         return cls(client, api, root)
@@ -260,7 +272,7 @@ class Session:
             (received - sent) * 1000,
             fake_ms,
             self._after(sent, lambda m: _progress(m, "begin")),
-            self._after(sent, lambda m: _progress(m, "report")),
+            self._after(sent, _shown_text),
             self._after(sent, lambda m: m.get("method") == "window/showDocument"),
             diagnostics,
             len(new),
@@ -313,6 +325,13 @@ def _progress(message: dict[str, Any], kind: str) -> bool:
     return isinstance(value, dict) and value.get("kind") == kind
 
 
+def _shown_text(message: dict[str, Any]) -> bool:
+    """A progress report of text shown (not the "Forge is thinking…" before any)."""
+    if not _progress(message, "report"):
+        return False
+    return "characters" in str(message["params"]["value"].get("message", ""))
+
+
 def _claude_publish(message: dict[str, Any], uri: str) -> bool:
     if message.get("method") != "textDocument/publishDiagnostics":
         return False
@@ -350,6 +369,15 @@ async def _measure(runs: int, cold_runs: int) -> Results:
             await _main_session(session, results, runs)
         finally:
             await session.client.shutdown()
+        previous = await Session.start(api, folder / "previous", key, PREVIOUS_MODEL)
+        try:
+            for task in ("ask", "review"):
+                await previous.run(task, await previous.open(f"warm_{task}.py"), HEADLINE)
+                for index in range(runs):
+                    uri = await previous.open(f"previous_{task}_{index}.py")
+                    results.previous.append(await previous.run(task, uri, HEADLINE))
+        finally:
+            await previous.client.shutdown()
         results.selections = {
             n: "\n".join(
                 codegen.generate("python", FILE_LINES).split("\n")[
@@ -584,8 +612,49 @@ def report(results: Results) -> str:
         "`forge.showUsage` at the end of the session: " + (results.usage_message or "—"),
         f"### 5d. What a review of a {HEADLINE}-line selection sends",
         _budget(results, sent),
+        f"### 5e. The same tasks on the previous default, `{PREVIOUS_MODEL}`, in this run",
+        _previous_table(results),
     ]
     return "\n\n".join(parts)
+
+
+def _previous_table(results: Results) -> str:
+    """The default against the previous default: thinking blocks and a review's JSON text
+    against no thinking and a forced tool call, the same fake, server and machine."""
+    rows = []
+    for task in ("ask", "review"):
+        for model, runs in (
+            (DEFAULT_MODEL, results.of(task, HEADLINE)),
+            (PREVIOUS_MODEL, [r for r in results.previous if r.task == task]),
+        ):
+            rows.append(
+                (
+                    task,
+                    f"`{model}`",
+                    _ms(_median(r.wall_ms for r in runs)),
+                    _ms(_median(r.fake_ms for r in runs)),
+                    _spread([r.overhead_ms for r in runs]),
+                    _ms(_median(r.first_token_ms for r in runs)) if task == "ask" else "—",
+                    _ms(_median(r.diagnostics_ms for r in runs)) if task == "review" else "—",
+                    len(runs),
+                )
+            )
+    header = (
+        "task",
+        "model",
+        "wall",
+        "fake serving",
+        "overhead (wall - fake)",
+        "→ first shown token",
+        "→ claude diagnostics",
+        "n",
+    )
+    return (
+        table(header, rows)
+        + f"\n\n{HEADLINE}-line selections, warm servers, medians in ms. The fake answers both "
+        "at once; what differs is what Forge handles: a thinking block before the answer, and "
+        "a review's findings as a JSON text (structured outputs) rather than a tool call."
+    )
 
 
 def _fix_note(results: Results) -> str:
