@@ -123,7 +123,7 @@ def _settings(cwd: Path) -> tuple[Check, ClaudeSettings]:
             settings.claude
         )
     if errors:
-        detail = f"{project.path}: {len(errors)} invalid setting{'s' * (len(errors) != 1)} ignored"
+        detail = f"{project.path}: {len(errors)} setting{'s' * (len(errors) != 1)} ignored"
         return Check(WARN, "settings", detail, tuple(errors)), settings.claude
     return Check(OK, "settings", f"{project.path}"), settings.claude
 
