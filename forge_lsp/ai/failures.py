@@ -157,7 +157,7 @@ def explain(
             f"Claude ended the {task} midway with an error ({detail}){kept}. Try again.",
             partial_text,
         )
-    if partial_text or last.bytes_received:
+    if not last.body_ended and (partial_text or last.bytes_received):
         return ClaudeFailure(
             "cut-off",
             f"The connection to Claude dropped in the middle of the {task}{kept}. Try again.",

@@ -49,7 +49,7 @@ class Attempt:
     error_in_stream: bool = False  # the error came as an `event: error` after a 200
     retry_after: float | None = None
     _body_head: bytearray = field(default_factory=bytearray, repr=False)
-    _content_encoding: str = ""
+    content_encoding: str = ""
     _pending: bytearray = field(default_factory=bytearray, repr=False)
     _event: str = ""
 
@@ -57,25 +57,27 @@ class Attempt:
         """The JSON body of an error response, if it could be read."""
         data = bytes(self._body_head)
         try:
-            if self._content_encoding == "gzip":
+            if self.content_encoding == "gzip":
                 data = gzip.decompress(data)
-            elif self._content_encoding == "deflate":
+            elif self.content_encoding == "deflate":
                 data = zlib.decompress(data)
             body = json.loads(data.decode("utf-8"))
         except (OSError, ValueError, zlib.error, EOFError):
             return None
         return body if isinstance(body, dict) else None
 
-    def _feed(self, chunk: bytes) -> None:
+    def feed(self, chunk: bytes) -> None:
         self.bytes_received += len(chunk)
         if self.status is not None and self.status >= 400:
             room = ERROR_BODY_LIMIT - len(self._body_head)
             if room > 0:
                 self._body_head += chunk[:room]
             return
-        if self._content_encoding not in ("", "identity"):
+        if self.content_encoding not in ("", "identity"):
             return  # a compressed stream: its events cannot be read here
         self._pending += chunk
+        if len(self._pending) > ERROR_BODY_LIMIT and b"\n" not in self._pending:
+            self._pending.clear()  # not line-delimited (a cloud backend's binary stream)
         while b"\n" in self._pending:
             line, _, rest = bytes(self._pending).partition(b"\n")
             self._pending = bytearray(rest)
@@ -102,7 +104,7 @@ class Attempt:
             self.error_type = kind if isinstance(kind, str) else None
             self.error_message = message if isinstance(message, str) else None
 
-    def _finish(self) -> None:
+    def finish(self) -> None:
         self.body_ended = True
         if self.status is not None and self.status >= 400 and self.error_type is None:
             body = self.error_body()
@@ -166,10 +168,10 @@ def event_hooks() -> dict[str, list[Any]]:
 
         async def __aiter__(self) -> AsyncIterator[bytes]:
             async for chunk in self._inner:
-                self._attempt._feed(chunk)
+                self._attempt.feed(chunk)
                 self._exchange.touch()
                 yield chunk
-            self._attempt._finish()
+            self._attempt.finish()
 
         async def aclose(self) -> None:
             await self._inner.aclose()
@@ -186,7 +188,7 @@ def event_hooks() -> dict[str, list[Any]]:
             return
         attempt = exchange.attempts[-1]
         attempt.status = response.status_code
-        attempt._content_encoding = response.headers.get("content-encoding", "").strip().lower()
+        attempt.content_encoding = response.headers.get("content-encoding", "").strip().lower()
         attempt.retry_after = _seconds(response.headers.get("retry-after"))
         exchange.touch()
         if response.status_code >= 400:
