@@ -9,14 +9,15 @@ Sources, lowest precedence first:
 
 The project file wins over the editor so that a repository's checks are the same in every
 editor and in CI. Keys may be written camelCase (editors), kebab-case or snake_case (TOML).
-An invalid value is reported by name, skipped, and the lower-precedence value is used.
+An invalid value (of the wrong type, or a number outside its range) is reported by name,
+skipped, and the lower-precedence value is used.
 """
 
 from __future__ import annotations
 
 import re
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
@@ -31,6 +32,40 @@ if TYPE_CHECKING:  # the engine and Claude's settings load with the first check
 PROJECT_FILES = ("forge.toml", "pyproject.toml")
 DEFAULT_MAX_FILE_SIZE = 1_000_000
 DEFAULT_DEBOUNCE_MS = 150
+
+
+@dataclass(frozen=True)
+class WholeNumber:
+    """A whole-number setting's range. A value outside it is reported and skipped, never
+    clamped: the user asked for something Forge will not do, and should hear so."""
+
+    low: int
+    high: int
+    unit: str
+
+    def __call__(self, value: object) -> int:
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int)
+            or not self.low <= value <= self.high
+        ):
+            raise ValueError(
+                f"expected a whole number of {self.unit} from {self.low:,} to {self.high:,}, "
+                f"got {value!r}"
+            )
+        return value
+
+
+# Every numeric setting has a range (README, "Configuration", says why these).
+NUMBERS = {
+    # Below 1 KB nearly every file would be skipped: such a value is a unit slip (megabytes
+    # or kilobytes written as bytes), not a wish. Above 10 MB one full check takes 9-17 s and
+    # 0.6-0.9 GB, so the file would have no timely diagnostics anyway.
+    "max_file_size": WholeNumber(1_000, 10_000_000, "bytes"),
+    # Peers wait 500 ms (pylsp) and 1,000 ms (jedi-language-server); past 2 s stale
+    # diagnostics look like a server that stopped working.
+    "debounce_ms": WholeNumber(0, 2_000, "milliseconds"),
+}
 
 
 @dataclass(frozen=True)
@@ -184,26 +219,13 @@ def _rule_options(value: object) -> dict[str, dict[str, Any]]:
     return result
 
 
-def _positive_int(value: object) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
-        raise ValueError(f"expected a positive integer, got {value!r}")
-    return value
-
-
-def _non_negative_int(value: object) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise ValueError(f"expected a non-negative integer, got {value!r}")
-    return value
-
-
-_VALIDATORS = {
+_VALIDATORS: dict[str, Callable[[object], Any]] = {
     "select": _code_list,
     "ignore": _code_list,
     "severity": _severities,
     "exclude": _string_list,
     "rules": _rule_options,
-    "max_file_size": _positive_int,
-    "debounce_ms": _non_negative_int,
+    **NUMBERS,
 }
 
 
