@@ -59,8 +59,8 @@ class WholeNumber:
 # Every numeric setting has a range (README, "Configuration", says why these).
 NUMBERS = {
     # Below 1 KB nearly every file would be skipped: such a value is a unit slip (megabytes
-    # or kilobytes written as bytes), not a wish. Above 10 MB one full check takes 9-17 s and
-    # 0.6-0.9 GB, so the file would have no timely diagnostics anyway.
+    # or kilobytes written as bytes), not a wish. A full check of 10 MB takes 10-20 s and
+    # 0.5-0.8 GB: a bigger file would get no timely diagnostics anyway.
     "max_file_size": WholeNumber(1_000, 10_000_000, "bytes"),
     # Peers wait 500 ms (pylsp) and 1,000 ms (jedi-language-server); past 2 s stale
     # diagnostics look like a server that stopped working.
