@@ -603,13 +603,14 @@ class SessionFuzzer:
         self.editor_layers[1] = mirrored or {}
         self._check_numbers_mirrored()
         refused = refused_numbers("forge", mirrored or {})
+        self.seen["refused settings sent"] += len(refused)
         new = [key for key in refused if key not in self.refused]
         self.refused.update({key: _warning_pattern(refused[key]) for key in new})
         self.client.workspace_did_change_configuration(
             types.DidChangeConfigurationParams(settings=settings if push else None)
         )
         for key, value in new:
-            self.seen["refused settings warned about"] += 1
+            self.seen["refused settings warned about (once each)"] += 1
             await self._until(
                 partial(self._warned, (key, value)),
                 f"a warning that forge.{key} = {value} was refused",
