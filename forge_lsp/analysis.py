@@ -221,7 +221,13 @@ def _replace_skipped(base: Analysis, reason: str) -> Analysis:
 
 
 def _too_big(size: int, limit: int) -> str:
-    return (
-        f"it is {size / 1_000_000:.1f} MB, over the {limit / 1_000_000:.1f} MB limit "
-        "(raise `maxFileSize` to check it)"
-    )
+    """Why a file was skipped, in exact bytes: rounded to megabytes, a file just over the
+    default limit read "1.0 MB, over the 1.0 MB limit", and one under a small limit "0.0 MB"."""
+    from forge_lsp.config import NUMBERS
+
+    ceiling = NUMBERS["max_file_size"].high
+    if size > ceiling:
+        advice = f"Forge checks no file over {ceiling:,} bytes"
+    else:
+        advice = "raise `maxFileSize` to check it"
+    return f"it is {size:,} bytes, over the limit of {limit:,} ({advice})"

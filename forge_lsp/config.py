@@ -14,15 +14,16 @@ The project file wins over the editor so that a repository's checks are the same
 editor and in CI. A project file is untrusted input, though: what it may not decide (an API
 key, turning Claude on, where requests go) is ignored there (`forge_lsp.ai.settings`).
 
-Keys may be written camelCase (editors), kebab-case or snake_case (TOML). An invalid value
-is reported by name, skipped, and the lower-precedence value is used.
+Keys may be written camelCase (editors), kebab-case or snake_case (TOML). An invalid value (of
+the wrong type, or a number outside its range) is reported by name, skipped, and the
+lower-precedence value is used.
 """
 
 from __future__ import annotations
 
 import re
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
@@ -37,6 +38,40 @@ if TYPE_CHECKING:  # the engine and Claude's settings load with the first check
 PROJECT_FILES = ("forge.toml", "pyproject.toml")
 DEFAULT_MAX_FILE_SIZE = 1_000_000
 DEFAULT_DEBOUNCE_MS = 150
+
+
+@dataclass(frozen=True)
+class WholeNumber:
+    """A whole-number setting's range. A value outside it is reported and skipped, never
+    clamped: the user asked for something Forge will not do, and should hear so."""
+
+    low: int
+    high: int
+    unit: str
+
+    def __call__(self, value: object) -> int:
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int)
+            or not self.low <= value <= self.high
+        ):
+            raise ValueError(
+                f"expected a whole number of {self.unit} from {self.low:,} to {self.high:,}, "
+                f"got {value!r}"
+            )
+        return value
+
+
+# Every numeric setting has a range (README, "Configuration", says why these).
+NUMBERS = {
+    # Below 1 KB nearly every file would be skipped: such a value is a unit slip (megabytes
+    # or kilobytes written as bytes), not a wish. A full check of 10 MB takes 10-20 s and
+    # 0.5-0.8 GB: a bigger file would get no timely diagnostics anyway.
+    "max_file_size": WholeNumber(1_000, 10_000_000, "bytes"),
+    # Peers wait 500 ms (pylsp) and 1,000 ms (jedi-language-server); past 2 s stale
+    # diagnostics look like a server that stopped working.
+    "debounce_ms": WholeNumber(0, 2_000, "milliseconds"),
+}
 
 
 @dataclass(frozen=True)
@@ -190,26 +225,13 @@ def _rule_options(value: object) -> dict[str, dict[str, Any]]:
     return result
 
 
-def _positive_int(value: object) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
-        raise ValueError(f"expected a positive integer, got {value!r}")
-    return value
-
-
-def _non_negative_int(value: object) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise ValueError(f"expected a non-negative integer, got {value!r}")
-    return value
-
-
-_VALIDATORS = {
+_VALIDATORS: dict[str, Callable[[object], Any]] = {
     "select": _code_list,
     "ignore": _code_list,
     "severity": _severities,
     "exclude": _string_list,
     "rules": _rule_options,
-    "max_file_size": _positive_int,
-    "debounce_ms": _non_negative_int,
+    **NUMBERS,
 }
 
 

@@ -34,7 +34,9 @@ class RuleOption:
     """A per-rule option users may set under ``[tool.forge.rules.CODE]``."""
 
     name: str
-    kind: type  # bool, int, str or list (of str)
+    # bool, str or list (of str). A numeric kind would first need a range and its check in
+    # `config.validate_rule_options`, as numeric settings have (`config.NUMBERS`).
+    kind: type
     default: Any
     description: str
 

@@ -192,8 +192,8 @@ def test_big_files_are_skipped_with_a_note(tmp_path, cli, needs_fg301):
     write(
         tmp_path,
         {
-            "forge.toml": "max-file-size = 200\n",
-            "big.py": SWALLOWED_PY + "# padding\n" * 50,
+            "forge.toml": "max-file-size = 1000\n",
+            "big.py": SWALLOWED_PY + "# padding\n" * 100,
             "small.py": CLEAN_PY,
         },
     )
@@ -201,6 +201,15 @@ def test_big_files_are_skipped_with_a_note(tmp_path, cli, needs_fg301):
     assert result.returncode == 0
     assert "skipped big.py" in result.stderr and "max-file-size" in result.stderr
     assert "No findings in 1 file" in result.stderr
+
+
+def test_a_size_limit_out_of_range_is_reported_and_the_default_applies(tmp_path, cli, needs_fg301):
+    write(tmp_path, {"forge.toml": "max-file-size = 200\n", "big.py": SWALLOWED_PY * 10})
+    result = cli("check", ".")
+    assert result.returncode == 1, result.stderr  # checked: the default limit is 1,000,000
+    assert "max-file-size: expected a whole number of bytes from 1,000 to 10,000,000, got 200" in (
+        result.stderr
+    )
 
 
 def test_unreadable_and_invalid_utf8_files_do_not_crash(tmp_path, cli, needs_fg301):

@@ -85,3 +85,26 @@ async def test_invalid_project_file_is_reported_by_name_and_ignored(session: Ses
         lambda: any(str(broken) in m.message for m in session.messages),
         "a message about the unreadable TOML",
     )
+
+
+async def test_a_debounce_out_of_range_is_reported_and_the_lower_layer_applies(
+    session: Session,
+) -> None:
+    """81 minutes of debounce (a fuzzed session's settings) once left a file without
+    diagnostics: the value is refused, said so, and initializationOptions' 0 ms applies."""
+    uri = session.open("files.py", HANDLER, "python")
+    assert len(await session.diagnostics(uri)) == 1
+    settings = {"debounceMs": 4_888_238}
+    session.client.set_configuration(settings, section="forge")
+    session.client.workspace_did_change_configuration(
+        types.DidChangeConfigurationParams(settings={"forge": settings})
+    )
+    warning = await session.until(
+        lambda: next((m for m in session.messages if "forge.debounceMs" in m.message), None),
+        "a message about forge.debounceMs",
+    )
+    assert warning.type == types.MessageType.Warning
+    assert "from 0 to 2,000, got 4888238" in warning.message
+    version = session.change(uri, "# edited\n" + HANDLER)
+    [finding] = await session.diagnostics(uri, version)  # within seconds, not 81 minutes
+    assert finding.code == "FG301"

@@ -126,8 +126,26 @@ async def test_huge_files_are_skipped_with_a_message(session: Session) -> None:
         lambda: next((m for m in session.messages if "generated.py" in m.message), None),
         "a message about the skipped file",
     )
-    assert "maxFileSize" in message.message
+    assert f"it is {len(SWALLOWED * 100):,} bytes, over the limit of 2,000" in message.message
+    assert "raise `maxFileSize`" in message.message
     assert message.type == types.MessageType.Info
+
+
+@pytest.mark.parametrize("profile", ["neovim"])  # 10 MB over the wire once is enough
+@pytest.mark.init_options({"maxFileSize": 10_000_000})
+async def test_a_file_over_the_largest_limit_says_no_setting_would_check_it(
+    session: Session,
+) -> None:
+    text = "# generated\n" * 1_000_000  # 12,000,000 bytes
+    uri = session.open("generated.py", text, "python")
+    assert await session.diagnostics(uri) == []
+    message = await session.until(
+        lambda: next((m for m in session.messages if "generated.py" in m.message), None),
+        "a message about the skipped file",
+    )
+    assert "it is 12,000,000 bytes, over the limit of 10,000,000" in message.message
+    assert "Forge checks no file over 10,000,000 bytes" in message.message
+    assert "raise" not in message.message
 
 
 async def test_lone_surrogates_and_odd_text_do_not_crash(session: Session) -> None:

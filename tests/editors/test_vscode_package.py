@@ -91,3 +91,20 @@ def test_settings_that_decide_where_requests_go_are_the_users_alone(
     for field in ai_settings.DESTINATION_SETTINGS:
         entry = schema[f"claude.{fields[field]}"]
         assert entry["scope"] in ("machine", "application"), field
+
+
+def test_offline_numeric_settings_have_the_servers_range(
+    schema: dict[str, dict[str, Any]],
+) -> None:
+    """VS Code flags a value outside the schema's range as you type it: the range must be the
+    one the server enforces, or VS Code would accept what Forge then refuses (or the reverse)."""
+    for key, field in config._KEYS.items():
+        entry = schema[key]
+        bounds = config.NUMBERS.get(field)
+        if bounds is None:
+            assert entry["type"] not in ("integer", "number"), f"{key}: numeric without a range"
+            assert "minimum" not in entry and "maximum" not in entry, key
+            continue
+        assert entry["type"] == "integer", key
+        assert (entry.get("minimum"), entry.get("maximum")) == (bounds.low, bounds.high), key
+        assert f"{bounds.low:,} to {bounds.high:,}" in entry["description"], key

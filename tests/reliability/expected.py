@@ -3,10 +3,16 @@
 The server re-parses incrementally and re-checks only the edited function; `forge-lsp check`
 parses and checks the whole file from scratch. Both use the same engine, so after any sequence
 of edits the server's diagnostics for a text must equal a fresh run's on that text.
+
+The numeric settings are the oracle's own knowledge, as the README documents them, not read from
+`forge_lsp.config`: a value outside its range must be refused (the value from the layer below,
+in the end the default, applies) and named in a warning that gives the range and the value.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +24,68 @@ from forge_lsp.analysis import encode
 from forge_lsp.config import Settings
 
 _converter = get_converter()
+
+
+@dataclass(frozen=True)
+class Documented:
+    """A numeric setting as the README documents it: its range and its default."""
+
+    low: int
+    high: int
+    default: int
+
+    def accepts(self, value: object) -> bool:
+        return (
+            isinstance(value, int)
+            and not isinstance(value, bool)
+            and self.low <= value <= self.high
+        )
+
+    def problem(self, origin: str, key: str, value: object) -> tuple[str, str, str]:
+        """What the warning about a refused `value` must say, in this order, in any wording
+        around them: the setting, its range and (last) the value."""
+        return (f"{origin}.{key}:", f"from {self.low:,} to {self.high:,}", f"got {value!r}")
+
+
+# Editor keys (normalized: no dashes or underscores, lower case) -> their documented range.
+NUMBERS = {
+    "debouncems": Documented(0, 2_000, 150),
+    "maxfilesize": Documented(1_000, 10_000_000, 1_000_000),
+}
+
+
+def _normalize(key: object) -> str:
+    return str(key).replace("-", "").replace("_", "").lower()
+
+
+def effective_number(key: str, layers: Sequence[object]) -> int:
+    """The value Forge must use for numeric setting `key` given the editor's raw layers, lowest
+    precedence first: the last value it accepts from the highest layer that has one."""
+    documented = NUMBERS[_normalize(key)]
+    for layer in reversed(layers):
+        if not isinstance(layer, Mapping):
+            continue  # the whole layer is refused
+        accepted = [
+            value
+            for name, value in layer.items()
+            if _normalize(name) == _normalize(key) and documented.accepts(value)
+        ]
+        if accepted:
+            return int(accepted[-1])
+    return documented.default
+
+
+def refused_numbers(origin: str, layer: object) -> dict[tuple[str, str], tuple[str, str, str]]:
+    """The numeric settings of one raw layer that must be refused: (key, repr of the value) ->
+    what the warning about each must say."""
+    if not isinstance(layer, Mapping):
+        return {}
+    refused = {}
+    for key, value in layer.items():
+        documented = NUMBERS.get(_normalize(key))
+        if documented is not None and not documented.accepts(value):
+            refused[(str(key), repr(value))] = documented.problem(origin, str(key), value)
+    return refused
 
 
 def comparable(diagnostics: list[types.Diagnostic]) -> list[dict[str, Any]]:

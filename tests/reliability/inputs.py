@@ -16,6 +16,8 @@ from typing import Any
 from hypothesis import strategies as st
 from lsprotocol import types
 
+from tests.reliability.expected import NUMBERS, Documented
+
 ROOT = Path(__file__).resolve().parents[2]
 
 # LSP language id -> (file extension, the fixture folder name and seed extensions).
@@ -209,6 +211,27 @@ def _setting(name: str, valid: st.SearchStrategy[Any]) -> st.SearchStrategy[tupl
     return st.tuples(st.just(name), st.one_of(valid, json_values))
 
 
+def _number_setting(
+    names: tuple[str, ...], valid: st.SearchStrategy[int]
+) -> st.SearchStrategy[tuple[str, Any]]:
+    """Mostly the editor's camelCase key, sometimes another spelling Forge accepts."""
+    return st.tuples(st.sampled_from(names), st.one_of(valid, json_values))
+
+
+def bounded(
+    documented: Documented, usual: st.SearchStrategy[int], found: tuple[int, ...] = ()
+) -> st.SearchStrategy[int]:
+    """A whole number for a setting with a range: `usual`, an end of the range, or (as often
+    as those) one just outside it, far outside it, huge, or a value a long run once found."""
+    low, high = documented.low, documented.high
+    return st.one_of(
+        usual,
+        st.sampled_from([low, high]),
+        st.sampled_from([low - 1, high + 1, -(2**31), 2**53, 2**64, *found]),
+        st.one_of(st.integers(high + 1, 2**63), st.integers(-(2**63), low - 1)),
+    )
+
+
 # Claude never gets a usable key or a cloud backend here: a fuzzed setting must not make a
 # test reach the network. Every other Claude setting is fair game.
 _claude = st.dictionaries(
@@ -251,8 +274,16 @@ forge_settings: st.SearchStrategy[Any] = st.one_of(
             _setting(
                 "exclude", st.lists(st.sampled_from(["**/*.go", "*.py", "**/ex1*/**"]), max_size=2)
             ),
-            _setting("maxFileSize", st.integers(0, 5000)),
-            _setting("debounceMs", st.integers(0, 30)),
+            # Small sizes, so that whole files are sometimes skipped as too big.
+            _number_setting(
+                ("maxFileSize", "max-file-size"),
+                bounded(NUMBERS["maxfilesize"], st.integers(1_000, 5_000)),
+            ),
+            # Short waits, so that examples stay quick; 81 minutes once went unnoticed.
+            _number_setting(
+                ("debounceMs", "debounce_ms"),
+                bounded(NUMBERS["debouncems"], st.integers(0, 30), found=(4_888_238,)),
+            ),
             _setting(
                 "rules",
                 st.dictionaries(st.sampled_from(RULE_CODES[:7]), json_values, max_size=2),
