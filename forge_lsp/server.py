@@ -187,8 +187,8 @@ class ForgeServer(LanguageServer):
             log.warning("invalid setting: %s", problem)
         listed = "; ".join(problems)
         self.show_once(
-            f"Forge: invalid setting{'s' if len(problems) > 1 else ''} ignored, defaults used: "
-            f"{listed}",
+            f"Forge: setting{'s' if len(problems) > 1 else ''} ignored (the value below each, in "
+            f"the end the default, is used): {listed}",
             types.MessageType.Warning,
         )
 

@@ -147,7 +147,7 @@ async def test_the_key_stays_out_of_logs_trace_and_files_through_every_failure(
         assert failed["status"] == "failed" and failed["kind"] == "network", failed
         await _configure(client, {**claude, "baseUrl": f"ftp://forge:{KEY}@127.0.0.1:{closed}"})
         await client.until(
-            lambda: any("invalid setting" in m for m in client.messages()),
+            lambda: any("expected an http(s) URL" in m for m in client.messages()),
             "the invalid base URL to be reported",
         )
     log = client.log()
