@@ -212,7 +212,7 @@ _FIELDS: dict[str, tuple[str, Any]] = {
     "headers": ("headers", _headers),
     "model": ("model", _text),
     "explainmodel": ("explain_model", _text),
-    "maxtokens": ("max_tokens", _int(256, 64_000)),
+    "maxtokens": ("max_tokens", _int(1_024, 64_000)),  # thinking needs room before an answer
     "stallseconds": ("stall_seconds", _number(1.0, 600.0)),
     "deadlineseconds": ("deadline_seconds", _number(5.0, 3_600.0)),
     "maxretries": ("max_retries", _int(0, 10)),
