@@ -337,9 +337,12 @@ def test_templates_hold_no_braces_but_placeholders(task: prompts.Task) -> None:
     )
 
 
-def test_review_reports_only_through_the_tool_and_never_guesses() -> None:
+def test_review_reports_only_as_structured_findings_and_never_guesses() -> None:
     text = _flat(prompts.template("review"))
-    assert "only by calling the `report_findings` tool" in text
+    # Whichever way the model answers (structured outputs, or a forced tool): no "call the
+    # tool" in a request that has none.
+    assert "only as the `findings` list of your structured answer" in text
+    assert "call the tool" not in text
     assert "copied verbatim from the selection" in text
     assert "do not report them again" in text
     assert "Report nothing rather than guess" in text
