@@ -69,9 +69,10 @@ def write_shim(bin_dir: Path) -> None:
 
 @contextmanager
 def fake_messages_api(base: Path) -> Iterator[str]:
-    """The project's fake Messages API, standalone: the review's tool call, then the answer."""
+    """The project's fake Messages API, standalone: the review's findings (as the request asks
+    for them), then the answer."""
     script = base / "replies.json"
-    review = {"tool_name": "report_findings", "tool_input": {"findings": [CLAUDE_FINDING]}}
+    review = {"structured": {"findings": [CLAUDE_FINDING]}}
     script.write_text(json.dumps([review]), encoding="utf-8")
     answer = base / "answer.md"
     answer.write_text(ANSWER, encoding="utf-8")

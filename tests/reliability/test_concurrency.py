@@ -74,8 +74,7 @@ def _reply_for(request: RecordedRequest) -> Reply | None:
         "replacement": None,
     }
     return Reply(
-        tool_name="report_findings",
-        tool_input={"findings": [finding]},
+        structured={"findings": [finding]},
         chunks=12,
         slow_stream=0.06,
     )

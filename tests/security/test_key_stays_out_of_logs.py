@@ -118,7 +118,7 @@ async def test_the_key_stays_out_of_logs_trace_and_files_through_every_failure(
         await client.diagnostics(uri)
 
         assert (await _ask(client, uri, "Why?"))["status"] == "done"
-        api.script(Reply(tool_name="report_findings", tool_input={"findings": []}))
+        api.script(Reply(structured={"findings": []}))
         review = await client.execute("forge.review", uri, whole_lines(2, 7))
         assert review["status"] == "done"
         assert (await client.execute("forge.explain", uri, whole_lines(2, 7)))["status"] == "done"

@@ -176,7 +176,7 @@ async def test_injected_instructions_cannot_edit_outside_the_range_or_run_anythi
         await client.diagnostics(uri)
         requested = whole_lines(*SELECTION)
 
-        api.script(Reply(tool_name="report_findings", tool_input=MALICIOUS_REVIEW))
+        api.script(Reply(structured=MALICIOUS_REVIEW))
         review = await client.execute("forge.review", uri, requested)
         assert review["status"] == "done", review
         assert review["dropped_unplaceable"] == 2 and review["findings"] == 6, review
