@@ -47,7 +47,7 @@ from lsp_client import REPO_DIR, LspClient, forge_command
 if str(REPO_DIR) not in sys.path:  # the fake lives in the test support package
     sys.path.insert(0, str(REPO_DIR))
 
-from forge_lsp.ai.settings import DEFAULT_MODEL
+from forge_lsp.config.claude import DEFAULT_MODEL
 from tests.support.fake_messages_api import (
     MODELS,
     FakeMessagesAPI,

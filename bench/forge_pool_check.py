@@ -14,7 +14,8 @@ import os
 import sys
 from pathlib import Path
 
-from forge_lsp import engine, languages
+from forge_lsp.core import languages
+from forge_lsp.engine import checker
 
 
 def check_file(path: str) -> tuple[int, int]:
@@ -23,7 +24,7 @@ def check_file(path: str) -> tuple[int, int]:
     source = Path(path).read_bytes()
     if spec is None:
         return 0, 0
-    result = engine.check(source, spec, engine.RuleSelection())
+    result = checker.check(source, spec, checker.RuleSelection())
     return source.count(b"\n"), len(result.findings)
 
 

@@ -1,7 +1,7 @@
 """Server-side check cost in-process: where the time of one check goes, full vs incremental.
 
 Stages are timed by running the engine's steps one by one (parse, suppressions, each rule,
-conversion to LSP diagnostics, JSON serialization) and, as a cross-check, `engine.check` and the
+conversion to LSP diagnostics, JSON serialization) and, as a cross-check, `checker.check` and the
 server's own `Analyzer` end to end.
 """
 
@@ -24,14 +24,17 @@ from codegen import EXTENSIONS
 from lsprotocol import types
 from pygls.protocol import default_converter
 
-from forge_lsp import engine, incremental, languages, lsp_convert, rule_docs
-from forge_lsp.analysis import Analyzer, Snapshot
-from forge_lsp.engine import RuleSelection
-from forge_lsp.model import Finding
+from forge_lsp.core import languages
+from forge_lsp.core.model import Finding
+from forge_lsp.engine import checker, incremental
+from forge_lsp.engine.analysis import Analyzer, Snapshot
+from forge_lsp.engine.checker import RuleSelection
+from forge_lsp.engine.suppression import find_suppressions
+from forge_lsp.lsp import lsp_convert
+from forge_lsp.lsp.settings_store import SettingsStore
+from forge_lsp.rules import rule_docs
 from forge_lsp.rules.base import CheckContext, Rule
 from forge_lsp.rules.query_batch import QueryBatch
-from forge_lsp.settings_store import SettingsStore
-from forge_lsp.suppression import find_suppressions
 
 T = TypeVar("T")
 STAGES = ("parse", "suppress", "rules", "convert", "serialize")
@@ -84,11 +87,11 @@ def run_stages(
     """Run one check stage by stage, recording each stage's time; returns the new tree."""
     selection = RuleSelection()
     tree: tree_sitter.Tree = _timed(
-        out.stages["parse"], partial(engine.parse, spec, source, old_tree)
+        out.stages["parse"], partial(checker.parse, spec, source, old_tree)
     )
     _timed(out.stages["suppress"], lambda: find_suppressions(source, tree.root_node))
     findings: list[Finding] = _timed(
-        out.stages["rules"], partial(engine.run_rules, source, tree, spec, selection)
+        out.stages["rules"], partial(checker.run_rules, source, tree, spec, selection)
     )
     for rule in selection.rules_for(spec.name):
         # Each rule alone: its own query pass and its own memos, as if no other rule ran.
@@ -128,7 +131,7 @@ def measure_file(language: str, text: str, point: tuple[int, int], runs: int) ->
     cost = FileCost(
         language,
         text.count("\n"),
-        len(engine.check(source, spec, RuleSelection()).findings),
+        len(checker.check(source, spec, RuleSelection()).findings),
         StageTimes(),
         StageTimes(),
         [],
@@ -138,8 +141,8 @@ def measure_file(language: str, text: str, point: tuple[int, int], runs: int) ->
     )
     for _ in range(runs):
         run_stages(source, spec, None, cost.full)
-        _timed(cost.check_full_ms, lambda: engine.check(source, spec, RuleSelection()))
-    tree = engine.parse(spec, source)
+        _timed(cost.check_full_ms, lambda: checker.check(source, spec, RuleSelection()))
+    tree = checker.parse(spec, source)
     offset = line_offset(text, *point)
     for index in range(runs):
         edited = insert_at(source, offset + index, b"abcdefghij"[index % 10 : index % 10 + 1])
@@ -148,7 +151,7 @@ def measure_file(language: str, text: str, point: tuple[int, int], runs: int) ->
         tree = run_stages(edited, spec, old_tree, cost.edited)
         _timed(
             cost.check_edited_ms,
-            partial(engine.check, edited, spec, RuleSelection(), old_tree=spare),
+            partial(checker.check, edited, spec, RuleSelection(), old_tree=spare),
         )
         source = edited
     cost.analyzer_ms = asyncio.run(_analyzer_times(language, text, point, runs))

@@ -151,10 +151,11 @@ class RealFileLatency:
 def toplevel_blank_line(path: Path, language: str) -> int:
     """A blank line after the middle of the file outside any function: typing there makes a
     new top-level statement (or class member), which needs a full check."""
-    from forge_lsp import engine, languages, recheck
+    from forge_lsp.core import languages
+    from forge_lsp.engine import checker, recheck
 
     source = path.read_bytes()
-    tree = engine.parse(languages.LANGUAGES[language], source)
+    tree = checker.parse(languages.LANGUAGES[language], source)
     kinds = recheck.FUNCTION_TYPES[language]
     lines = source.split(b"\n")
     offset = sum(len(line) + 1 for line in lines[: len(lines) // 2])

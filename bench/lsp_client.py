@@ -26,7 +26,7 @@ STREAM_LIMIT = 64 * 1024 * 1024  # publishDiagnostics of a 20k-line file can be 
 
 
 def cli_exists() -> bool:
-    """Whether the package has its command-line entry point (`forge_lsp/cli.py`) yet."""
+    """Whether the package has its command-line entry point (`forge_lsp/cli/main.py`) yet."""
     return (REPO_DIR / "forge_lsp" / "cli.py").is_file()
 
 
@@ -34,7 +34,7 @@ def forge_command() -> list[str]:
     """How to start the Forge server over stdio: the real entry point once it exists."""
     if cli_exists():
         return [sys.executable, "-m", "forge_lsp"]
-    return [sys.executable, "-c", "from forge_lsp.server import serve; serve()"]
+    return [sys.executable, "-c", "from forge_lsp.lsp.server import serve; serve()"]
 
 
 def bare_command() -> list[str]:

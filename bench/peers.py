@@ -33,7 +33,7 @@ from lsp_client import LspClient, bare_command, forge_command, proc_status
 
 import forge_lsp
 from forge_lsp.config import DEFAULT_DEBOUNCE_MS
-from forge_lsp.engine import RuleSelection
+from forge_lsp.engine.checker import RuleSelection
 
 WORKSPACE_FILES = (0, 100, 1000)  # Python files in the workspace root at start-up
 WORKSPACE_FILE_LINES = 200

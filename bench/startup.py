@@ -30,7 +30,7 @@ HEAVY_PACKAGES = frozenset(
     }
 )
 # Forge's own modules that load with the first check or Claude task, never at start-up. (The
-# small `forge_lsp.ai.settings` and `forge_lsp.ai.annotations` do load: settings and
+# small `forge_lsp.config.claude` and `forge_lsp.ai.annotations` do load: settings and
 # diagnostics need them.)
 HEAVY_FORGE = (
     "forge_lsp.rules.fg",
@@ -44,7 +44,7 @@ HEAVY_FORGE = (
     "forge_lsp.ai.review",
     "forge_lsp.ai.ledger",
     "forge_lsp.ai.result_cache",
-    "forge_lsp.features.claude_tasks",
+    "forge_lsp.lsp.features.claude_tasks",
 )
 
 BARE_IMPORTS = 'from pygls.lsp.server import LanguageServer; LanguageServer("bare", "0")'
@@ -112,9 +112,9 @@ def heavy(modules: list[str]) -> list[str]:
 
 def server_imports() -> str:
     """What the real server process runs before it can answer `initialize`."""
-    lines = ["from forge_lsp.server import create_server", "create_server()"]
+    lines = ["from forge_lsp.lsp.server import create_server", "create_server()"]
     if cli_exists():
-        lines.insert(0, "import forge_lsp.cli")
+        lines.insert(0, "import forge_lsp.cli.main")
     return "\n".join(lines)
 
 

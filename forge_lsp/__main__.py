@@ -2,6 +2,6 @@
 
 import sys
 
-from forge_lsp.cli import main
+from forge_lsp.cli.main import main
 
 sys.exit(main())

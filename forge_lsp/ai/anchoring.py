@@ -7,7 +7,7 @@ the code the user asked about. A quote that cannot be placed is dropped, never g
 
 Offsets here are indices into the document as a Python ``str`` (code points). Positions
 handed to the rest of Forge are `Point`s: a zero-based line (lines end at ``\\n``, as for
-tree-sitter) and a zero-based UTF-8 byte column, see `forge_lsp.model`.
+tree-sitter) and a zero-based UTF-8 byte column, see `forge_lsp.core.model`.
 
 The search, in order:
 
@@ -30,7 +30,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
-from forge_lsp.model import Point
+from forge_lsp.core.model import Point
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,8 +50,8 @@ class Quoted(Protocol):
     def quote(self) -> str: ...
 
 
-# The server encodes documents this way (see `forge_lsp.analysis.encode`): a lone surrogate
-# from a client counts as three bytes there, so it must here too.
+# The server encodes documents this way (see `forge_lsp.engine.analysis.encode`): a lone
+# surrogate from a client counts as three bytes there, so it must here too.
 _ENCODING, _ERRORS = "utf-8", "surrogatepass"
 
 

@@ -12,9 +12,9 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass, replace
 
-from forge_lsp import incremental
-from forge_lsp.incremental import ByteEdit, shift_point, shifted
-from forge_lsp.model import Edit, Finding, Fix, Point
+from forge_lsp.core.model import Edit, Finding, Fix, Point
+from forge_lsp.engine import incremental
+from forge_lsp.engine.incremental import ByteEdit, shift_point, shifted
 
 
 @dataclass(frozen=True)

@@ -42,7 +42,7 @@ from forge_lsp.ai.call_syntax import (
     syntax_for,
     text,
 )
-from forge_lsp.languages import LanguageSpec
+from forge_lsp.core.languages import LanguageSpec
 
 __all__ = ["UNKNOWN", "Call", "Import", "Index", "Path", "index"]
 
@@ -373,7 +373,7 @@ def _captures(
 ) -> dict[str, list[tree_sitter.Node]]:
     """The @call, @bind and @import nodes of the file, of one region of it (the nodes inside
     the region) or of its top `max_depth` levels."""
-    from forge_lsp.languages import LANGUAGES
+    from forge_lsp.core.languages import LANGUAGES
 
     grammar = LANGUAGES[syntax.language].grammar
     cursor = tree_sitter.QueryCursor(_query(syntax.language, grammar, syntax.query))

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from forge_lsp.ai import wire
 from forge_lsp.ai.failures import ClaudeFailure, Stop, explain, secrets_of
-from forge_lsp.ai.settings import ClaudeSettings
+from forge_lsp.config.claude import ClaudeSettings
 
 if TYPE_CHECKING:
     import anthropic

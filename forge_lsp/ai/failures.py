@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING, Literal
 from urllib.parse import urlsplit
 
 if TYPE_CHECKING:
-    from forge_lsp.ai.settings import ClaudeSettings
     from forge_lsp.ai.wire import Attempt, Exchange
+    from forge_lsp.config.claude import ClaudeSettings
 
 Stop = Literal["stalled", "deadline"]
 

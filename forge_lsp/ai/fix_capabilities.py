@@ -115,7 +115,7 @@ import tree_sitter
 
 from forge_lsp.ai import call_paths
 from forge_lsp.ai.call_syntax import Unreadable
-from forge_lsp.languages import LanguageSpec
+from forge_lsp.core.languages import LanguageSpec
 
 PROCESS = "process execution"
 EVALUATION = "dynamic code evaluation or loading"

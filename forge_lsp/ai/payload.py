@@ -20,8 +20,8 @@ from forge_lsp.ai import prompts
 from forge_lsp.ai.client import Request
 from forge_lsp.ai.redaction import redact
 from forge_lsp.ai.request_shape import shape
-from forge_lsp.ai.settings import ClaudeSettings
-from forge_lsp.model import Finding
+from forge_lsp.config.claude import ClaudeSettings
+from forge_lsp.core.model import Finding
 
 Task = Literal["ask", "review", "explain"]
 TASKS: tuple[Task, ...] = ("ask", "review", "explain")

@@ -2,7 +2,7 @@
 
 `redact()` runs over plain text with regular expressions, not a parser, because what is sent is
 often a selection that does not parse (half a function, a line of YAML, a diff). It uses the
-same detectors as the hardcoded-credentials rules (`forge_lsp.rules._credentials`), so what
+same detectors as the hardcoded-credentials rules (`forge_lsp.rules.families.credentials`), so what
 Forge would report in a file is, as far as text allows, what it takes out before sending:
 
 1. vendor key formats (FG202): AWS, GitHub, GitLab, Slack, Stripe, Google, OpenAI, Anthropic,
@@ -50,7 +50,7 @@ from collections import Counter
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
-from forge_lsp.rules import _credentials as cred
+from forge_lsp.rules.families import credentials as cred
 
 HIGH_ENTROPY = "high-entropy-string"
 AUTHORIZATION = "authorization"

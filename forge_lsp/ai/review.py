@@ -46,9 +46,9 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from forge_lsp.ai import anchoring, verify_fix
-from forge_lsp.engine import RuleSelection
-from forge_lsp.languages import LanguageSpec
-from forge_lsp.model import CLAUDE_SOURCE, Finding, Point, Severity
+from forge_lsp.core.languages import LanguageSpec
+from forge_lsp.core.model import CLAUDE_SOURCE, Finding, Point, Severity
+from forge_lsp.engine.checker import RuleSelection
 
 SOURCE = CLAUDE_SOURCE
 TOOL_NAME = "report_findings"

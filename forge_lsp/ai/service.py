@@ -25,7 +25,7 @@ from forge_lsp.ai.ledger import DEFAULT_PRICES, Ledger, Summary, Totals, Usage
 from forge_lsp.ai.models import Price, budget_price
 from forge_lsp.ai.payload import Payload
 from forge_lsp.ai.result_cache import CachedResult, ResultCache, cache_key
-from forge_lsp.ai.settings import ClaudeSettings
+from forge_lsp.config.claude import ClaudeSettings
 
 log = logging.getLogger(__name__)
 

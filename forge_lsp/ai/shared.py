@@ -17,10 +17,10 @@ from forge_lsp.ai.failures import ClaudeFailure
 if TYPE_CHECKING:
     from forge_lsp.ai.review import ReviewOutcome
     from forge_lsp.ai.service import Answer
-    from forge_lsp.ai.settings import ClaudeSettings
     from forge_lsp.config import Settings
-    from forge_lsp.languages import LanguageSpec
-    from forge_lsp.model import Point
+    from forge_lsp.config.claude import ClaudeSettings
+    from forge_lsp.core.languages import LanguageSpec
+    from forge_lsp.core.model import Point
 
 
 def widen_selection(
@@ -35,9 +35,9 @@ def widen_selection(
     tiny = first[0] == last[0] and last[1] - first[1] <= 1
     if not tiny:
         return start_line, max(start_line, end_line)
-    from forge_lsp import engine, recheck
+    from forge_lsp.engine import checker, recheck
 
-    tree = engine.parse(spec, source)
+    tree = checker.parse(spec, source)
     node = tree.root_node.descendant_for_point_range(first, first)
     kinds = recheck.FUNCTION_TYPES.get(spec.name, frozenset())
     function = None
@@ -101,8 +101,8 @@ def place_findings(
     whole lines), filtered by the settings and each replacement verified, with a sentence per
     malformed finding. `answer` is the review's data (`Answer.structured`). Re-parses and
     re-checks fixes: run off an event loop."""
-    from forge_lsp import languages
     from forge_lsp.ai import anchoring, review
+    from forge_lsp.core import languages
 
     proposed, problems = review.parse_answer(answer)
     claude = settings.claude

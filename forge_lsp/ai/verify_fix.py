@@ -41,12 +41,12 @@ from dataclasses import dataclass, replace
 
 import tree_sitter
 
-from forge_lsp import engine, incremental
 from forge_lsp.ai import fix_capabilities
-from forge_lsp.fixes import line_starts
-from forge_lsp.languages import LanguageSpec
-from forge_lsp.model import Edit, Finding, Fix, Point
-from forge_lsp.suppression import find_suppressions
+from forge_lsp.core.languages import LanguageSpec
+from forge_lsp.core.model import Edit, Finding, Fix, Point
+from forge_lsp.engine import checker, incremental
+from forge_lsp.engine.fixes import line_starts
+from forge_lsp.engine.suppression import find_suppressions
 
 DEFAULT_TITLE = "Apply Forge's fix"
 
@@ -77,16 +77,16 @@ class Baseline:
 
 
 def baseline(
-    source: bytes, spec: LanguageSpec, rules: engine.RuleSelection | None = None
+    source: bytes, spec: LanguageSpec, rules: checker.RuleSelection | None = None
 ) -> Baseline:
     """Parse the original once, so that several replacements share the work (the rules run
     per replacement, over the function it edits: see `_checked_region`)."""
-    tree = engine.parse(spec, source)
+    tree = checker.parse(spec, source)
     return Baseline(
         source,
         tree,
         count_syntax_errors(tree.root_node),
-        len(find_suppressions(engine.utf8_safe(source), tree.root_node)),
+        len(find_suppressions(checker.utf8_safe(source), tree.root_node)),
         (),
     )
 
@@ -100,7 +100,7 @@ def verify_replacement(
     selection_ok: bool,
     *,
     title: str = DEFAULT_TITLE,
-    rules: engine.RuleSelection | None = None,
+    rules: checker.RuleSelection | None = None,
     base: Baseline | None = None,
 ) -> VerifiedFix | Rejection:
     """Check one replacement of the code at `finding_range` against a copy of `source`.
@@ -122,7 +122,7 @@ def verify_replacement(
     if new_bytes == source[edit_start:edit_end]:
         return Rejection("the replacement is the same as the code it replaces")
 
-    selection = rules or engine.RuleSelection()
+    selection = rules or checker.RuleSelection()
     before = base if base is not None and base.source == source else None
     before = before or baseline(source, spec, selection)
     copy = source[:edit_start] + new_bytes + source[edit_end:]
@@ -159,8 +159,8 @@ def _applied(
     old_tree = before.tree.copy()
     if edit is not None:
         incremental.edit_tree(old_tree, edit)
-    tree = engine.parse(spec, copy, old_tree)
-    suppressions = find_suppressions(engine.utf8_safe(copy), tree.root_node)
+    tree = checker.parse(spec, copy, old_tree)
+    suppressions = find_suppressions(checker.utf8_safe(copy), tree.root_node)
     after = Baseline(copy, tree, count_syntax_errors(tree.root_node), len(suppressions), ())
     return after, None if edit is None else (edit, old_tree.changed_ranges(tree))
 
@@ -170,12 +170,12 @@ def _checked_region(
     after: Baseline,
     changed: tuple[incremental.ByteEdit, list[tree_sitter.Range]] | None,
     spec: LanguageSpec,
-    selection: engine.RuleSelection,
+    selection: checker.RuleSelection,
 ) -> tuple[Baseline, Baseline]:
     """Both sides with the rules' findings over what the replacement can affect: the function
     holding it when the tree changed nowhere else (the partial re-check the server does after
     a keystroke, which a property test holds equal to a full check), else the whole file."""
-    from forge_lsp import recheck
+    from forge_lsp.engine import recheck
 
     region_before = region_after = None
     if changed is not None:
@@ -188,10 +188,10 @@ def _checked_region(
                 region_after, region_before = (start, end), (start, end - grown)
 
     def findings(side: Baseline, region: tuple[int, int] | None) -> tuple[Finding, ...]:
-        found = engine.run_rules(side.source, side.tree, spec, selection, region)
+        found = checker.run_rules(side.source, side.tree, spec, selection, region)
         if region is None:
             return tuple(found)
-        scoped = engine.file_scoped_codes(selection, spec.name)
+        scoped = checker.file_scoped_codes(selection, spec.name)
         starts = line_starts(side.source)
         return tuple(
             f for f in found if f.code in scoped or _within(side.source, starts, f, region)

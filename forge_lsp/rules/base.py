@@ -14,8 +14,8 @@ from typing import Any, ClassVar, TypeVar
 
 import tree_sitter
 
-from forge_lsp.languages import LanguageSpec
-from forge_lsp.model import Edit, Finding, Fix, Point, Severity
+from forge_lsp.core.languages import LanguageSpec
+from forge_lsp.core.model import Edit, Finding, Fix, Point, Severity
 from forge_lsp.rules.query_batch import Match, QueryBatch
 from forge_lsp.rules.query_batch import compile_query as compile_query  # for scoped queries
 

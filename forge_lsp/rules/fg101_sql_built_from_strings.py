@@ -7,9 +7,9 @@ from dataclasses import dataclass
 
 import tree_sitter
 
-from forge_lsp.model import Finding, Severity
-from forge_lsp.rules import _sql
+from forge_lsp.core.model import Finding, Severity
 from forge_lsp.rules.base import CheckContext, Rule, RuleOption, has_error, lines_below
+from forge_lsp.rules.families import sql
 
 Node = tree_sitter.Node
 
@@ -425,8 +425,8 @@ class SqlBuiltFromStrings(Rule):
         spec = _SINKS.get(ctx.language.name)
         if spec is None or (ctx.in_test_file and not ctx.options.get("includeTests")):
             return
-        evaluator_type = _sql.EVALUATORS[ctx.language.name]
-        evaluator: _sql.Evaluator | None = None
+        evaluator_type = sql.EVALUATORS[ctx.language.name]
+        evaluator: sql.Evaluator | None = None
         reported: set[tuple[int, int]] = set()
         for _, caps in ctx.matches(spec.query):
             call, method, args = caps["call"][0], caps["method"][0], caps["args"][0]
@@ -439,7 +439,7 @@ class SqlBuiltFromStrings(Rule):
                 label = f"{ctx.text(method.parent)}()"  # rust `sqlx::query_as()`
             for arg in spec.candidates(method_name, args):
                 built = evaluator.evaluate(arg)
-                if method_name not in spec.fragments and not _sql.looks_like_sql(built.text):
+                if method_name not in spec.fragments and not sql.looks_like_sql(built.text):
                     continue
                 for site in built.sites if built.dynamic else ():
                     key = (site.node.start_byte, site.node.end_byte)
@@ -481,7 +481,7 @@ def _last_name(node: Node) -> Node | None:
     return None
 
 
-def _message(ctx: CheckContext, site: _sql.Site, label: str, arg: Node, call: Node) -> str:
+def _message(ctx: CheckContext, site: sql.Site, label: str, arg: Node, call: Node) -> str:
     inline = call.start_byte <= site.node.start_byte and site.node.end_byte <= call.end_byte
     if inline:
         return f"SQL built with {site.how} reaches `{label}`: {_ADVICE}"

@@ -8,9 +8,9 @@ from dataclasses import dataclass
 
 import tree_sitter
 
-from forge_lsp.model import Finding, Severity
-from forge_lsp.rules import _credentials as cred
+from forge_lsp.core.model import Finding, Severity
 from forge_lsp.rules.base import CheckContext, Rule, RuleOption, has_error
+from forge_lsp.rules.families import credentials as cred
 
 # Each pattern pairs a @name (what the code calls the value) with a @value; @compare marks
 # equality checks; @call/@callee/@args catch calls (credential APIs, setters, key/value pairs).

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from forge_lsp.model import Finding, Severity
-from forge_lsp.rules import _credentials as cred
+from forge_lsp.core.model import Finding, Severity
 from forge_lsp.rules.base import CheckContext, Rule, RuleOption
+from forge_lsp.rules.families import credentials as cred
 
 _FORMAT_IDS = ", ".join(f"`{fmt.id}`" for fmt in cred.FORMATS)
 

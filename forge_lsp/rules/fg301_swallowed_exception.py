@@ -8,10 +8,10 @@ from dataclasses import dataclass
 
 import tree_sitter
 
-from forge_lsp.model import Finding, Severity
-from forge_lsp.rules import _swallowed as sw
+from forge_lsp.core.model import Finding, Severity
 from forge_lsp.rules import base
 from forge_lsp.rules.base import CheckContext, Rule, RuleOption, has_error
+from forge_lsp.rules.families import swallowed as sw
 
 PYTHON_QUERY = "(except_clause (block) @body) @clause"
 BRACE_QUERY = sw.CATCH_QUERY

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from forge_lsp.model import Finding, Severity
-from forge_lsp.rules import _swallowed as sw
+from forge_lsp.core.model import Finding, Severity
 from forge_lsp.rules.base import CheckContext, Rule, RuleOption, has_error
+from forge_lsp.rules.families import swallowed as sw
 
 
 class DiscardedGoError(Rule):

@@ -8,9 +8,9 @@ from collections.abc import Iterable, Iterator
 
 import tree_sitter
 
-from forge_lsp.model import Finding, Severity
-from forge_lsp.rules import _swallowed as sw
+from forge_lsp.core.model import Finding, Severity
 from forge_lsp.rules.base import CheckContext, Rule, has_error, lines_below
+from forge_lsp.rules.families import swallowed as sw
 
 SERVE_METHODS = frozenset({"ListenAndServe", "ListenAndServeTLS", "Serve", "ServeTLS", "RunTLS"})
 HTTP_CLIENT_FUNCS = frozenset({"http.Get", "http.Post", "http.Head", "http.PostForm"})

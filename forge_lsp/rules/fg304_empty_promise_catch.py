@@ -7,9 +7,9 @@ from collections.abc import Iterable
 
 import tree_sitter
 
-from forge_lsp.model import Finding, Severity
-from forge_lsp.rules import _swallowed as sw
+from forge_lsp.core.model import Finding, Severity
 from forge_lsp.rules.base import CheckContext, Rule, has_error
+from forge_lsp.rules.families import swallowed as sw
 
 QUERY = sw.PROMISE_QUERY
 # `.catch(onRejected)` and `.then(onFulfilled, onRejected)`: argument count per method.

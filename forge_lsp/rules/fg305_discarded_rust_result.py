@@ -7,10 +7,10 @@ from collections.abc import Iterable
 
 import tree_sitter
 
-from forge_lsp.model import Finding, Severity
-from forge_lsp.rules import _credentials as cred
-from forge_lsp.rules import _swallowed as sw
+from forge_lsp.core.model import Finding, Severity
 from forge_lsp.rules.base import CheckContext, Rule, RuleOption, ancestors, has_error
+from forge_lsp.rules.families import credentials as cred
+from forge_lsp.rules.families import swallowed as sw
 
 Node = tree_sitter.Node
 

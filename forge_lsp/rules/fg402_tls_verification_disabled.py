@@ -6,9 +6,9 @@ from collections.abc import Iterator
 
 import tree_sitter
 
-from forge_lsp.model import Finding, Severity
-from forge_lsp.rules import _network as net
+from forge_lsp.core.model import Finding, Severity
 from forge_lsp.rules.base import CheckContext, Rule, has_error
+from forge_lsp.rules.families import network as net
 
 PYTHON_QUERY = """
 (call function: (_) @fn

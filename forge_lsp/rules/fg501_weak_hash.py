@@ -8,10 +8,10 @@ from dataclasses import dataclass
 
 import tree_sitter
 
-from forge_lsp.model import Finding, Severity
-from forge_lsp.rules import _crypto
-from forge_lsp.rules._crypto import Call
+from forge_lsp.core.model import Finding, Severity
 from forge_lsp.rules.base import CheckContext, Rule, has_error
+from forge_lsp.rules.families import crypto
+from forge_lsp.rules.families.crypto import Call
 
 Node = tree_sitter.Node
 
@@ -120,13 +120,13 @@ def _normalize(name: str) -> str:
 
 
 def _python(ctx: CheckContext, call: Call) -> _Hash | None:
-    receiver = _crypto.last_name(ctx, call.receiver)
+    receiver = crypto.last_name(ctx, call.receiver)
     if receiver in {"MD5", "SHA1", "SHA"} and call.name == "new":  # pycryptodome
         return _Hash(call, "md5" if receiver == "MD5" else "sha1", f"{receiver}.new()")
     if call.receiver is None or ctx.text(call.receiver) not in {"hashlib", "_hashlib"}:
         return None
     if call.name == "new":
-        algorithm = _crypto.literal(ctx, call.args[0] if call.args else call.keywords.get("name"))
+        algorithm = crypto.literal(ctx, call.args[0] if call.args else call.keywords.get("name"))
         if algorithm is None:
             return None
         return _Hash(call, _normalize(algorithm), f'hashlib.new("{algorithm}")')
@@ -144,18 +144,18 @@ def _go(ctx: CheckContext, call: Call) -> _Hash | None:
 
 
 def _js(ctx: CheckContext, call: Call) -> _Hash | None:
-    algorithm = _crypto.literal(ctx, call.args[0] if call.args else None)
+    algorithm = crypto.literal(ctx, call.args[0] if call.args else None)
     if algorithm is None:
         return None
     return _Hash(call, _normalize(algorithm), f'createHash("{algorithm}")')
 
 
 def _jvm(ctx: CheckContext, call: Call) -> _Hash | None:
-    receiver = _crypto.last_name(ctx, call.receiver)
+    receiver = crypto.last_name(ctx, call.receiver)
     if call.name == "getInstance":
         if receiver != "MessageDigest" or not call.args:
             return None
-        algorithm = _crypto.literal(ctx, call.args[0])
+        algorithm = crypto.literal(ctx, call.args[0])
         if algorithm is None:
             return None
         normalized = "sha1" if _normalize(algorithm) == "sha" else _normalize(algorithm)
@@ -192,7 +192,7 @@ _RECOGNIZERS = {
 
 def _hashes(ctx: CheckContext) -> Iterator[_Hash]:
     recognize = _RECOGNIZERS[ctx.language.name]
-    for call in _crypto.calls(ctx, _NAMES[ctx.language.name]):
+    for call in crypto.calls(ctx, _NAMES[ctx.language.name]):
         found = recognize(ctx, call)
         if found is not None and found.algorithm in _FAST:
             yield found
@@ -228,9 +228,9 @@ def _data(ctx: CheckContext, found: _Hash) -> list[Node]:
             data.extend(chained.args)
         node = chained.node
     variable = _bound_name(ctx, node)
-    function = _crypto.enclosing_function(node)
+    function = crypto.enclosing_function(node)
     if variable and function is not None:
-        for feed in _crypto.calls_in(ctx, function, _FEED):
+        for feed in crypto.calls_in(ctx, function, _FEED):
             if feed.receiver is not None and ctx.text(feed.receiver) == variable:
                 data.extend(feed.args)
             elif feed.name == "WriteString" and feed.args and ctx.text(feed.args[0]) == variable:
@@ -245,7 +245,7 @@ def _chained_call(ctx: CheckContext, node: Node) -> Call | None:
         return None
     if parent.type == "method_invocation" and parent.child_by_field_name("object") == node:
         name = parent.child_by_field_name("name")
-        return _crypto.build_call(ctx, parent, ctx.text(name) if name else "", node)
+        return crypto.build_call(ctx, parent, ctx.text(name) if name else "", node)
     if parent.type not in {"attribute", "member_expression", "field_expression"} | {
         "navigation_expression",
         "selector_expression",
@@ -256,7 +256,7 @@ def _chained_call(ctx: CheckContext, node: Node) -> Call | None:
         return None
     if parent.named_children[0] != node:
         return None
-    return _crypto.build_call(ctx, outer, _crypto.last_name(ctx, parent), node)
+    return crypto.build_call(ctx, outer, crypto.last_name(ctx, parent), node)
 
 
 _BINDINGS = {
@@ -281,7 +281,7 @@ def _bound_name(ctx: CheckContext, node: Node) -> str:
         declared = next(
             (c for c in parent.named_children if c.type == "variable_declaration"), None
         )
-        return _crypto.last_name(ctx, declared) if declared is not None else ""
+        return crypto.last_name(ctx, declared) if declared is not None else ""
     field_name = _BINDINGS.get(parent.type)
     target = parent.child_by_field_name(field_name) if field_name else None
     if target is None or target == node:
@@ -294,13 +294,13 @@ def _bound_name(ctx: CheckContext, node: Node) -> str:
 
 
 def _is_password(name: str) -> bool:
-    parts = set(_crypto.words(name))
+    parts = set(crypto.words(name))
     return bool(parts & _PASSWORD_WORDS) and not parts & _NOT_PASSWORD_WORDS
 
 
 def _password_name(ctx: CheckContext, data: list[Node]) -> str | None:
     for node in data:
-        for name in _crypto.names_in(node):
+        for name in crypto.names_in(node):
             if _is_password(ctx.text(name)):
                 return ctx.text(name)
     return None
@@ -354,21 +354,21 @@ def _holder_names(ctx: CheckContext, node: Node) -> list[str]:
         if bound:
             names.append(bound)
         elif parent.type in {"assignment", "assignment_expression", "assignment_statement"}:
-            names.append(_crypto.last_name(ctx, parent.child_by_field_name("left")))
+            names.append(crypto.last_name(ctx, parent.child_by_field_name("left")))
         elif parent.type in {"keyword_argument", "pair", "keyed_element"}:
             key = parent.child_by_field_name("name") or parent.child_by_field_name("key")
             key = key or (parent.named_children[0] if parent.named_children else None)
             if key is not None:
-                names.append(_crypto.literal(ctx, key) or ctx.text(key))
-    function = _crypto.enclosing_function(node)
-    names.append(_crypto.function_name(ctx, function))
+                names.append(crypto.literal(ctx, key) or ctx.text(key))
+    function = crypto.enclosing_function(node)
+    names.append(crypto.function_name(ctx, function))
     return names
 
 
 def _non_security(ctx: CheckContext, found: _Hash) -> bool:
     return any(
         # `ETagFor` splits into e/tag; HTTP spells it that way often enough to special-case.
-        set(_crypto.words(name.replace("ETag", "Etag"))) & _NON_SECURITY_WORDS
+        set(crypto.words(name.replace("ETag", "Etag"))) & _NON_SECURITY_WORDS
         for name in _holder_names(ctx, found.call.node)
     )
 

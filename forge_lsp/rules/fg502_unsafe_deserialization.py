@@ -6,10 +6,10 @@ from collections.abc import Iterable, Iterator
 
 import tree_sitter
 
-from forge_lsp.model import Finding, Fix, Severity
-from forge_lsp.rules import _crypto
-from forge_lsp.rules._crypto import Call
+from forge_lsp.core.model import Finding, Fix, Severity
 from forge_lsp.rules.base import CheckContext, Rule, ancestors, compile_query, replace_node
+from forge_lsp.rules.families import crypto
+from forge_lsp.rules.families.crypto import Call
 
 Node = tree_sitter.Node
 
@@ -211,7 +211,7 @@ class UnsafeDeserialization(Rule):
     # -- Python ---------------------------------------------------------------------------
 
     def _python(self, ctx: CheckContext) -> Iterator[Finding]:
-        for call in _crypto.calls(ctx, _PY_NAMES):
+        for call in crypto.calls(ctx, _PY_NAMES):
             if call.receiver is None or call.receiver.type != "identifier":
                 continue
             module = ctx.text(call.receiver)
@@ -245,7 +245,7 @@ class UnsafeDeserialization(Rule):
                     edit = replace_node(attribute, f"safe_{call.name}")
                     fix = Fix(f"Use {safe}", (edit,))
             return self.finding(call.node, message, fix=fix)
-        loader_name = _crypto.last_name(ctx, loader)
+        loader_name = crypto.last_name(ctx, loader)
         if loader_name not in _UNSAFE_LOADERS:
             return None
         message = (
@@ -257,13 +257,13 @@ class UnsafeDeserialization(Rule):
     # -- Java and Kotlin ------------------------------------------------------------------
 
     def _jvm(self, ctx: CheckContext) -> Iterator[Finding]:
-        for call in _crypto.calls(ctx, _JVM_NAMES):
+        for call in crypto.calls(ctx, _JVM_NAMES):
             if call.receiver is None or call.args:
                 continue
             stream = _jvm_stream(ctx, call.receiver)
             if stream is None:
                 continue
-            function = _crypto.enclosing_function(call.node)
+            function = crypto.enclosing_function(call.node)
             if function is not None and _has_filter(ctx, function):
                 continue
             yield self.finding(call.node, _jvm_message(stream, call.name))
@@ -271,7 +271,7 @@ class UnsafeDeserialization(Rule):
     # -- Go -------------------------------------------------------------------------------
 
     def _go(self, ctx: CheckContext) -> Iterator[Finding]:
-        for call in _crypto.calls(ctx, _GO_NAMES):
+        for call in crypto.calls(ctx, _GO_NAMES):
             if call.receiver is None or ctx.text(call.receiver) != "gob" or len(call.args) != 1:
                 continue
             source = _go_network_source(ctx, call.args[0], call.node)
@@ -289,7 +289,7 @@ class UnsafeDeserialization(Rule):
     def _node(self, ctx: CheckContext) -> Iterator[Finding]:
         if not ctx.memo("FG502.node-serialize", lambda: _imports_node_serialize(ctx)):
             return
-        for call in _crypto.calls(ctx, _JS_NAMES):
+        for call in crypto.calls(ctx, _JS_NAMES):
             message = (
                 "node-serialize's `unserialize()` evaluates functions embedded in its input "
                 '(`{"rce":"_$$ND_FUNC$$_function(){...}()"}` runs on arrival): parse with '
@@ -301,24 +301,21 @@ class UnsafeDeserialization(Rule):
 def _round_trip(ctx: CheckContext, arg: Node, call: Node) -> bool:
     """`pickle.loads(pickle.dumps(x))`, or bytes this function just dumped: a deep copy of the
     process's own object, not input from anywhere."""
-    if (
-        arg.type == "call"
-        and _crypto.last_name(ctx, arg.child_by_field_name("function")) == "dumps"
-    ):
+    if arg.type == "call" and crypto.last_name(ctx, arg.child_by_field_name("function")) == "dumps":
         return True
     if arg.type != "identifier":
         return False
-    function = _crypto.enclosing_function(call)
+    function = crypto.enclosing_function(call)
     if function is None:
         return False
     name = ctx.text(arg)
-    for dumps in _crypto.calls_in(ctx, function, frozenset({"dumps"})):
+    for dumps in crypto.calls_in(ctx, function, frozenset({"dumps"})):
         assignment = dumps.node.parent
         if (
             assignment is not None
             and assignment.type == "assignment"
             and dumps.node.start_byte < call.start_byte
-            and _crypto.last_name(ctx, assignment.child_by_field_name("left")) == name
+            and crypto.last_name(ctx, assignment.child_by_field_name("left")) == name
         ):
             return True
     return False
@@ -431,7 +428,7 @@ _DECLARATIONS = {
 
 
 def _has_filter(ctx: CheckContext, function: Node) -> bool:
-    return any(True for _ in _crypto.calls_in(ctx, function, frozenset({"setObjectInputFilter"})))
+    return any(True for _ in crypto.calls_in(ctx, function, frozenset({"setObjectInputFilter"})))
 
 
 def _go_network_source(ctx: CheckContext, arg: Node, call: Node) -> str | None:
@@ -440,7 +437,7 @@ def _go_network_source(ctx: CheckContext, arg: Node, call: Node) -> str | None:
         if arg.type != "call_expression":
             break
         function = arg.child_by_field_name("function")
-        index = _GO_WRAPPERS.get(_crypto.last_name(ctx, function))
+        index = _GO_WRAPPERS.get(crypto.last_name(ctx, function))
         args = [a for a in (arg.child_by_field_name("arguments") or arg).named_children]
         if index is None or index >= len(args):
             return None
@@ -448,15 +445,15 @@ def _go_network_source(ctx: CheckContext, arg: Node, call: Node) -> str | None:
     text = ctx.text(arg)
     if arg.type == "selector_expression":
         field = arg.child_by_field_name("field")
-        operand = _crypto.last_name(ctx, arg.child_by_field_name("operand"))
+        operand = crypto.last_name(ctx, arg.child_by_field_name("operand"))
         if field is not None and ctx.text(field) == "Body" and operand in _GO_HTTP_NAMES:
             return text
         return None
     if arg.type != "identifier":
         return None
-    if _crypto.words(text)[-1:] == ["conn"]:
+    if crypto.words(text)[-1:] == ["conn"]:
         return text
-    function = _crypto.enclosing_function(call)
+    function = crypto.enclosing_function(call)
     params = function.child_by_field_name("parameters") if function is not None else None
     for param in params.named_children if params is not None else []:
         kind = param.child_by_field_name("type")

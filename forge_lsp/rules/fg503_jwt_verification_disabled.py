@@ -6,10 +6,10 @@ from collections.abc import Iterable, Iterator
 
 import tree_sitter
 
-from forge_lsp.model import Finding, Severity
-from forge_lsp.rules import _crypto
-from forge_lsp.rules._crypto import Call
+from forge_lsp.core.model import Finding, Severity
 from forge_lsp.rules.base import CheckContext, Rule, has_error
+from forge_lsp.rules.families import crypto
+from forge_lsp.rules.families.crypto import Call
 
 Node = tree_sitter.Node
 
@@ -198,8 +198,8 @@ class JwtVerificationDisabled(Rule):
     # -- Python ---------------------------------------------------------------------------
 
     def _python(self, ctx: CheckContext) -> Iterator[Finding]:
-        for call in _crypto.calls(ctx, _PY_NAMES):
-            if _crypto.last_name(ctx, call.receiver) != "jwt":
+        for call in crypto.calls(ctx, _PY_NAMES):
+            if crypto.last_name(ctx, call.receiver) != "jwt":
                 continue
             label = f"jwt.{call.name}()"
             if call.name == "encode":
@@ -237,7 +237,7 @@ class JwtVerificationDisabled(Rule):
     # -- JavaScript and TypeScript (jsonwebtoken) -----------------------------------------
 
     def _node(self, ctx: CheckContext) -> Iterator[Finding]:
-        for call in _crypto.calls(ctx, _JS_NAMES):
+        for call in crypto.calls(ctx, _JS_NAMES):
             if call.receiver is None or ctx.text(call.receiver) not in _JS_RECEIVERS:
                 continue
             label = f"jwt.{call.name}()"
@@ -259,8 +259,8 @@ class JwtVerificationDisabled(Rule):
     # -- Go (golang-jwt) ------------------------------------------------------------------
 
     def _go(self, ctx: CheckContext) -> Iterator[Finding]:
-        for call in _crypto.calls(ctx, frozenset({"ParseUnverified"})):
-            function = _crypto.enclosing_function(call.node)
+        for call in crypto.calls(ctx, frozenset({"ParseUnverified"})):
+            function = crypto.enclosing_function(call.node)
             if function is not None and _verifies_later(ctx, function, call.node):
                 continue  # peek at `kid`/`iss` to pick the key, then verify: the right pattern
             message = (
@@ -281,11 +281,11 @@ class JwtVerificationDisabled(Rule):
     # -- Java and Kotlin (jjwt, auth0 java-jwt) -------------------------------------------
 
     def _jvm(self, ctx: CheckContext) -> Iterator[Finding]:
-        for call in _crypto.calls(ctx, _JVM_NAMES):
+        for call in crypto.calls(ctx, _JVM_NAMES):
             if call.args or call.receiver is None:
                 continue
             receiver = ctx.text(call.receiver)
-            if call.name == "none" and _crypto.last_name(ctx, call.receiver) == "Algorithm":
+            if call.name == "none" and crypto.last_name(ctx, call.receiver) == "Algorithm":
                 message = f"`Algorithm.none()` accepts tokens with no signature: {_ADVICE}"
             elif call.name == "unsecured" and "Jwts" in receiver:
                 message = (
@@ -296,7 +296,7 @@ class JwtVerificationDisabled(Rule):
                 continue
             start = call.node if call.name == "none" else _name_node(call)
             yield self.finding(start, message, end_node=call.node)
-        for call in _crypto.calls(ctx, _JVM_UNSIGNED):
+        for call in crypto.calls(ctx, _JVM_UNSIGNED):
             if len(call.args) != 1:
                 continue
             message = (
@@ -309,7 +309,7 @@ class JwtVerificationDisabled(Rule):
     # -- Rust (jsonwebtoken) --------------------------------------------------------------
 
     def _rust(self, ctx: CheckContext) -> Iterator[Finding]:
-        for call in _crypto.calls(ctx, _RUST_NAMES):
+        for call in crypto.calls(ctx, _RUST_NAMES):
             message = (
                 f"`{call.name}()` skips the signature check, so anyone can write the claims: "
                 f"{_ADVICE}"
@@ -344,7 +344,7 @@ def _unsigned_issue(label: str) -> str:
 
 
 def _is_none(ctx: CheckContext, node: Node | None) -> bool:
-    value = _crypto.literal(ctx, node)
+    value = crypto.literal(ctx, node)
     return value is not None and value.lower() == "none"
 
 
@@ -363,7 +363,7 @@ def _verify_signature_off(ctx: CheckContext, options: Node | None) -> Node | Non
         key, value = pair.child_by_field_name("key"), pair.child_by_field_name("value")
         if pair.type != "pair" or key is None or value is None:
             continue
-        if _crypto.literal(ctx, key) == "verify_signature" and value.type == "false":
+        if crypto.literal(ctx, key) == "verify_signature" and value.type == "false":
             return pair
     return None
 
@@ -376,7 +376,7 @@ def _object_value(ctx: CheckContext, obj: Node | None, name: str) -> Node | None
         key, value = pair.child_by_field_name("key"), pair.child_by_field_name("value")
         if pair.type != "pair" or key is None or value is None:
             continue
-        if (_crypto.literal(ctx, key) or ctx.text(key)) == name:
+        if (crypto.literal(ctx, key) or ctx.text(key)) == name:
             return value
     return None
 
@@ -386,14 +386,13 @@ def _empty_key(ctx: CheckContext, key: Node) -> bool:
         return True
     if key.type == "identifier" and ctx.text(key) == "undefined":
         return True
-    return _crypto.literal(ctx, key) == ""
+    return crypto.literal(ctx, key) == ""
 
 
 def _verifies_later(ctx: CheckContext, function: Node, unverified: Node) -> bool:
     names = frozenset({"Parse", "ParseWithClaims"})
     return any(
-        call.node.start_byte > unverified.end_byte
-        for call in _crypto.calls_in(ctx, function, names)
+        call.node.start_byte > unverified.end_byte for call in crypto.calls_in(ctx, function, names)
     )
 
 

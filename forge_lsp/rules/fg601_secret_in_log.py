@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from forge_lsp.model import Finding, Severity
-from forge_lsp.rules import _logging
+from forge_lsp.core.model import Finding, Severity
 from forge_lsp.rules.base import CheckContext, Rule, RuleOption, has_error
+from forge_lsp.rules.families import log_calls
 
 _DOC = r"""
 ## What it does
@@ -130,8 +130,8 @@ class SecretInLog(Rule):
     def check(self, ctx: CheckContext) -> Iterable[Finding]:
         if ctx.in_test_file and ctx.options.get("ignoreInTests", True):
             return
-        scan = _logging.SecretScan(ctx)
-        for call in _logging.log_calls(ctx):
+        scan = log_calls.SecretScan(ctx)
+        for call in log_calls.log_calls(ctx):
             if has_error(call.call):
                 continue
             for leak in scan.leaks(call.args):
@@ -158,7 +158,7 @@ _NOT_AUTH_CONTEXT = re.compile(
 )
 
 
-def _parser_token(ctx: CheckContext, call: _logging.LogCall, leak: _logging.Leak) -> bool:
+def _parser_token(ctx: CheckContext, call: log_calls.LogCall, leak: log_calls.Leak) -> bool:
     if leak.kind != "token":
         return False
     name = ctx.text(leak.last)

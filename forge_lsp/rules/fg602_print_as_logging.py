@@ -8,9 +8,9 @@ from collections.abc import Iterable
 
 import tree_sitter
 
-from forge_lsp.model import Finding, Severity
-from forge_lsp.rules import _credentials, _logging
+from forge_lsp.core.model import Finding, Severity
 from forge_lsp.rules.base import CheckContext, Rule, RuleOption, ancestors, has_error
+from forge_lsp.rules.families import credentials, log_calls
 
 Node = tree_sitter.Node
 
@@ -142,7 +142,7 @@ def _file_is_output(path: str | None) -> bool:
     if path is None:
         return False
     stem = path.replace("\\", "/").rsplit("/", 1)[-1].split(".")[0]
-    return any(word in _OUTPUT_WORDS for word in _credentials.words(stem))
+    return any(word in _OUTPUT_WORDS for word in credentials.words(stem))
 
 
 def _deliberate(node: Node, ctx: CheckContext) -> bool:
@@ -166,14 +166,14 @@ def _deliberate(node: Node, ctx: CheckContext) -> bool:
                 return True
         name = _function_name(parent, ctx) if parent.type in _FUNCTION_TYPES else None
         if name is not None and (
-            name == "main" or any(w in _OUTPUT_WORDS for w in _credentials.words(name))
+            name == "main" or any(w in _OUTPUT_WORDS for w in credentials.words(name))
         ):
             return True
         if parent.type == "mod_item":  # Rust `#[cfg(test)] mod tests`
             module = parent.child_by_field_name("name")
             if module is not None and ctx.text(module) == "tests":
                 return True
-    return _credentials.in_test_code(node, ctx.source)
+    return credentials.in_test_code(node, ctx.source)
 
 
 _DOC = r"""
@@ -329,7 +329,7 @@ class PrintAsLogging(Rule):
         ):
             return
         advice = _ADVICE.get(language, "use the service's logger (pino, winston)")
-        for _, captures in ctx.matches(_logging.print_queries(language)):
+        for _, captures in ctx.matches(log_calls.print_queries(language)):
             call, name = captures["call"][0], captures["name"][0]
             if has_error(call) or (allow_main and _deliberate(call, ctx)):
                 continue

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from forge_lsp.model import Finding, Severity
-from forge_lsp.rules import _ops
+from forge_lsp.core.model import Finding, Severity
 from forge_lsp.rules.base import CheckContext, Rule
+from forge_lsp.rules.families import ops
 
 _ADVICE = {
     "python": "install a `signal.signal(SIGTERM, ...)` handler that calls `server.shutdown()`, "
@@ -158,15 +158,15 @@ class NoGracefulShutdown(Rule):
     summary = "A service's server is started with nothing in the file to drain it on SIGTERM."
     severity = Severity.WARNING
     cwe = 404
-    languages = _ops.LANGUAGES
+    languages = ops.LANGUAGES
     doc = _DOC
     file_scoped = True
 
     def check(self, ctx: CheckContext) -> Iterator[Finding]:
-        starts = [s for s in _ops.starts(ctx) if not s.handles_signals]
-        if not starts or _ops.handles_shutdown(ctx):
+        starts = [s for s in ops.starts(ctx) if not s.handles_signals]
+        if not starts or ops.handles_shutdown(ctx):
             return
-        key = "script" if ctx.language.name in _ops.SCRIPT else ctx.language.name
+        key = "script" if ctx.language.name in ops.SCRIPT else ctx.language.name
         for start in starts:
             yield self.finding(
                 start.call,

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from forge_lsp.model import Finding, Severity
-from forge_lsp.rules import _network as net
-from forge_lsp.rules import _retries
+from forge_lsp.core.model import Finding, Severity
 from forge_lsp.rules.base import CheckContext, Rule, has_error
+from forge_lsp.rules.families import network as net
+from forge_lsp.rules.families import retries
 
 _LIBRARY = {
     "python": "`tenacity` (`wait_exponential_jitter`) or `backoff`",
@@ -173,7 +173,7 @@ class RetryWithoutBackoff(Rule):
     summary = "Retry loops with a fixed sleep, no sleep around an HTTP call, or no bound"
     severity = Severity.WARNING
     cwe = 400
-    languages = _retries.LANGUAGES
+    languages = retries.LANGUAGES
     doc = _DOC
     options = (net.IGNORE_IN_TESTS,)
 
@@ -181,7 +181,7 @@ class RetryWithoutBackoff(Rule):
         if net.skipped(ctx):
             return
         library = _LIBRARY.get(ctx.language.name, _JS_LIBRARY)
-        for retry in _retries.retries(ctx):
+        for retry in retries.retries(ctx):
             if retry.growing or has_error(retry.loop):
                 continue
             if retry.progresses and not retry.sleeps:
@@ -213,12 +213,12 @@ class RetryWithoutBackoff(Rule):
                 )
 
 
-def _calls_network(ctx: CheckContext, retry: _retries.Retry) -> bool:
+def _calls_network(ctx: CheckContext, retry: retries.Retry) -> bool:
     """Whether the attempt is an outbound call (HTTP, or a connect/dial/ping)."""
     return any(
-        _retries.http_call(ctx, call) is not None or _retries.connects(ctx, call)
+        retries.http_call(ctx, call) is not None or retries.connects(ctx, call)
         for node in retry.attempt
-        for call in _retries.walk_calls(node)
+        for call in retries.walk_calls(node)
     )
 
 

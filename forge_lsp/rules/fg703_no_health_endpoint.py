@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from forge_lsp.model import Finding, Severity
-from forge_lsp.rules import _ops
+from forge_lsp.core.model import Finding, Severity
 from forge_lsp.rules.base import CheckContext, Rule, RuleOption
+from forge_lsp.rules.families import ops
 
 HEALTH_NAMES = frozenset(
     {
@@ -160,7 +160,7 @@ class NoHealthEndpoint(Rule):
     summary = "A service entry point registers HTTP routes but no health or readiness route."
     severity = Severity.INFO
     cwe = None
-    languages = _ops.LANGUAGES
+    languages = ops.LANGUAGES
     doc = _DOC
     file_scoped = True
     options = (
@@ -173,10 +173,10 @@ class NoHealthEndpoint(Rule):
     )
 
     def check(self, ctx: CheckContext) -> Iterator[Finding]:
-        starts = _ops.starts(ctx)
+        starts = ops.starts(ctx)
         if not starts:
             return
-        routes = _ops.routes(ctx)
+        routes = ops.routes(ctx)
         if not routes or any(r.path is None for r in routes):
             return  # no routes here, or some come from elsewhere: nothing certain to say
         names = HEALTH_NAMES | {str(n).lower() for n in ctx.options.get("routeNames") or ()}

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from forge_lsp.model import Finding, Severity
-from forge_lsp.rules import _network as net
-from forge_lsp.rules import _retries
-from forge_lsp.rules._network import innermost_function
+from forge_lsp.core.model import Finding, Severity
 from forge_lsp.rules.base import CheckContext, Rule, has_error
+from forge_lsp.rules.families import network as net
+from forge_lsp.rules.families import retries
+from forge_lsp.rules.families.network import innermost_function
 
 _DOC = r"""
 ## What it does
@@ -118,25 +118,23 @@ class RetryWithoutIdempotencyKey(Rule):
     summary = "POST requests retried by a hand-written loop with no idempotency key"
     severity = Severity.WARNING
     cwe = 837
-    languages = _retries.LANGUAGES
+    languages = retries.LANGUAGES
     doc = _DOC
     options = (net.IGNORE_IN_TESTS,)
 
     def check(self, ctx: CheckContext) -> Iterator[Finding]:
         if net.skipped(ctx):
             return
-        for retry in _retries.retries(ctx):
+        for retry in retries.retries(ctx):
             if has_error(retry.loop):
                 continue
             function = innermost_function(ctx, retry.loop)
-            if _retries.has_idempotency_key(ctx, function):
+            if retries.has_idempotency_key(ctx, function):
                 continue
             for node in retry.attempt:
-                for call in _retries.walk_calls(node):
-                    method = _retries.http_call(ctx, call)
-                    if method in {"POST", "?"} and _retries.posts_in_function(
-                        ctx, function, method
-                    ):
+                for call in retries.walk_calls(node):
+                    method = retries.http_call(ctx, call)
+                    if method in {"POST", "?"} and retries.posts_in_function(ctx, function, method):
                         yield self.finding(
                             call,
                             "This POST is retried on failure with no idempotency key, so an "

@@ -12,10 +12,10 @@ from collections.abc import Iterable, Iterator
 
 import tree_sitter
 
-from forge_lsp.model import Edit, Finding, Fix, Severity
-from forge_lsp.rules import _deprecated as dp
-from forge_lsp.rules._deprecated import Deprecated
+from forge_lsp.core.model import Edit, Finding, Fix, Severity
 from forge_lsp.rules.base import CheckContext, Rule, compile_query, has_error, replace_node
+from forge_lsp.rules.families import deprecated as dp
+from forge_lsp.rules.families.deprecated import Deprecated
 
 # ---------------------------------------------------------------------------------------------
 # The tables

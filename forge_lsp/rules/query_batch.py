@@ -21,7 +21,7 @@ from functools import cache
 
 import tree_sitter
 
-from forge_lsp.languages import LanguageSpec
+from forge_lsp.core.languages import LanguageSpec
 
 Match = tuple[int, dict[str, list[tree_sitter.Node]]]
 

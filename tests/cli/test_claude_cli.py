@@ -502,7 +502,7 @@ def test_doctor_hides_proxy_credentials_and_fails_on_a_missing_ca_bundle(tmp_pat
     ],
 )
 def test_targets(text, expected):
-    from forge_lsp.ai.ask_command import parse_target
+    from forge_lsp.cli.ask import parse_target
 
     target = parse_target(text)
     assert (target.path.as_posix(), target.start, target.end) == expected
@@ -510,15 +510,15 @@ def test_targets(text, expected):
 
 @pytest.mark.parametrize("text", ["svc.py:0", "svc.py:9-3", "svc.py:0-2"])
 def test_bad_ranges_are_usage_errors(text):
-    from forge_lsp.ai.ask_command import parse_target
-    from forge_lsp.cli import UsageError
+    from forge_lsp.cli.ask import parse_target
+    from forge_lsp.cli.main import UsageError
 
     with pytest.raises(UsageError):
         parse_target(text)
 
 
 def test_a_key_is_shown_by_its_ends_only_and_a_short_one_by_its_length():
-    from forge_lsp.ai.terminal import masked_key
+    from forge_lsp.config.terminal import masked_key
 
     key = new_key()
     assert masked_key(key) == f"{key[:7]}…{key[-4:]}, 108 chars"

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from forge_lsp.fixes import line_starts
-from forge_lsp.positions import (
+from forge_lsp.core.positions import (
     byte_to_codepoints,
     byte_to_column,
     byte_to_utf16,
@@ -14,6 +13,7 @@ from forge_lsp.positions import (
     line_bytes_at,
     utf16_to_byte,
 )
+from forge_lsp.engine.fixes import line_starts
 
 EMOJI = "a😀b".encode()  # 😀 is 4 bytes, 1 code point, 2 UTF-16 units
 CJK = "中文x".encode()  # 3 bytes each, 1 code point, 1 unit

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from forge_lsp import languages
-from forge_lsp.walk import compile_pattern, is_path_ignored, parse_gitignore, walk
+from forge_lsp.cli.walk import compile_pattern, is_path_ignored, parse_gitignore, walk
+from forge_lsp.core import languages
 
 from .conftest import write
 

@@ -5,7 +5,7 @@ remove every line of `secret` and report `kind`. The secrets are generated here 
 seed rather than written out, so no working-looking key sits in the repository for scanners
 (ours included) to report, and every run plants the same values.
 
-The formats are those of `forge_lsp.rules._credentials.FORMATS` (FG202); `test_redaction.py`
+The formats are those of `forge_lsp.rules.families.credentials.FORMATS` (FG202); `test_redaction.py`
 checks that every format id there has at least one entry here.
 """
 

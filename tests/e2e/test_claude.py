@@ -17,9 +17,9 @@ from lsprotocol import types
 from pygls.exceptions import JsonRpcRequestCancelled
 from pytest_lsp import LanguageClient
 
-from forge_lsp.ai.answer_format import check_answer
 from tests.e2e.session import Session, command_of, start
 from tests.editors.support import CLAUDE_SOURCE
+from tests.support.answer_format import check_answer
 from tests.support.fake_messages_api import FakeMessagesAPI, Reply
 from tests.support.models import DEFAULT, UNDER_TEST
 

@@ -227,7 +227,7 @@ def test_the_events_check_catches_problems() -> None:
     log = (
         '[server-notification] Sat:\n(:method "window/logMessage" :params (:type 1 :message "x"))\n'
     )
-    stderr = "[stderr] 2026-11-28 09:30:08,011 WARNING forge_lsp.server: something\n"
+    stderr = "[stderr] 2026-11-28 09:30:08,011 WARNING forge_lsp.lsp.server: something\n"
     assert eglot_protocol_problems(clean) == []
     for bad in (error, refused, log, stderr):
         assert eglot_protocol_problems(clean + bad), bad

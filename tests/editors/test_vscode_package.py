@@ -1,7 +1,7 @@
 """The VS Code extension's settings schema (editors/vscode/package.json) against the server.
 
 Every setting the server reads must appear in the schema with a description and the server's
-own default, so the Settings UI never drifts from `forge_lsp.config` and `forge_lsp.ai.settings`.
+own default, so the Settings UI never drifts from `forge_lsp.config` and `forge_lsp.config.claude`.
 The one exception is `forge.claude.apiKey`: in VS Code the key lives in SecretStorage.
 """
 
@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from forge_lsp import config
-from forge_lsp.ai import settings as ai_settings
+from forge_lsp.config import claude as ai_settings
 
 PACKAGE = Path(__file__).resolve().parents[2] / "editors" / "vscode" / "package.json"
 OMITTED = {"claude.apikey"}  # Forge: Set API Key instead

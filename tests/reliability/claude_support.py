@@ -40,7 +40,7 @@ from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient
 from pytest_lsp.client import DEFAULT_CLIENT_FEATURES
 
-from forge_lsp.features.claude import PRELOAD_DELAY_SECONDS
+from forge_lsp.lsp.features.claude import PRELOAD_DELAY_SECONDS
 from tests.e2e.session import Session, start
 from tests.editors.support import CLAUDE_FINDING, CLAUDE_SOURCE
 from tests.support.fake_messages_api import FakeMessagesAPI, RecordedRequest, Reply, asks_for_data

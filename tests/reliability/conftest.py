@@ -9,7 +9,7 @@ import pytest
 from lsprotocol import types
 from pytest_lsp import LanguageClient
 
-from forge_lsp.lsp_convert import encoding_name
+from forge_lsp.lsp.lsp_convert import encoding_name
 from tests.e2e.conftest import lsp, user_folders
 from tests.e2e.session import capabilities
 from tests.reliability.fuzzer import SessionFuzzer

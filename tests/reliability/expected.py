@@ -19,9 +19,11 @@ from typing import Any
 from lsprotocol import types
 from lsprotocol.converters import get_converter
 
-from forge_lsp import engine, languages, lsp_convert
-from forge_lsp.analysis import encode
 from forge_lsp.config import Settings
+from forge_lsp.core import languages
+from forge_lsp.engine import checker
+from forge_lsp.engine.analysis import encode
+from forge_lsp.lsp import lsp_convert
 
 _converter = get_converter()
 
@@ -107,6 +109,6 @@ def fresh_diagnostics(
     source = encode(text)
     if settings.is_excluded(path) or len(source) > settings.max_file_size:
         return []
-    result = engine.check(source, spec, settings.selection(), path=settings.project_path(path))
+    result = checker.check(source, spec, settings.selection(), path=settings.project_path(path))
     lines = source.split(b"\n")
     return comparable([lsp_convert.diagnostic(f, lines, encoding, None) for f in result.findings])

@@ -34,8 +34,8 @@ from pygls.exceptions import JsonRpcException
 from pygls.workspace import PositionCodec, TextDocument
 from pytest_lsp import LanguageClient
 
-from forge_lsp import languages
-from forge_lsp.settings_store import SettingsStore
+from forge_lsp.core import languages
+from forge_lsp.lsp.settings_store import SettingsStore
 from tests.reliability import inputs
 from tests.reliability.expected import (
     comparable,

@@ -12,11 +12,12 @@ import re
 
 import pytest
 
-from forge_lsp import engine, languages
-from forge_lsp.fixes import apply_edits
+from forge_lsp.core import languages
+from forge_lsp.engine import checker
+from forge_lsp.engine.fixes import apply_edits
 
 GO = languages.LANGUAGES["go"]
-FG801 = engine.RuleSelection(select=("FG801",))
+FG801 = checker.RuleSelection(select=("FG801",))
 
 MANY_USES = """package exports
 
@@ -125,7 +126,7 @@ _IMPORT = re.compile(r'^\s*(?:import\s+)?"([\w/]+)"\s*$', re.MULTILINE)
 
 def _compiles(source: str) -> bool:
     """Parses, and io/os/ioutil are imported exactly when referenced, each once."""
-    if engine.parse(GO, source.encode()).root_node.has_error:
+    if checker.parse(GO, source.encode()).root_node.has_error:
         return False
     imported = _IMPORT.findall(source)
     if len(imported) != len(set(imported)):
@@ -138,7 +139,7 @@ def _compiles(source: str) -> bool:
 
 
 def _fixes(source: str) -> list:
-    result = engine.check(source.encode(), GO, FG801)
+    result = checker.check(source.encode(), GO, FG801)
     return [f for f in result.findings if f.fix is not None]
 
 
@@ -174,7 +175,7 @@ def test_a_remaining_readdir_keeps_the_import_and_the_fix_adds_io() -> None:
     fixed = apply_edits(WITH_READDIR.encode(), finding.fix.edits).decode()
     assert '\t"fmt"\n\t"io"\n\t"io/ioutil"\n' in fixed
     assert "return io.ReadAll(resp.Body)" in fixed
-    [left] = engine.check(fixed.encode(), GO, FG801).findings
+    [left] = checker.check(fixed.encode(), GO, FG801).findings
     assert left.fix is None and "ioutil.ReadDir" in left.message
 
 
@@ -188,5 +189,5 @@ def test_a_local_named_like_the_target_package_gets_no_fix() -> None:
     source = SINGLE_LINE_IMPORT.replace("func load(path string)", "func load(os string)").replace(
         "ReadFile(path)", "ReadFile(os)"
     )
-    [load, save] = engine.check(source.encode(), GO, FG801).findings
+    [load, save] = checker.check(source.encode(), GO, FG801).findings
     assert load.fix is None and save.fix is not None

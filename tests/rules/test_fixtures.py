@@ -18,14 +18,15 @@ from pathlib import Path
 
 import pytest
 
-from forge_lsp import engine, languages
-from forge_lsp.fixes import apply_edits
+from forge_lsp.core import languages
+from forge_lsp.engine import checker
+from forge_lsp.engine.fixes import apply_edits
 from forge_lsp.rules import registry
 from forge_lsp.rules.base import DOC_SECTIONS, doc_sections
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "rules"
 EXPECT = re.compile(r"expect:\s*([A-Z0-9, ]+)")
-ALL_RULES = engine.RuleSelection()
+ALL_RULES = checker.RuleSelection()
 
 
 def fixture_files() -> list[Path]:
@@ -47,10 +48,10 @@ def expected_markers(source: str) -> set[tuple[int, str]]:
     return markers
 
 
-def check_file(path: Path) -> engine.CheckResult:
+def check_file(path: Path) -> checker.CheckResult:
     spec = languages.for_path(path)
     assert spec is not None
-    return engine.check(path.read_bytes(), spec, ALL_RULES)
+    return checker.check(path.read_bytes(), spec, ALL_RULES)
 
 
 @pytest.mark.parametrize("path", fixture_files(), ids=lambda p: str(p.relative_to(FIXTURES)))
@@ -108,6 +109,6 @@ def test_fix_fixtures(path: Path) -> None:
     assert fixed.decode() == expected.decode()
     spec = languages.for_path(path)
     assert spec is not None
-    after = engine.check(fixed, spec, ALL_RULES)
+    after = checker.check(fixed, spec, ALL_RULES)
     assert not [f for f in after.findings if f.code == code]
     assert not after.tree.root_node.has_error, "a fix must not introduce syntax errors"

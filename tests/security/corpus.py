@@ -2,9 +2,9 @@
 
 `tests/data/planted_secrets.py` holds one snippet per secret format in the syntax of several
 languages (what `redact()` is unit-tested on). Here those snippets, plus every format that
-`forge_lsp.rules._credentials.FORMATS` knows and the generic secrets (hex, base64, base64url,
-JWT, URL with password, private key blocks, connection strings) written out in each of Forge's
-seven languages, become one file per language laid out as an editor would send it: secrets
+`forge_lsp.rules.families.credentials.FORMATS` knows and the generic secrets (hex, base64,
+base64url, JWT, URL with password, private key blocks, connection strings) written out in each of
+Forge's seven languages, become one file per language laid out as an editor would send it: secrets
 above a function (the context before a selection), inside it (the selection) and below it (the
 context after). Each file's `secrets` are what must never leave the machine and `kinds` the
 placeholders that must appear in their place.
@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from forge_lsp.rules import _credentials
+from forge_lsp.rules.families import credentials
 from tests.data import planted_secrets as planted
 
 # Forge's languages: extension and LSP language id.
@@ -203,7 +203,7 @@ def covered_formats() -> set[str]:
 
 
 def format_ids() -> set[str]:
-    return {fmt.id for fmt in _credentials.FORMATS}
+    return {fmt.id for fmt in credentials.FORMATS}
 
 
 def pieces(secret: str) -> list[str]:

@@ -199,7 +199,7 @@ async def test_doctor_never_prints_the_key(tmp_path: Path) -> None:
 
 def test_a_message_loses_every_piece_of_a_secret_it_quotes() -> None:
     from forge_lsp.ai.failures import ClaudeFailure, scrub, secrets_of
-    from forge_lsp.ai.settings import ClaudeSettings, parse
+    from forge_lsp.config.claude import ClaudeSettings, parse
 
     assert scrub(f"rejected {KEY}, from {KEY[20:40]}", KEY) == (
         "rejected [secret removed], from [secret removed]"

@@ -14,7 +14,7 @@ last quarter may exceed the first quarter's by at most `RSS_GROWTH_MB`, and the 
 shared machine). Typing always deletes what it typed, so the text and its findings end where
 they began: the last diagnostics must equal the first.
 
-This test found pygls keeping every notification's handler future (forge_lsp/protocol.py):
+This test found pygls keeping every notification's handler future (forge_lsp/lsp/protocol.py):
 65 -> 80 MB over 10,000 keystrokes before the fix, 59 -> 60 MB after.
 """
 

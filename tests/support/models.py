@@ -5,7 +5,7 @@ that both ways a review can come back stay tested."""
 from __future__ import annotations
 
 from forge_lsp.ai import models
-from forge_lsp.ai.settings import DEFAULT_EXPLAIN_MODEL, DEFAULT_MODEL
+from forge_lsp.config.claude import DEFAULT_EXPLAIN_MODEL, DEFAULT_MODEL
 
 CURRENT = [info.id for info in models.table().current()]
 UNDER_TEST = list(dict.fromkeys([DEFAULT_MODEL, *CURRENT]))

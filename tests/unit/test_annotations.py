@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from forge_lsp.ai.annotations import Annotations, Explanation
-from forge_lsp.model import CLAUDE_SOURCE, Finding, Point, Severity
+from forge_lsp.core.model import CLAUDE_SOURCE, Finding, Point, Severity
 
 SOURCE = b"def f(user):\n    q = 'SELECT ' + user\n    return run(q)\n"
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from forge_lsp.ai.answer_format import (
+from tests.support.answer_format import (
     check_answer,
     check_explanation,
     parse_blocks,

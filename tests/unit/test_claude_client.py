@@ -11,7 +11,7 @@ from forge_lsp.ai.client import ClaudeClient, Request
 from forge_lsp.ai.failures import ClaudeFailure
 from forge_lsp.ai.request_shape import shape
 from forge_lsp.ai.review import REVIEW_SCHEMA, REVIEW_TOOL
-from forge_lsp.ai.settings import ClaudeSettings
+from forge_lsp.config.claude import ClaudeSettings
 from tests.support.fake_messages_api import FakeMessagesAPI, Reply
 from tests.support.models import DEFAULT, LEGACY_TOOL_MODEL, WITH_LEGACY
 

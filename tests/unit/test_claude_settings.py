@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from forge_lsp import config
-from forge_lsp.ai import settings as claude_settings
+from forge_lsp.config import claude as claude_settings
 
 
 def test_editor_settings_are_validated_and_merged_key_by_key() -> None:

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from forge_lsp import config
-from forge_lsp.model import Severity
-from forge_lsp.settings_store import SettingsStore
+from forge_lsp.core.model import Severity
+from forge_lsp.lsp.settings_store import SettingsStore
 
 
 def test_valid_settings_parse_in_any_key_style() -> None:

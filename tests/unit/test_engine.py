@@ -6,9 +6,10 @@ import random
 
 import pytest
 
-from forge_lsp import engine, incremental, languages
-from forge_lsp.fixes import apply_edits
-from forge_lsp.model import Edit, Point
+from forge_lsp.core import languages
+from forge_lsp.core.model import Edit, Point
+from forge_lsp.engine import checker, incremental
+from forge_lsp.engine.fixes import apply_edits
 
 PYTHON = languages.LANGUAGES["python"]
 SWALLOW = b"try:\n    work()\nexcept Exception:\n    pass\n"
@@ -27,11 +28,11 @@ SWALLOW = b"try:\n    work()\nexcept Exception:\n    pass\n"
 def test_selection_by_longest_prefix(
     select: tuple[str, ...], ignore: tuple[str, ...], code: str, enabled: bool
 ) -> None:
-    assert engine.RuleSelection(select, ignore).enabled(code) is enabled
+    assert checker.RuleSelection(select, ignore).enabled(code) is enabled
 
 
 def codes(source: bytes) -> list[str]:
-    return [f.code for f in engine.check(source, PYTHON, engine.RuleSelection()).findings]
+    return [f.code for f in checker.check(source, PYTHON, checker.RuleSelection()).findings]
 
 
 def test_suppression_comments_name_the_rule() -> None:
@@ -46,16 +47,16 @@ def test_suppression_comments_name_the_rule() -> None:
 
 def test_a_marker_inside_a_string_suppresses_nothing() -> None:
     source = b'try { f(); } catch (e) {} const note = "forge: ignore[FG301]";\n'
-    found = engine.check(source, languages.LANGUAGES["javascript"], engine.RuleSelection())
+    found = checker.check(source, languages.LANGUAGES["javascript"], checker.RuleSelection())
     assert [f.code for f in found.findings] == ["FG301"]
     assert found.suppressions == {}
 
 
 def test_severity_override() -> None:
-    from forge_lsp.model import Severity
+    from forge_lsp.core.model import Severity
 
-    selection = engine.RuleSelection(severity={"FG301": Severity.HINT})
-    [finding] = engine.check(SWALLOW, PYTHON, selection).findings
+    selection = checker.RuleSelection(severity={"FG301": Severity.HINT})
+    [finding] = checker.check(SWALLOW, PYTHON, selection).findings
     assert finding.severity == Severity.HINT
 
 
@@ -65,13 +66,13 @@ def test_severity_override() -> None:
 )
 def test_odd_input_never_raises(source: bytes) -> None:
     for spec in languages.LANGUAGES.values():
-        engine.check(source, spec, engine.RuleSelection())
+        checker.check(source, spec, checker.RuleSelection())
 
 
 def test_incremental_reparse_matches_a_full_parse() -> None:
     rng = random.Random(7)
     old = SWALLOW * 40 + "label = '中文 😀'\n".encode()
-    tree = engine.parse(PYTHON, old)
+    tree = checker.parse(PYTHON, old)
     for _ in range(200):
         start = rng.randrange(len(old) + 1)
         end = min(len(old), start + rng.randrange(4))
@@ -79,8 +80,8 @@ def test_incremental_reparse_matches_a_full_parse() -> None:
         edit = incremental.diff(old, new)
         if edit is not None:
             incremental.edit_tree(tree, edit)
-        tree = engine.parse(PYTHON, new, tree)
-        assert str(tree.root_node) == str(engine.parse(PYTHON, new).root_node)
+        tree = checker.parse(PYTHON, new, tree)
+        assert str(tree.root_node) == str(checker.parse(PYTHON, new).root_node)
         old = new
 
 
@@ -141,20 +142,20 @@ def test_test_files_skip_name_based_credentials_but_not_real_key_formats() -> No
     )
 
     def found(path: str) -> list[str]:
-        result = engine.check(source, PYTHON, engine.RuleSelection(), path=path)
+        result = checker.check(source, PYTHON, checker.RuleSelection(), path=path)
         return [f.code for f in result.findings]
 
     assert found("app/forms.py") == ["FG201", "FG202", "FG101"]
     assert found("tests/test_forms.py") == ["FG202"]
     options = {"FG201": {"ignoreInTests": False}, "FG101": {"includeTests": True}}
-    selection = engine.RuleSelection(options=options)
-    result = engine.check(source, PYTHON, selection, path="tests/test_forms.py")
+    selection = checker.RuleSelection(options=options)
+    result = checker.check(source, PYTHON, selection, path="tests/test_forms.py")
     assert [f.code for f in result.findings] == ["FG201", "FG202", "FG101"]
 
 
 @pytest.mark.parametrize("name", sorted(languages.LANGUAGES))
 def test_every_language_grammar_loads_and_parses(name: str) -> None:
     spec = languages.LANGUAGES[name]
-    tree = engine.parse(spec, b"// x\n")
+    tree = checker.parse(spec, b"// x\n")
     assert tree.root_node.type in {"module", "program", "source_file"}
     assert languages.for_path(f"src/main{spec.extensions[0]}") is spec

@@ -11,7 +11,7 @@ import pytest
 
 from forge_lsp.ai import models
 from forge_lsp.ai.ledger import DEFAULT_PRICES, Ledger, Usage, parse_prices, price_for
-from forge_lsp.ai.settings import DEFAULT_EXPLAIN_MODEL, DEFAULT_MODEL
+from forge_lsp.config.claude import DEFAULT_EXPLAIN_MODEL, DEFAULT_MODEL
 from tests.support import fake_messages_api
 
 ROOT = Path(__file__).resolve().parents[2]

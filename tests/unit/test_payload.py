@@ -6,8 +6,8 @@ from dataclasses import replace
 
 from forge_lsp.ai import payload
 from forge_lsp.ai.review import REVIEW_SCHEMA
-from forge_lsp.ai.settings import ClaudeSettings
-from forge_lsp.model import Finding, Point, Severity
+from forge_lsp.config.claude import ClaudeSettings
+from forge_lsp.core.model import Finding, Point, Severity
 
 # Built at run time, so that no key literal sits in Forge's own source.
 TOKEN = "ghp_" + "16C7e42F292c6912E7710c838347Ae178B4a"

@@ -408,7 +408,7 @@ def test_pyproject_ships_the_prompts() -> None:
 
 def test_importing_prompts_and_checker_does_not_import_anthropic() -> None:
     code = (
-        "import sys, forge_lsp.ai.prompts, forge_lsp.ai.answer_format; "
+        "import sys, forge_lsp.ai.prompts, tests.support.answer_format; "
         "sys.exit('anthropic' in sys.modules)"
     )
     repo = Path(__file__).resolve().parents[2]

@@ -8,7 +8,7 @@ from concurrent.futures import Future
 
 from lsprotocol import types
 
-from forge_lsp.server import ForgeServer, create_server
+from forge_lsp.lsp.server import ForgeServer, create_server
 
 
 def test_a_response_after_forge_stopped_waiting_is_dropped():

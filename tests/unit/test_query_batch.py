@@ -8,11 +8,12 @@ from pathlib import Path
 import pytest
 import tree_sitter
 
-from forge_lsp import engine, languages
+from forge_lsp.core import languages
+from forge_lsp.engine import checker
 from forge_lsp.rules.query_batch import QueryBatch, compile_query, learned_queries
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "rules"
-ALL_RULES = engine.RuleSelection()
+ALL_RULES = checker.RuleSelection()
 
 
 def fixtures() -> list[Path]:
@@ -49,8 +50,8 @@ def test_joined_pass_equals_each_query_alone(path: Path) -> None:
     spec = languages.for_path(path)
     assert spec is not None
     source = path.read_bytes()
-    engine.check(source, spec, ALL_RULES, path=str(path))  # teaches the plan its queries
-    tree = engine.parse(spec, source)
+    checker.check(source, spec, ALL_RULES, path=str(path))  # teaches the plan its queries
+    tree = checker.parse(spec, source)
     middle = (len(source) // 3, 2 * len(source) // 3)
     for byte_range in (None, middle):
         batch = QueryBatch(spec, tree.root_node, byte_range, plan="full:file")
@@ -62,7 +63,7 @@ def test_joined_pass_equals_each_query_alone(path: Path) -> None:
 
 def test_a_query_the_plan_lacks_runs_alone_and_joins_the_next_pass() -> None:
     spec = languages.LANGUAGES["python"]
-    tree = engine.parse(spec, b"def f():\n    return g(1)\n")
+    tree = checker.parse(spec, b"def f():\n    return g(1)\n")
     query = "(call function: (identifier) @fn) @call"
     plan = "test:learning"
     first = QueryBatch(spec, tree.root_node, None, plan=plan)
@@ -81,10 +82,10 @@ def test_invalid_utf8_keeps_every_offset_and_every_rule_running(
     for bad in (b"\xff", b"\xed\xa0\x80", "😀".encode()[:2]):  # Latin-1, lone surrogate, cut
         # In a name that query predicates test (`#eq? @pkg "http"`).
         source = b"http" + bad + b".get(x);\n" + good.encode()
-        assert len(engine.utf8_safe(source)) == len(source)
+        assert len(checker.utf8_safe(source)) == len(source)
         for _ in range(2):  # the second check runs the joined pass the first one taught
-            findings = engine.check(source, spec, ALL_RULES).findings
+            findings = checker.check(source, spec, ALL_RULES).findings
             assert [f.code for f in findings] == ["FG101"]
             assert findings[0].start.line == 2
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR]  # no rule failed
-    assert engine.utf8_safe(good.encode()) == good.encode()
+    assert checker.utf8_safe(good.encode()) == good.encode()

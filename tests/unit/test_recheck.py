@@ -7,10 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from forge_lsp import engine, incremental, languages, recheck
+from forge_lsp.core import languages
+from forge_lsp.engine import checker, incremental, recheck
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "rules"
-ALL_RULES = engine.RuleSelection()
+ALL_RULES = checker.RuleSelection()
 EDITS = [b"", b"x", b" ", b"\n", b"(", b'"', "😀".encode(), b"pass", b"}"]
 
 
@@ -18,7 +19,7 @@ def positive_fixtures() -> list[Path]:
     return sorted(p for p in FIXTURES.rglob("positive.*") if languages.for_path(p))
 
 
-def _key(result: engine.CheckResult) -> list[tuple[object, ...]]:
+def _key(result: checker.CheckResult) -> list[tuple[object, ...]]:
     return [(f.code, f.start, f.end, f.message, f.severity) for f in result.findings]
 
 
@@ -28,7 +29,7 @@ def test_partial_recheck_matches_full_check(path: Path) -> None:
     assert spec is not None
     rng = random.Random(path.name + path.parent.name)
     source = path.read_bytes()
-    previous = engine.check(source, spec, ALL_RULES)
+    previous = checker.check(source, spec, ALL_RULES)
     for _ in range(60):
         start = rng.randrange(len(source) + 1)
         end = min(len(source), start + rng.randrange(3))
@@ -40,7 +41,7 @@ def test_partial_recheck_matches_full_check(path: Path) -> None:
         result = recheck.check_after_edit(
             new, spec, ALL_RULES, previous.tree, edit, previous.findings
         )
-        full = engine.check(new, spec, ALL_RULES)
+        full = checker.check(new, spec, ALL_RULES)
         assert _key(result) == _key(full), f"after replacing bytes {start}:{end} of {path.name}"
         source, previous = new, result
 
@@ -49,7 +50,7 @@ def test_an_edit_inside_a_function_rechecks_only_that_function() -> None:
     spec = languages.LANGUAGES["python"]
     handler = b"def f{n}():\n    try:\n        work()\n    except Exception:\n        pass\n\n"
     source = b"".join(handler.replace(b"{n}", str(n).encode()) for n in range(50))
-    previous = engine.check(source, spec, ALL_RULES)
+    previous = checker.check(source, spec, ALL_RULES)
     assert len(previous.findings) == 50
     at = source.index(b"work()", len(source) // 2)
     new = source[:at] + b"#" + source[at:]  # comment out one call: still a swallow
@@ -58,11 +59,11 @@ def test_an_edit_inside_a_function_rechecks_only_that_function() -> None:
     incremental.edit_tree(previous.tree, edit)
     result = recheck.check_after_edit(new, spec, ALL_RULES, previous.tree, edit, previous.findings)
     assert result.partial
-    assert _key(result) == _key(engine.check(new, spec, ALL_RULES))
+    assert _key(result) == _key(checker.check(new, spec, ALL_RULES))
     module_level = b"import os\n" + source
     edit = incremental.diff(source, module_level)
     assert edit is not None
-    fresh = engine.check(source, spec, ALL_RULES)
+    fresh = checker.check(source, spec, ALL_RULES)
     incremental.edit_tree(fresh.tree, edit)
     outside = recheck.check_after_edit(
         module_level, spec, ALL_RULES, fresh.tree, edit, fresh.findings
@@ -70,8 +71,8 @@ def test_an_edit_inside_a_function_rechecks_only_that_function() -> None:
     assert not outside.partial
 
 
-def _after(source: bytes, new: bytes, spec: languages.LanguageSpec) -> engine.CheckResult:
-    previous = engine.check(source, spec, ALL_RULES)
+def _after(source: bytes, new: bytes, spec: languages.LanguageSpec) -> checker.CheckResult:
+    previous = checker.check(source, spec, ALL_RULES)
     edit = incremental.diff(source, new)
     assert edit is not None
     incremental.edit_tree(previous.tree, edit)
@@ -96,7 +97,7 @@ def test_an_edit_inside_a_top_level_comment_rechecks_only_its_lines() -> None:
     result = _after(COMMENTED, new, spec)
     assert result.partial
     assert [f.code for f in result.findings] == ["FG401"]
-    assert _key(result) == _key(engine.check(new, spec, ALL_RULES))
+    assert _key(result) == _key(checker.check(new, spec, ALL_RULES))
 
 
 def test_editing_a_suppression_marker_in_a_top_level_comment_is_exact() -> None:
@@ -105,7 +106,7 @@ def test_editing_a_suppression_marker_in_a_top_level_comment_is_exact() -> None:
     result = _after(COMMENTED, new, spec)
     assert result.partial
     assert sorted(f.code for f in result.findings) == ["FG201", "FG401"]
-    assert _key(result) == _key(engine.check(new, spec, ALL_RULES))
+    assert _key(result) == _key(checker.check(new, spec, ALL_RULES))
 
 
 def test_typing_a_comment_marker_before_code_checks_the_whole_file() -> None:
@@ -129,4 +130,4 @@ def test_an_edit_in_a_comment_between_java_methods_rechecks_only_its_lines() -> 
     result = _after(source, new, spec)
     assert result.partial
     assert len(result.findings) == 20
-    assert _key(result) == _key(engine.check(new, spec, ALL_RULES))
+    assert _key(result) == _key(checker.check(new, spec, ALL_RULES))

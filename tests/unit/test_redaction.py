@@ -8,7 +8,7 @@ import re
 import pytest
 
 from forge_lsp.ai.redaction import Redacted, payload_digest, placeholder, redact, shannon_entropy
-from forge_lsp.rules import _credentials as cred
+from forge_lsp.rules.families import credentials as cred
 from tests.data.planted_secrets import AWS_ID, PLANTED
 from tests.support import real_code
 

@@ -8,11 +8,12 @@ import random
 import jsonschema
 import pytest
 
-from forge_lsp import engine, languages
 from forge_lsp.ai import anchoring, review, verify_fix
 from forge_lsp.ai.review import ProposedFinding
-from forge_lsp.fixes import apply_edits
-from forge_lsp.model import Point, Severity
+from forge_lsp.core import languages
+from forge_lsp.core.model import Point, Severity
+from forge_lsp.engine import checker
+from forge_lsp.engine.fixes import apply_edits
 from tests.support import fake_messages_api
 
 PY = languages.LANGUAGES["python"]
@@ -409,7 +410,7 @@ def review_one(
 
 
 def codes_of(source: bytes, spec: languages.LanguageSpec) -> list[str]:
-    return [f.code for f in engine.check(source, spec, engine.RuleSelection()).findings]
+    return [f.code for f in checker.check(source, spec, checker.RuleSelection()).findings]
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,4 @@
-/** The VS Code language ids Forge checks (forge_lsp/languages.py). */
+/** The VS Code language ids Forge checks (forge_lsp/core/languages.py). */
 export const LANGUAGE_IDS = [
   'python',
   'go',

@@ -14,7 +14,7 @@ export const PREFLIGHT_SCRIPT = [
   'if libs:',
   '    sys.path[:0] = [os.path.join(libs, "cp%d%d" % sys.version_info[:2]), os.path.join(libs, "common")]',
   'try:',
-  '    import forge_lsp.server, tree_sitter, tree_sitter_python',
+  '    import forge_lsp.lsp.server, tree_sitter, tree_sitter_python',
   'except Exception as e:',
   '    print("FORGE_IMPORT_FAILED " + v + " " + type(e).__name__ + ": " + str(e)); sys.exit(4)',
   'print("FORGE_OK " + v + " " + os.path.dirname(forge_lsp.__file__))',

@@ -15,7 +15,7 @@ export const SERVER_SETTINGS = [
   'debounceMs',
 ] as const;
 
-/** `forge.claude.*` keys the server reads (forge_lsp/ai/settings.py `_FIELDS`), except `apiKey`. */
+/** `forge.claude.*` keys the server reads (forge_lsp/config/claude.py `_FIELDS`), except `apiKey`. */
 export const CLAUDE_SETTINGS = [
   'enabled',
   'backend',

@@ -1,0 +1,223 @@
+"""The rule engine: parse a file with tree-sitter, run the selected rules, apply suppressions.
+
+Pure and thread-safe: the server runs it in a worker thread and the CLI in worker processes.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import tree_sitter
+
+from forge_lsp.core.languages import LanguageSpec
+from forge_lsp.core.model import Finding, Severity
+from forge_lsp.engine.suppression import Suppression, find_suppressions
+from forge_lsp.rules import registry
+from forge_lsp.rules.base import CheckContext, Rule
+from forge_lsp.rules.query_batch import QueryBatch
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class RuleSelection:
+    """Which rules run and how: code prefixes selected and ignored, severities, options."""
+
+    select: tuple[str, ...] = ("FG",)
+    ignore: tuple[str, ...] = ()
+    severity: Mapping[str, Severity] = field(default_factory=dict)
+    options: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+
+    def enabled(self, code: str) -> bool:
+        """A code runs when its longest matching select prefix beats every matching ignore."""
+        selected = max((len(p) for p in self.select if code.startswith(p)), default=-1)
+        ignored = max((len(p) for p in self.ignore if code.startswith(p)), default=-1)
+        return selected > ignored
+
+    def rules_for(self, language: str) -> list[Rule]:
+        return [
+            rule
+            for rule in registry.all_rules()
+            if language in rule.languages and self.enabled(rule.code)
+        ]
+
+    def options_for(self, rule: Rule) -> dict[str, Any]:
+        configured = self.options.get(rule.code, {})
+        return {opt.name: configured.get(opt.name, opt.default) for opt in rule.options}
+
+
+@dataclass(frozen=True, slots=True)
+class CheckResult:
+    """The findings of one file, and what a server keeps for the next incremental parse."""
+
+    findings: list[Finding]
+    tree: tree_sitter.Tree
+    suppressions: dict[int, Suppression]
+    # True when only the edited function was re-checked and the rest carried over.
+    partial: bool = False
+
+
+_local = threading.local()
+
+
+def _parser(spec: LanguageSpec) -> tree_sitter.Parser:
+    # Parsers are not thread-safe: one per thread and language.
+    parsers: dict[str, tree_sitter.Parser] = _local.__dict__.setdefault("parsers", {})
+    parser = parsers.get(spec.name)
+    if parser is None:
+        parser = parsers[spec.name] = tree_sitter.Parser(spec.grammar)
+    return parser
+
+
+def parse(
+    spec: LanguageSpec, source: bytes, old_tree: tree_sitter.Tree | None = None
+) -> tree_sitter.Tree:
+    """Parse `source`; pass the previous tree (already `edit`ed) to re-parse incrementally."""
+    source = utf8_safe(source)
+    if old_tree is None:
+        return _parser(spec).parse(source)
+    return _parser(spec).parse(source, old_tree)
+
+
+_ESCAPED_BYTE = re.compile("[\udc80-\udcff]")
+
+
+def utf8_safe(source: bytes) -> bytes:
+    """`source` with every byte that is not valid UTF-8 replaced by `?`, so every offset stays.
+
+    Query predicates (`#eq?`, `#match?`) decode the text they test, and one invalid byte (a
+    Latin-1 file, a lone surrogate from JSON) would fail the whole query pass.
+    """
+    try:
+        source.decode("utf-8")
+    except UnicodeDecodeError:
+        # surrogateescape decodes each invalid byte to one lone surrogate: one `?` each.
+        text = source.decode("utf-8", "surrogateescape")
+        return _ESCAPED_BYTE.sub("?", text).encode("utf-8")
+    return source
+
+
+def check(
+    source: bytes,
+    spec: LanguageSpec,
+    selection: RuleSelection,
+    *,
+    old_tree: tree_sitter.Tree | None = None,
+    path: str | None = None,
+) -> CheckResult:
+    """Check one file's bytes with every rule the selection enables for its language."""
+    tree = parse(spec, source, old_tree)
+    return finish(source, tree, selection, run_rules(source, tree, spec, selection, path=path))
+
+
+def run_rules(
+    source: bytes,
+    tree: tree_sitter.Tree,
+    spec: LanguageSpec,
+    selection: RuleSelection,
+    byte_range: tuple[int, int] | None = None,
+    path: str | None = None,
+) -> list[Finding]:
+    """The raw findings of every enabled rule, over the file or one byte range of it.
+
+    With a byte range, only function-local rules run (over that range) and file-scoped rules
+    run over the whole file: `recheck` needs both after an edit inside a function.
+    """
+    findings: list[Finding] = []
+    shared: dict[str, Any] = {}  # per-check values rules compute once (ctx.memo)
+    # One query pass over the whole file, and (for a partial check) one over the range.
+    root = tree.root_node
+    plan = "full" if byte_range is None else "partial"
+    whole = QueryBatch(spec, root, None, plan=f"{plan}:file")
+    ranged = whole if byte_range is None else QueryBatch(spec, root, byte_range, f"{plan}:range")
+    for rule in selection.rules_for(spec.name):
+        options = selection.options_for(rule)
+        rule_range = None if rule.file_scoped else byte_range
+        ctx = CheckContext(
+            source,
+            tree,
+            spec,
+            options,
+            rule_range,
+            shared,
+            path,
+            queries=ranged,
+            file_queries=whole,
+        )
+        findings.extend(_run_rule(rule, ctx))
+    return findings
+
+
+def file_scoped_codes(selection: RuleSelection, language: str) -> frozenset[str]:
+    """Codes of the enabled rules whose findings depend on the whole file."""
+    return frozenset(r.code for r in selection.rules_for(language) if r.file_scoped)
+
+
+def finish(
+    source: bytes,
+    tree: tree_sitter.Tree,
+    selection: RuleSelection,
+    findings: list[Finding],
+    *,
+    partial: bool = False,
+) -> CheckResult:
+    """Apply suppression comments and severity overrides; sort; package the result."""
+    suppressions = find_suppressions(source, tree.root_node)
+    kept = [
+        _with_severity(finding, selection)
+        for finding in _unique(findings)
+        if not _suppressed(finding, suppressions)
+    ]
+    kept.sort(key=lambda f: (f.start, f.code))
+    return CheckResult(kept, tree, suppressions, partial)
+
+
+def _run_rule(rule: Rule, ctx: CheckContext) -> list[Finding]:
+    # One broken rule must never take the others (or the server) down.
+    try:
+        return list(rule.check(ctx))
+    except Exception:
+        log.exception(
+            "rule %s failed on a %s file; its findings are skipped", rule.code, ctx.language.name
+        )
+        return []
+
+
+def _suppressed(finding: Finding, suppressions: Mapping[int, Suppression]) -> bool:
+    for line in {finding.start.line, finding.end.line}:
+        suppression = suppressions.get(line)
+        if suppression is not None and suppression.covers(finding.code):
+            return True
+    return False
+
+
+def _with_severity(finding: Finding, selection: RuleSelection) -> Finding:
+    severity = selection.severity.get(finding.code)
+    if severity is None or severity == finding.severity:
+        return finding
+    return Finding(
+        finding.code,
+        finding.message,
+        severity,
+        finding.start,
+        finding.end,
+        finding.fix,
+        finding.source,
+        finding.data,
+    )
+
+
+def _unique(findings: Iterable[Finding]) -> list[Finding]:
+    seen: set[tuple[str, object, object]] = set()
+    unique = []
+    for finding in findings:
+        key = (finding.code, finding.start, finding.end)
+        if key not in seen:
+            seen.add(key)
+            unique.append(finding)
+    return unique

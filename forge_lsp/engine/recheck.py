@@ -1,0 +1,163 @@
+"""Re-check only the function an edit touched, and carry the other findings over.
+
+Most of Forge's rules look at one function at a time (a query builds its picture from the
+function around a match), so after a keystroke inside a function only that function's findings
+can change. The engine re-runs those rules over that function's byte range and shifts every
+other finding by the edit; rules marked `file_scoped` re-run over the whole file. An edit in a
+comment outside any function re-checks the statements (or class members) on the comment's
+lines. Other edits outside any function (imports, module-level code, class fields) get a full
+check. A few rules also read file-wide facts (a Go function's declared results): the server
+follows each partial result with a full check once typing pauses.
+"""
+
+from __future__ import annotations
+
+import tree_sitter
+
+from forge_lsp.core.languages import LanguageSpec
+from forge_lsp.core.model import Finding, Point
+from forge_lsp.engine import checker
+from forge_lsp.engine.incremental import ByteEdit, shifted
+
+FUNCTION_TYPES: dict[str, frozenset[str]] = {
+    "python": frozenset({"function_definition"}),
+    "go": frozenset({"function_declaration", "method_declaration", "func_literal"}),
+    "java": frozenset({"method_declaration", "constructor_declaration", "lambda_expression"}),
+    "rust": frozenset({"function_item", "closure_expression"}),
+    "kotlin": frozenset({"function_declaration", "anonymous_function", "lambda_literal"}),
+}
+_SCRIPT_FUNCTIONS = frozenset(
+    {
+        "function_declaration",
+        "generator_function_declaration",
+        "function_expression",
+        "function",
+        "arrow_function",
+        "method_definition",
+    }
+)
+for _name in ("javascript", "typescript", "tsx"):
+    FUNCTION_TYPES[_name] = _SCRIPT_FUNCTIONS
+
+
+def edited_function(
+    tree: tree_sitter.Tree, spec: LanguageSpec, edit: ByteEdit
+) -> tree_sitter.Node | None:
+    """The outermost function around the edited bytes of the new tree, or None."""
+    kinds = FUNCTION_TYPES.get(spec.name)
+    if not kinds:
+        return None
+    node: tree_sitter.Node | None = _edited_node(tree, edit)
+    outermost = None
+    while node is not None:
+        if node.type in kinds:
+            outermost = node
+        node = node.parent
+    return outermost
+
+
+def _edited_node(tree: tree_sitter.Tree, edit: ByteEdit) -> tree_sitter.Node | None:
+    return tree.root_node.descendant_for_byte_range(
+        edit.start_byte, max(edit.start_byte, edit.new_end_byte)
+    )
+
+
+Region = tuple[int, int, Point, Point]  # start and end byte, start and end point
+
+
+def edited_region(
+    tree: tree_sitter.Tree,
+    spec: LanguageSpec,
+    edit: ByteEdit,
+    old_tree: tree_sitter.Tree | None = None,
+) -> Region | None:
+    """The part of the file to re-check after `edit`, or None for the whole file.
+
+    That is the function around the edit; or, for an edit inside a comment outside any
+    function (a comment before and after it: `old_tree` is the previous tree, edited), the
+    statements or class members on the comment's lines. A comment changes no code, so only findings
+    in it (a key pasted into it) and findings its suppression marker covers can change.
+    """
+    function = edited_function(tree, spec, edit)
+    if function is not None:
+        return _span(function, function)
+    comment = None if old_tree is None else _edited_comment(old_tree, tree, edit)
+    container = None if comment is None else comment.parent
+    if comment is None or container is None:
+        return None
+    if container.parent is not None and container.type not in _MEMBER_LISTS:
+        return None  # a comment inside an expression: which statement it ends is unclear
+    first, last = comment.start_point[0], comment.end_point[0]
+    on_its_lines = [
+        child
+        for child in container.children
+        if child.start_point[0] <= last and child.end_point[0] >= first
+    ]
+    return _span(on_its_lines[0], on_its_lines[-1])
+
+
+COMMENT_TYPES = frozenset({"comment", "line_comment", "block_comment", "multiline_comment"})
+# What holds a class's members, beside the file itself (a Python class body is a `block`;
+# function bodies never get here: an edit inside a function re-checks the function).
+_MEMBER_LISTS = frozenset({"class_body", "block", "declaration_list", "enum_body"})
+
+
+def _edited_comment(
+    old_tree: tree_sitter.Tree, tree: tree_sitter.Tree, edit: ByteEdit
+) -> tree_sitter.Node | None:
+    """The comment holding the edited bytes, when they were in that same comment before."""
+    now = _edited_node(tree, edit)
+    before = old_tree.root_node.descendant_for_byte_range(edit.start_byte, edit.start_byte)
+    if now is None or before is None or now.type not in COMMENT_TYPES:
+        return None
+    if before.type != now.type or before.start_byte != now.start_byte:
+        return None
+    return now
+
+
+def _span(first: tree_sitter.Node, last: tree_sitter.Node) -> Region:
+    return first.start_byte, last.end_byte, Point(*first.start_point), Point(*last.end_point)
+
+
+def check_after_edit(
+    source: bytes,
+    spec: LanguageSpec,
+    selection: checker.RuleSelection,
+    edited_tree: tree_sitter.Tree,
+    edit: ByteEdit,
+    previous: list[Finding],
+    path: str | None = None,
+) -> checker.CheckResult:
+    """Check `source` after `edit`, given the previous version's findings and edited tree."""
+    tree = checker.parse(spec, source, edited_tree)
+    region = edited_region(tree, spec, edit, edited_tree)
+    if region is None or not _structure_changed_only_within(edited_tree, tree, region):
+        return checker.finish(
+            source, tree, selection, checker.run_rules(source, tree, spec, selection, path=path)
+        )
+    start_byte, end_byte, start, end = region
+    whole_file = checker.file_scoped_codes(selection, spec.name)
+    fresh = [
+        finding
+        for finding in checker.run_rules(
+            source, tree, spec, selection, (start_byte, end_byte), path
+        )
+        if finding.code in whole_file or start <= finding.start < end
+    ]
+    carried = []
+    for finding in previous:
+        moved = None if finding.code in whole_file else shifted(finding, edit)
+        if moved is not None and not start <= moved.start < end:
+            carried.append(moved)
+    return checker.finish(source, tree, selection, carried + fresh, partial=True)
+
+
+def _structure_changed_only_within(
+    old: tree_sitter.Tree, new: tree_sitter.Tree, region: Region
+) -> bool:
+    """False when the edit reshaped the tree outside the region (an unclosed string or
+    brace swallowing what follows): then the rest of the file must be checked again too."""
+    return all(
+        region[0] <= changed.start_byte and changed.end_byte <= region[1]
+        for changed in old.changed_ranges(new)
+    )
