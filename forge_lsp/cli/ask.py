@@ -23,7 +23,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from forge_lsp.cli.main import EXIT_CLAUDE_FAILED, EXIT_OK, EXIT_USAGE, UsageError
+from forge_lsp.cli.errors import EXIT_CLAUDE_FAILED, EXIT_OK, EXIT_USAGE, UsageError
 from forge_lsp.config.terminal import for_terminal, setup_hint
 
 if TYPE_CHECKING:

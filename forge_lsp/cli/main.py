@@ -26,6 +26,14 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, TextIO
 
 from forge_lsp import __version__
+from forge_lsp.cli.errors import (
+    EXIT_CLAUDE_FAILED,
+    EXIT_FINDINGS,
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    EXIT_USAGE,
+    UsageError,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -34,13 +42,7 @@ if TYPE_CHECKING:
     from forge_lsp.cli.runner import SettingsResolver, Task
     from forge_lsp.report import FileResult, Reported, RuleInfo
 
-EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
-EXIT_CLAUDE_FAILED = 3
 FORMATS = ("text", "json", "sarif")
-
-
-class UsageError(Exception):
-    """A mistake on the command line (bad value, missing path, unknown code): exit code 2."""
 
 
 def parse_tcp(value: str) -> tuple[str, int]:

@@ -28,7 +28,7 @@ from typing import Any
 
 from forge_lsp import config
 from forge_lsp.cli import walk
-from forge_lsp.cli.main import UsageError
+from forge_lsp.cli.errors import UsageError
 from forge_lsp.core import gc_tuning, languages
 from forge_lsp.core.model import Finding, Fix, Point
 from forge_lsp.core.positions import byte_to_codepoints, byte_to_utf16, line_bytes_at

@@ -511,7 +511,7 @@ def test_targets(text, expected):
 @pytest.mark.parametrize("text", ["svc.py:0", "svc.py:9-3", "svc.py:0-2"])
 def test_bad_ranges_are_usage_errors(text):
     from forge_lsp.cli.ask import parse_target
-    from forge_lsp.cli.main import UsageError
+    from forge_lsp.cli.errors import UsageError
 
     with pytest.raises(UsageError):
         parse_target(text)
