@@ -27,10 +27,10 @@ from pygls.protocol import default_converter
 from forge_lsp.core import languages
 from forge_lsp.core.model import Finding
 from forge_lsp.engine import checker, incremental
-from forge_lsp.engine.analysis import Analyzer, Snapshot
 from forge_lsp.engine.checker import RuleSelection
 from forge_lsp.engine.suppression import find_suppressions
 from forge_lsp.lsp import lsp_convert
+from forge_lsp.lsp.analysis import Analyzer, Snapshot
 from forge_lsp.lsp.settings_store import SettingsStore
 from forge_lsp.rules import rule_docs
 from forge_lsp.rules.base import CheckContext, Rule

@@ -50,7 +50,7 @@ class Quoted(Protocol):
     def quote(self) -> str: ...
 
 
-# The server encodes documents this way (see `forge_lsp.engine.analysis.encode`): a lone
+# The server encodes documents this way (see `forge_lsp.lsp.analysis.encode`): a lone
 # surrogate from a client counts as three bytes there, so it must here too.
 _ENCODING, _ERRORS = "utf-8", "surrogatepass"
 

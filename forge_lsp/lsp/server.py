@@ -21,7 +21,7 @@ from pygls.uris import to_fs_path
 
 from forge_lsp import __version__
 from forge_lsp.core import gc_tuning
-from forge_lsp.engine.analysis import Analysis, Analyzer, Snapshot
+from forge_lsp.lsp.analysis import Analysis, Analyzer, Snapshot
 from forge_lsp.lsp.lsp_convert import encoding_name
 from forge_lsp.lsp.protocol import ForgeProtocol
 from forge_lsp.lsp.settings_store import SettingsStore

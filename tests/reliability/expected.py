@@ -22,8 +22,8 @@ from lsprotocol.converters import get_converter
 from forge_lsp.config import Settings
 from forge_lsp.core import languages
 from forge_lsp.engine import checker
-from forge_lsp.engine.analysis import encode
 from forge_lsp.lsp import lsp_convert
+from forge_lsp.lsp.analysis import encode
 
 _converter = get_converter()
 

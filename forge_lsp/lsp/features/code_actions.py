@@ -15,8 +15,8 @@ from lsprotocol import types
 from pygls.exceptions import JsonRpcInvalidParams
 
 from forge_lsp.core.model import CLAUDE_SOURCE, Finding
-from forge_lsp.engine.analysis import Analysis
 from forge_lsp.engine.suppression import comment_text, merge_codes
+from forge_lsp.lsp.analysis import Analysis
 from forge_lsp.lsp.features import claude
 from forge_lsp.lsp.features.commands import SHOW_RULE_DOC
 from forge_lsp.lsp.features.diagnostics import claude_findings
