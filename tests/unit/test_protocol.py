@@ -8,7 +8,8 @@ from concurrent.futures import Future
 
 from lsprotocol import types
 
-from forge_lsp.lsp.server import ForgeServer, create_server
+from forge_lsp.lsp.forge_server import ForgeServer
+from forge_lsp.lsp.server import create_server
 
 
 def test_a_response_after_forge_stopped_waiting_is_dropped():

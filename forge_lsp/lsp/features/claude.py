@@ -24,8 +24,8 @@ from pygls.exceptions import JsonRpcInvalidParams
 
 from forge_lsp.core.positions import column_to_byte
 from forge_lsp.lsp import workspace_scope
+from forge_lsp.lsp.forge_server import ForgeServer
 from forge_lsp.lsp.lsp_convert import range_json
-from forge_lsp.lsp.server import ForgeServer
 
 log = logging.getLogger(__name__)
 

@@ -43,7 +43,7 @@ from forge_lsp.lsp.features.claude import (
     document_name,
     environ,
 )
-from forge_lsp.lsp.server import ForgeServer
+from forge_lsp.lsp.forge_server import ForgeServer
 
 if TYPE_CHECKING:
     from forge_lsp.ai.review import ReviewOutcome

@@ -20,8 +20,8 @@ from forge_lsp.lsp.analysis import Analysis
 from forge_lsp.lsp.features import claude
 from forge_lsp.lsp.features.commands import SHOW_RULE_DOC
 from forge_lsp.lsp.features.diagnostics import claude_findings
+from forge_lsp.lsp.forge_server import ForgeServer
 from forge_lsp.lsp.lsp_convert import client_column, overlaps, text_edit
-from forge_lsp.lsp.server import ForgeServer
 
 
 def register(server: ForgeServer) -> None:

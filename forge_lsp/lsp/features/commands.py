@@ -7,7 +7,7 @@ import asyncio
 from lsprotocol import types
 from pygls.exceptions import JsonRpcInvalidParams
 
-from forge_lsp.lsp.server import ForgeServer
+from forge_lsp.lsp.forge_server import ForgeServer
 
 SHOW_RULE_DOC = "forge.showRuleDoc"
 

@@ -11,7 +11,7 @@ import logging
 from lsprotocol import types
 
 from forge_lsp.lsp.features import claude
-from forge_lsp.lsp.server import ForgeServer
+from forge_lsp.lsp.forge_server import ForgeServer
 
 log = logging.getLogger(__name__)
 SECTION = "forge"

@@ -17,7 +17,7 @@ from forge_lsp.config import PROJECT_FILES
 from forge_lsp.core.model import Finding
 from forge_lsp.lsp import lsp_convert
 from forge_lsp.lsp.analysis import Analysis
-from forge_lsp.lsp.server import ForgeServer
+from forge_lsp.lsp.forge_server import ForgeServer
 
 log = logging.getLogger(__name__)
 

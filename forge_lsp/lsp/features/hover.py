@@ -11,8 +11,8 @@ from forge_lsp.core.model import Finding
 from forge_lsp.lsp import workspace_scope
 from forge_lsp.lsp.analysis import Analysis
 from forge_lsp.lsp.features.diagnostics import claude_findings
+from forge_lsp.lsp.forge_server import ForgeServer
 from forge_lsp.lsp.lsp_convert import client_column, client_range, contains
-from forge_lsp.lsp.server import ForgeServer
 
 
 def rule_hover_markdown(code: str, message: str | None = None) -> str | None:

@@ -15,7 +15,7 @@ import asyncio
 import os
 from pathlib import Path
 
-from forge_lsp.lsp.server import ForgeServer
+from forge_lsp.lsp.forge_server import ForgeServer
 
 SERVER_STATUS = "forge.serverStatus"
 
