@@ -133,10 +133,10 @@ async def _review_one(
     from forge_lsp.ai import payload as payloads
     from forge_lsp.ai.failures import ClaudeFailure
     from forge_lsp.ai.shared import place_findings, review_failure, shown_path, unknown_model_note
-    from forge_lsp.cli.runner import report_findings
     from forge_lsp.core import languages
     from forge_lsp.core.model import Point
     from forge_lsp.engine import checker
+    from forge_lsp.report.convert import report_findings
 
     spec = languages.for_path(file.path)
     assert spec is not None  # only checked files in Forge's languages get here

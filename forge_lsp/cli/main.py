@@ -211,9 +211,9 @@ def command_serve(args: argparse.Namespace) -> int:
 
 def command_rules(args: argparse.Namespace) -> int:
     """List every rule as a table or as JSON."""
-    from forge_lsp.cli.runner import rule_infos
     from forge_lsp.report import json as json_report
     from forge_lsp.report import text as text_report
+    from forge_lsp.report.convert import rule_infos
 
     infos = rule_infos()
     if args.format == "json":
@@ -408,9 +408,9 @@ def _render(args: argparse.Namespace, findings: list[Reported], cwd: Path) -> st
     """The JSON, SARIF or statistics report of all findings."""
     from collections import Counter
 
-    from forge_lsp.cli.runner import rule_infos
     from forge_lsp.report import json as json_report
     from forge_lsp.report import sarif, text
+    from forge_lsp.report.convert import rule_infos
 
     infos: list[RuleInfo] = rule_infos()
     if getattr(args, "ai", False):

@@ -21,7 +21,7 @@ import os
 import re
 import signal
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -30,11 +30,9 @@ from forge_lsp import config
 from forge_lsp.cli import walk
 from forge_lsp.cli.errors import UsageError
 from forge_lsp.core import gc_tuning, languages
-from forge_lsp.core.model import Finding, Fix, Point
-from forge_lsp.core.positions import byte_to_codepoints, byte_to_utf16, line_bytes_at
 from forge_lsp.engine import checker
-from forge_lsp.engine.fixes import line_starts
-from forge_lsp.report import FileResult, Position, Reported, ReportedEdit, ReportedFix, RuleInfo
+from forge_lsp.report import FileResult
+from forge_lsp.report.convert import report_findings
 from forge_lsp.rules import registry
 
 _CODE = re.compile(r"^FG\d{0,3}$")
@@ -242,48 +240,6 @@ def check_file(task: Task) -> FileResult:
     return FileResult(task.display, tuple(report_findings(task.display, source, findings)))
 
 
-def report_findings(display: str, source: bytes, findings: Sequence[Finding]) -> Iterator[Reported]:
-    """`findings` of `source` as report records (positions converted; a Claude finding is
-    named by its category)."""
-    if not findings:
-        return
-    starts = line_starts(source)
-    position = _position_converter(source, starts)
-    for finding in findings:
-        rule = registry.get(finding.code)
-        yield Reported(
-            display,
-            finding.code,
-            rule.name if rule else str(finding.data.get("category", "")),
-            finding.severity.label,
-            finding.message,
-            position(finding.start),
-            position(finding.end),
-            _fix(finding.fix, position),
-            finding.source,
-        )
-
-
-def _position_converter(source: bytes, starts: list[int]) -> Callable[[Point], Position]:
-    def position(point: Point) -> Position:
-        line = min(max(point.line, 0), len(starts) - 1)
-        text = line_bytes_at(source, starts, line)
-        return Position(
-            line + 1,
-            byte_to_codepoints(text, point.column) + 1,
-            byte_to_utf16(text, point.column) + 1,
-        )
-
-    return position
-
-
-def _fix(fix: Fix | None, position: Callable[[Point], Position]) -> ReportedFix | None:
-    if fix is None:
-        return None
-    edits = tuple(ReportedEdit(position(e.start), position(e.end), e.new_text) for e in fix.edits)
-    return ReportedFix(fix.title, edits)
-
-
 # --- checking many files ---------------------------------------------------------------------
 
 
@@ -316,20 +272,3 @@ def run(tasks: Sequence[Task], jobs: int) -> Iterator[FileResult]:
         raise
     finally:
         pool.join()
-
-
-def rule_infos() -> list[RuleInfo]:
-    """Every rule's metadata, ordered by code."""
-    return [
-        RuleInfo(
-            rule.code,
-            rule.name,
-            rule.summary,
-            rule.severity.label,
-            rule.cwe,
-            tuple(sorted(rule.languages)),
-            rule.fixable,
-            rule.markdown(),
-        )
-        for rule in registry.all_rules()
-    ]
