@@ -34,7 +34,7 @@ HEAVY_PACKAGES = frozenset(
 # diagnostics need them.)
 HEAVY_FORGE = (
     "forge_lsp.rules.fg",
-    "forge_lsp.rules._",
+    "forge_lsp.rules.families",
     "forge_lsp.report",
     "forge_lsp.ai.client",
     "forge_lsp.ai.service",
