@@ -25,16 +25,9 @@ REPO_DIR = BENCH_DIR.parent
 STREAM_LIMIT = 64 * 1024 * 1024  # publishDiagnostics of a 20k-line file can be large
 
 
-def cli_exists() -> bool:
-    """Whether the package has its command-line entry point (`forge_lsp/cli/main.py`) yet."""
-    return (REPO_DIR / "forge_lsp" / "cli.py").is_file()
-
-
 def forge_command() -> list[str]:
-    """How to start the Forge server over stdio: the real entry point once it exists."""
-    if cli_exists():
-        return [sys.executable, "-m", "forge_lsp"]
-    return [sys.executable, "-c", "from forge_lsp.lsp.server import serve; serve()"]
+    """How to start the Forge server over stdio: the real entry point, as editors do."""
+    return [sys.executable, "-m", "forge_lsp"]
 
 
 def bare_command() -> list[str]:

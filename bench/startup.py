@@ -11,7 +11,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from lsp_client import REPO_DIR, LspClient, bare_command, cli_exists, forge_command
+from lsp_client import REPO_DIR, LspClient, bare_command, forge_command
 
 # Modules that must not load before `initialize` is answered: top-level packages, and
 # prefixes of Forge's own lazily loaded modules.
@@ -112,9 +112,11 @@ def heavy(modules: list[str]) -> list[str]:
 
 def server_imports() -> str:
     """What the real server process runs before it can answer `initialize`."""
-    lines = ["from forge_lsp.lsp.server import create_server", "create_server()"]
-    if cli_exists():
-        lines.insert(0, "import forge_lsp.cli.main")
+    lines = [
+        "import forge_lsp.cli.main",
+        "from forge_lsp.lsp.server import create_server",
+        "create_server()",
+    ]
     return "\n".join(lines)
 
 
