@@ -354,7 +354,9 @@ def fixture_files(request: Request, root: Path) -> dict[Path, str]:
 
 def readme_with_row(readme: str, request: Request) -> str:
     """README.md with the rule's row in the rule table, in code order."""
-    shown = ", ".join(TEMPLATES[language].title for language in request.languages)
+    # In the order of core/languages.py (Python first), as the other rows list them.
+    ordered = [language for language in languages.LANGUAGES if language in request.languages]
+    shown = ", ".join(TEMPLATES[language].title for language in ordered)
     row = (
         f"| {request.code} | `{request.name}`: {request.summary} | "
         f"{request.severity.label} | {shown} |"
