@@ -1,0 +1,409 @@
+"""The language-neutral part of the SQL family: `Built`, `Site` and the `Evaluator` base.
+
+Each language's subclass (the sibling modules) folds its grammar's string expressions; the
+resolution of local names through earlier assignments and the bookkeeping live here.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import ClassVar
+
+import tree_sitter
+
+from forge_lsp.rules.base import CheckContext, has_error
+from forge_lsp.rules.families.sql.text import (
+    is_constant_name,
+    is_fragment_name,
+    numeric_verb,
+    printf_verbs,
+)
+
+Node = tree_sitter.Node
+
+HOLE = "\x00"
+_MAX_DEPTH = 6
+
+
+# Helpers whose result is safe to splice into SQL: quoting / escaping functions of the drivers
+# (`quote_name`, `pq.QuoteIdentifier`, `escapeId`, `Statement.enquoteLiteral`) and Django's
+# `qn` alias of `quote_name`.
+_SAFE_HELPER = re.compile(r"(?i)quote|escape|sanitize|^qn\d?$")
+# A literal made only of placeholders and separators: `",".join(["%s"] * n)` builds `%s,%s`.
+_PLACEHOLDER_LITERAL = re.compile(r"""^["'`]?[\s,?%s$@:()\d]*["'`]?$""")
+_PLACEHOLDER_CHAR = re.compile(r"\?|%s|\$")
+
+
+@dataclass(frozen=True, slots=True)
+class Site:
+    """Where a string was built from a non-constant part, and how (for the message)."""
+
+    node: Node
+    how: str
+
+
+@dataclass(frozen=True, slots=True)
+class Built:
+    """What an expression is made of: constant text, holes, and the sites that built it."""
+
+    text: str
+    dynamic: bool = False
+    sites: tuple[Site, ...] = ()
+    # True when the sites came from a variable's earlier assignment, not from this expression.
+    via_var: bool = False
+
+
+CONSTANT = Built("")
+UNKNOWN = Built(HOLE, dynamic=True)
+FRAGMENT = Built(" ")
+
+
+_QUOTED_NAME = re.compile(r"^_*(?:quoted|escaped|sanitized)(?:_|[A-Z]|$)")
+
+
+@dataclass(frozen=True, slots=True)
+class Definition:
+    """One assignment to a local name: `name = value` or (augmented) `name += value`."""
+
+    name: str
+    statement: Node
+    value: Node
+    augmented: bool
+
+
+def unwrap_literal_text(ctx: CheckContext, node: Node) -> str:
+    """The source text of a literal, quotes included (keyword matching ignores them)."""
+    return ctx.text(node)
+
+
+class Evaluator:
+    """Fold string expressions of one file into `Built` values. Subclassed per language."""
+
+    # Node types that open a new scope for local variables.
+    scope_types: ClassVar[frozenset[str]]
+    # Node types that hold statements: a plain assignment directly in one of the use's
+    # enclosing blocks kills the earlier assignments.
+    block_types: ClassVar[frozenset[str]]
+    # Query with @name, @value and @def (plain) or @aug (`+=`) captures.
+    definitions_query: ClassVar[str]
+    identifier_types: ClassVar[frozenset[str]] = frozenset({"identifier"})
+
+    def __init__(self, ctx: CheckContext) -> None:
+        self.ctx = ctx
+        self._defs: dict[tuple[int, str], list[Definition]] | None = None
+        # Node id -> its scope: the ancestors of nearby nodes are walked only once.
+        self._scopes: dict[int, Node] = {}
+        self._active: set[int] = set()
+        # Names known to hold numbers while a callback body is evaluated (a `map` index).
+        self.numeric_names: set[str] = set()
+
+    # ----------------------------------------------------------------- public
+
+    def evaluate(self, node: Node, depth: int = 0) -> Built:
+        """What `node` is built from (an UNKNOWN hole when it cannot tell)."""
+        if depth > _MAX_DEPTH or has_error(node):
+            return UNKNOWN
+        if node.type in self.identifier_types:
+            return self.resolve(node, depth)
+        built = self.expression(node, depth)
+        return UNKNOWN if built is None else built
+
+    # ------------------------------------------------------- per-language hook
+
+    def expression(self, node: Node, depth: int) -> Built | None:
+        """Fold a non-identifier expression; None means "not a string we understand"."""
+        raise NotImplementedError
+
+    # ------------------------------------------------------------ combining
+
+    def plus(
+        self,
+        node: Node,
+        depth: int,
+        operator: Node | None,
+        *,
+        how: str = "concatenation",
+        numeric: bool = True,
+    ) -> Built | None:
+        """A binary expression of the C-like grammars: `a + b` concatenates; arithmetic
+        (`depth - 1`) only yields numbers; `numeric` also treats `n + 1` as a number."""
+        left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
+        if operator is not None and operator.type in _ARITHMETIC:
+            return Built("0")
+        if operator is None or operator.type != "+" or left is None or right is None:
+            return None
+        if numeric and numeric_sum(left, right):
+            return Built("0")
+        parts = [self.evaluate(left, depth + 1), self.evaluate(right, depth + 1)]
+        return self.build(node, how, parts)
+
+    def build(self, node: Node, how: str, parts: list[Built]) -> Built:
+        """A string built at `node` from `parts`; `node` is a site if a part is non-constant."""
+        # The outermost build is the SQL statement, even when a part was itself built earlier
+        # (`f"DROP TABLE {name}"` where `name = "%s_tmp" % ident`): report where the SQL is.
+        text = "".join(part.text for part in parts)
+        if any(part.dynamic for part in parts):
+            return Built(text, True, (Site(node, how),))
+        return Built(text)
+
+    @staticmethod
+    def choice(branches: list[Built]) -> Built:
+        """A value that is one of `branches` (a ternary): constant only if every branch is."""
+        text = branches[0].text if branches else ""
+        sites = tuple(site for b in branches for site in b.sites)
+        dynamic = any(b.dynamic for b in branches)
+        return Built(text, dynamic, sites, via_var=all(b.via_var for b in branches if b.dynamic))
+
+    def all_constant(self, nodes: list[Node], depth: int) -> bool:
+        return not any(self.evaluate(n, depth + 1).dynamic for n in nodes)
+
+    def safe_call(self, callee_name: str, call: Node) -> bool:
+        """Quoting helpers and placeholder builders are safe to splice into SQL."""
+        if _SAFE_HELPER.search(callee_name):
+            return True
+        return callee_name in {
+            "join",
+            "Join",
+            "Repeat",
+            "repeat",
+            "nCopies",
+        } and self._placeholders_only(call)
+
+    def _placeholders_only(self, call: Node) -> bool:
+        """`",".join(["?"] * len(ids))`: every literal inside is placeholders and separators."""
+        literals = [n for n in _descendants(call) if n.type in self.string_types]
+        texts = [self.ctx.text(n) for n in literals]
+        return (
+            bool(texts)
+            and all(_PLACEHOLDER_LITERAL.match(t) for t in texts)
+            and any(_PLACEHOLDER_CHAR.search(t) for t in texts)
+        )
+
+    string_types: ClassVar[frozenset[str]] = frozenset()
+
+    # ----------------------------------------------------------- resolution
+
+    def resolve(self, ident: Node, depth: int) -> Built:
+        """Follow a local variable to the assignments that reach `ident`."""
+        name = self.ctx.text(ident)
+        if name in self.numeric_names:
+            return Built("0")
+        if _QUOTED_NAME.match(name):
+            return FRAGMENT  # `quotedTable := pgx.Identifier{t}.Sanitize()`: the author quoted it
+        if is_constant_name(name):
+            return self._constant_named(name, depth)
+        scope = self.scope_of(ident)
+        first = True
+        while True:
+            defs = self.definitions().get((scope.id, name), [])
+            if defs:
+                reaching = self._reaching(defs, ident) if first else defs
+                if reaching:
+                    return self._merge(name, reaching, depth)
+                if first:
+                    return self.unknown(name)  # declared here only later: a parameter
+            if scope.parent is None:
+                return self.unknown(name)
+            scope = self.scope_of(scope)
+            first = False
+
+    @staticmethod
+    def unknown(name: str) -> Built:
+        """A value from outside the function: a hole, unless its name says it is SQL itself.
+
+        `"SELECT * FROM t WHERE " + where_sql` composes SQL from SQL (an ORM's compiled
+        fragment, a clause built and checked elsewhere); the values inside it are not spliced
+        here. Only values (`email`, `user_id`) are holes.
+        """
+        return FRAGMENT if is_fragment_name(name) else UNKNOWN
+
+    def assigned_value(self, ident: Node) -> Node | None:
+        """The right-hand side of the one plain assignment reaching `ident` in its scope."""
+        name = self.ctx.text(ident)
+        defs = self.definitions().get((self.scope_of(ident).id, name), [])
+        reaching = self._reaching(defs, ident)
+        if len(reaching) == 1 and not reaching[0].augmented:
+            return reaching[0].value
+        return None
+
+    def _constant_named(self, name: str, depth: int) -> Built:
+        defs = self.definitions().get((self.ctx.root.id, name), [])
+        if len(defs) == 1 and not defs[0].augmented:
+            value = self.evaluate(defs[0].value, depth + 1)
+            if not value.dynamic:
+                return value
+        return CONSTANT
+
+    def _reaching(self, defs: list[Definition], use: Node) -> list[Definition]:
+        """Assignments before `use`, newest first, up to one that surely runs before it."""
+        enclosing = {a.id for a in _ancestors(use)}
+        reaching: list[Definition] = []
+        for definition in sorted(defs, key=lambda d: d.statement.start_byte, reverse=True):
+            if definition.statement.end_byte > use.start_byte:
+                continue  # after the use, or the use is inside its own right-hand side
+            reaching.append(definition)
+            if not definition.augmented and self._block_of(definition.statement).id in enclosing:
+                break
+        return reaching
+
+    def _block_of(self, node: Node) -> Node:
+        for ancestor in _ancestors(node):
+            if ancestor.type in self.block_types or ancestor.type in self.scope_types:
+                return ancestor
+        return self.ctx.root
+
+    def _merge(self, name: str, reaching: list[Definition], depth: int) -> Built:
+        """The value of a variable from the assignments reaching a use (oldest first)."""
+        texts: list[str] = []
+        sites: list[Site] = []
+        dynamic = False
+        for definition in reversed(reaching):
+            if definition.statement.id in self._active:
+                return UNKNOWN
+            self._active.add(definition.statement.id)
+            try:
+                value = self.evaluate(definition.value, depth + 1)
+            finally:
+                self._active.discard(definition.statement.id)
+            if definition.augmented and value.dynamic and not value.via_var:
+                value = Built(value.text, True, (Site(definition.value, "concatenation"),))
+            texts.append(value.text)
+            sites.extend(value.sites)
+            dynamic = dynamic or value.dynamic
+        return Built("".join(texts), dynamic, tuple(sites), via_var=bool(sites))
+
+    def scope_of(self, node: Node) -> Node:
+        """The nearest enclosing scope node (the file's root outside any)."""
+        walked: list[int] = []
+        scope = self.ctx.root
+        for ancestor in _ancestors(node):
+            known = self._scopes.get(ancestor.id)
+            if known is not None:
+                scope = known
+                break
+            if ancestor.type in self.scope_types:
+                scope = ancestor
+                break
+            walked.append(ancestor.id)
+        # Every ancestor passed on the way up lies in the same scope.
+        for ancestor_id in walked:
+            self._scopes[ancestor_id] = scope
+        return scope
+
+    def definitions(self) -> dict[tuple[int, str], list[Definition]]:
+        """Every simple assignment of the file, keyed by (scope node id, name); built once."""
+        if self._defs is None:
+            self._defs = {}
+            # The whole file's, even in a re-check of one function: names are bound outside it.
+            for _, caps in self.ctx.file_matches(self.definitions_query):
+                statements = caps.get("def") or caps.get("aug")
+                names, values = caps.get("name"), caps.get("value")
+                if not statements or not names or not values:
+                    continue
+                statement, name_node, value = statements[0], names[0], values[0]
+                name = self.ctx.text(name_node)
+                definition = Definition(name, statement, value, "aug" in caps)
+                key = (self.scope_of(statement).id, name)
+                self._defs.setdefault(key, []).append(definition)
+        return self._defs
+
+
+def _ancestors(node: Node):
+    parent = node.parent
+    while parent is not None:
+        yield parent
+        parent = parent.parent
+
+
+def _descendants(node: Node):
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        yield current
+        stack.extend(current.named_children)
+
+
+def call_name(node: Node | None) -> str:
+    """The last name of a callee: `int`, `cursor.execute` -> `execute`, `pq.QuoteIdentifier`."""
+    if node is None:
+        return ""
+    for field_name in ("attribute", "property", "field", "name"):
+        child = node.child_by_field_name(field_name)
+        if child is not None and node.type != "identifier":
+            return child.text.decode("utf-8", "replace") if child.text else ""
+    return node.text.decode("utf-8", "replace") if node.text else ""
+
+
+_NUMBERS = frozenset(
+    {"integer", "float", "number", "int_literal", "float_literal", "decimal_integer_literal"}
+)
+_OPERANDS = frozenset(
+    {
+        "identifier",
+        "attribute",
+        "member_expression",
+        "selector_expression",
+        "field_access",
+        "subscript",
+        "subscript_expression",
+        "index_expression",
+        "array_access",
+    }
+)
+
+
+# Operators whose result is a number in Go, JavaScript and Java (`"a" * 2` is NaN in JS).
+_ARITHMETIC = frozenset({"-", "*", "/", "%", "<<", ">>", "&", "|", "^"})
+
+
+def numeric_sum(left: Node, right: Node) -> bool:
+    """`index + 1`, `this.depth + 1`: a variable plus a number literal is arithmetic.
+
+    (Python and Go reject `str + 1`; in JavaScript and Java it would concatenate, but nobody
+    writes `name + 1` to build a name, while `sp${this.nestedIndex + 1}` is everywhere.)
+    """
+    return (left.type in _NUMBERS and right.type in _OPERANDS) or (
+        right.type in _NUMBERS and left.type in _OPERANDS
+    )
+
+
+def _inner(node: Node) -> Node | None:
+    """The wrapped expression of a parenthesized / cast-like node."""
+    named = [c for c in node.named_children if c.type != "comment"]
+    return named[0] if named else None
+
+
+_QUOTES = re.compile(r"^[a-zA-Z]*(\"\"\"|'''|\"|'|`)(?P<body>.*)\1$", re.DOTALL)
+_DELIMITERS = frozenset({"string_start", "string_end", "`"})
+
+
+def _literal(ctx: CheckContext, node: Node) -> Built:
+    """A literal's text without its quotes, so `"LIMIT " + n` reads as `LIMIT <hole>`."""
+    if node.type in _DELIMITERS:
+        return CONSTANT
+    text = ctx.text(node)
+    match = _QUOTES.match(text)
+    return Built(match.group("body") if match else text)
+
+
+def _arguments(node: Node | None) -> list[Node]:
+    if node is None:
+        return []
+    return [c for c in node.named_children if c.type != "comment"]
+
+
+class _FormatMixin(Evaluator):
+    """printf-style formatting shared by Python `%`, Go `fmt.Sprintf` and Java `String.format`."""
+
+    def printf(self, node: Node, how: str, template: Built, args: list[Node], depth: int) -> Built:
+        verbs = printf_verbs(template.text)
+        positional = "$" not in template.text and "%[" not in template.text
+        parts = [template]
+        for index, arg in enumerate(args):
+            if positional and index < len(verbs) and numeric_verb(verbs[index]):
+                continue  # `%d` of anything prints a number or fails: it cannot carry SQL
+            parts.append(self.evaluate(arg, depth + 1))
+        if verbs and all(numeric_verb(v) for v in verbs):
+            parts = [template]
+        return self.build(node, how, parts)

@@ -1,0 +1,85 @@
+"""How Go builds strings, for the SQL family: `+` and `fmt.Sprintf`."""
+
+from __future__ import annotations
+
+from forge_lsp.rules.families.sql.evaluator import (
+    CONSTANT,
+    Built,
+    Node,
+    _arguments,
+    _FormatMixin,
+    _inner,
+    _literal,
+    call_name,
+)
+from forge_lsp.rules.families.sql.text import is_constant_name
+
+
+class GoEvaluator(_FormatMixin):
+    """Go: `+` and `fmt.Sprintf`."""
+
+    scope_types = frozenset({"function_declaration", "method_declaration", "func_literal"})
+    block_types = frozenset({"block", "statement_list", "source_file"})
+    string_types = frozenset({"interpreted_string_literal", "raw_string_literal"})
+    definitions_query = """
+    (short_var_declaration left: (expression_list . (identifier) @name .)
+        right: (expression_list . (_) @value .)) @def
+    (var_spec name: (identifier) @name value: (expression_list . (_) @value .)) @def
+    (const_spec name: (identifier) @name value: (expression_list . (_) @value .)) @def
+    (assignment_statement left: (expression_list . (identifier) @name .) operator: "="
+        right: (expression_list . (_) @value .)) @def
+    (assignment_statement left: (expression_list . (identifier) @name .) operator: "+="
+        right: (expression_list . (_) @value .)) @aug
+    """
+    _LITERALS = frozenset(
+        {
+            "interpreted_string_literal",
+            "raw_string_literal",
+            "rune_literal",
+            "int_literal",
+            "float_literal",
+            "imaginary_literal",
+            "true",
+            "false",
+            "nil",
+            "iota",
+        }
+    )
+    _NUMERIC_CALLS = frozenset(
+        {"Itoa", "FormatInt", "FormatUint", "FormatFloat", "FormatBool", "len", "cap"}
+    )
+
+    def expression(self, node: Node, depth: int) -> Built | None:
+        kind = node.type
+        if kind in self._LITERALS:
+            return _literal(self.ctx, node)
+        if kind == "binary_expression":
+            return self.plus(node, depth, node.child_by_field_name("operator"))
+        if kind == "parenthesized_expression":
+            inner = _inner(node)
+            return None if inner is None else self.evaluate(inner, depth)
+        if kind == "call_expression":
+            return self._call(node, depth)
+        if kind == "selector_expression":
+            return CONSTANT if is_constant_name(call_name(node)) else None
+        return None
+
+    def _call(self, node: Node, depth: int) -> Built | None:
+        function = node.child_by_field_name("function")
+        args = _arguments(node.child_by_field_name("arguments"))
+        name = call_name(function)
+        if function is not None and function.type == "selector_expression":
+            operand = function.child_by_field_name("operand")
+            if (
+                operand is not None
+                and self.ctx.text(operand) == "fmt"
+                and name == "Sprintf"
+                and args
+            ):
+                template = self.evaluate(args[0], depth + 1)
+                if template.dynamic:
+                    return None
+                return self.printf(node, "`fmt.Sprintf()`", template, args[1:], depth)
+        if name in self._NUMERIC_CALLS or self.safe_call(name, node):
+            return Built("0")
+        return None
