@@ -75,3 +75,16 @@ def test_the_registry_loads_no_grammar() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
     ).stdout
     assert output.strip() == "[]"
+
+
+@pytest.mark.parametrize("spec", SPECS, ids=lambda spec: spec.name)
+def test_claudes_fixes_can_be_verified_in_every_language(spec: languages.LanguageSpec) -> None:
+    """Verifying a fix Claude proposes reads the calls and imports it adds: the AI layer's
+    tables need an entry per language (forge_lsp/ai/call_syntax.py, call_imports.py,
+    fix_capabilities.py), or checking a fix in that language fails."""
+    from forge_lsp.ai import call_imports, fix_capabilities
+    from forge_lsp.ai.call_syntax import syntax_for
+
+    syntax = syntax_for(spec)
+    assert syntax.language in call_imports._READERS
+    assert fix_capabilities._compiled(spec.name)
