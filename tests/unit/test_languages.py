@@ -88,3 +88,32 @@ def test_claudes_fixes_can_be_verified_in_every_language(spec: languages.Languag
     syntax = syntax_for(spec)
     assert syntax.language in call_imports._READERS
     assert fix_capabilities._compiled(spec.name)
+
+
+ARROW_IN_FUNCTION = "function load(ids) {\n  ids.map((id) => {\n    get(id);\n  });\n}\n"
+EXPRESSION_IN_FUNCTION = "function View() {\n  const f = function () {\n    go();\n  };\n}\n"
+JAVA_LAMBDA = "class A {\n  void run() {\n    xs.forEach(x -> {\n      use(x);\n    });\n  }\n}\n"
+PYTHON_NESTED = "def outer():\n    def inner():\n        go()\n    return inner\n"
+
+
+@pytest.mark.parametrize(
+    ("language", "source", "cursor_line", "expected"),
+    [
+        # An inline function: the cursor in it asks about the named function holding it.
+        ("javascript", ARROW_IN_FUNCTION, 2, (0, 4)),
+        ("tsx", EXPRESSION_IN_FUNCTION, 2, (0, 4)),
+        # A Java lambda is a function of its own (Java has no inline function types).
+        ("java", JAVA_LAMBDA, 3, (2, 4)),
+        ("python", PYTHON_NESTED, 2, (1, 2)),
+    ],
+)
+def test_an_empty_selection_takes_the_function_around_it(
+    language: str, source: str, cursor_line: int, expected: tuple[int, int]
+) -> None:
+    """'Ask Forge' with the cursor on a line: the function around it, or the named function
+    holding an inline one."""
+    from forge_lsp.ai.shared import widen_selection
+
+    spec = languages.LANGUAGES[language]
+    cursor = (cursor_line, 6)
+    assert widen_selection(spec, source.encode(), cursor, cursor) == expected
