@@ -35,19 +35,15 @@ def widen_selection(
     tiny = first[0] == last[0] and last[1] - first[1] <= 1
     if not tiny:
         return start_line, max(start_line, end_line)
-    from forge_lsp.engine import checker, recheck
+    from forge_lsp.engine import checker
 
     tree = checker.parse(spec, source)
     node = tree.root_node.descendant_for_point_range(first, first)
-    kinds = recheck.FUNCTION_TYPES.get(spec.name, frozenset())
     function = None
     while node is not None:
-        if node.type in kinds:
+        if node.type in spec.function_types:
             function = node
-            if spec.name not in ("javascript", "typescript", "tsx") or node.type not in (
-                "arrow_function",
-                "function_expression",
-            ):
+            if node.type not in spec.inline_function_types:
                 break  # the innermost named function; lambdas widen to what holds them
         node = node.parent
     if function is None:

@@ -20,48 +20,147 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True, slots=True)
 class LanguageSpec:
-    """A language Forge checks: its name, grammar entry point and comment syntax."""
+    """A language Forge checks, and every fact about it that is not one rule's business.
+
+    Adding a language means one entry in `LANGUAGES` (plus its grammar wheel in
+    pyproject.toml, and each rule's own tables and fixtures): the file walker, the LSP
+    document selector, partial re-checks, test-file detection, "Ask Forge" and the VS Code
+    extension's language list (scripts/gen_vscode_languages.py) all read it from here.
+    """
 
     name: str
-    module: str
-    function: str
-    line_comment: str
-    extensions: tuple[str, ...]
-    lsp_ids: tuple[str, ...]
+    module: str  # the grammar wheel's module, imported on first use
+    function: str  # the module's function returning the grammar (`language`, `language_tsx`)
+    line_comment: str  # what opens a line comment: suppressions are written with it
+    extensions: tuple[str, ...]  # lower case, with the dot; the first names fixture files
+    lsp_ids: tuple[str, ...]  # LSP (and VS Code) language ids of documents in this language
+    # Node types of functions, methods and lambdas: an edit inside one re-checks only it
+    # (forge_lsp/engine/recheck.py), and "Ask Forge" on an empty selection takes it.
+    function_types: frozenset[str]
+    # The function types written inline (an arrow function passed as an argument): "Ask Forge"
+    # on an empty selection widens past them to the named function holding them.
+    inline_function_types: frozenset[str] = frozenset()
+    # Regular expressions searched in a file's name (not its folders) that mark a test file.
+    test_files: tuple[str, ...] = ()
+    # Folder names that hold tests by this language's habits. Any file under one of any
+    # language's test folders counts as a test: projects mix languages (a `tests/` of Python
+    # scripts beside a Go service).
+    test_folders: tuple[str, ...] = ()
 
     @property
     def grammar(self) -> tree_sitter.Language:
         return _grammar(self.module, self.function)
 
 
+_SCRIPT_FUNCTIONS = frozenset(
+    {
+        "function_declaration",
+        "generator_function_declaration",
+        "function_expression",
+        "function",
+        "arrow_function",
+        "method_definition",
+    }
+)
+_SCRIPT_INLINE_FUNCTIONS = frozenset({"arrow_function", "function_expression"})
+_SCRIPT_TEST_FOLDERS = ("__tests__", "test", "spec", "specs")
+
 LANGUAGES: dict[str, LanguageSpec] = {
     spec.name: spec
     for spec in (
-        LanguageSpec("python", "tree_sitter_python", "language", "#", (".py", ".pyi"), ("python",)),
-        LanguageSpec("go", "tree_sitter_go", "language", "//", (".go",), ("go",)),
         LanguageSpec(
-            "javascript",
-            "tree_sitter_javascript",
-            "language",
-            "//",
-            (".js", ".mjs", ".cjs", ".jsx"),
-            ("javascript", "javascriptreact"),
+            name="python",
+            module="tree_sitter_python",
+            function="language",
+            line_comment="#",
+            extensions=(".py", ".pyi"),
+            lsp_ids=("python",),
+            function_types=frozenset({"function_definition"}),
+            test_files=(r"^test_.*\.py$", r"_test\.py$", r"^conftest\.py$"),
+            test_folders=("tests", "testing"),
         ),
         LanguageSpec(
-            "typescript",
-            "tree_sitter_typescript",
-            "language_typescript",
-            "//",
-            (".ts", ".mts", ".cts"),
-            ("typescript",),
+            name="go",
+            module="tree_sitter_go",
+            function="language",
+            line_comment="//",
+            extensions=(".go",),
+            lsp_ids=("go",),
+            function_types=frozenset(
+                {"function_declaration", "method_declaration", "func_literal"}
+            ),
+            test_files=(r"_test\.go$",),
         ),
         LanguageSpec(
-            "tsx", "tree_sitter_typescript", "language_tsx", "//", (".tsx",), ("typescriptreact",)
+            name="javascript",
+            module="tree_sitter_javascript",
+            function="language",
+            line_comment="//",
+            extensions=(".js", ".mjs", ".cjs", ".jsx"),
+            lsp_ids=("javascript", "javascriptreact"),
+            function_types=_SCRIPT_FUNCTIONS,
+            inline_function_types=_SCRIPT_INLINE_FUNCTIONS,
+            test_files=(r"\.(test|spec)\.[cm]?jsx?$",),
+            test_folders=_SCRIPT_TEST_FOLDERS,
         ),
-        LanguageSpec("java", "tree_sitter_java", "language", "//", (".java",), ("java",)),
-        LanguageSpec("rust", "tree_sitter_rust", "language", "//", (".rs",), ("rust",)),
         LanguageSpec(
-            "kotlin", "tree_sitter_kotlin", "language", "//", (".kt", ".kts"), ("kotlin",)
+            name="typescript",
+            module="tree_sitter_typescript",
+            function="language_typescript",
+            line_comment="//",
+            extensions=(".ts", ".mts", ".cts"),
+            lsp_ids=("typescript",),
+            function_types=_SCRIPT_FUNCTIONS,
+            inline_function_types=_SCRIPT_INLINE_FUNCTIONS,
+            test_files=(r"\.(test|spec)\.[cm]?ts$",),
+            test_folders=_SCRIPT_TEST_FOLDERS,
+        ),
+        LanguageSpec(
+            name="tsx",
+            module="tree_sitter_typescript",
+            function="language_tsx",
+            line_comment="//",
+            extensions=(".tsx",),
+            lsp_ids=("typescriptreact",),
+            function_types=_SCRIPT_FUNCTIONS,
+            inline_function_types=_SCRIPT_INLINE_FUNCTIONS,
+            test_files=(r"\.(test|spec)\.[cm]?tsx$",),
+            test_folders=_SCRIPT_TEST_FOLDERS,
+        ),
+        LanguageSpec(
+            name="java",
+            module="tree_sitter_java",
+            function="language",
+            line_comment="//",
+            extensions=(".java",),
+            lsp_ids=("java",),
+            function_types=frozenset(
+                {"method_declaration", "constructor_declaration", "lambda_expression"}
+            ),
+            test_files=(r"Tests?\.java$",),
+            test_folders=("test",),  # Maven and Gradle: src/test/java
+        ),
+        LanguageSpec(
+            name="rust",
+            module="tree_sitter_rust",
+            function="language",
+            line_comment="//",
+            extensions=(".rs",),
+            lsp_ids=("rust",),
+            function_types=frozenset({"function_item", "closure_expression"}),
+            test_folders=("tests",),  # Cargo's integration tests
+        ),
+        LanguageSpec(
+            name="kotlin",
+            module="tree_sitter_kotlin",
+            function="language",
+            line_comment="//",
+            extensions=(".kt", ".kts"),
+            lsp_ids=("kotlin",),
+            function_types=frozenset(
+                {"function_declaration", "anonymous_function", "lambda_literal"}
+            ),
+            test_folders=("test",),  # Gradle: src/test/kotlin
         ),
     )
 }

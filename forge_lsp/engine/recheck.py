@@ -19,32 +19,12 @@ from forge_lsp.core.model import Finding, Point
 from forge_lsp.engine import checker
 from forge_lsp.engine.incremental import ByteEdit, shifted
 
-FUNCTION_TYPES: dict[str, frozenset[str]] = {
-    "python": frozenset({"function_definition"}),
-    "go": frozenset({"function_declaration", "method_declaration", "func_literal"}),
-    "java": frozenset({"method_declaration", "constructor_declaration", "lambda_expression"}),
-    "rust": frozenset({"function_item", "closure_expression"}),
-    "kotlin": frozenset({"function_declaration", "anonymous_function", "lambda_literal"}),
-}
-_SCRIPT_FUNCTIONS = frozenset(
-    {
-        "function_declaration",
-        "generator_function_declaration",
-        "function_expression",
-        "function",
-        "arrow_function",
-        "method_definition",
-    }
-)
-for _name in ("javascript", "typescript", "tsx"):
-    FUNCTION_TYPES[_name] = _SCRIPT_FUNCTIONS
-
 
 def edited_function(
     tree: tree_sitter.Tree, spec: LanguageSpec, edit: ByteEdit
 ) -> tree_sitter.Node | None:
     """The outermost function around the edited bytes of the new tree, or None."""
-    kinds = FUNCTION_TYPES.get(spec.name)
+    kinds = spec.function_types
     if not kinds:
         return None
     node: tree_sitter.Node | None = _edited_node(tree, edit)

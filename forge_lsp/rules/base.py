@@ -14,7 +14,7 @@ from typing import Any, ClassVar, TypeVar
 
 import tree_sitter
 
-from forge_lsp.core.languages import LanguageSpec
+from forge_lsp.core.languages import LANGUAGES, LanguageSpec
 from forge_lsp.core.model import Edit, Finding, Fix, Point, Severity
 from forge_lsp.rules.query_batch import Match, QueryBatch
 from forge_lsp.rules.query_batch import compile_query as compile_query  # for scoped queries
@@ -181,10 +181,14 @@ def ancestors(node: tree_sitter.Node) -> Iterator[tree_sitter.Node]:
         parent = parent.parent
 
 
-_TEST_FOLDERS = {"test", "tests", "__tests__", "testing", "spec", "specs"}
+# Each language's test conventions (forge_lsp/core/languages.py), applied to every file.
+_TEST_FOLDERS = frozenset(folder for spec in LANGUAGES.values() for folder in spec.test_folders)
 _TEST_FILE = re.compile(
-    r"(^test_.*\.py$|_test\.py$|^conftest\.py$|_test\.go$|\.(test|spec)\.[cm]?[jt]sx?$"
-    r"|Tests?\.java$)"
+    "|".join(
+        dict.fromkeys(
+            f"(?:{pattern})" for spec in LANGUAGES.values() for pattern in spec.test_files
+        )
+    )
 )
 
 

@@ -2,13 +2,17 @@
 
 Every setting the server reads must appear in the schema with a description and the server's
 own default, so the Settings UI never drifts from `forge_lsp.config` and `forge_lsp.config.claude`.
-The one exception is `forge.claude.apiKey`: in VS Code the key lives in SecretStorage.
+The one exception is `forge.claude.apiKey`: in VS Code the key lives in SecretStorage. The
+extension's language lists (package.json, src/languages.ts) are those of
+`forge_lsp.core.languages`, as scripts/gen_vscode_languages.py writes them.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import json
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -16,8 +20,10 @@ import pytest
 
 from forge_lsp import config
 from forge_lsp.config import claude as ai_settings
+from forge_lsp.core import languages
 
-PACKAGE = Path(__file__).resolve().parents[2] / "editors" / "vscode" / "package.json"
+ROOT = Path(__file__).resolve().parents[2]
+PACKAGE = ROOT / "editors" / "vscode" / "package.json"
 OMITTED = {"claude.apikey"}  # Forge: Set API Key instead
 EXTENSION_ONLY = {"interpreter", "trace.server"}
 
@@ -108,3 +114,25 @@ def test_offline_numeric_settings_have_the_servers_range(
         assert entry["type"] == "integer", key
         assert (entry.get("minimum"), entry.get("maximum")) == (bounds.low, bounds.high), key
         assert f"{bounds.low:,} to {bounds.high:,}" in entry["description"], key
+
+
+def test_the_extension_serves_every_language_of_the_registry() -> None:
+    """A language added to forge_lsp/core/languages.py reaches VS Code only once
+    `python scripts/gen_vscode_languages.py` has rewritten the extension's lists."""
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "gen_vscode_languages.py"), "--check"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    assert result.returncode == 0, result.stderr
+    package = json.loads(PACKAGE.read_text(encoding="utf-8"))
+    lsp_ids = {lsp_id for spec in languages.LANGUAGES.values() for lsp_id in spec.lsp_ids}
+    activation = {
+        event.removeprefix("onLanguage:")
+        for event in package["activationEvents"]
+        if event.startswith("onLanguage:")
+    }
+    assert activation == lsp_ids
+    menus = [entry for entries in package["contributes"]["menus"].values() for entry in entries]
+    assert menus and all("editorLangId =~" in entry["when"] for entry in menus)

@@ -4,7 +4,7 @@
 languages (what `redact()` is unit-tested on). Here those snippets, plus every format that
 `forge_lsp.rules.families.credentials.FORMATS` knows and the generic secrets (hex, base64,
 base64url, JWT, URL with password, private key blocks, connection strings) written out in each of
-Forge's seven languages, become one file per language laid out as an editor would send it: secrets
+Forge's languages, become one file per language laid out as an editor would send it: secrets
 above a function (the context before a selection), inside it (the selection) and below it (the
 context after). Each file's `secrets` are what must never leave the machine and `kinds` the
 placeholders that must appear in their place.
@@ -14,18 +14,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from forge_lsp.core import languages
 from forge_lsp.rules.families import credentials
 from tests.data import planted_secrets as planted
 
-# Forge's languages: extension and LSP language id.
+# Every language of Forge's registry and its corpus file's extension. A language added there
+# fails `every_file` until the tables below (_STATEMENT, _MULTILINE, _FUNCTION) write it.
 LANGUAGES: dict[str, str] = {
-    "python": "py",
-    "go": "go",
-    "javascript": "js",
-    "typescript": "ts",
-    "java": "java",
-    "kotlin": "kt",
-    "rust": "rs",
+    spec.name: spec.extensions[0].removeprefix(".") for spec in languages.LANGUAGES.values()
 }
 # The shortest piece of a secret that counts as leaked.
 WINDOW = 8
@@ -97,6 +93,10 @@ _FUNCTION: dict[str, tuple[str, str, str]] = {
     "kotlin": ("fun handler(request: String): String {", "    ", "    return request\n}\n"),
     "rust": ("fn handler(request: &str) -> &str {", "    ", "    request\n}\n"),
 }
+# TSX writes all three as TypeScript does.
+_STATEMENT["tsx"] = _STATEMENT["typescript"]
+_MULTILINE["tsx"] = _MULTILINE["typescript"]
+_FUNCTION["tsx"] = _FUNCTION["typescript"]
 
 
 @dataclass(frozen=True)
@@ -120,6 +120,11 @@ class SourceFile:
     @property
     def kinds(self) -> set[str]:
         return {secret.kind for secret in self.secrets}
+
+    @property
+    def language_id(self) -> str:
+        """The LSP language id an editor opens the file with."""
+        return languages.LANGUAGES[self.language].lsp_ids[0]
 
 
 def _name(kind: str, index: int) -> str:
@@ -164,14 +169,17 @@ def build(language: str) -> SourceFile:
     ]
     blocks += _format_blocks(language)
     opening, indent, closing = _FUNCTION[language]
+    comment = languages.LANGUAGES[language].line_comment
     thirds = [blocks[i::3] for i in range(3)]
-    lines: list[str] = [f"// {language} service settings" if language != "python" else "# x"]
+    lines: list[str] = [f"{comment} {language} service settings" if language != "python" else "# x"]
     for block_lines, _ in thirds[0]:
         lines += block_lines
     function_start = len(lines)
     lines += opening.split("\n")
     plain_line = len(lines)
-    lines.append(indent + ("request = request.strip()" if language == "python" else "// plain"))
+    lines.append(
+        indent + ("request = request.strip()" if language == "python" else f"{comment} plain")
+    )
     for block_lines, _ in thirds[1]:
         lines += [indent + line if line else line for line in block_lines]
     lines += closing.rstrip("\n").split("\n")
@@ -194,6 +202,14 @@ def build(language: str) -> SourceFile:
 
 
 def every_file() -> list[SourceFile]:
+    unwritten = [
+        name
+        for name in LANGUAGES
+        if name not in _STATEMENT.keys() & _MULTILINE.keys() & _FUNCTION.keys()
+    ]
+    assert not unwritten, (
+        f"tests/security/corpus.py: write {unwritten} in _STATEMENT, _MULTILINE, _FUNCTION"
+    )
     return [build(language) for language in LANGUAGES]
 
 
