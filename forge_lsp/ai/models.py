@@ -20,13 +20,12 @@ from functools import cache
 from importlib.resources import files
 from typing import Any, Literal
 
+from forge_lsp.config.claude import EFFORTS, Effort
+
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover - exercised on Python 3.10 only
     import tomli as tomllib
-
-Effort = Literal["low", "medium", "high", "xhigh", "max"]
-EFFORTS: tuple[Effort, ...] = ("low", "medium", "high", "xhigh", "max")
 
 
 @dataclass(frozen=True, slots=True)

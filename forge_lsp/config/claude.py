@@ -22,7 +22,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
-from forge_lsp.ai.models import EFFORTS, Effort
+# How hard the model thinks (`output_config.effort`), lowest first.
+Effort = Literal["low", "medium", "high", "xhigh", "max"]
+EFFORTS: tuple[Effort, ...] = ("low", "medium", "high", "xhigh", "max")
 
 Backend = Literal["anthropic", "bedrock", "vertex"]
 BACKENDS: tuple[Backend, ...] = ("anthropic", "bedrock", "vertex")

@@ -14,8 +14,8 @@ from typing import Any
 
 import pytest
 
-from forge_lsp import config
 from forge_lsp.config import claude as ai_settings
+from forge_lsp.config import settings as config
 
 PACKAGE = Path(__file__).resolve().parents[2] / "editors" / "vscode" / "package.json"
 OMITTED = {"claude.apikey"}  # Forge: Set API Key instead
