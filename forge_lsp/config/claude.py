@@ -200,8 +200,8 @@ def _effort(value: object) -> dict[str, Effort]:
 
 
 def _prices(value: object) -> Mapping[str, Any]:
-    """The price table (USD per million tokens) over Forge's defaults; see `ledger`."""
-    from forge_lsp.ai.ledger import parse_prices  # sqlite3 loads with the first use, not here
+    """The price table (USD per million tokens) over Forge's defaults; see `prices`."""
+    from forge_lsp.config.prices import parse_prices  # reads the model table on first use
 
     return parse_prices(value)
 
