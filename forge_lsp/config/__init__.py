@@ -1,22 +1,36 @@
-"""Forge's settings: what they are, how each source is validated, and how sources combine.
+"""Forge's settings: one schema, the sources it is read from, and the order they combine in.
 
-Sources, lowest precedence first:
+Every setting, for the rules and for Claude, is declared once (`schema.Setting`: its key and
+earlier names, its kind with type, choices and range, whether a project file may set it, one
+line of description) next to the dataclass that holds its default: `settings.RULE_SETTINGS`
+(`Settings`) and `claude.CLAUDE_SETTINGS` (`ClaudeSettings`). Each source is validated against
+those declarations (`schema.Section.parse`): an invalid value (of the wrong type, or a number
+outside its range) is reported by name and skipped, and the lower-precedence value is used.
+Keys may be written camelCase (editors), kebab-case or snake_case (TOML).
+
+Sources, lowest precedence first (a source a front end does not have is skipped):
 
 1. built-in defaults;
 2. the user's own file, ``forge.toml`` in the user config folder (``~/.config/forge-lsp/`` on
    Linux): the place for settings of the person, not of a repository, such as a Claude
-   backend, in the terminal and in every editor;
+   backend, in the terminal and in every editor (`files.user_config`);
 3. the editor: ``initializationOptions``, then ``workspace/configuration`` (section ``forge``);
 4. the project: ``[tool.forge]`` in the nearest ``pyproject.toml`` that has one, or a
-   ``forge.toml`` (preferred when both sit in the same folder).
+   ``forge.toml`` (preferred when both sit in the same folder); ``check --config FILE`` names
+   it instead (`files.find_project_config`);
+5. the command line: ``--select`` (which replaces ``select`` and ``ignore``), ``--ignore``
+   (added to ``ignore``) and ``--model`` (``model`` and ``explainModel``)
+   (`forge_lsp.cli.runner`, `terminal.for_terminal`).
 
 The project file wins over the editor so that a repository's checks are the same in every
 editor and in CI. A project file is untrusted input, though: what it may not decide (an API
-key, turning Claude on, where requests go) is ignored there (`forge_lsp.config.claude`).
+key, turning Claude on, where requests go: `claude.DESTINATION_SETTINGS`) is refused there,
+with one message each (`schema.InProject`).
 
-Keys may be written camelCase (editors), kebab-case or snake_case (TOML). An invalid value (of
-the wrong type, or a number outside its range) is reported by name, skipped, and the
-lower-precedence value is used.
+Modules: `schema` (declarations and validation), `settings` (the rule settings), `claude`
+(Claude's section), `prices` (Claude's prices), `files` (project and user files), `globs`
+(`exclude`), `selection` (which rules run), `terminal` (the command line's last layers). The
+names most callers use are re-exported here.
 """
 
 from forge_lsp.config.files import (
@@ -31,13 +45,12 @@ from forge_lsp.config.files import (
     user_config_path,
 )
 from forge_lsp.config.globs import excluded
+from forge_lsp.config.schema import Loaded, WholeNumber
 from forge_lsp.config.settings import (
     DEFAULT_DEBOUNCE_MS,
     DEFAULT_MAX_FILE_SIZE,
     NUMBERS,
-    Loaded,
     Settings,
-    WholeNumber,
     combine,
     parse,
     validate_rule_options,

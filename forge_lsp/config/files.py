@@ -14,7 +14,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from forge_lsp.config.settings import Loaded, parse
+from forge_lsp.config.schema import Loaded
+from forge_lsp.config.settings import parse
 
 PROJECT_FILES = ("forge.toml", "pyproject.toml")
 

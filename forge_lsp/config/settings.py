@@ -4,54 +4,30 @@ validated sources combine. The sources and their order are in `forge_lsp.config`
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from forge_lsp.config import claude
+from forge_lsp.config.claude import ClaudeSettings
 from forge_lsp.config.globs import excluded
+from forge_lsp.config.schema import (
+    STRINGS,
+    Kind,
+    Loaded,
+    Section,
+    Setting,
+    WholeNumber,
+    normalize,
+    table,
+    whole_number,
+)
 from forge_lsp.config.selection import RuleSelection
 from forge_lsp.core.model import Severity
 
-if TYPE_CHECKING:  # Claude's settings load with the first check
-    from forge_lsp.config.claude import ClaudeSettings
-
 DEFAULT_MAX_FILE_SIZE = 1_000_000
 DEFAULT_DEBOUNCE_MS = 150
-
-
-@dataclass(frozen=True)
-class WholeNumber:
-    """A whole-number setting's range. A value outside it is reported and skipped, never
-    clamped: the user asked for something Forge will not do, and should hear so."""
-
-    low: int
-    high: int
-    unit: str
-
-    def __call__(self, value: object) -> int:
-        if (
-            isinstance(value, bool)
-            or not isinstance(value, int)
-            or not self.low <= value <= self.high
-        ):
-            raise ValueError(
-                f"expected a whole number of {self.unit} from {self.low:,} to {self.high:,}, "
-                f"got {value!r}"
-            )
-        return value
-
-
-# Every numeric setting has a range (README, "Configuration", says why these).
-NUMBERS = {
-    # Below 1 KB nearly every file would be skipped: such a value is a unit slip (megabytes
-    # or kilobytes written as bytes), not a wish. A full check of 10 MB takes 10-20 s and
-    # 0.5-0.8 GB: a bigger file would get no timely diagnostics anyway.
-    "max_file_size": WholeNumber(1_000, 10_000_000, "bytes"),
-    # Peers wait 500 ms (pylsp) and 1,000 ms (jedi-language-server); past 2 s stale
-    # diagnostics look like a server that stopped working.
-    "debounce_ms": WholeNumber(0, 2_000, "milliseconds"),
-}
 
 
 @dataclass(frozen=True)
@@ -67,7 +43,7 @@ class Settings:
     debounce_ms: int = DEFAULT_DEBOUNCE_MS
     # Where `exclude` patterns are anchored: the project file's folder, if any.
     root: Path | None = None
-    claude: ClaudeSettings = field(default_factory=lambda: _claude_settings().ClaudeSettings())
+    claude: ClaudeSettings = field(default_factory=ClaudeSettings)
 
     def selection(self) -> RuleSelection:
         return RuleSelection(self.select, self.ignore, dict(self.severity), dict(self.rules))
@@ -93,80 +69,11 @@ class Settings:
         return excluded(relative.as_posix(), self.exclude)
 
 
-def _claude_settings() -> Any:
-    from forge_lsp.config import claude
-
-    return claude
-
-
-@dataclass(frozen=True)
-class Loaded:
-    """The result of reading one source: the values it sets and the problems it has."""
-
-    values: dict[str, Any]
-    errors: list[str]
-
-
-def _normalize(key: str) -> str:
-    return key.replace("-", "").replace("_", "").lower()
-
-
-_KEYS = {
-    "select": "select",
-    "ignore": "ignore",
-    "severity": "severity",
-    "exclude": "exclude",
-    "rules": "rules",
-    "maxfilesize": "max_file_size",
-    "debouncems": "debounce_ms",
-}
 _CODE = re.compile(r"^FG\d{0,3}$")
 
 
-def parse(raw: object, origin: str, *, project: bool = False) -> Loaded:
-    """Validate one source's settings (a mapping); `origin` names it in messages; `project`
-    marks a file in the repository (which may not set a key or turn Claude on)."""
-    if raw is None:
-        return Loaded({}, [])
-    if not isinstance(raw, Mapping):
-        return Loaded({}, [f"{origin}: expected a table of settings, got {_kind(raw)}"])
-    values: dict[str, Any] = {}
-    errors: list[str] = []
-    for key, value in raw.items():
-        if _normalize(str(key)) == "claude":
-            claude = _claude_settings().parse(value, f"{origin}.{key}", project=project)
-            values["claude"], errors = claude.values, errors + claude.errors
-            continue
-        name = _KEYS.get(_normalize(str(key)))
-        if name is None:
-            if _normalize(str(key)) not in _LATER_KEYS:
-                errors.append(f"{origin}.{key}: unknown setting")
-            continue
-        try:
-            values[name] = _VALIDATORS[name](value)
-        except ValueError as problem:
-            errors.append(f"{origin}.{key}: {problem}")
-    return Loaded(values, errors)
-
-
-# Settings that belong to the editor extension (VS Code's launcher) are accepted here.
-_LATER_KEYS = {"trace", "interpreter", "serverargs"}
-
-
-def _kind(value: object) -> str:
-    return type(value).__name__
-
-
-def _string_list(value: object) -> tuple[str, ...]:
-    if isinstance(value, str):
-        value = [value]
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise ValueError(f"expected a list of strings, got {value!r}")
-    return tuple(value)
-
-
 def _code_list(value: object) -> tuple[str, ...]:
-    codes = tuple(code.strip().upper() for code in _string_list(value))
+    codes = tuple(code.strip().upper() for code in STRINGS(value))
     for code in codes:
         if not _CODE.match(code):
             raise ValueError(f"{code!r} is not a Forge rule code or prefix (like FG101 or FG1)")
@@ -203,14 +110,57 @@ def _rule_options(value: object) -> dict[str, dict[str, Any]]:
     return result
 
 
-_VALIDATORS: dict[str, Callable[[object], Any]] = {
-    "select": _code_list,
-    "ignore": _code_list,
-    "severity": _severities,
-    "exclude": _string_list,
-    "rules": _rule_options,
-    **NUMBERS,
-}
+CODES = Kind("array", _code_list)
+
+RULE_SETTINGS = (
+    Setting("select", "select", CODES, "Rule code prefixes to run (FG runs every rule)."),
+    Setting("ignore", "ignore", CODES, "Rule code prefixes to skip; the longer prefix wins."),
+    Setting("severity", "severity", table(_severities), "Per-rule severity overrides."),
+    Setting("exclude", "exclude", STRINGS, "Globs of files not to check (nor send to Claude)."),
+    Setting("rules", "rules", table(_rule_options), "Per-rule options, by rule code."),
+    Setting(
+        "max_file_size",
+        "maxFileSize",
+        # Below 1 KB nearly every file would be skipped: such a value is a unit slip (megabytes
+        # or kilobytes written as bytes), not a wish. A full check of 10 MB takes 10-20 s and
+        # 0.5-0.8 GB: a bigger file would get no timely diagnostics anyway.
+        whole_number(1_000, 10_000_000, "bytes"),
+        "Files bigger than this many bytes are skipped, with a message.",
+    ),
+    Setting(
+        "debounce_ms",
+        "debounceMs",
+        # Peers wait 500 ms (pylsp) and 1,000 ms (jedi-language-server); past 2 s stale
+        # diagnostics look like a server that stopped working.
+        whole_number(0, 2_000, "milliseconds"),
+        "Milliseconds to wait after typing before re-checking a file (editor only).",
+    ),
+)
+
+# Every numeric setting has a range (README, "Configuration", says why these).
+NUMBERS = {s.name: s.kind.check for s in RULE_SETTINGS if isinstance(s.kind.check, WholeNumber)}
+
+# Settings that belong to the editor extension (VS Code's launcher) are accepted and ignored.
+EXTENSION_KEYS = frozenset({"trace", "interpreter", "serverargs"})
+
+
+def _claude(value: object, origin: str, project: bool) -> Loaded:
+    return claude.parse(value, origin, project=project)
+
+
+RULES = Section(
+    RULE_SETTINGS,
+    Settings(),
+    nested={"claude": _claude},
+    ignored=EXTENSION_KEYS,
+    shown=lambda value: type(value).__name__,
+)
+
+
+def parse(raw: object, origin: str, *, project: bool = False) -> Loaded:
+    """Validate one source's settings (a mapping); `origin` names it in messages; `project`
+    marks a file in the repository (which may not set a key or turn Claude on)."""
+    return RULES.parse(raw, origin, project=project)
 
 
 def validate_rule_options(settings: Settings, origin: str) -> tuple[Settings, list[str]]:
@@ -227,9 +177,9 @@ def validate_rule_options(settings: Settings, origin: str) -> tuple[Settings, li
         if rule is None:
             errors.append(f"{origin}.rules.{code}: no rule has this code")
             continue
-        declared = {_normalize(option.name): option for option in rule.options}
+        declared = {normalize(option.name): option for option in rule.options}
         for key, value in options.items():
-            option = declared.get(_normalize(key))
+            option = declared.get(normalize(key))
             if option is None:
                 known = ", ".join(o.name for o in rule.options) or "none"
                 errors.append(f"{origin}.rules.{code}.{key}: unknown option (known: {known})")
@@ -256,9 +206,9 @@ def _option_value_ok(kind: type, value: object) -> bool:
 def combine(*layers: Mapping[str, Any], root: Path | None = None) -> Settings:
     """Settings from validated layers, later layers winning key by key."""
     merged: dict[str, Any] = {}
-    claude: dict[str, Any] = {}
+    claude_settings: dict[str, Any] = {}
     for layer in layers:
         merged.update(layer)
-        claude.update(layer.get("claude", {}))  # key by key within the table too
-    merged["claude"] = _claude_settings().combine(claude)
+        claude_settings.update(layer.get("claude", {}))  # key by key within the table too
+    merged["claude"] = claude.combine(claude_settings)
     return Settings(**merged, root=root)

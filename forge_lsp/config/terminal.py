@@ -10,11 +10,11 @@ a project file never holds a key, a base URL, a backend or prices (`forge_lsp.co
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import replace
 
 from forge_lsp.config.claude import ClaudeSettings
+from forge_lsp.config.schema import without_credentials as without_credentials
 
 
 def for_terminal(
@@ -52,11 +52,3 @@ def masked_key(key: str) -> str:
     if len(key) >= 24:
         return f"{key[:7]}…{key[-4:]}, {len(key)} chars"
     return f"{len(key)} chars"
-
-
-_USERINFO = re.compile(r"(?<=://)[^/@\s]+@")
-
-
-def without_credentials(url: str) -> str:
-    """A URL with any ``user:password@`` replaced, so a proxy's password is never printed."""
-    return _USERINFO.sub("***@", url)
