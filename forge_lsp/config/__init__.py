@@ -8,17 +8,21 @@ those declarations (`schema.Section.parse`): an invalid value (of the wrong type
 outside its range) is reported by name and skipped, and the lower-precedence value is used.
 Keys may be written camelCase (editors), kebab-case or snake_case (TOML).
 
-Sources, lowest precedence first (a source a front end does not have is skipped):
+Sources, lowest precedence first, the same in the editor and in the terminal (a source a
+front end does not have is skipped):
 
 1. built-in defaults;
-2. the user's own file, ``forge.toml`` in the user config folder (``~/.config/forge-lsp/`` on
+2. the environment, for what it names: ``ANTHROPIC_API_KEY`` (Claude's key) and
+   ``ANTHROPIC_BASE_URL`` (its endpoint), used when no settings source below sets ``apiKey``
+   or ``baseUrl``;
+3. the user's own file, ``forge.toml`` in the user config folder (``~/.config/forge-lsp/`` on
    Linux): the place for settings of the person, not of a repository, such as a Claude
    backend, in the terminal and in every editor (`files.user_config`);
-3. the editor: ``initializationOptions``, then ``workspace/configuration`` (section ``forge``);
-4. the project: ``[tool.forge]`` in the nearest ``pyproject.toml`` that has one, or a
+4. the editor: ``initializationOptions``, then ``workspace/configuration`` (section ``forge``);
+5. the project: ``[tool.forge]`` in the nearest ``pyproject.toml`` that has one, or a
    ``forge.toml`` (preferred when both sit in the same folder); ``check --config FILE`` names
    it instead (`files.find_project_config`);
-5. the command line: ``--select`` (which replaces ``select`` and ``ignore``), ``--ignore``
+6. the command line: ``--select`` (which replaces ``select`` and ``ignore``), ``--ignore``
    (added to ``ignore``) and ``--model`` (``model`` and ``explainModel``)
    (`forge_lsp.cli.runner`, `terminal.for_terminal`).
 

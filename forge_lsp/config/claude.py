@@ -1,14 +1,18 @@
 """The `claude` settings: whether Forge may call Claude, through which backend, and how.
 
-They come from the editor (`initializationOptions.claude`, then `workspace/configuration`
-section `forge.claude`) and from the project file (`[tool.forge.claude]`), the project winning
-key by key like every other setting, except what a repository may not decide for the person at
-the keyboard: an API key (never in a project file), turning Claude *on*, and everything that
-decides where a request goes or which credentials and prices it is sent and counted with
-(`DESTINATION_SETTINGS`: the base URL, backend, cloud project and region, extra headers, and
-the prices the daily budget trusts). A repository is untrusted input: a `baseUrl` committed in
-it would send the user's key and code to a server of its choosing. Those are ignored in
-project files, with one message naming each.
+Each is declared once in `CLAUDE_SETTINGS` (validated by `forge_lsp.config.schema`), its
+default in `ClaudeSettings`. They come from the sources every setting comes from, in the same
+order (`forge_lsp.config`): the user's file (``[claude]``), the editor
+(`initializationOptions.claude`, then `workspace/configuration` section `forge.claude`) and
+the project file (`[tool.forge.claude]`), later sources winning key by key, with the
+environment (``ANTHROPIC_API_KEY``, ``ANTHROPIC_BASE_URL``) below them all for the key and
+the base URL. A project file may not decide for the person at the keyboard: an API key
+(never in a project file), turning Claude *on*, and everything that decides where a request
+goes or which credentials and prices it is sent and counted with (`DESTINATION_SETTINGS`:
+the base URL, backend, cloud project and region, extra headers, and the prices the daily
+budget trusts). A repository is untrusted input: a `baseUrl` committed in it would send the
+user's key and code to a server of its choosing. Those are ignored in project files, with one
+message naming each.
 
 Claude is on when a key or a cloud backend is configured (a key in the settings or in
 `ANTHROPIC_API_KEY`; `backend = "bedrock"` or `"vertex"`), unless `enabled` is false.
