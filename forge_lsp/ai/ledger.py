@@ -14,7 +14,6 @@ counting in memory for the session and report one clear `problem` for the server
 from __future__ import annotations
 
 import logging
-import math
 import sqlite3
 import threading
 from collections.abc import Mapping
@@ -24,6 +23,8 @@ from pathlib import Path
 
 from forge_lsp.ai import _sqlite
 from forge_lsp.ai.models import Price, budget_price, default_prices, price_of
+from forge_lsp.config.prices import PriceError as PriceError
+from forge_lsp.config.prices import parse_prices as parse_prices
 
 log = logging.getLogger(__name__)
 
@@ -33,75 +34,6 @@ DEFAULT_PRICES: Mapping[str, Price] = default_prices()
 dated, with its sources), by id and alias. They are defaults: prices change and other models
 exist, so users override or add entries with the `forge.claude.prices` setting, read by
 `parse_prices()`."""
-
-# How cache prices follow the input price when a user entry gives only input and output.
-_CACHE_WRITE_FACTOR = 1.25
-_CACHE_READ_FACTOR = 0.10
-_PRICE_KEYS = {
-    "input": "input",
-    "output": "output",
-    "cacheWrite": "cache_write",
-    "cache_write": "cache_write",
-    "cacheRead": "cache_read",
-    "cache_read": "cache_read",
-}
-
-
-class PriceError(ValueError):
-    """A `forge.claude.prices` entry that cannot be used; the message names the entry."""
-
-
-def parse_prices(raw: object, defaults: Mapping[str, Price] = DEFAULT_PRICES) -> dict[str, Price]:
-    """The price table from the `forge.claude.prices` setting, over the defaults.
-
-    The setting maps a model id to `{"input": 5, "output": 25, "cacheWrite": 6.25,
-    "cacheRead": 0.5}` (USD per million tokens; `cacheWrite` and `cacheRead` default to 1.25x
-    and 0.1x the input price, Anthropic's ratios). Raises PriceError naming the first bad entry;
-    the caller keeps the defaults and tells the user.
-    """
-    table = dict(defaults)
-    if raw is None:
-        return table
-    if not isinstance(raw, Mapping):
-        raise PriceError(
-            f"forge.claude.prices must be an object of model id -> prices, not {_shown(raw)}"
-        )
-    for model, entry in raw.items():
-        if not isinstance(model, str) or not model.strip():
-            raise PriceError(f"forge.claude.prices: {_shown(model)} is not a model id")
-        table[model.strip()] = _parse_price(model, entry)
-    return table
-
-
-def _parse_price(model: str, entry: object) -> Price:
-    where = f"forge.claude.prices[{model!r}]"
-    if not isinstance(entry, Mapping):
-        raise PriceError(f'{where} must be an object like {{"input": 3, "output": 15}}')
-    values: dict[str, float] = {}
-    for key, value in entry.items():
-        name = _PRICE_KEYS.get(key) if isinstance(key, str) else None
-        if name is None:
-            known = "input, output, cacheWrite, cacheRead"
-            raise PriceError(f"{where}: unknown key {_shown(key)} (expected {known})")
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            raise PriceError(f"{where}.{key} must be a number of USD per million tokens")
-        if not math.isfinite(value) or value < 0:
-            raise PriceError(f"{where}.{key} must be a finite number >= 0, not {value}")
-        values[name] = float(value)
-    for required in ("input", "output"):
-        if required not in values:
-            raise PriceError(f"{where} needs {required!r} (USD per million tokens)")
-    return Price(
-        input=values["input"],
-        output=values["output"],
-        cache_write=values.get("cache_write", values["input"] * _CACHE_WRITE_FACTOR),
-        cache_read=values.get("cache_read", values["input"] * _CACHE_READ_FACTOR),
-    )
-
-
-def _shown(value: object) -> str:
-    text = repr(value)
-    return text if len(text) <= 40 else text[:37] + "..."
 
 
 def price_for(model: str, prices: Mapping[str, Price] = DEFAULT_PRICES) -> Price | None:

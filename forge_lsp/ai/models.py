@@ -20,49 +20,13 @@ from functools import cache
 from importlib.resources import files
 from typing import Any, Literal
 
+from forge_lsp.config.claude import EFFORTS, Effort
+from forge_lsp.config.prices import Price, table_price
+
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover - exercised on Python 3.10 only
     import tomli as tomllib
-
-Effort = Literal["low", "medium", "high", "xhigh", "max"]
-EFFORTS: tuple[Effort, ...] = ("low", "medium", "high", "xhigh", "max")
-
-
-@dataclass(frozen=True, slots=True)
-class Price:
-    """USD per million tokens of each kind; `long_prompt` is a second band (see `cost`)."""
-
-    input: float
-    output: float
-    cache_write: float
-    cache_read: float
-    long_prompt: tuple[int, Price] | None = None  # (above this many prompt tokens, price)
-
-    def cost(
-        self,
-        input_tokens: int,
-        output_tokens: int,
-        cache_creation_input_tokens: int = 0,
-        cache_read_input_tokens: int = 0,
-    ) -> float:
-        """What a request cost. A prompt (input, cache writes and cache reads together) over
-        the long-prompt threshold bills the whole request, output included, at that band."""
-        price: Price = self
-        prompt = input_tokens + cache_creation_input_tokens + cache_read_input_tokens
-        if self.long_prompt is not None and prompt > self.long_prompt[0]:
-            price = self.long_prompt[1]
-        return (
-            input_tokens * price.input
-            + output_tokens * price.output
-            + cache_creation_input_tokens * price.cache_write
-            + cache_read_input_tokens * price.cache_read
-        ) / 1_000_000
-
-    @property
-    def highest(self) -> Price:
-        """The dearest band (what a budget must assume when it cannot know the prompt)."""
-        return self.long_prompt[1] if self.long_prompt is not None else self
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,17 +86,6 @@ class ModelTable:
         return tuple(info.id for info in self.models)
 
 
-def _price(raw: Mapping[str, Any]) -> Price:
-    band = raw.get("long_prompt")
-    return Price(
-        input=float(raw["input"]),
-        output=float(raw["output"]),
-        cache_write=float(raw["cache_write"]),
-        cache_read=float(raw["cache_read"]),
-        long_prompt=None if band is None else (int(band["above_tokens"]), _price(band)),
-    )
-
-
 def _model(raw: Mapping[str, Any]) -> ModelInfo:
     efforts = tuple(raw["effort"])
     unknown = [level for level in efforts if level not in EFFORTS]
@@ -150,7 +103,7 @@ def _model(raw: Mapping[str, Any]) -> ModelInfo:
         context_tokens=int(raw["context_tokens"]),
         max_output_tokens=int(raw["max_output_tokens"]),
         min_cache_tokens=int(raw["min_cache_tokens"]),
-        price=_price(price),
+        price=table_price(price),
         forced_tool_use=bool(raw["forced_tool_use"]),
         sampling_parameters=bool(raw["sampling_parameters"]),
         assistant_prefill=bool(raw["assistant_prefill"]),

@@ -160,7 +160,8 @@ def _claude(claude: ClaudeSettings, environ: Mapping[str, str]) -> list[Check]:
         )
     )
     if claude.base_url:
-        source = "ANTHROPIC_BASE_URL" if environ.get("ANTHROPIC_BASE_URL") else "settings"
+        from_environment = environ.get("ANTHROPIC_BASE_URL", "").strip().rstrip("/")
+        source = "ANTHROPIC_BASE_URL" if from_environment == claude.base_url else "settings"
         checks.append(
             Check(OK, "base url", f"{without_credentials(claude.base_url)} (from {source})")
         )

@@ -1,414 +1,83 @@
-"""Forge's settings: what they are, how each source is validated, and how sources combine.
+"""Forge's settings: one schema, the sources it is read from, and the order they combine in.
 
-Sources, lowest precedence first:
+Every setting, for the rules and for Claude, is declared once (`schema.Setting`: its key and
+earlier names, its kind with type, choices and range, whether a project file may set it, one
+line of description) next to the dataclass that holds its default: `settings.RULE_SETTINGS`
+(`Settings`) and `claude.CLAUDE_SETTINGS` (`ClaudeSettings`). Each source is validated against
+those declarations (`schema.Section.parse`): an invalid value (of the wrong type, or a number
+outside its range) is reported by name and skipped, and the lower-precedence value is used.
+Keys may be written camelCase (editors), kebab-case or snake_case (TOML).
+
+Sources, lowest precedence first, the same in the editor and in the terminal (a source a
+front end does not have is skipped):
 
 1. built-in defaults;
-2. the user's own file, ``forge.toml`` in the user config folder (``~/.config/forge-lsp/`` on
+2. the environment, for what it names: ``ANTHROPIC_API_KEY`` (Claude's key) and
+   ``ANTHROPIC_BASE_URL`` (its endpoint), used when no settings source below sets ``apiKey``
+   or ``baseUrl``;
+3. the user's own file, ``forge.toml`` in the user config folder (``~/.config/forge-lsp/`` on
    Linux): the place for settings of the person, not of a repository, such as a Claude
-   backend, in the terminal and in every editor;
-3. the editor: ``initializationOptions``, then ``workspace/configuration`` (section ``forge``);
-4. the project: ``[tool.forge]`` in the nearest ``pyproject.toml`` that has one, or a
-   ``forge.toml`` (preferred when both sit in the same folder).
+   backend, in the terminal and in every editor (`files.user_config`);
+4. the editor: ``initializationOptions``, then ``workspace/configuration`` (section ``forge``);
+5. the project: ``[tool.forge]`` in the nearest ``pyproject.toml`` that has one, or a
+   ``forge.toml`` (preferred when both sit in the same folder); ``check --config FILE`` names
+   it instead (`files.find_project_config`);
+6. the command line: ``--select`` (which replaces ``select`` and ``ignore``), ``--ignore``
+   (added to ``ignore``) and ``--model`` (``model`` and ``explainModel``)
+   (`forge_lsp.cli.runner`, `terminal.for_terminal`).
 
 The project file wins over the editor so that a repository's checks are the same in every
 editor and in CI. A project file is untrusted input, though: what it may not decide (an API
-key, turning Claude on, where requests go) is ignored there (`forge_lsp.config.claude`).
+key, turning Claude on, where requests go: `claude.DESTINATION_SETTINGS`) is refused there,
+with one message each (`schema.InProject`).
 
-Keys may be written camelCase (editors), kebab-case or snake_case (TOML). An invalid value (of
-the wrong type, or a number outside its range) is reported by name, skipped, and the
-lower-precedence value is used.
+Modules: `schema` (declarations and validation), `settings` (the rule settings), `claude`
+(Claude's section), `prices` (Claude's prices), `files` (project and user files), `globs`
+(`exclude`), `selection` (which rules run), `terminal` (the command line's last layers). The
+names most callers use are re-exported here.
 """
 
-from __future__ import annotations
-
-import re
-import sys
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, replace
-from functools import lru_cache
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
-
-from forge_lsp.core.model import Severity
-
-if TYPE_CHECKING:  # the engine and Claude's settings load with the first check
-    from forge_lsp.config.claude import ClaudeSettings
-    from forge_lsp.engine.checker import RuleSelection
-
-PROJECT_FILES = ("forge.toml", "pyproject.toml")
-DEFAULT_MAX_FILE_SIZE = 1_000_000
-DEFAULT_DEBOUNCE_MS = 150
-
-
-@dataclass(frozen=True)
-class WholeNumber:
-    """A whole-number setting's range. A value outside it is reported and skipped, never
-    clamped: the user asked for something Forge will not do, and should hear so."""
-
-    low: int
-    high: int
-    unit: str
-
-    def __call__(self, value: object) -> int:
-        if (
-            isinstance(value, bool)
-            or not isinstance(value, int)
-            or not self.low <= value <= self.high
-        ):
-            raise ValueError(
-                f"expected a whole number of {self.unit} from {self.low:,} to {self.high:,}, "
-                f"got {value!r}"
-            )
-        return value
-
-
-# Every numeric setting has a range (README, "Configuration", says why these).
-NUMBERS = {
-    # Below 1 KB nearly every file would be skipped: such a value is a unit slip (megabytes
-    # or kilobytes written as bytes), not a wish. A full check of 10 MB takes 10-20 s and
-    # 0.5-0.8 GB: a bigger file would get no timely diagnostics anyway.
-    "max_file_size": WholeNumber(1_000, 10_000_000, "bytes"),
-    # Peers wait 500 ms (pylsp) and 1,000 ms (jedi-language-server); past 2 s stale
-    # diagnostics look like a server that stopped working.
-    "debounce_ms": WholeNumber(0, 2_000, "milliseconds"),
-}
-
-
-@dataclass(frozen=True)
-class Settings:
-    """Every setting the offline engine and the server understand, with its default."""
-
-    select: tuple[str, ...] = ("FG",)
-    ignore: tuple[str, ...] = ()
-    severity: Mapping[str, Severity] = field(default_factory=dict)
-    exclude: tuple[str, ...] = ()
-    rules: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
-    max_file_size: int = DEFAULT_MAX_FILE_SIZE
-    debounce_ms: int = DEFAULT_DEBOUNCE_MS
-    # Where `exclude` patterns are anchored: the project file's folder, if any.
-    root: Path | None = None
-    claude: ClaudeSettings = field(default_factory=lambda: _claude_settings().ClaudeSettings())
-
-    def selection(self) -> RuleSelection:
-        from forge_lsp.engine.checker import RuleSelection
-
-        return RuleSelection(self.select, self.ignore, dict(self.severity), dict(self.rules))
-
-    def project_path(self, path: Path) -> str:
-        """`path` relative to the project root when it lies under it (what rules see, so a
-        checkout under a folder named `test` does not make every file a test)."""
-        if self.root is not None:
-            try:
-                return path.resolve().relative_to(self.root.resolve()).as_posix()
-            except ValueError:
-                pass
-        return path.as_posix()
-
-    def is_excluded(self, path: Path) -> bool:
-        """True when `path` (or a folder above it) matches an `exclude` glob."""
-        if not self.exclude:
-            return False
-        try:
-            relative = path.resolve().relative_to(self.root.resolve()) if self.root else path
-        except ValueError:
-            relative = path
-        return excluded(relative.as_posix(), self.exclude)
-
-
-def _claude_settings() -> Any:
-    from forge_lsp.config import claude
-
-    return claude
-
-
-@dataclass(frozen=True)
-class Loaded:
-    """The result of reading one source: the values it sets and the problems it has."""
-
-    values: dict[str, Any]
-    errors: list[str]
-
-
-def _normalize(key: str) -> str:
-    return key.replace("-", "").replace("_", "").lower()
-
-
-_KEYS = {
-    "select": "select",
-    "ignore": "ignore",
-    "severity": "severity",
-    "exclude": "exclude",
-    "rules": "rules",
-    "maxfilesize": "max_file_size",
-    "debouncems": "debounce_ms",
-}
-_CODE = re.compile(r"^FG\d{0,3}$")
-
-
-def parse(raw: object, origin: str, *, project: bool = False) -> Loaded:
-    """Validate one source's settings (a mapping); `origin` names it in messages; `project`
-    marks a file in the repository (which may not set a key or turn Claude on)."""
-    if raw is None:
-        return Loaded({}, [])
-    if not isinstance(raw, Mapping):
-        return Loaded({}, [f"{origin}: expected a table of settings, got {_kind(raw)}"])
-    values: dict[str, Any] = {}
-    errors: list[str] = []
-    for key, value in raw.items():
-        if _normalize(str(key)) == "claude":
-            claude = _claude_settings().parse(value, f"{origin}.{key}", project=project)
-            values["claude"], errors = claude.values, errors + claude.errors
-            continue
-        name = _KEYS.get(_normalize(str(key)))
-        if name is None:
-            if _normalize(str(key)) not in _LATER_KEYS:
-                errors.append(f"{origin}.{key}: unknown setting")
-            continue
-        try:
-            values[name] = _VALIDATORS[name](value)
-        except ValueError as problem:
-            errors.append(f"{origin}.{key}: {problem}")
-    return Loaded(values, errors)
-
-
-# Settings that belong to the editor extension (VS Code's launcher) are accepted here.
-_LATER_KEYS = {"trace", "interpreter", "serverargs"}
-
-
-def _kind(value: object) -> str:
-    return type(value).__name__
-
-
-def _string_list(value: object) -> tuple[str, ...]:
-    if isinstance(value, str):
-        value = [value]
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise ValueError(f"expected a list of strings, got {value!r}")
-    return tuple(value)
-
-
-def _code_list(value: object) -> tuple[str, ...]:
-    codes = tuple(code.strip().upper() for code in _string_list(value))
-    for code in codes:
-        if not _CODE.match(code):
-            raise ValueError(f"{code!r} is not a Forge rule code or prefix (like FG101 or FG1)")
-    return codes
-
-
-def _severities(value: object) -> dict[str, Severity]:
-    if not isinstance(value, Mapping):
-        raise ValueError(f"expected a table of CODE = severity, got {value!r}")
-    result = {}
-    for code, name in value.items():
-        code = str(code).upper()
-        if not _CODE.match(code) or len(code) != 5:
-            raise ValueError(f"{code!r} is not a Forge rule code")
-        if not isinstance(name, str):
-            raise ValueError(f"severity of {code} must be a string, got {name!r}")
-        try:
-            result[code] = Severity.parse(name)
-        except ValueError:
-            raise ValueError(
-                f"severity of {code} is {name!r}; use one of error, warning, info, hint"
-            ) from None
-    return result
-
-
-def _rule_options(value: object) -> dict[str, dict[str, Any]]:
-    if not isinstance(value, Mapping):
-        raise ValueError(f"expected a table of rule codes, got {value!r}")
-    result: dict[str, dict[str, Any]] = {}
-    for code, options in value.items():
-        if not isinstance(options, Mapping):
-            raise ValueError(f"options of {code} must be a table, got {options!r}")
-        result[str(code).upper()] = dict(options)
-    return result
-
-
-_VALIDATORS: dict[str, Callable[[object], Any]] = {
-    "select": _code_list,
-    "ignore": _code_list,
-    "severity": _severities,
-    "exclude": _string_list,
-    "rules": _rule_options,
-    **NUMBERS,
-}
-
-
-def validate_rule_options(settings: Settings, origin: str) -> tuple[Settings, list[str]]:
-    """Check per-rule options against the rules' declared options (imports the rule registry).
-
-    Unknown rules, unknown options and values of the wrong type are dropped and reported.
-    """
-    from forge_lsp.rules import registry
-
-    errors: list[str] = []
-    clean: dict[str, dict[str, Any]] = {}
-    for code, options in settings.rules.items():
-        rule = registry.get(code)
-        if rule is None:
-            errors.append(f"{origin}.rules.{code}: no rule has this code")
-            continue
-        declared = {_normalize(option.name): option for option in rule.options}
-        for key, value in options.items():
-            option = declared.get(_normalize(key))
-            if option is None:
-                known = ", ".join(o.name for o in rule.options) or "none"
-                errors.append(f"{origin}.rules.{code}.{key}: unknown option (known: {known})")
-            elif not _option_value_ok(option.kind, value):
-                errors.append(
-                    f"{origin}.rules.{code}.{key}: expected {option.kind.__name__}, got {value!r}"
-                )
-            else:
-                clean.setdefault(code, {})[option.name] = value
-    for code in settings.severity:
-        if registry.get(code) is None:
-            errors.append(f"{origin}.severity.{code}: no rule has this code")
-    return replace(settings, rules=clean), errors
-
-
-def _option_value_ok(kind: type, value: object) -> bool:
-    if kind is list:
-        return isinstance(value, list) and all(isinstance(v, str) for v in value)
-    if kind is int:
-        return isinstance(value, int) and not isinstance(value, bool)
-    return isinstance(value, kind)
-
-
-def combine(*layers: Mapping[str, Any], root: Path | None = None) -> Settings:
-    """Settings from validated layers, later layers winning key by key."""
-    merged: dict[str, Any] = {}
-    claude: dict[str, Any] = {}
-    for layer in layers:
-        merged.update(layer)
-        claude.update(layer.get("claude", {}))  # key by key within the table too
-    merged["claude"] = _claude_settings().combine(claude)
-    return Settings(**merged, root=root)
-
-
-# --- project files -------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ProjectConfig:
-    """The `[tool.forge]` table (or `forge.toml`) that governs a folder, if any."""
-
-    path: Path | None
-    loaded: Loaded
-
-    @property
-    def root(self) -> Path | None:
-        return self.path.parent if self.path else None
-
-
-NO_PROJECT = ProjectConfig(None, Loaded({}, []))
-USER_FILE = "forge.toml"
-
-
-def user_config_path() -> Path:
-    import platformdirs
-
-    return Path(platformdirs.user_config_dir("forge-lsp")) / USER_FILE
-
-
-def user_config() -> Loaded:
-    """The user's own settings file, if there is one (trusted: it is the user's)."""
-    path = user_config_path()
-    try:
-        mtime = path.stat().st_mtime_ns
-    except OSError:
-        return Loaded({}, [])
-    return _read_user_file(path, mtime)
-
-
-@lru_cache(maxsize=4)
-def _read_user_file(path: Path, mtime_ns: int) -> Loaded:
-    try:
-        data = load_toml(path)
-    except (OSError, UnicodeDecodeError, ValueError) as problem:
-        return Loaded({}, [f"{path}: cannot be read as TOML ({problem})"])
-    return parse(data, str(path))
-
-
-def find_project_config(start: Path) -> ProjectConfig:
-    """The nearest project file with Forge settings, from `start` (a file or folder) upwards."""
-    folder = start if start.is_dir() else start.parent
-    for directory in (folder, *folder.parents):
-        for name in PROJECT_FILES:
-            candidate = directory / name
-            try:
-                mtime = candidate.stat().st_mtime_ns
-            except OSError:
-                continue
-            config = _read_project_file(candidate, mtime)
-            if config is not None:
-                return config
-    return NO_PROJECT
-
-
-def load_toml(path: Path) -> dict[str, Any]:
-    """A TOML file's table; OSError, UnicodeDecodeError or ValueError when it cannot be read."""
-    if sys.version_info >= (3, 11):
-        import tomllib
-    else:  # pragma: no cover - exercised on Python 3.10 only
-        import tomli as tomllib
-    return tomllib.loads(path.read_text(encoding="utf-8"))
-
-
-def project_config_from(path: Path, data: dict[str, Any]) -> ProjectConfig | None:
-    """The Forge settings of a parsed project file; None for a pyproject without [tool.forge]."""
-    if path.name == "pyproject.toml":
-        tool = data.get("tool")
-        if not isinstance(tool, dict) or "forge" not in tool:
-            return None
-        return ProjectConfig(path, parse(tool["forge"], f"{path} [tool.forge]", project=True))
-    return ProjectConfig(path, parse(data, str(path), project=True))
-
-
-@lru_cache(maxsize=256)
-def _read_project_file(path: Path, mtime_ns: int) -> ProjectConfig | None:
-    # Keyed by mtime so an edited file is re-read and an unchanged one costs one stat.
-    try:
-        data = load_toml(path)
-    except (OSError, UnicodeDecodeError, ValueError) as problem:
-        return ProjectConfig(path, Loaded({}, [f"{path}: cannot be read as TOML ({problem})"]))
-    return project_config_from(path, data)
-
-
-# --- exclude globs -------------------------------------------------------------------------
-
-
-def _translate_segment(glob: str) -> str:
-    """A glob without `**` as a regex in which `*` and `?` never cross a `/`."""
-    out = []
-    for char in glob:
-        if char == "*":
-            out.append("[^/]*")
-        elif char == "?":
-            out.append("[^/]")
-        else:
-            out.append(re.escape(char))
-    return "".join(out)
-
-
-@lru_cache(maxsize=512)
-def _glob_regex(pattern: str) -> re.Pattern[str]:
-    pattern = pattern.strip().removeprefix("./").rstrip("/")
-    if "/" not in pattern:
-        pattern = "**/" + pattern  # a bare name matches at any depth, like .gitignore
-    parts = []
-    for piece in re.split(r"(\*\*/|/\*\*$)", pattern):
-        if piece == "**/":
-            parts.append("(?:.*/)?")
-        elif piece == "/**":
-            parts.append("(?:/.*)?")
-        elif piece:
-            parts.append(_translate_segment(piece))
-    return re.compile("".join(parts) + r"\Z")
-
-
-def excluded(relative_path: str, patterns: tuple[str, ...]) -> bool:
-    """True when the path or one of its parent folders matches one of the globs."""
-    pieces = relative_path.strip("/").split("/")
-    candidates = ["/".join(pieces[: i + 1]) for i in range(len(pieces))]
-    return any(_glob_regex(p).match(c) for p in patterns for c in candidates)
+from forge_lsp.config.files import (
+    NO_PROJECT,
+    PROJECT_FILES,
+    USER_FILE,
+    ProjectConfig,
+    find_project_config,
+    load_toml,
+    project_config_from,
+    user_config,
+    user_config_path,
+)
+from forge_lsp.config.globs import excluded
+from forge_lsp.config.schema import Loaded, WholeNumber
+from forge_lsp.config.settings import (
+    DEFAULT_DEBOUNCE_MS,
+    DEFAULT_MAX_FILE_SIZE,
+    NUMBERS,
+    Settings,
+    combine,
+    parse,
+    validate_rule_options,
+)
+
+__all__ = [
+    "DEFAULT_DEBOUNCE_MS",
+    "DEFAULT_MAX_FILE_SIZE",
+    "NO_PROJECT",
+    "NUMBERS",
+    "PROJECT_FILES",
+    "USER_FILE",
+    "Loaded",
+    "ProjectConfig",
+    "Settings",
+    "WholeNumber",
+    "combine",
+    "excluded",
+    "find_project_config",
+    "load_toml",
+    "parse",
+    "project_config_from",
+    "user_config",
+    "user_config_path",
+    "validate_rule_options",
+]

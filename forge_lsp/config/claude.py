@@ -1,14 +1,18 @@
 """The `claude` settings: whether Forge may call Claude, through which backend, and how.
 
-They come from the editor (`initializationOptions.claude`, then `workspace/configuration`
-section `forge.claude`) and from the project file (`[tool.forge.claude]`), the project winning
-key by key like every other setting, except what a repository may not decide for the person at
-the keyboard: an API key (never in a project file), turning Claude *on*, and everything that
-decides where a request goes or which credentials and prices it is sent and counted with
-(`DESTINATION_SETTINGS`: the base URL, backend, cloud project and region, extra headers, and
-the prices the daily budget trusts). A repository is untrusted input: a `baseUrl` committed in
-it would send the user's key and code to a server of its choosing. Those are ignored in
-project files, with one message naming each.
+Each is declared once in `CLAUDE_SETTINGS` (validated by `forge_lsp.config.schema`), its
+default in `ClaudeSettings`. They come from the sources every setting comes from, in the same
+order (`forge_lsp.config`): the user's file (``[claude]``), the editor
+(`initializationOptions.claude`, then `workspace/configuration` section `forge.claude`) and
+the project file (`[tool.forge.claude]`), later sources winning key by key, with the
+environment (``ANTHROPIC_API_KEY``, ``ANTHROPIC_BASE_URL``) below them all for the key and
+the base URL. A project file may not decide for the person at the keyboard: an API key
+(never in a project file), turning Claude *on*, and everything that decides where a request
+goes or which credentials and prices it is sent and counted with (`DESTINATION_SETTINGS`:
+the base URL, backend, cloud project and region, extra headers, and the prices the daily
+budget trusts). A repository is untrusted input: a `baseUrl` committed in it would send the
+user's key and code to a server of its choosing. Those are ignored in project files, with one
+message naming each.
 
 Claude is on when a key or a cloud backend is configured (a key in the settings or in
 `ANTHROPIC_API_KEY`; `backend = "bedrock"` or `"vertex"`), unless `enabled` is false.
@@ -16,13 +20,32 @@ Claude is on when a key or a cloud backend is configured (a key in the settings 
 
 from __future__ import annotations
 
-import math
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
-from forge_lsp.ai.models import EFFORTS, Effort
+from forge_lsp.config.schema import (
+    FLAG,
+    HEADERS,
+    NON_EMPTY_STRINGS,
+    OPTIONAL_FLAG,
+    OPTIONAL_TEXT,
+    OPTIONAL_URL,
+    TEXT,
+    InProject,
+    Loaded,
+    Section,
+    Setting,
+    choice,
+    number,
+    optional_number,
+    table,
+    whole_number,
+)
+
+# How hard the model thinks (`output_config.effort`), lowest first.
+Effort = Literal["low", "medium", "high", "xhigh", "max"]
+EFFORTS: tuple[Effort, ...] = ("low", "medium", "high", "xhigh", "max")
 
 Backend = Literal["anthropic", "bedrock", "vertex"]
 BACKENDS: tuple[Backend, ...] = ("anthropic", "bedrock", "vertex")
@@ -64,7 +87,7 @@ class ClaudeSettings:
     max_findings: int = 20
     questions: tuple[str, ...] = DEFAULT_QUESTIONS  # preset "Ask Forge" code actions
     daily_budget_usd: float | None = None
-    prices: Mapping[str, Any] = field(default_factory=dict)  # model -> ledger.Price; {}: defaults
+    prices: Mapping[str, Any] = field(default_factory=dict)  # model -> prices.Price; {}: defaults
     explain_on_hover: bool = False  # call Claude on plain hover: off unless the user opts in
     context_lines: int = 20  # lines around the selection sent as context (0: none)
     effort: Mapping[str, Effort] = field(default_factory=lambda: dict(DEFAULT_EFFORT))
@@ -95,90 +118,6 @@ class ClaudeSettings:
         )
 
 
-@dataclass(frozen=True)
-class ClaudeLoaded:
-    values: dict[str, Any]
-    errors: list[str]
-
-
-def _normalize(key: str) -> str:
-    return key.replace("-", "").replace("_", "").lower()
-
-
-def _bool(value: object) -> bool:
-    if not isinstance(value, bool):
-        raise ValueError(f"expected true or false, got {value!r}")
-    return value
-
-
-def _text(value: object) -> str:
-    if not isinstance(value, str) or not value.strip():
-        raise ValueError(f"expected a non-empty string, got {_shown(value)}")
-    return value.strip()
-
-
-def _shown(value: object) -> str:
-    return f"a {type(value).__name__}" if not isinstance(value, (int, float, bool)) else repr(value)
-
-
-def _backend(value: object) -> Backend:
-    if value not in BACKENDS:
-        raise ValueError(f"expected one of {', '.join(BACKENDS)}, got {value!r}")
-    return value
-
-
-def _url(value: object) -> str:
-    text = _text(value)
-    if not re.match(r"^https?://[^\s/]+", text):
-        from forge_lsp.config.terminal import without_credentials
-
-        # The message reaches the log and the user: never the URL's user:password@ part.
-        raise ValueError(f"expected an http(s) URL, got {without_credentials(text)!r}")
-    return text.rstrip("/")
-
-
-def _headers(value: object) -> dict[str, str]:
-    if not isinstance(value, Mapping) or not all(
-        isinstance(k, str) and isinstance(v, str) for k, v in value.items()
-    ):
-        raise ValueError("expected a table of header names to string values")
-    return dict(value)
-
-
-def _number(low: float, high: float) -> Any:
-    def check(value: object) -> float:
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise ValueError(f"expected a number, got {_shown(value)}")
-        if math.isnan(value) or not low <= value <= high:
-            raise ValueError(f"expected a number from {low:g} to {high:g}, got {value!r}")
-        return float(value)
-
-    return check
-
-
-def _int(low: int, high: int) -> Any:
-    def check(value: object) -> int:
-        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-            raise ValueError(f"expected a whole number from {low} to {high}, got {value!r}")
-        return value
-
-    return check
-
-
-def _strings(value: object) -> tuple[str, ...]:
-    if isinstance(value, str):
-        value = [value]
-    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-        raise ValueError("expected a list of non-empty strings")
-    return tuple(v.strip() for v in value)
-
-
-def _budget(value: object) -> float | None:
-    if value is None:
-        return None
-    return _number(0.0, 1_000_000.0)(value)
-
-
 def _effort(value: object) -> dict[str, Effort]:
     """One level for every task, or a table of task -> level (unnamed tasks keep defaults)."""
     if isinstance(value, str):
@@ -198,95 +137,168 @@ def _effort(value: object) -> dict[str, Effort]:
 
 
 def _prices(value: object) -> Mapping[str, Any]:
-    """The price table (USD per million tokens) over Forge's defaults; see `ledger`."""
-    from forge_lsp.ai.ledger import parse_prices  # sqlite3 loads with the first use, not here
+    """The price table (USD per million tokens) over Forge's defaults; see `prices`."""
+    from forge_lsp.config.prices import parse_prices  # reads the model table on first use
 
     return parse_prices(value)
 
 
-_FIELDS: dict[str, tuple[str, Any]] = {
-    "enabled": ("enabled", _bool),
-    "backend": ("backend", _backend),
-    "apikey": ("api_key", _text),
-    "baseurl": ("base_url", _url),
-    "headers": ("headers", _headers),
-    "model": ("model", _text),
-    "explainmodel": ("explain_model", _text),
-    "maxtokens": ("max_tokens", _int(1_024, 64_000)),  # thinking needs room before an answer
-    "stallseconds": ("stall_seconds", _number(1.0, 600.0)),
-    "deadlineseconds": ("deadline_seconds", _number(5.0, 3_600.0)),
-    "maxretries": ("max_retries", _int(0, 10)),
-    "awsregion": ("aws_region", _text),
-    "awsprofile": ("aws_profile", _text),
-    "vertexproject": ("vertex_project", _text),
-    "vertexregion": ("vertex_region", _text),
-    "exclude": ("exclude", _strings),
-    "minconfidence": ("min_confidence", _number(0.0, 1.0)),
-    "maxfindings": ("max_findings", _int(1, 200)),
-    "questions": ("questions", _strings),
-    "dailybudgetusd": ("daily_budget_usd", _budget),
-    "prices": ("prices", _prices),
-    "explainonhover": ("explain_on_hover", _bool),
-    "contextlines": ("context_lines", _int(0, 200)),
-    "effort": ("effort", _effort),
-}
+_DESTINATION = InProject.DESTINATION
 
-# Earlier names of settings, still read.
-_ALIASES = {"timeoutseconds": "stallseconds"}
+CLAUDE_SETTINGS = (
+    Setting(
+        "enabled",
+        "enabled",
+        OPTIONAL_FLAG,
+        "Claude actions on or off (unset: on when a key or a cloud backend is configured).",
+        in_project=InProject.OFF_ONLY,
+    ),
+    Setting(
+        "backend",
+        "backend",
+        choice(*BACKENDS),
+        "Where Claude runs: Anthropic's API, Amazon Bedrock or Google Vertex AI.",
+        in_project=_DESTINATION,
+    ),
+    Setting(
+        "api_key",
+        "apiKey",
+        OPTIONAL_TEXT,
+        "The Anthropic API key (unset: ANTHROPIC_API_KEY).",
+        in_project=InProject.SECRET,
+    ),
+    Setting(
+        "base_url",
+        "baseUrl",
+        OPTIONAL_URL,
+        "Anthropic API endpoint, a gateway or proxy (unset: ANTHROPIC_BASE_URL, else Anthropic's).",
+        in_project=_DESTINATION,
+    ),
+    Setting(
+        "headers",
+        "headers",
+        HEADERS,
+        "Extra HTTP headers sent with every Claude request (for gateways).",
+        in_project=_DESTINATION,
+    ),
+    Setting("model", "model", TEXT, "Model for Ask and Review."),
+    Setting("explain_model", "explainModel", TEXT, "Model for Explain (and explain on hover)."),
+    Setting(
+        "max_tokens",
+        "maxTokens",
+        whole_number(1_024, 64_000),  # thinking needs room before an answer
+        "Cap on each task's room for its answer, in tokens; thinking counts against it.",
+    ),
+    Setting(
+        "stall_seconds",
+        "stallSeconds",
+        number(1.0, 600.0),
+        "Seconds without a byte from Claude after which the request has stalled.",
+        aliases=("timeoutSeconds",),
+    ),
+    Setting(
+        "deadline_seconds",
+        "deadlineSeconds",
+        number(5.0, 3_600.0),
+        "The longest one task may take in all, retries included.",
+    ),
+    Setting(
+        "max_retries",
+        "maxRetries",
+        whole_number(0, 10),
+        "Retries on rate limits, overload, server errors and failed connections.",
+    ),
+    Setting(
+        "aws_region",
+        "awsRegion",
+        OPTIONAL_TEXT,
+        "Bedrock: AWS region (unset: AWS_REGION).",
+        in_project=_DESTINATION,
+    ),
+    Setting(
+        "aws_profile",
+        "awsProfile",
+        OPTIONAL_TEXT,
+        "Bedrock: AWS profile (unset: the usual AWS credentials).",
+        in_project=_DESTINATION,
+    ),
+    Setting(
+        "vertex_project",
+        "vertexProject",
+        OPTIONAL_TEXT,
+        "Vertex AI: Google Cloud project (unset: from the environment).",
+        in_project=_DESTINATION,
+    ),
+    Setting(
+        "vertex_region",
+        "vertexRegion",
+        OPTIONAL_TEXT,
+        "Vertex AI: region (unset: from the environment).",
+        in_project=_DESTINATION,
+    ),
+    Setting("exclude", "exclude", NON_EMPTY_STRINGS, "Globs of files whose code is never sent."),
+    Setting(
+        "min_confidence",
+        "minConfidence",
+        number(0.0, 1.0),
+        "Review findings below this confidence are not shown.",
+    ),
+    Setting(
+        "max_findings",
+        "maxFindings",
+        whole_number(1, 200),
+        "Most review findings shown for one selection.",
+    ),
+    Setting(
+        "questions",
+        "questions",
+        NON_EMPTY_STRINGS,
+        'Preset questions, each offered as an "Ask Forge: ..." code action.',
+    ),
+    Setting(
+        "daily_budget_usd",
+        "dailyBudgetUsd",
+        optional_number(0.0, 1_000_000.0),
+        "Ask before a request that could take today's spending over this many US dollars.",
+    ),
+    Setting(
+        "prices",
+        "prices",
+        table(_prices),
+        "Prices in US dollars per million tokens, by model id, over Forge's list prices.",
+        in_project=_DESTINATION,
+    ),
+    Setting(
+        "explain_on_hover",
+        "explainOnHover",
+        FLAG,
+        "Let a plain hover call Claude to explain the function under the pointer.",
+    ),
+    Setting(
+        "context_lines",
+        "contextLines",
+        whole_number(0, 200),
+        "Lines around the selection sent as context (0: none).",
+    ),
+    Setting(
+        "effort",
+        "effort",
+        table(_effort),
+        "How hard Claude thinks for each task: one level, or a table of task = level.",
+    ),
+)
+
+CLAUDE = Section(CLAUDE_SETTINGS, ClaudeSettings())
 
 # What decides where a request goes, with which credentials, or what the budget trusts: the
 # user's own settings only (the editor's user settings, the environment, the user's config
 # file), never a project file.
-DESTINATION_SETTINGS = frozenset(
-    {
-        "backend",
-        "base_url",
-        "headers",
-        "aws_region",
-        "aws_profile",
-        "vertex_project",
-        "vertex_region",
-        "prices",
-    }
-)
+DESTINATION_SETTINGS = frozenset(s.name for s in CLAUDE_SETTINGS if s.in_project is _DESTINATION)
 
 
-def parse(raw: object, origin: str, *, project: bool = False) -> ClaudeLoaded:
+def parse(raw: object, origin: str, *, project: bool = False) -> Loaded:
     """Validate one source's `claude` table; `project` marks a file in the repository."""
-    if raw is None:
-        return ClaudeLoaded({}, [])
-    if not isinstance(raw, Mapping):
-        return ClaudeLoaded({}, [f"{origin}: expected a table of settings, got {_shown(raw)}"])
-    values: dict[str, Any] = {}
-    errors: list[str] = []
-    for key, value in raw.items():
-        normalized = _normalize(str(key))
-        known = _FIELDS.get(_ALIASES.get(normalized, normalized))
-        if known is None:
-            errors.append(f"{origin}.{key}: unknown setting")
-            continue
-        name, validate = known
-        if project and name == "api_key":
-            errors.append(
-                f"{origin}.{key}: an API key does not belong in a project file (it would be "
-                "committed); it was ignored. Use ANTHROPIC_API_KEY or your editor's settings."
-            )
-            continue
-        if project and name == "enabled" and value is True:
-            errors.append(f"{origin}.{key}: a project may turn Claude off, not on; ignored")
-            continue
-        if project and name in DESTINATION_SETTINGS:
-            errors.append(
-                f"{origin}.{key}: where Claude's requests go, with which credentials and "
-                "prices, is yours to decide, not the repository's; ignored. Set it in your "
-                "editor's user settings, your environment or your own forge-lsp config file."
-            )
-            continue
-        try:
-            values[name] = validate(value)
-        except ValueError as problem:
-            errors.append(f"{origin}.{key}: {problem}")
-    return ClaudeLoaded(values, errors)
+    return CLAUDE.parse(raw, origin, project=project)
 
 
 def combine(*layers: Mapping[str, Any]) -> ClaudeSettings:

@@ -1,28 +1,31 @@
 """Claude settings and messages for the command line (`ask`, `check --ai`, `doctor`).
 
-On the command line the settings come from, lowest precedence first: the defaults, the user's
-own config file (``forge.toml`` in the user config folder, ``[claude]``), the project file
-(``[tool.forge.claude]`` or ``forge.toml``'s ``[claude]``), the environment
-(``ANTHROPIC_API_KEY``, ``ANTHROPIC_BASE_URL``) and then the command's own options
+The command line applies the editor's order (`forge_lsp.config`) to the sources it has, lowest
+precedence first: the defaults; the environment (``ANTHROPIC_API_KEY``, ``ANTHROPIC_BASE_URL``),
+where no settings source sets ``apiKey`` or ``baseUrl``; the user's own config file
+(``forge.toml`` in the user config folder, ``[claude]``); the project file
+(``[tool.forge.claude]`` or ``forge.toml``'s ``[claude]``); and then the command's own options
 (``--model``). It is the person at the keyboard (or the CI job) who decides where requests go:
 a project file never holds a key, a base URL, a backend or prices (`forge_lsp.config.claude`).
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import replace
 
 from forge_lsp.config.claude import ClaudeSettings
+from forge_lsp.config.schema import without_credentials as without_credentials
 
 
 def for_terminal(
     settings: ClaudeSettings, environ: Mapping[str, str], model: str | None = None
 ) -> ClaudeSettings:
-    """`settings` (defaults and project file) with the environment and `--model` on top."""
+    """`settings` (defaults, user file and project file) with `--model` on top, and
+    ``ANTHROPIC_BASE_URL`` where no settings source set a base URL (as in the editor, where
+    the SDK reads it then). The key is looked up the same way, by `ClaudeSettings.key`."""
     base_url = environ.get("ANTHROPIC_BASE_URL", "").strip()
-    if base_url:
+    if base_url and settings.base_url is None:
         settings = replace(settings, base_url=base_url.rstrip("/"))
     if model:
         settings = replace(settings, model=model, explain_model=model)
@@ -52,11 +55,3 @@ def masked_key(key: str) -> str:
     if len(key) >= 24:
         return f"{key[:7]}…{key[-4:]}, {len(key)} chars"
     return f"{len(key)} chars"
-
-
-_USERINFO = re.compile(r"(?<=://)[^/@\s]+@")
-
-
-def without_credentials(url: str) -> str:
-    """A URL with any ``user:password@`` replaced, so a proxy's password is never printed."""
-    return _USERINFO.sub("***@", url)

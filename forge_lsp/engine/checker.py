@@ -9,46 +9,19 @@ import logging
 import re
 import threading
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import tree_sitter
 
+from forge_lsp.config.selection import RuleSelection
 from forge_lsp.core.languages import LanguageSpec
-from forge_lsp.core.model import Finding, Severity
+from forge_lsp.core.model import Finding
 from forge_lsp.engine.suppression import Suppression, find_suppressions
-from forge_lsp.rules import registry
 from forge_lsp.rules.base import CheckContext, Rule
 from forge_lsp.rules.query_batch import QueryBatch
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class RuleSelection:
-    """Which rules run and how: code prefixes selected and ignored, severities, options."""
-
-    select: tuple[str, ...] = ("FG",)
-    ignore: tuple[str, ...] = ()
-    severity: Mapping[str, Severity] = field(default_factory=dict)
-    options: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
-
-    def enabled(self, code: str) -> bool:
-        """A code runs when its longest matching select prefix beats every matching ignore."""
-        selected = max((len(p) for p in self.select if code.startswith(p)), default=-1)
-        ignored = max((len(p) for p in self.ignore if code.startswith(p)), default=-1)
-        return selected > ignored
-
-    def rules_for(self, language: str) -> list[Rule]:
-        return [
-            rule
-            for rule in registry.all_rules()
-            if language in rule.languages and self.enabled(rule.code)
-        ]
-
-    def options_for(self, rule: Rule) -> dict[str, Any]:
-        configured = self.options.get(rule.code, {})
-        return {opt.name: configured.get(opt.name, opt.default) for opt in rule.options}
 
 
 @dataclass(frozen=True, slots=True)
