@@ -137,13 +137,20 @@ async def test_the_path_told_is_never_absolute(tmp_path: Path) -> None:
     in_root = await ready(job(path, span, roots=(tmp_path,)))
     alone = await ready(job(path, span, roots=(tmp_path / "elsewhere",)))
     unsaved = await ready(job(None, span))
-    assert [p.selection.path for p in (in_project, in_root, alone, unsaved)] == [
+    # A project file that is not above the file (`check --config FILE`) is no root of it.
+    elsewhere = settings(tmp_path / "conf")
+    config_elsewhere = await ready(job(path, span, config=elsewhere, roots=(tmp_path,)))
+    config_alone = await ready(job(path, span, config=elsewhere))
+    told = (in_project, in_root, alone, unsaved, config_elsewhere, config_alone)
+    assert [p.selection.path for p in told] == [
         "src/svc.py",
         "src/svc.py",
         "svc.py",
         "untitled-1",
+        "src/svc.py",
+        "svc.py",
     ]
-    for prepared in (in_project, in_root, alone):
+    for prepared in told:
         assert str(tmp_path) not in prepared.payload.request.user
 
 
