@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from forge_lsp.config.terminal import for_terminal
+from forge_lsp.config.terminal import for_terminal, setup_hint
 
 if TYPE_CHECKING:
     from forge_lsp.ai.pipeline import Refusal
@@ -106,8 +106,6 @@ def _refused(refusal: Refusal, settings: Settings) -> str:
         # `check --ai` stopped before checking if Claude was off where it started: a project
         # below it turned Claude off for its own files.
         return "its project turns Claude off (`claude.enabled = false`)"
-    from forge_lsp.config.terminal import setup_hint
-
     return setup_hint(settings.claude)
 
 
@@ -161,7 +159,7 @@ async def _review_one(
     prepared = await pipeline.prepare(
         pipeline.Job("review", subject, spec, text, source, span), os.environ
     )
-    if isinstance(prepared, pipeline.Refusal):  # refused before it was read: not on the way
+    if isinstance(prepared, pipeline.Refusal):  # `review_files` checked first: not expected
         raise _Failed(f"not sent: {_refused(prepared, file.settings)}")
     if prepared.unknown_model is not None:
         warn(prepared.unknown_model)  # once: the warnings print each message once
