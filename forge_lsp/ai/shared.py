@@ -75,9 +75,11 @@ def shown_path(settings: Settings, path: Path, roots: Iterable[Path] = ()) -> st
     """The path Claude is told: relative to the project (its project file's folder), else to
     the workspace folder holding it, else just the file's name. Never an absolute path: it
     would carry the user's home folder and machine layout."""
-    if settings.root is not None:
-        return settings.project_path(path)
     resolved = path.resolve()
+    # A project file named from elsewhere (`check --config`) is no root of the file: its
+    # project path would be the absolute one.
+    if settings.root is not None and resolved.is_relative_to(settings.root.resolve()):
+        return settings.project_path(path)
     for root in roots:
         base = root.resolve()
         if resolved.is_relative_to(base):

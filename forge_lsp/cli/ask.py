@@ -1,10 +1,10 @@
 """`forge-lsp ask FILE[:START-END] "question"`: Forge's answer about some code, streamed.
 
-The same steps as "Ask Forge" in an editor (`forge_lsp.lsp.features.claude_tasks`), in the same
-order, with the terminal in place of the answer document: settings, exclusion, the selection
-(widened like the editor's), the payload with secrets redacted, the daily budget, then the
-answer streamed to stdout chunk by chunk through `ClaudeService` (so the result cache and the
-usage ledger count it). Messages go to stderr, so stdout is the answer alone.
+The same pipeline as "Ask Forge" in an editor (`forge_lsp.ai.pipeline`), with the terminal in
+place of the answer document: settings, exclusion, the selection (widened like the editor's),
+the payload with secrets redacted, the daily budget, then the answer streamed to stdout chunk
+by chunk through `ClaudeService` (so the result cache and the usage ledger count it).
+Messages go to stderr, so stdout is the answer alone.
 `--preview` prints the payload instead and needs no key: it shows what would leave the
 machine before anything can.
 
@@ -27,8 +27,7 @@ from forge_lsp.cli.errors import EXIT_CLAUDE_FAILED, EXIT_OK, EXIT_USAGE, UsageE
 from forge_lsp.config.terminal import for_terminal, setup_hint
 
 if TYPE_CHECKING:
-    from forge_lsp.ai.payload import Payload
-    from forge_lsp.config.claude import ClaudeSettings
+    from forge_lsp.ai.pipeline import Job
 
 # A whole file goes to Claude only up to this size; beyond, name the lines to ask about.
 WHOLE_FILE_MAX_LINES = 800
@@ -70,16 +69,9 @@ def run(
     out: TextIO,
 ) -> int:
     """Run the command; see the module's docstring for what it prints and returns."""
-    from forge_lsp.ai import payload as payloads
-    from forge_lsp.ai.shared import (
-        excluded_from_claude,
-        shown_path,
-        unknown_model_note,
-        widen_selection,
-    )
+    from forge_lsp.ai import pipeline
     from forge_lsp.cli import runner
     from forge_lsp.core import languages
-    from forge_lsp.engine import checker
 
     if not question.strip():
         raise UsageError("the question is empty")
@@ -92,10 +84,12 @@ def run(
         raise UsageError(f"{target.path} is not in one of Forge's languages")
     warnings = runner.Warnings()
     settings = runner.SettingsResolver(None, None, None, warnings).for_folder(path.parent)
-    claude = for_terminal(settings.claude, os.environ, model)
-    settings = replace(settings, claude=claude)
-    cwd = runner.absolute(os.getcwd())
-    if excluded_from_claude(settings, path, [cwd]):
+    settings = replace(settings, claude=for_terminal(settings.claude, os.environ, model))
+    # Paths are told relative to the project, else to the current folder, else by the file's
+    # name alone, exactly as in an editor. Never absolute: the home folder's name stays home.
+    subject = pipeline.Subject(settings, path, (runner.absolute(os.getcwd()),))
+    # An excluded file is refused before it is read, even for a preview.
+    if pipeline.refusal(subject, os.environ, needs_claude=False) is not None:
         _say(
             f"Forge does not send {target.path} to Claude: it matches `claude.exclude` or "
             "`exclude`. Nothing was sent."
@@ -117,52 +111,39 @@ def run(
                 f"`forge-lsp ask {target.path}:START-END ...`. Nothing was sent."
             )
             return EXIT_USAGE
-        start_line, end_line = 0, max(0, count - 1)
+        span = pipeline.Span.lines(0, max(0, count - 1))
     else:
         assert target.end is not None
         if target.end > count:
             raise UsageError(f"{target.path} has {count} lines; line {target.end} is not in it")
-        start_line, end_line = target.start - 1, target.end - 1
         if target.start == target.end:  # one line: its function, as an editor's empty selection
-            raw = source.split(b"\n")[start_line]
-            column = len(raw) - len(raw.lstrip())
-            point = (start_line, column)
-            start_line, end_line = widen_selection(spec, source, point, point)
-    known = tuple(
-        finding
-        for finding in checker.check(
-            source, spec, settings.selection(), path=settings.project_path(path)
-        ).findings
-        if start_line <= finding.start.line <= end_line
-    )
-    # Exactly as the editor tells it: relative to the project, else to the current folder,
-    # else the file's name alone. Never absolute: the home folder's name stays home.
-    shown = shown_path(settings, path, [cwd])
-    selection = payloads.Selection(shown, spec.name, lines, start_line, end_line, known)
-    built = payloads.build("ask", selection, claude, question)
-    if preview:
-        out.write(payloads.preview_markdown("ask", built))
-        out.flush()
-        return EXIT_OK
-    if not claude.is_on(os.environ):
-        _say(setup_hint(claude))
-        return EXIT_USAGE
-    unknown = unknown_model_note(claude, "ask")
-    if unknown is not None:
-        _say(unknown, "warning")
-    return asyncio.run(_ask(built, claude, quiet=quiet, yes=yes, out=out))
+            span = pipeline.Span.line(source, target.start - 1)
+        else:
+            span = pipeline.Span.lines(target.start - 1, target.end - 1)
+    job = pipeline.Job("ask", subject, spec, text, source, span, question)
+    return asyncio.run(_ask(job, preview=preview, quiet=quiet, yes=yes, out=out))
 
 
-async def _ask(
-    payload: Payload, claude: ClaudeSettings, *, quiet: bool, yes: bool, out: TextIO
-) -> int:
+async def _ask(job: Job, *, preview: bool, quiet: bool, yes: bool, out: TextIO) -> int:
+    from forge_lsp.ai import payload as payloads
+    from forge_lsp.ai import pipeline
     from forge_lsp.ai.failures import ClaudeFailure
     from forge_lsp.ai.service import ClaudeService
-    from forge_lsp.ai.shared import stop_note, usage_line
 
+    # A preview sends nothing, so it needs no key.
+    prepared = await pipeline.prepare(job, os.environ, needs_claude=not preview)
+    if isinstance(prepared, pipeline.Refusal):
+        _say(setup_hint(job.subject.settings.claude))  # excluded was refused before reading
+        return EXIT_USAGE
+    if preview:
+        out.write(payloads.preview_markdown("ask", prepared.payload))
+        out.flush()
+        return EXIT_OK
+    if prepared.unknown_model is not None:
+        _say(prepared.unknown_model, "warning")
     service = ClaudeService.for_user(os.environ)
     try:
-        budget = service.budget_question(claude, payload)
+        budget = await pipeline.over_budget(service, prepared)
         if budget is not None and not yes:
             _say(f"{budget} Not sent: run again with --yes to send it.")
             return EXIT_USAGE
@@ -174,17 +155,16 @@ async def _ask(
             written.append(chunk[-1:])
 
         try:
-            answer = await service.complete(payload, claude, on_text)
+            answered = await pipeline.answer(service, prepared, on_text)
         except ClaudeFailure as failure:
             _end_line(out, written)
             _say(failure.message)
             return EXIT_CLAUDE_FAILED
         _end_line(out, written)
-        stopped = stop_note(answer.stop_reason, payload.request.max_tokens)
-        if stopped:
-            _say(stopped, "note")
+        if answered.stopped:
+            _say(answered.stopped, "note")
         if not quiet:
-            _say(usage_line(answer), "usage")
+            _say(answered.usage, "usage")
         return EXIT_OK
     finally:
         await service.close()

@@ -1,9 +1,10 @@
 """`forge-lsp check --ai`: Claude reviews each checked file after the offline check.
 
 Each file goes whole as the selection of one review (the same request as "Review selection"
-in an editor), a few at a time. Files whose code may not leave the machine (`exclude`,
-`claude.exclude`) are never sent; files over `--ai-max-lines` are skipped with a note, and at
-most `--ai-max-files` files are reviewed, in the report's order. The findings (codes ``FGC...``,
+in an editor, through the same pipeline: `forge_lsp.ai.pipeline`), a few at a time. Files
+whose code may not leave the machine (`exclude`, `claude.exclude`, or a project that turns
+Claude off) are never sent; files over `--ai-max-lines` are skipped with a note, and at most
+`--ai-max-files` files are reviewed, in the report's order. The findings (codes ``FGC...``,
 source ``forge (claude)``) become `Reported` records like the rules' findings, so every report
 format and ``--statistics`` carry them.
 """
@@ -17,9 +18,10 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from forge_lsp.config.terminal import for_terminal
+from forge_lsp.config.terminal import for_terminal, setup_hint
 
 if TYPE_CHECKING:
+    from forge_lsp.ai.pipeline import Refusal
     from forge_lsp.ai.service import ClaudeService
     from forge_lsp.config import Settings
     from forge_lsp.report import Reported, RuleInfo
@@ -57,13 +59,18 @@ def review_files(
     warn: Callable[[str], None],
 ) -> AiResult:
     """Review `files` (already checked offline, in report order) and return the findings."""
-    from forge_lsp.ai.shared import excluded_from_claude
+    from forge_lsp.ai import pipeline
 
     cwd = Path(os.getcwd())
     eligible: list[tuple[ReviewFile, bytes]] = []
     for file in files:
-        if excluded_from_claude(file.settings, file.path, [cwd]):
-            note(f"Claude did not review {file.display}: it matches `claude.exclude` or `exclude`")
+        settings = replace(
+            file.settings, claude=for_terminal(file.settings.claude, os.environ, model)
+        )
+        file = replace(file, settings=settings)
+        refused = pipeline.refusal(pipeline.Subject(settings, file.path, (cwd,)), os.environ)
+        if refused is not None:
+            note(f"Claude did not review {file.display}: {_refused(refused, settings)}")
             continue
         try:
             source = file.path.read_bytes()
@@ -88,11 +95,22 @@ def review_files(
         eligible = eligible[:max_files]
     if not eligible:
         return AiResult([])
-    return asyncio.run(_review_all(eligible, model, warn))
+    return asyncio.run(_review_all(eligible, warn))
+
+
+def _refused(refusal: Refusal, settings: Settings) -> str:
+    """Why a file was not reviewed, in the command line's setting names."""
+    if refusal.kind == "excluded":
+        return "it matches `claude.exclude` or `exclude`"
+    if refusal.kind == "off" and settings.claude.enabled is False:
+        # `check --ai` stopped before checking if Claude was off where it started: a project
+        # below it turned Claude off for its own files.
+        return "its project turns Claude off (`claude.enabled = false`)"
+    return setup_hint(settings.claude)
 
 
 async def _review_all(
-    eligible: list[tuple[ReviewFile, bytes]], model: str | None, warn: Callable[[str], None]
+    eligible: list[tuple[ReviewFile, bytes]], warn: Callable[[str], None]
 ) -> AiResult:
     from forge_lsp.ai.service import ClaudeService
 
@@ -103,7 +121,7 @@ async def _review_all(
     async def one(file: ReviewFile, source: bytes) -> None:
         async with gate:
             try:
-                found = await _review_one(service, file, source, model, warn)
+                found = await _review_one(service, file, source, warn)
             except _Failed as failed:
                 result.failures += 1
                 warn(f"Claude's review of {file.display} failed: {failed}")
@@ -124,50 +142,35 @@ class _Failed(Exception):
 
 
 async def _review_one(
-    service: ClaudeService,
-    file: ReviewFile,
-    source: bytes,
-    model: str | None,
-    warn: Callable[[str], None],
+    service: ClaudeService, file: ReviewFile, source: bytes, warn: Callable[[str], None]
 ) -> list[Reported]:
-    from forge_lsp.ai import payload as payloads
+    """One file's review through the pipeline (`forge_lsp.ai.pipeline`), as report records."""
+    from forge_lsp.ai import pipeline
     from forge_lsp.ai.failures import ClaudeFailure
-    from forge_lsp.ai.shared import place_findings, review_failure, shown_path, unknown_model_note
     from forge_lsp.core import languages
-    from forge_lsp.core.model import Point
-    from forge_lsp.engine import checker
     from forge_lsp.report.convert import report_findings
 
     spec = languages.for_path(file.path)
     assert spec is not None  # only checked files in Forge's languages get here
-    settings = replace(file.settings, claude=for_terminal(file.settings.claude, os.environ, model))
-    unknown = unknown_model_note(settings.claude, "review")
-    if unknown is not None:
-        warn(unknown)  # once: the warnings print each message once
     text = source.decode("utf-8", "replace")
-    lines = text.split("\n")
-    last = max(0, _line_count(source) - 1)
-    project_path = settings.project_path(file.path)
-    known = tuple(checker.check(source, spec, settings.selection(), path=project_path).findings)
     # What Claude is told, exactly as the editor tells it: never an absolute path.
-    shown = shown_path(settings, file.path, [Path(os.getcwd())])
-    selection = payloads.Selection(shown, spec.name, lines, 0, last, known)
-    payload = payloads.build("review", selection, settings.claude)
-    over_budget = service.budget_question(settings.claude, payload)
+    subject = pipeline.Subject(file.settings, file.path, (Path(os.getcwd()),))
+    span = pipeline.Span.lines(0, max(0, _line_count(source) - 1))
+    prepared = await pipeline.prepare(
+        pipeline.Job("review", subject, spec, text, source, span), os.environ
+    )
+    if isinstance(prepared, pipeline.Refusal):  # `review_files` checked first: not expected
+        raise _Failed(f"not sent: {_refused(prepared, file.settings)}")
+    if prepared.unknown_model is not None:
+        warn(prepared.unknown_model)  # once: the warnings print each message once
+    over_budget = await pipeline.over_budget(service, prepared)
     if over_budget is not None:  # nobody to ask on a command line: stay within the budget
         raise _Failed(f"not sent: {over_budget.removesuffix(' Send it anyway?')}")
     try:
-        answer = await service.complete(payload, settings.claude, None)
+        reviewed = await pipeline.review(service, prepared)
     except ClaudeFailure as failure:
         raise _Failed(failure.message) from None
-    unreadable = review_failure(answer, payload.request.max_tokens)
-    if unreadable is not None:
-        raise _Failed(unreadable.message)
-    start, end = Point(0, 0), Point(last, len(lines[last].encode("utf-8")))
-    outcome, _problems = await asyncio.to_thread(
-        place_findings, text, start, end, spec.name, settings, answer.structured
-    )
-    return list(report_findings(file.display, text.encode("utf-8"), outcome.findings))
+    return list(report_findings(file.display, text.encode("utf-8"), reviewed.outcome.findings))
 
 
 def _line_count(source: bytes) -> int:

@@ -383,6 +383,34 @@ def test_the_path_sent_is_never_absolute(tmp_path, reviewing, key):
         assert str(tmp_path) not in sent.text and str(Path.home()) + "/" not in sent.text
 
 
+def test_check_ai_does_not_review_a_file_whose_project_turns_claude_off(tmp_path, reviewing, key):
+    """Claude on where the check starts, off in a project below it: that project's files stay
+    on the machine, as they would in an editor."""
+    project(tmp_path, {"svc.py": SERVICE})
+    write(tmp_path / "project", {"sub/forge.toml": "[claude]\nenabled = false\n"})
+    write(tmp_path / "project", {"sub/private.py": SERVICE})
+    result = run(tmp_path, "check", ".", "-j1", "--ai", api=reviewing, key=key)
+    assert "svc.py:6:5 FGC300" in result.stdout, result.stderr
+    assert "sub/private.py:6:5 FGC300" not in result.stdout
+    assert "Claude did not review sub/private.py: its project turns Claude off" in result.stderr
+    [sent] = reviewing.message_requests
+    assert "svc.py" in sent.text and not reviewing.saw("private.py")
+
+
+def test_the_path_sent_is_not_absolute_with_a_config_file_elsewhere(tmp_path, reviewing, key):
+    """`--config` names a project file outside the checked tree: its folder is no project root
+    of the file, so the path sent is relative to the current folder."""
+    write(tmp_path / "conf", {"forge.toml": "[claude]\nmax-retries = 0\n"})
+    write(tmp_path / "project", {"src/svc.py": SERVICE})
+    config = str(tmp_path / "conf" / "forge.toml")
+    result = run(tmp_path, "check", "src", "-j1", "--ai", "--config", config,
+                 api=reviewing, key=key)  # fmt: skip
+    assert "FGC300" in result.stdout, result.stderr
+    [sent] = reviewing.message_requests
+    assert "src/svc.py" in user_message(reviewing)
+    assert str(tmp_path) not in sent.text and str(Path.home()) + "/" not in sent.text
+
+
 @pytest.mark.parametrize(
     ("setting", "toml"),
     [

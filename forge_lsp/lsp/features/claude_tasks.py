@@ -1,6 +1,7 @@
 """Running one Claude task for the editor: checks, payload, progress, streaming, results.
 
-`run` is what `forge.ask`, `forge.review` and `forge.explain` do. In order: Claude must be on
+`run` is what `forge.ask`, `forge.review` and `forge.explain` do, through the one pipeline
+`forge_lsp.ai.pipeline` (the command line runs the same stages). In order: Claude must be on
 and the file not excluded; the selection is widened to whole lines (to the enclosing function
 when it is empty or one character, as Helix sends); the payload is built with secrets
 redacted; a daily budget may ask first; then the request streams with cancellable progress
@@ -11,30 +12,18 @@ message. Failures become one message and the server keeps serving.
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import logging
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
 from pathlib import PurePath
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from lsprotocol import types
 
 from forge_lsp.ai import payload as payloads
+from forge_lsp.ai import pipeline
 from forge_lsp.ai.answer_document import AnswerDocument, answers_folder, header
 from forge_lsp.ai.failures import ClaudeFailure
-from forge_lsp.ai.shared import (
-    excluded_from_claude,
-    place_findings,
-    review_failure,
-    shown_path,
-    stop_note,
-    unknown_model_note,
-    usage_line,
-    widen_selection,
-)
 from forge_lsp.core import languages
-from forge_lsp.core.model import Point
 from forge_lsp.lsp.features.claude import (
     TITLES,
     Target,
@@ -46,24 +35,12 @@ from forge_lsp.lsp.features.claude import (
 from forge_lsp.lsp.forge_server import ForgeServer
 
 if TYPE_CHECKING:
-    from forge_lsp.ai.review import ReviewOutcome
-    from forge_lsp.ai.service import Answer, ClaudeService
+    from forge_lsp.ai.pipeline import Prepared
+    from forge_lsp.ai.service import ClaudeService
     from forge_lsp.config import Settings
+    from forge_lsp.core.model import Finding
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class Prepared:
-    """A task ready to send: its settings, the selection and the exact payload."""
-
-    settings: Settings
-    selection: payloads.Selection
-    payload: payloads.Payload
-    start: Point  # the reviewed range in the document's bytes (whole lines)
-    end: Point
-    source: bytes  # the document's text the task started from
-    question: str | None
 
 
 async def run(
@@ -82,9 +59,7 @@ async def _run(
     prepared = await _prepare(ls, task, target, question)
     if isinstance(prepared, dict):
         return prepared
-    service = ls_service(ls)
-    claude = prepared.settings.claude
-    budget = await asyncio.to_thread(service.budget_question, claude, prepared.payload)
+    budget = await pipeline.over_budget(ls_service(ls), prepared)
     if budget is not None and not await _confirm(ls, budget):
         _tell(ls, "Forge did not send the request: the daily budget stops it.")
         return {"status": "declined"}
@@ -106,63 +81,47 @@ async def _run(
 async def _prepare(
     ls: ForgeServer, task: str, target: Target, question: str | None, quiet: bool = False
 ) -> Prepared | dict[str, object]:
-    """The task ready to send, or why it cannot be (told to the user unless `quiet`)."""
-
-    def tell(message: str) -> None:
-        if not quiet:
-            _tell(ls, message, types.MessageType.Warning)
-
+    """The task ready to send (`forge_lsp.ai.pipeline`), or why it cannot be (told to the
+    user unless `quiet`)."""
     settings = await asyncio.to_thread(ls.settings.for_path, target.path)
-    claude = settings.claude
-    if not claude.is_on(environ()):
-        tell(claude.setup_hint())
-        return {"status": "off", "message": claude.setup_hint()}
     name = document_name(target)
-    if target.path is not None and _excluded(ls, settings, target):
-        message = (
-            f"Forge does not send {name} to Claude: it matches `forge.claude.exclude` or "
-            "`exclude`. Nothing was sent."
-        )
-        tell(message)
-        return {"status": "excluded", "message": message}
-    spec = languages.for_document(target.language_id, str(target.path or target.uri))
-    if spec is None:
-        message = f"Forge works with Claude on code in its languages; {name} is not one of them."
-        tell(message)
-        return {"status": "unsupported", "message": message}
-    analysis = await ls.current_analysis(target.uri)
+    subject = pipeline.Subject(settings, target.path, tuple(ls.workspace_roots()), name)
     source = target.text.encode("utf-8", "surrogatepass")
     lines = source.split(b"\n")
     encoding = ls.position_encoding
-    first = byte_point(lines, target.start, encoding)
-    last = byte_point(lines, target.end, encoding)
-    start_line, end_line = await asyncio.to_thread(widen_selection, spec, source, first, last)
-    known = tuple(
-        f
-        for f in (analysis.findings if analysis and analysis.version == target.version else [])
-        if start_line <= f.start.line <= end_line
+    span = pipeline.Span(
+        byte_point(lines, target.start, encoding), byte_point(lines, target.end, encoding)
     )
-    relative = shown_path(settings, target.path, ls.workspace_roots()) if target.path else name
-    selection = payloads.Selection(
-        relative, spec.name, target.text.split("\n"), start_line, end_line, known
+    spec = languages.for_document(target.language_id, str(target.path or target.uri))
+    job = pipeline.Job(
+        cast(payloads.Task, task), subject, spec, target.text, source, span, question
     )
-    unknown = unknown_model_note(claude, task)
-    if unknown is not None and not quiet:
-        ls.show_once(f"Forge: {unknown}", types.MessageType.Warning)
-    if task == "ask" and question is None:
-        # A client that cannot prompt asks the first preset question: the answer says which.
-        question = claude.questions[0]
-    built = payloads.build(task, selection, claude, question)  # type: ignore[arg-type]
-    start = Point(start_line, 0)
-    end = Point(end_line, len(lines[end_line]) if end_line < len(lines) else 0)
-    return Prepared(settings, selection, built, start, end, source, question)
+
+    async def known() -> Sequence[Finding]:
+        analysis = await ls.current_analysis(target.uri)
+        return analysis.findings if analysis and analysis.version == target.version else ()
+
+    prepared = await pipeline.prepare(job, environ(), known=known)
+    if isinstance(prepared, pipeline.Refusal):
+        message = _refusal_message(prepared, settings, name)
+        if not quiet:
+            _tell(ls, message, types.MessageType.Warning)
+        return {"status": prepared.kind, "message": message}
+    if prepared.unknown_model is not None and not quiet:
+        ls.show_once(f"Forge: {prepared.unknown_model}", types.MessageType.Warning)
+    return prepared
 
 
-def _excluded(ls: ForgeServer, settings: Settings, target: Target) -> bool:
-    """Whether the file matches `exclude` or `claude.exclude`, as a path relative to its project
-    (the folder of its project file) or to the editor's workspace folder holding it."""
-    assert target.path is not None
-    return excluded_from_claude(settings, target.path, ls.workspace_roots())
+def _refusal_message(refusal: pipeline.Refusal, settings: Settings, name: str) -> str:
+    """What the editor says when nothing may be sent, in its own setting names."""
+    if refusal.kind == "off":
+        return settings.claude.setup_hint()
+    if refusal.kind == "excluded":
+        return (
+            f"Forge does not send {name} to Claude: it matches `forge.claude.exclude` or "
+            "`exclude`. Nothing was sent."
+        )
+    return f"Forge works with Claude on code in its languages; {name} is not one of them."
 
 
 async def _perform(
@@ -209,11 +168,8 @@ async def _answer(
             shown.append(asyncio.ensure_future(_show(ls, document)))
         progress.report(f"{document.characters:,} characters")
 
-    service = ls_service(ls)
     try:
-        answer = await service.complete(
-            prepared.payload, prepared.settings.claude, on_text, progress.thinking
-        )
+        answered = await pipeline.answer(ls_service(ls), prepared, on_text, progress.thinking)
     except ClaudeFailure as failure:
         if failure.partial_text:
             document.note(failure.message)
@@ -228,15 +184,15 @@ async def _answer(
         raise
     if not shown:
         await _show(ls, document)
-    stopped = stop_note(answer.stop_reason, prepared.payload.request.max_tokens)
-    if stopped:
-        document.note(stopped)
-    document.note(usage_line(answer))
+    answer = answered.answer
+    if answered.stopped:
+        document.note(answered.stopped)
+    document.note(answered.usage)
     if task == "explain" and answer.stop_reason != "refusal":
         _keep_explanation(ls, target, prepared, answer.text, document.uri)
     progress.end("Done")
-    if stopped:
-        _tell(ls, stopped)
+    if answered.stopped:
+        _tell(ls, answered.stopped)
     return {
         "status": "done",
         "document": document.uri,
@@ -283,30 +239,18 @@ def explanation_summary(text: str) -> str:
 async def _review(
     ls: ForgeServer, target: Target, prepared: Prepared, progress: TaskProgress, lines: int
 ) -> dict[str, object]:
-    service = ls_service(ls)
-
     def on_text(chunk: str) -> None:  # the findings, as JSON: counted, not shown
         written.append(len(chunk))
         progress.report(f"Writing findings ({sum(written):,} characters)")
 
+    def on_placing() -> None:
+        progress.report("Placing findings and checking fixes", force=True)
+
     written: list[int] = []
-    answer = await service.complete(
-        prepared.payload, prepared.settings.claude, on_text, progress.thinking
+    reviewed = await pipeline.review(
+        ls_service(ls), prepared, on_text, progress.thinking, on_placing
     )
-    unreadable = review_failure(answer, prepared.payload.request.max_tokens)
-    if unreadable is not None:
-        raise unreadable
-    progress.report("Placing findings and checking fixes", force=True)
-    # The same answer on the same text places the same way: a repeated review (answered from
-    # the result cache) skips re-parsing and re-checking its fixes.
-    key = (prepared.payload.digest(), hashlib.sha256(prepared.source).hexdigest())
-    placed: tuple[ReviewOutcome, list[str]] | None = service.placements.get(key)
-    if placed is None:
-        placed = await asyncio.to_thread(_place_findings, target, prepared, answer)
-        service.placements.put(key, placed)
-    outcome, problems = placed
-    if problems:
-        log.info("review answer had %d malformed findings", len(problems))
+    outcome = reviewed.outcome
     if ls.is_open(target.uri):  # closed meanwhile: its diagnostics are gone with it
         ls.annotations.put_findings(
             target.uri, prepared.source, outcome.findings, (prepared.start, prepared.end)
@@ -322,24 +266,9 @@ async def _review(
         "dropped_unplaceable": outcome.dropped_unplaceable,
         "dropped_low_confidence": outcome.dropped_low_confidence,
         "dropped_over_limit": outcome.dropped_over_limit,
-        "malformed": len(problems),
-        "cached": answer.cached,
+        "malformed": len(reviewed.problems),
+        "cached": reviewed.answer.cached,
     }
-
-
-def _place_findings(
-    target: Target, prepared: Prepared, answer: Answer
-) -> tuple[ReviewOutcome, list[str]]:
-    """Claude's proposed findings placed in the text the review started from (and each
-    replacement verified); run off the event loop: fixes are re-parsed and re-checked."""
-    return place_findings(
-        target.text,
-        prepared.start,
-        prepared.end,
-        prepared.selection.language,
-        prepared.settings,
-        answer.structured,
-    )
 
 
 async def explain_for_hover(ls: ForgeServer, target: Target) -> str | None:
@@ -360,11 +289,10 @@ async def _explain_for_hover(ls: ForgeServer, target: Target) -> str | None:
     if isinstance(prepared, dict) or prepared.selection.line_count < 2:
         return None  # off, excluded, or not inside a function
     service = ls_service(ls)
-    claude = prepared.settings.claude
-    if await asyncio.to_thread(service.budget_question, claude, prepared.payload) is not None:
+    if await pipeline.over_budget(service, prepared) is not None:
         return None  # over the daily budget: an explicit Explain can still ask
     try:
-        answer = await service.complete(prepared.payload, claude, None)
+        answer = (await pipeline.answer(service, prepared)).answer
     except ClaudeFailure as failure:
         ls.show_once(f"Forge: {failure.message}", types.MessageType.Warning)
         return None
@@ -378,7 +306,7 @@ async def preview(ls: ForgeServer, target: Target, task: str) -> dict[str, objec
     if isinstance(prepared, dict):
         return prepared
     document = AnswerDocument(answers_folder(), f"preview-{task}", document_name(target))
-    document.start(payloads.preview_markdown(task, prepared.payload))  # type: ignore[arg-type]
+    document.start(payloads.preview_markdown(prepared.task, prepared.payload))
     await _show(ls, document)
     return {"status": "done", "document": document.uri}
 
