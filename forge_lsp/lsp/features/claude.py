@@ -12,18 +12,13 @@ from __future__ import annotations
 import asyncio
 import importlib
 import logging
-import os
-import uuid
-from collections.abc import Callable
-from dataclasses import dataclass
-from pathlib import Path, PurePath
 from typing import Any
 
 from lsprotocol import types
 from pygls.exceptions import JsonRpcInvalidParams
 
-from forge_lsp.core.positions import column_to_byte
 from forge_lsp.lsp import workspace_scope
+from forge_lsp.lsp.features.claude_target import Target, environ
 from forge_lsp.lsp.forge_server import ForgeServer
 from forge_lsp.lsp.lsp_convert import range_json
 
@@ -35,22 +30,7 @@ EXPLAIN = "forge.explain"
 PREVIEW = "forge.previewPayload"
 USAGE = "forge.showUsage"
 ACTION_KIND = types.CodeActionKind.Refactor
-TITLES = {"ask": "Ask Forge", "review": "Forge's review", "explain": "Forge explains"}
 # How often the progress report is updated while an answer streams.
-PROGRESS_INTERVAL_SECONDS = 0.25
-
-
-@dataclass(frozen=True)
-class Target:
-    """A task's subject: a range of an open document at the version the task started from."""
-
-    uri: str
-    version: int | None
-    text: str
-    language_id: str | None
-    path: Path | None
-    start: types.Position
-    end: types.Position
 
 
 def code_actions(uri: str, requested: types.Range, questions: tuple[str, ...]) -> list[Any]:
@@ -117,68 +97,6 @@ def _position(raw: object) -> types.Position:
     return types.Position(line, character)
 
 
-def byte_point(lines: list[bytes], position: types.Position, encoding: str) -> tuple[int, int]:
-    """An LSP position as (line, byte column), clamped to the document."""
-    if not lines:
-        return 0, 0
-    line = min(position.line, len(lines) - 1)
-    if position.line > line:
-        return line, len(lines[line])
-    return line, column_to_byte(lines[line], position.character, encoding)  # type: ignore[arg-type]
-
-
-class TaskProgress:
-    """Work-done progress for one task: cancellable, reported at most every 250 ms."""
-
-    def __init__(self, ls: ForgeServer, title: str, on_cancel: Callable[[], None]) -> None:
-        self._ls = ls
-        self._title = title
-        self._on_cancel = on_cancel
-        self._token: str | None = None
-        self._last_report = 0.0
-
-    async def begin(self, message: str) -> None:
-        window = self._ls.client_capabilities.window
-        if not (window and window.work_done_progress):
-            return
-        token = f"forge-{uuid.uuid4()}"
-        try:
-            await self._ls.work_done_progress.create_async(token)
-        except Exception:  # a client may refuse progress: the task runs anyway
-            log.info("client refused work-done progress")
-            return
-        self._token = token
-        future = self._ls.work_done_progress.tokens.get(token)
-        if future is not None:
-            future.add_done_callback(lambda f: self._on_cancel() if f.cancelled() else None)
-        self._ls.work_done_progress.begin(
-            token,
-            types.WorkDoneProgressBegin(title=self._title, message=message, cancellable=True),
-        )
-
-    def report(self, message: str, force: bool = False) -> None:
-        if self._token is None:
-            return
-        now = asyncio.get_running_loop().time()
-        if not force and now - self._last_report < PROGRESS_INTERVAL_SECONDS:
-            return
-        self._last_report = now
-        self._ls.work_done_progress.report(
-            self._token, types.WorkDoneProgressReport(message=message)
-        )
-
-    def thinking(self) -> None:
-        """The model opened a thinking block: say so (its text is not shown)."""
-        self.report("Forge is thinking…", force=True)
-
-    def end(self, message: str) -> None:
-        if self._token is None:
-            return
-        self._ls.work_done_progress.end(self._token, types.WorkDoneProgressEnd(message=message))
-        self._ls.work_done_progress.tokens.pop(self._token, None)
-        self._token = None
-
-
 # The SDK takes 1.5-2 s to import: when Claude is on, it loads in a worker thread this long
 # after start-up (the first checks come first), so the first request does not wait for it.
 PRELOAD_DELAY_SECONDS = 3.0
@@ -233,11 +151,3 @@ def _register_task(server: ForgeServer, command: str, task: str) -> None:
         if question is not None and (not isinstance(question, str) or not question.strip()):
             raise JsonRpcInvalidParams(f"{ASK}: the question must be a non-empty string")
         return await claude_tasks.run(ls, task, target, question)
-
-
-def document_name(target: Target) -> str:
-    return PurePath(target.path).name if target.path else PurePath(target.uri).name
-
-
-def environ() -> dict[str, str]:
-    return dict(os.environ)

@@ -24,7 +24,7 @@ from forge_lsp.ai import pipeline
 from forge_lsp.ai.answer_document import AnswerDocument, answers_folder, header
 from forge_lsp.ai.failures import ClaudeFailure
 from forge_lsp.core import languages
-from forge_lsp.lsp.features.claude import (
+from forge_lsp.lsp.features.claude_target import (
     TITLES,
     Target,
     TaskProgress,

@@ -75,7 +75,7 @@ async def _explain_on_hover(ls: ForgeServer, params: types.HoverParams) -> str |
     if workspace_scope.refusal(uri, ls.workspace_roots()) is not None:
         return None  # Claude's tasks, like commands, stay inside the workspace
     from forge_lsp.lsp.features import claude_tasks
-    from forge_lsp.lsp.features.claude import Target
+    from forge_lsp.lsp.features.claude_target import Target
 
     at = params.position
     target = Target(
