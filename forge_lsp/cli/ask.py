@@ -70,24 +70,25 @@ def run(
 ) -> int:
     """Run the command; see the module's docstring for what it prints and returns."""
     from forge_lsp.ai import pipeline
-    from forge_lsp.cli import runner
+    from forge_lsp.cli.files import absolute
+    from forge_lsp.cli.settings import SettingsResolver, Warnings
     from forge_lsp.core import languages
 
     if not question.strip():
         raise UsageError("the question is empty")
     target = parse_target(target_text)
-    path = runner.absolute(target.path)
+    path = absolute(target.path)
     if not path.is_file():
         raise UsageError(f"no such file: {target.path}")
     spec = languages.for_path(path)
     if spec is None:
         raise UsageError(f"{target.path} is not in one of Forge's languages")
-    warnings = runner.Warnings()
-    settings = runner.SettingsResolver(None, None, None, warnings).for_folder(path.parent)
+    warnings = Warnings()
+    settings = SettingsResolver(None, None, None, warnings).for_folder(path.parent)
     settings = replace(settings, claude=for_terminal(settings.claude, os.environ, model))
     # Paths are told relative to the project, else to the current folder, else by the file's
     # name alone, exactly as in an editor. Never absolute: the home folder's name stays home.
-    subject = pipeline.Subject(settings, path, (runner.absolute(os.getcwd()),))
+    subject = pipeline.Subject(settings, path, (absolute(os.getcwd()),))
     # An excluded file is refused before it is read, even for a preview.
     if pipeline.refusal(subject, os.environ, needs_claude=False) is not None:
         _say(

@@ -39,7 +39,8 @@ if TYPE_CHECKING:
     from collections.abc import Iterable
     from pathlib import Path
 
-    from forge_lsp.cli.runner import SettingsResolver, Task
+    from forge_lsp.cli.runner import Task
+    from forge_lsp.cli.settings import SettingsResolver
     from forge_lsp.report import FileResult, Reported, RuleInfo
 
 FORMATS = ("text", "json", "sarif")
@@ -261,15 +262,17 @@ def command_doctor(args: argparse.Namespace) -> int:
 def command_check(args: argparse.Namespace) -> int:
     """Check files and folders; print the report and a summary; 1 when there are findings."""
     from forge_lsp.cli import runner
+    from forge_lsp.cli.files import absolute
+    from forge_lsp.cli.settings import SettingsResolver, Warnings, parse_codes
 
-    warnings = runner.Warnings()
-    cwd = runner.absolute(os.getcwd())
+    warnings = Warnings()
+    cwd = absolute(os.getcwd())
     if args.statistics and args.format == "sarif":
         raise UsageError("--statistics cannot be combined with --format sarif")
-    select = runner.parse_codes(args.select, "--select")
-    ignore = runner.parse_codes(args.ignore, "--ignore")
-    config_file = runner.absolute(args.config) if args.config else None
-    resolver = runner.SettingsResolver(select, ignore, config_file, warnings)
+    select = parse_codes(args.select, "--select")
+    ignore = parse_codes(args.ignore, "--ignore")
+    config_file = absolute(args.config) if args.config else None
+    resolver = SettingsResolver(select, ignore, config_file, warnings)
     if args.ai:
         _claude_ready(args, resolver)  # fail fast, before any checking
     tasks = runner.make_tasks(args.paths, resolver, args.force_exclude, cwd)
@@ -291,11 +294,11 @@ def command_check(args: argparse.Namespace) -> int:
 
 def _claude_ready(args: argparse.Namespace, resolver: SettingsResolver) -> None:
     """Exit 2 with the setup hint when Claude is off for any path to check."""
-    from forge_lsp.cli import runner
+    from forge_lsp.cli.files import absolute
     from forge_lsp.config.terminal import for_terminal, setup_hint
 
     for argument in args.paths:
-        path = runner.absolute(argument)
+        path = absolute(argument)
         folder = path if path.is_dir() else path.parent
         claude = for_terminal(resolver.for_folder(folder).claude, os.environ, args.model)
         if not claude.is_on(os.environ):
@@ -315,6 +318,7 @@ def _report_with_claude(
 
     from forge_lsp.cli import runner
     from forge_lsp.cli.check_review import ReviewFile, review_files
+    from forge_lsp.cli.settings import Warnings
 
     findings: list[Reported] = []
     checked = 0
@@ -328,7 +332,7 @@ def _report_with_claude(
         if result.checked and task is not None:
             path = Path(task.path)
             files.append(ReviewFile(path, task.display, resolver.for_folder(path.parent)))
-    warnings = runner.Warnings()
+    warnings = Warnings()
     ai = review_files(
         files,
         max_lines=args.ai_max_lines,

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from forge_lsp.cli.runner import SettingsResolver, Warnings
+from forge_lsp.cli.settings import SettingsResolver, Warnings
 from forge_lsp.config.claude import ClaudeSettings
 from forge_lsp.config.terminal import for_terminal
 from forge_lsp.lsp.settings_store import SettingsStore
