@@ -454,7 +454,7 @@ def main(argv: list[str] | None = None) -> int:
         f"\nNext: `pytest tests/rules -k {request.code}` is green, and "
         f"`forge-lsp check tests/fixtures/rules/{request.code}/*/*` shows the example finding.\n"
         f"Replace QUERIES, the fixtures and the doc's TODOs, then run "
-        "`python scripts/gen_rule_docs.py` (see CONTRIBUTING.md, How to add a rule)."
+        "`python scripts/gen_rule_docs.py` (see CONTRIBUTING.md, section Add a rule)."
     )
     return 0
 
