@@ -22,7 +22,8 @@
 (with-eval-after-load 'eglot
   (add-to-list 'eglot-server-programs
                '((python-mode python-ts-mode go-mode go-ts-mode java-mode java-ts-mode
-                  js-mode js-ts-mode typescript-mode typescript-ts-mode tsx-ts-mode)
+                  js-mode js-ts-mode typescript-mode typescript-ts-mode tsx-ts-mode
+                  rust-mode rust-ts-mode kotlin-mode kotlin-ts-mode)
                  . ("forge-lsp"))))
 ;; END README SNIPPET
 

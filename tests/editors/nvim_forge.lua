@@ -30,7 +30,7 @@ end
 vim.lsp.config('forge', {
   cmd = { 'forge-lsp' },
   filetypes = {
-    'python', 'go', 'java',
+    'python', 'go', 'java', 'rust', 'kotlin',
     'javascript', 'javascriptreact', 'typescript', 'typescriptreact',
   },
   root_markers = { 'pyproject.toml', 'forge.toml', '.git' },

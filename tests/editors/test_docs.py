@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from forge_lsp.core import languages
+
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover
@@ -19,6 +21,50 @@ else:  # pragma: no cover
 DOC = (Path(__file__).resolve().parent.parent.parent / "docs" / "editors.md").read_text(
     encoding="utf-8"
 )
+
+
+# How each editor names the languages of Forge's registry (forge_lsp/core/languages.py): a
+# language added there without a name here fails these tests, and then the snippets.
+ZED_NAMES = {
+    "python": "Python",
+    "go": "Go",
+    "javascript": "JavaScript",
+    "typescript": "TypeScript",
+    "tsx": "TypeScript",
+    "java": "Java",
+    "rust": "Rust",
+    "kotlin": "Kotlin",
+}
+SUBLIME_SCOPES = {
+    "python": "source.python",
+    "go": "source.go",
+    "javascript": "source.js",
+    "typescript": "source.ts",
+    "tsx": "source.tsx",
+    "java": "source.java",
+    "rust": "source.rust",
+    "kotlin": "source.kotlin",
+}
+HELIX_NAMES = {
+    "python": "python",
+    "go": "go",
+    "javascript": "javascript",
+    "typescript": "typescript",
+    "tsx": "tsx",
+    "java": "java",
+    "rust": "rust",
+    "kotlin": "kotlin",
+}
+EMACS_MODES = {
+    "python": "python-ts-mode",
+    "go": "go-ts-mode",
+    "javascript": "js-ts-mode",
+    "typescript": "typescript-ts-mode",
+    "tsx": "tsx-ts-mode",
+    "java": "java-ts-mode",
+    "rust": "rust-ts-mode",
+    "kotlin": "kotlin-ts-mode",
+}
 
 
 def blocks(language: str) -> list[str]:
@@ -51,17 +97,18 @@ def test_helix_snippet_parses_and_starts_forge() -> None:
 def test_zed_snippet_parses_and_names_forge() -> None:
     [snippet] = [json.loads(b) for b in blocks("json") if '"lsp"' in b]
     assert snippet["lsp"]["forge"]["binary"]["path"] == "forge-lsp"
-    languages = snippet["languages"]
-    assert {"Python", "Go", "Java", "JavaScript", "TypeScript"} <= set(languages)
-    assert all("forge" in entry["language_servers"] for entry in languages.values())
+    named = snippet["languages"]
+    assert {ZED_NAMES[name] for name in languages.LANGUAGES} <= set(named)
+    assert all("forge" in entry["language_servers"] for entry in named.values())
 
 
 def test_sublime_snippet_parses_and_covers_forges_languages() -> None:
     [snippet] = [json.loads(b) for b in blocks("json") if '"clients"' in b]
     client = snippet["clients"]["forge"]
     assert client["command"] == ["forge-lsp"] and client["enabled"] is True
-    for scope in ("source.python", "source.go", "source.java", "source.js", "source.ts"):
-        assert scope in client["selector"].split(" | ")
+    scopes = client["selector"].split(" | ")
+    for name in languages.LANGUAGES:
+        assert SUBLIME_SCOPES[name] in scopes, name
 
 
 def test_vscode_section_links_the_extension_readme() -> None:
@@ -75,3 +122,24 @@ def test_readme_links_the_guide() -> None:
     )
     editor_setup = readme.split("## Editor setup", 1)[1].split("\n## ", 1)[0]
     assert "[docs/editors.md](docs/editors.md)" in editor_setup
+
+
+def test_neovim_snippet_covers_every_lsp_language_id() -> None:
+    """Neovim's filetypes are the LSP language ids of Forge's registry."""
+    [snippet] = [b for b in blocks("lua") if "vim.lsp.config('forge'" in b]
+    filetypes = set(re.findall(r"'([a-z]+)'", snippet.split("filetypes", 1)[1].split("}", 1)[0]))
+    assert filetypes == {i for spec in languages.LANGUAGES.values() for i in spec.lsp_ids}
+
+
+def test_emacs_snippet_covers_every_language() -> None:
+    [snippet] = [b for b in blocks("elisp") if "eglot-server-programs" in b]
+    modes = set(re.findall(r"[a-z-]+-mode", snippet))
+    assert {EMACS_MODES[name] for name in languages.LANGUAGES} <= modes
+
+
+def test_helix_prose_names_every_language() -> None:
+    text = section("Helix")
+    for name in languages.LANGUAGES:
+        if HELIX_NAMES[name] != "python":  # the example entry itself
+            assert f"`{HELIX_NAMES[name]}`" in text, name
+    assert "`jsx`" in text  # Helix's own name for JavaScript with JSX
