@@ -21,7 +21,7 @@ from functools import cache
 
 import tree_sitter
 
-from forge_lsp.core.languages import LanguageSpec
+from forge_lsp.core.languages import COMMENT_TYPES, LanguageSpec
 
 Path = tuple[str, ...]
 UNKNOWN = "?"
@@ -39,14 +39,11 @@ def called(path: Path, is_call: bool = True) -> Path:
     return (*path[:-1], path[-1] + "()")
 
 
-_COMMENTS = frozenset({"comment", "line_comment", "block_comment", "multiline_comment"})
-
-
 def named(node: tree_sitter.Node | None) -> list[tree_sitter.Node]:
     """A node's named children without comments."""
     if node is None:
         return []
-    return [c for c in node.named_children if c.type not in _COMMENTS]
+    return [c for c in node.named_children if c.type not in COMMENT_TYPES]
 
 
 def text(node: tree_sitter.Node) -> str:

@@ -34,6 +34,9 @@ class LanguageSpec:
     line_comment: str  # what opens a line comment: suppressions are written with it
     extensions: tuple[str, ...]  # lower case, with the dot; the first names fixture files
     lsp_ids: tuple[str, ...]  # LSP (and VS Code) language ids of documents in this language
+    # Node types of comments: skipped where rules and Claude's fix checks read code, and an
+    # edit inside one between two functions re-checks only its lines.
+    comment_types: frozenset[str]
     # Node types of functions, methods and lambdas: an edit inside one re-checks only it
     # (forge_lsp/engine/recheck.py), and "Ask Forge" on an empty selection takes it.
     function_types: frozenset[str]
@@ -75,6 +78,7 @@ LANGUAGES: dict[str, LanguageSpec] = {
             line_comment="#",
             extensions=(".py", ".pyi"),
             lsp_ids=("python",),
+            comment_types=frozenset({"comment"}),
             function_types=frozenset({"function_definition"}),
             test_files=(r"^test_.*\.py$", r"_test\.py$", r"^conftest\.py$"),
             test_folders=("tests", "testing"),
@@ -86,6 +90,7 @@ LANGUAGES: dict[str, LanguageSpec] = {
             line_comment="//",
             extensions=(".go",),
             lsp_ids=("go",),
+            comment_types=frozenset({"comment"}),
             function_types=frozenset(
                 {"function_declaration", "method_declaration", "func_literal"}
             ),
@@ -98,6 +103,7 @@ LANGUAGES: dict[str, LanguageSpec] = {
             line_comment="//",
             extensions=(".js", ".mjs", ".cjs", ".jsx"),
             lsp_ids=("javascript", "javascriptreact"),
+            comment_types=frozenset({"comment"}),
             function_types=_SCRIPT_FUNCTIONS,
             inline_function_types=_SCRIPT_INLINE_FUNCTIONS,
             test_files=(r"\.(test|spec)\.[cm]?jsx?$",),
@@ -110,6 +116,7 @@ LANGUAGES: dict[str, LanguageSpec] = {
             line_comment="//",
             extensions=(".ts", ".mts", ".cts"),
             lsp_ids=("typescript",),
+            comment_types=frozenset({"comment"}),
             function_types=_SCRIPT_FUNCTIONS,
             inline_function_types=_SCRIPT_INLINE_FUNCTIONS,
             test_files=(r"\.(test|spec)\.[cm]?ts$",),
@@ -122,6 +129,7 @@ LANGUAGES: dict[str, LanguageSpec] = {
             line_comment="//",
             extensions=(".tsx",),
             lsp_ids=("typescriptreact",),
+            comment_types=frozenset({"comment"}),
             function_types=_SCRIPT_FUNCTIONS,
             inline_function_types=_SCRIPT_INLINE_FUNCTIONS,
             test_files=(r"\.(test|spec)\.[cm]?tsx$",),
@@ -134,6 +142,7 @@ LANGUAGES: dict[str, LanguageSpec] = {
             line_comment="//",
             extensions=(".java",),
             lsp_ids=("java",),
+            comment_types=frozenset({"line_comment", "block_comment"}),
             function_types=frozenset(
                 {"method_declaration", "constructor_declaration", "lambda_expression"}
             ),
@@ -147,6 +156,7 @@ LANGUAGES: dict[str, LanguageSpec] = {
             line_comment="//",
             extensions=(".rs",),
             lsp_ids=("rust",),
+            comment_types=frozenset({"line_comment", "block_comment"}),
             function_types=frozenset({"function_item", "closure_expression"}),
             test_folders=("tests",),  # Cargo's integration tests
         ),
@@ -157,6 +167,7 @@ LANGUAGES: dict[str, LanguageSpec] = {
             line_comment="//",
             extensions=(".kt", ".kts"),
             lsp_ids=("kotlin",),
+            comment_types=frozenset({"line_comment", "block_comment"}),
             function_types=frozenset(
                 {"function_declaration", "anonymous_function", "lambda_literal"}
             ),
@@ -164,6 +175,9 @@ LANGUAGES: dict[str, LanguageSpec] = {
         ),
     )
 }
+
+# Every grammar's comment node types, for code that walks trees of any language.
+COMMENT_TYPES = frozenset(kind for spec in LANGUAGES.values() for kind in spec.comment_types)
 
 _BY_EXTENSION = {ext: spec for spec in LANGUAGES.values() for ext in spec.extensions}
 _BY_LSP_ID = {lsp_id: spec for spec in LANGUAGES.values() for lsp_id in spec.lsp_ids}

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import tree_sitter
 
-from forge_lsp.core.languages import LanguageSpec
+from forge_lsp.core.languages import COMMENT_TYPES, LanguageSpec
 from forge_lsp.core.model import Finding, Point
 from forge_lsp.engine import checker
 from forge_lsp.engine.incremental import ByteEdit, shifted
@@ -76,7 +76,6 @@ def edited_region(
     return _span(on_its_lines[0], on_its_lines[-1])
 
 
-COMMENT_TYPES = frozenset({"comment", "line_comment", "block_comment", "multiline_comment"})
 # What holds a class's members, beside the file itself (a Python class body is a `block`;
 # function bodies never get here: an edit inside a function re-checks the function).
 _MEMBER_LISTS = frozenset({"class_body", "block", "declaration_list", "enum_body"})

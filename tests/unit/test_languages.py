@@ -48,6 +48,15 @@ def test_function_types_are_node_types_of_the_grammar(spec: languages.LanguageSp
 
 
 @pytest.mark.parametrize("spec", SPECS, ids=lambda spec: spec.name)
+def test_comment_types_are_the_grammars_comments(spec: languages.LanguageSpec) -> None:
+    """Code that skips comments (rules, Claude's fix checks, partial re-checks) reads them here."""
+    assert spec.comment_types, "every language has comments"
+    assert spec.comment_types <= _node_types(spec), sorted(spec.comment_types - _node_types(spec))
+    assert all("comment" in kind for kind in spec.comment_types)
+    assert spec.comment_types <= languages.COMMENT_TYPES
+
+
+@pytest.mark.parametrize("spec", SPECS, ids=lambda spec: spec.name)
 def test_test_conventions_are_file_name_patterns_and_folder_names(
     spec: languages.LanguageSpec,
 ) -> None:

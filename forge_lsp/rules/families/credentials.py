@@ -24,6 +24,7 @@ from functools import cache
 
 import tree_sitter
 
+from forge_lsp.core.languages import COMMENT_TYPES
 from forge_lsp.core.model import Point
 
 # --- string literals -----------------------------------------------------------------------
@@ -60,7 +61,6 @@ TEXT_NODE_TYPES = frozenset(
         "jsx_text",
     }
 )
-_COMMENT_TYPES = frozenset({"comment", "line_comment", "block_comment"})
 _DYNAMIC_PARTS = frozenset({"interpolation", "template_substitution", "string_interpolation"})
 
 
@@ -121,7 +121,7 @@ def enclosing_text_node(root: tree_sitter.Node, start: int, end: int) -> tree_si
 
 
 def is_comment(node: tree_sitter.Node) -> bool:
-    return node.type in _COMMENT_TYPES
+    return node.type in COMMENT_TYPES
 
 
 class LineIndex:

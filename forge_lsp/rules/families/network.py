@@ -13,9 +13,8 @@ from collections.abc import Iterator
 
 import tree_sitter
 
+from forge_lsp.core.languages import COMMENT_TYPES
 from forge_lsp.rules.base import CheckContext, RuleOption, compile_query
-
-COMMENT_TYPES = frozenset({"comment", "line_comment", "block_comment", "multiline_comment"})
 
 FUNCTION_TYPES: dict[str, frozenset[str]] = {
     "python": frozenset({"function_definition"}),

@@ -19,8 +19,9 @@ from dataclasses import dataclass
 
 import tree_sitter
 
+from forge_lsp.core.languages import COMMENT_TYPES
 from forge_lsp.rules.base import CheckContext, has_error
-from forge_lsp.rules.families.network import COMMENT_TYPES, FUNCTION_TYPES, named
+from forge_lsp.rules.families.network import FUNCTION_TYPES, named
 
 Node = tree_sitter.Node
 
