@@ -21,7 +21,7 @@ from importlib.resources import files
 from typing import Any, Literal
 
 from forge_lsp.config.claude import EFFORTS, Effort
-from forge_lsp.config.prices import Price, table_price
+from forge_lsp.config.prices import Price, default_prices, model_price
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -91,9 +91,6 @@ def _model(raw: Mapping[str, Any]) -> ModelInfo:
     unknown = [level for level in efforts if level not in EFFORTS]
     if unknown:
         raise ValueError(f"models.toml: {raw['id']}: unknown effort level(s) {unknown}")
-    price = dict(raw["price"])
-    if "long_prompt" in raw:
-        price["long_prompt"] = raw["long_prompt"]
     return ModelInfo(
         id=raw["id"],
         name=raw["name"],
@@ -103,7 +100,7 @@ def _model(raw: Mapping[str, Any]) -> ModelInfo:
         context_tokens=int(raw["context_tokens"]),
         max_output_tokens=int(raw["max_output_tokens"]),
         min_cache_tokens=int(raw["min_cache_tokens"]),
-        price=table_price(price),
+        price=model_price(raw),
         forced_tool_use=bool(raw["forced_tool_use"]),
         sampling_parameters=bool(raw["sampling_parameters"]),
         assistant_prefill=bool(raw["assistant_prefill"]),
@@ -133,11 +130,6 @@ def table() -> ModelTable:
 
 def find(model: str) -> ModelInfo | None:
     return table().find(model)
-
-
-def default_prices() -> dict[str, Price]:
-    """Every id and alias of the table with its price."""
-    return {model_id: info.price for info in table().models for model_id in info.ids}
 
 
 def price_of(model: str, prices: Mapping[str, Price] | None = None) -> Price | None:

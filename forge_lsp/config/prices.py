@@ -70,15 +70,20 @@ def table_price(raw: Mapping[str, Any]) -> Price:
     )
 
 
+def model_price(model: Mapping[str, Any]) -> Price:
+    """The price of one `[[model]]` row of the table, with its long-prompt band."""
+    raw = dict(model["price"])
+    if "long_prompt" in model:
+        raw["long_prompt"] = model["long_prompt"]
+    return table_price(raw)
+
+
 @cache
 def _default_prices() -> dict[str, Price]:
     text = files("forge_lsp").joinpath("ai").joinpath("models.toml").read_text(encoding="utf-8")
     prices: dict[str, Price] = {}
     for model in tomllib.loads(text)["model"]:
-        raw = dict(model["price"])
-        if "long_prompt" in model:
-            raw["long_prompt"] = model["long_prompt"]
-        price = table_price(raw)
+        price = model_price(model)
         for model_id in (model["id"], *model.get("aliases", ())):
             prices[model_id] = price
     return prices

@@ -79,8 +79,9 @@ def test_an_earlier_name_is_read_as_the_current_setting() -> None:
 
 
 def test_the_list_prices_are_the_model_tables() -> None:
-    assert prices.default_prices() == models.default_prices()
-    assert prices.parse_prices(None) == models.default_prices()
+    table = {model_id: info.price for info in models.table().models for model_id in info.ids}
+    assert prices.default_prices() == table
+    assert prices.parse_prices(None) == table
 
 
 def test_config_imports_nothing_from_a_higher_layer() -> None:
