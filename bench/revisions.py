@@ -47,19 +47,10 @@ def environment(tree: Path) -> dict[str, str]:
 def startup(sides: dict[str, Path], runs: int) -> dict[str, list[float]]:
     """Spawn to `initialize` result, interleaved: bare pygls, then each side, `runs` times."""
     times: dict[str, list[float]] = {"bare pygls": [], **{name: [] for name in sides}}
-
-    async def one(command: Sequence[str], env: dict[str, str] | None) -> float:
-        start = time.perf_counter()
-        client = await LspClient.spawn(command, env)
-        await client.initialize({"debounceMs": 0})
-        elapsed = (time.perf_counter() - start) * 1000
-        await client.shutdown()
-        return elapsed
-
     for _ in range(runs):
         times["bare pygls"].append(asyncio.run(time_to_initialize(bare_command())))
         for name, tree in sides.items():
-            times[name].append(asyncio.run(one(forge_command(), environment(tree))))
+            times[name].append(asyncio.run(time_to_initialize(forge_command(), environment(tree))))
     return times
 
 

@@ -8,7 +8,7 @@ import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from lsp_client import REPO_DIR, LspClient, bare_command, forge_command
@@ -79,10 +79,11 @@ class Startup:
         return statistics.median(self.bare_ms)
 
 
-async def time_to_initialize(command: Sequence[str]) -> float:
-    """Milliseconds from spawning `command` to receiving its `initialize` result."""
+async def time_to_initialize(command: Sequence[str], env: Mapping[str, str] | None = None) -> float:
+    """Milliseconds from spawning `command` (with `env`, default: this process's) to receiving
+    its `initialize` result."""
     start = time.perf_counter()
-    client = await LspClient.spawn(command)
+    client = await LspClient.spawn(command, env)
     await client.initialize({"debounceMs": 0})
     elapsed = (time.perf_counter() - start) * 1000
     await client.shutdown()
