@@ -36,7 +36,7 @@ Modules: `schema` (declarations and validation), `settings` (the rule settings),
 (`exclude`), `selection` (which rules run), `terminal` (the command line's last layers). The
 names most callers use are re-exported here.
 
-May import `core` and `rules` (the rule registry, to check rule options and build a
+May import `core`, `dataflow` and `rules` (the rule registry, to check rule options and build a
 selection); never the engine, Claude's runtime, the server or the command line. `prices` reads
 the model table's data file (`forge_lsp/ai/models.toml`) without importing `forge_lsp.ai`.
 """

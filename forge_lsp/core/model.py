@@ -37,6 +37,31 @@ class Severity(enum.IntEnum):
         return self.name.lower()
 
 
+class Confidence(enum.IntEnum):
+    """How sure a rule is that a finding is real, best first (SARIF's `rank` is derived from it).
+
+    High: the rule saw the whole story (untrusted input reaching SQL, a literal reaching a
+    credential sink). Medium: one link is unknown (a function parameter of unknown origin).
+    Low: the rule matched the shape but could not tell where a value comes from.
+    """
+
+    HIGH = 1
+    MEDIUM = 2
+    LOW = 3
+
+    @classmethod
+    def parse(cls, name: str) -> Confidence:
+        """Parse ``"high"``, ``"medium"`` or ``"low"`` (case-insensitive); ValueError otherwise."""
+        try:
+            return cls[name.strip().upper()]
+        except KeyError:
+            raise ValueError(f"unknown confidence {name!r}") from None
+
+    @property
+    def label(self) -> str:
+        return self.name.lower()
+
+
 @dataclass(frozen=True, slots=True, order=True)
 class Point:
     """A zero-based line and a zero-based byte column within that line's UTF-8 bytes."""
@@ -74,3 +99,4 @@ class Finding:
     fix: Fix | None = None
     source: str = "forge"
     data: dict[str, object] = field(default_factory=dict, compare=False, hash=False)
+    confidence: Confidence = Confidence.HIGH

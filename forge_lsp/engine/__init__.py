@@ -2,6 +2,7 @@
 edited function after an edit (`recheck`, `incremental`), honour suppression comments
 (`suppression`) and apply fixes to text (`fixes`).
 
-May import `core`, `rules` and `config`. It knows nothing of the editor, Claude or the command
-line: the LSP layer and the CLI both call it, with their own notion of a document or a file.
+May import `core`, `dataflow`, `rules` and `config`. It knows nothing of the editor, Claude or
+the command line: the LSP layer and the CLI both call it, with their own notion of a document or
+a file.
 """

@@ -4,5 +4,5 @@ fix what clients send, `analysis` checks open documents off the event loop, `set
 and `workspace_scope` decide the settings and the roots, `lsp_convert` turns findings into
 LSP types, and `features/` holds one module per LSP surface.
 
-May import `core`, `rules`, `config`, `engine` and `ai`; never the command line.
+May import `core`, `dataflow`, `rules`, `config`, `engine` and `ai`; never the command line.
 """

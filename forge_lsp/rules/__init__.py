@@ -4,6 +4,6 @@ many rules' tree-sitter queries in one pass, `families/` holds helpers that seve
 one family share (SQL, credentials, network calls, retries...), and `rule_docs` serves the
 rules' documentation.
 
-May import `core` only: a rule knows nothing of settings files, the editor, Claude or the
-command line. See CONTRIBUTING.md, "Add a rule".
+May import `core` and `dataflow` only: a rule knows nothing of settings files, the editor,
+Claude or the command line. See CONTRIBUTING.md, "Add a rule".
 """

@@ -15,7 +15,7 @@ from typing import Any, ClassVar, TypeVar
 import tree_sitter
 
 from forge_lsp.core.languages import LANGUAGES, LanguageSpec
-from forge_lsp.core.model import Edit, Finding, Fix, Point, Severity
+from forge_lsp.core.model import Confidence, Edit, Finding, Fix, Point, Severity
 from forge_lsp.rules.query_batch import Match, QueryBatch
 from forge_lsp.rules.query_batch import compile_query as compile_query  # for scoped queries
 
@@ -128,16 +128,20 @@ class Rule:
         *,
         end_node: tree_sitter.Node | None = None,
         fix: Fix | None = None,
+        severity: Severity | None = None,
+        confidence: Confidence = Confidence.HIGH,
     ) -> Finding:
-        """A finding spanning `node` (or from `node` to `end_node`) with this rule's metadata."""
+        """A finding spanning `node` (or from `node` to `end_node`) with this rule's metadata
+        (`severity` overrides the rule's own, for findings whose weight depends on the flow)."""
         last = end_node or node
         return Finding(
             code=self.code,
             message=message,
-            severity=self.severity,
+            severity=self.severity if severity is None else severity,
             start=point(node.start_point),
             end=point(last.end_point),
             fix=fix,
+            confidence=confidence,
         )
 
     def markdown(self) -> str:

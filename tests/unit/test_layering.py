@@ -1,6 +1,6 @@
 """The package layering, read from the import graph (CONTRIBUTING.md, "The map").
 
-Forge's packages form layers, lowest first: core, rules, config, engine, report, ai, lsp,
+Forge's packages form layers, lowest first: core, dataflow, rules, config, engine, report, ai, lsp,
 cli. A module may import its own package and the packages listed for it in `MAY_IMPORT`,
 at any depth, including imports inside functions (which only defer the cost, not the
 dependency). Imports under `if TYPE_CHECKING:` are for the type checker only and are exempt.
@@ -21,13 +21,14 @@ PACKAGE_ROOT = Path(__file__).resolve().parents[2] / "forge_lsp"
 # What each layer may import besides itself (and `forge_lsp` itself, for `__version__`).
 MAY_IMPORT: dict[str, frozenset[str]] = {
     "core": frozenset(),
-    "rules": frozenset({"core"}),
-    "config": frozenset({"core", "rules"}),
-    "engine": frozenset({"core", "rules", "config"}),
-    "report": frozenset({"core", "rules", "config", "engine"}),
-    "ai": frozenset({"core", "rules", "config", "engine"}),
-    "lsp": frozenset({"core", "rules", "config", "engine", "ai"}),
-    "cli": frozenset({"core", "rules", "config", "engine", "report", "ai", "lsp"}),
+    "dataflow": frozenset({"core"}),
+    "rules": frozenset({"core", "dataflow"}),
+    "config": frozenset({"core", "dataflow", "rules"}),
+    "engine": frozenset({"core", "dataflow", "rules", "config"}),
+    "report": frozenset({"core", "dataflow", "rules", "config", "engine"}),
+    "ai": frozenset({"core", "dataflow", "rules", "config", "engine"}),
+    "lsp": frozenset({"core", "dataflow", "rules", "config", "engine", "ai"}),
+    "cli": frozenset({"core", "dataflow", "rules", "config", "engine", "report", "ai", "lsp"}),
     # `python -m forge_lsp` runs the command line.
     "__main__": frozenset({"cli"}),
 }
