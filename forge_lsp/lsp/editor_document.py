@@ -21,7 +21,15 @@ from pygls.workspace import TextDocument, Workspace
 
 # The line breaks `str.splitlines` knows and LSP does not.
 _OTHER_BREAKS = re.compile("[\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
+_ASCII_OTHER_BREAKS = "\x0b\x0c\x1c\x1d\x1e"
 _LSP_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
+
+
+def _has_other_breaks(source: str) -> bool:
+    # In ASCII text five single-character finds (memchr speed) beat a regex scan of the text.
+    if source.isascii():
+        return any(char in source for char in _ASCII_OTHER_BREAKS)
+    return _OTHER_BREAKS.search(source) is not None
 
 
 class EditorTextDocument(TextDocument):
@@ -30,7 +38,7 @@ class EditorTextDocument(TextDocument):
     @property
     def lines(self) -> tuple[str, ...]:
         source = self.source
-        if _OTHER_BREAKS.search(source) is None:
+        if not _has_other_breaks(source):
             return tuple(source.splitlines(True))  # the same lines, faster
         return tuple(_LSP_LINE.findall(source))
 

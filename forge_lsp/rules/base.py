@@ -84,6 +84,12 @@ class CheckContext:
             self.queries = QueryBatch(self.language, self.root, self.byte_range, plan="default")
         return self.queries.matches(query_source)
 
+    @property
+    def span(self) -> tuple[int, int]:
+        """The bytes this check reports in: the re-checked range, or the whole file. A rule
+        scanning the text itself (a regex over `source`) scans this, not the whole file."""
+        return self.byte_range if self.byte_range is not None else (0, len(self.source))
+
     def file_matches(self, query_source: str) -> list[Match]:
         """The matches of a query over the whole file, even in a re-check of one range (for
         imports, module-level bindings, counts). Shares the check's whole-file pass."""

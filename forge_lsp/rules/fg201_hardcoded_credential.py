@@ -487,7 +487,7 @@ not just the tip, and treat a hit as an incident: rotate first, then rewrite.
     ) -> Iterator[Finding]:
         literal_types = cred.LITERAL_TYPES[ctx.language.name]
         seen: set[int] = set()
-        for hint in _CONNECTION_HINT.finditer(ctx.source):
+        for hint in _CONNECTION_HINT.finditer(ctx.source, *ctx.span):
             node = cred.enclosing_text_node(ctx.root, hint.start(), hint.end())
             if node is None or node.type not in literal_types or node.start_byte in seen:
                 continue

@@ -134,7 +134,7 @@ the key from the secret store.
     def check(self, ctx: CheckContext) -> Iterator[Finding]:
         skip = tuple(ctx.options.get("skipFormats") or ())
         ignore = tuple(ctx.options.get("ignoreValues") or ())
-        candidates = cred.find_formats(ctx.source, skip_formats=skip, ignore=ignore)
+        candidates = cred.find_formats(ctx.source, *ctx.span, skip_formats=skip, ignore=ignore)
         if not candidates:
             return
         lines = cred.LineIndex(ctx.source)

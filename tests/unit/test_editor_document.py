@@ -69,3 +69,13 @@ def test_an_edit_in_the_middle_of_a_long_file() -> None:
     loop.apply_change(change)
     assert fast.source == loop.source
     assert "linXY_2501" in fast.source
+
+
+@pytest.mark.parametrize(
+    "char", ["\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029"]
+)
+@pytest.mark.parametrize("ascii_rest", [True, False])
+def test_lines_break_at_lsp_line_ends_only(char: str, ascii_rest: bool) -> None:
+    rest = "b = 2\n" if ascii_rest else "b = 'é'\n"  # ASCII text takes a faster path
+    document, _ = _documents(f"a = '{char}'\r\n{rest}c = 3", types.PositionEncodingKind.Utf16)
+    assert document.lines == (f"a = '{char}'\r\n", rest, "c = 3")
