@@ -28,6 +28,7 @@ if TYPE_CHECKING:  # the engine, settings and tree-sitter load on the first chec
 
     from forge_lsp.config import Settings
     from forge_lsp.engine.checker import CheckResult
+    from forge_lsp.rules.query_reuse import KeptMatch
 
 log = logging.getLogger(__name__)
 
@@ -74,12 +75,14 @@ class _DocumentState:
     source: bytes = b""
     tree: tree_sitter.Tree | None = None
     findings: list[Finding] | None = None
+    # The whole-file matches a re-check of one function builds on (`CheckResult.file_matches`).
+    file_matches: dict[str, list[KeptMatch]] = field(default_factory=dict)
     spec_name: str | None = None
     settings_generation: int = -1
     latest: Analysis | None = None
 
     def forget_tree(self) -> None:
-        self.tree, self.source, self.findings = None, b"", None
+        self.tree, self.source, self.findings, self.file_matches = None, b"", None, {}
         if self.latest is not None and self.latest.tree is not None:
             self.latest = replace(self.latest, tree=None)
 
@@ -164,6 +167,7 @@ class Analyzer:
         result = self._check(state, spec, settings, source, snapshot)
         state.source, state.tree, state.spec_name = source, result.tree, spec.name
         state.findings, state.settings_generation = result.findings, snapshot.settings_generation
+        state.file_matches = result.file_matches
         lines = source.split(b"\n")
         diagnostics = [
             lsp_convert.diagnostic(f, lines, snapshot.encoding, rule_docs.doc_uri(f.code))
@@ -208,12 +212,21 @@ class Analyzer:
         edit = incremental.diff(state.source, source)
         if edit is None:
             return checker.check(source, spec, selection, old_tree=state.tree, path=path)
+        before = state.tree.copy()  # as it was: whole-file queries build on its matches
         incremental.edit_tree(state.tree, edit)
         same_rules = state.settings_generation == snapshot.settings_generation
         if snapshot.full or not same_rules or state.findings is None:
             return checker.check(source, spec, selection, old_tree=state.tree, path=path)
         return recheck.check_after_edit(
-            source, spec, selection, state.tree, edit, state.findings, path
+            source,
+            spec,
+            selection,
+            state.tree,
+            edit,
+            state.findings,
+            path,
+            old_tree=before,
+            old_matches=state.file_matches,
         )
 
 

@@ -37,9 +37,17 @@ def test_partial_recheck_matches_full_check(path: Path) -> None:
         edit = incremental.diff(source, new)
         if edit is None:
             continue
+        before = previous.tree.copy()
         incremental.edit_tree(previous.tree, edit)
         result = recheck.check_after_edit(
-            new, spec, ALL_RULES, previous.tree, edit, previous.findings
+            new,
+            spec,
+            ALL_RULES,
+            previous.tree,
+            edit,
+            previous.findings,
+            old_tree=before,
+            old_matches=previous.file_matches,
         )
         full = checker.check(new, spec, ALL_RULES)
         assert _key(result) == _key(full), f"after replacing bytes {start}:{end} of {path.name}"
