@@ -9,7 +9,7 @@ import logging
 import re
 import threading
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import tree_sitter
@@ -201,16 +201,7 @@ def _with_severity(finding: Finding, selection: RuleSelection) -> Finding:
     severity = selection.severity.get(finding.code)
     if severity is None or severity == finding.severity:
         return finding
-    return Finding(
-        finding.code,
-        finding.message,
-        severity,
-        finding.start,
-        finding.end,
-        finding.fix,
-        finding.source,
-        finding.data,
-    )
+    return replace(finding, severity=severity)
 
 
 def _unique(findings: Iterable[Finding]) -> list[Finding]:

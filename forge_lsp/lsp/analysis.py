@@ -22,6 +22,7 @@ from forge_lsp.core import languages
 from forge_lsp.core.languages import LanguageSpec
 from forge_lsp.core.model import Finding
 from forge_lsp.engine.suppression import Suppression
+from forge_lsp.lsp.diagnostic_cache import DiagnosticCache
 
 if TYPE_CHECKING:  # the engine, settings and tree-sitter load on the first check
     import tree_sitter
@@ -79,6 +80,7 @@ class _DocumentState:
     file_matches: dict[str, list[KeptMatch]] = field(default_factory=dict)
     spec_name: str | None = None
     settings_generation: int = -1
+    diagnostics: DiagnosticCache = field(default_factory=DiagnosticCache)
     latest: Analysis | None = None
 
     def forget_tree(self) -> None:
@@ -161,18 +163,14 @@ class Analyzer:
         source = encode(snapshot.text)
         if len(source) > settings.max_file_size:
             return _replace_skipped(base, _too_big(len(source), settings.max_file_size))
-        from forge_lsp.lsp import lsp_convert
-        from forge_lsp.rules import rule_docs
-
         result = self._check(state, spec, settings, source, snapshot)
         state.source, state.tree, state.spec_name = source, result.tree, spec.name
         state.findings, state.settings_generation = result.findings, snapshot.settings_generation
         state.file_matches = result.file_matches
         lines = source.split(b"\n")
-        diagnostics = [
-            lsp_convert.diagnostic(f, lines, snapshot.encoding, rule_docs.doc_uri(f.code))
-            for f in result.findings
-        ]
+        diagnostics = state.diagnostics.convert(
+            result.findings, lines, snapshot.encoding, snapshot.settings_generation
+        )
         log.debug(
             "checked %s v%s (%s): %d findings in %.1f ms",
             snapshot.uri,
