@@ -4,6 +4,7 @@ reports on the pinned projects (projects.py), joined with its verdict in verdict
     python bench/precision/run.py                   # fetch once, check, print the figures
     python bench/precision/run.py --list-unjudged   # and each unjudged finding, with its code
     python bench/precision/run.py --write           # also write bench/precision/results.md
+    python bench/precision/run.py --add-stubs       # a stub line per unjudged finding, to fill in
 
 Precision is true / (true + false + debatable); debatable is also shown on its own. A verdict
 is keyed by project, path inside the project, rule and the finding's line text with its
@@ -24,8 +25,9 @@ import sys
 import time
 from collections import Counter, defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
@@ -36,6 +38,7 @@ VERDICTS = HERE / "verdicts.jsonl"
 RESULTS = HERE / "results.md"
 JUDGED = ("warning", "error")
 VERDICT_NAMES = ("true", "false", "debatable")
+STUB = "?"  # a verdict to fill in: written by --add-stubs, counted as unjudged
 CONTEXT = 5  # lines shown either side of an unjudged finding
 
 
@@ -108,36 +111,51 @@ def keyed(projects: list[Project], findings: list[dict[str, object]]) -> list[Fo
     return found
 
 
-def load_verdicts(path: Path = VERDICTS) -> dict[Key, dict[str, object]]:
-    """verdicts.jsonl: one judged finding a line (blank lines and `#` lines are skipped)."""
-    verdicts: dict[Key, dict[str, object]] = {}
+def key_of(record: dict[str, Any]) -> Key:
+    return Key(
+        record["project"],
+        record["path"],
+        record["rule"],
+        normalise(record["text"]),
+        int(record.get("n", 0)),
+    )
+
+
+def read_records(path: Path = VERDICTS) -> list[dict[str, Any]]:
+    """Every line of verdicts.jsonl, stubs included (blank lines and `#` lines are skipped)."""
     if not path.is_file():
-        return verdicts
-    for number, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if not raw.strip() or raw.lstrip().startswith("#"):
+        return []
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return [json.loads(raw) for raw in lines if raw.strip() and not raw.lstrip().startswith("#")]
+
+
+def write_records(records: Iterable[dict[str, Any]], path: Path = VERDICTS) -> None:
+    """verdicts.jsonl in a stable order (project, path, rule, line) so diffs stay small."""
+    ordered = sorted(records, key=lambda r: (*astuple(key_of(r))[:3], int(r.get("line", 0))))
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in ordered), "utf-8")
+
+
+def load_verdicts(path: Path = VERDICTS) -> dict[Key, dict[str, Any]]:
+    """The judged findings of verdicts.jsonl by key; a stub (verdict "?") counts as unjudged."""
+    verdicts: dict[Key, dict[str, Any]] = {}
+    for number, record in enumerate(read_records(path), 1):
+        key = key_of(record)
+        if record.get("verdict") == STUB:
             continue
-        record = json.loads(raw)
-        key = Key(
-            record["project"],
-            record["path"],
-            record["rule"],
-            normalise(record["text"]),
-            int(record.get("n", 0)),
-        )
         if record.get("verdict") not in VERDICT_NAMES or not str(record.get("reason", "")).strip():
             raise SystemExit(
-                f"{path}:{number}: verdict must be one of {VERDICT_NAMES}, with a reason"
+                f"{path}: record {number}: verdict must be one of {VERDICT_NAMES}, with a reason"
             )
         if key in verdicts:
-            raise SystemExit(f"{path}:{number}: a second verdict for the same finding")
+            raise SystemExit(f"{path}: record {number}: a second verdict for the same finding")
         verdicts[key] = record
     return verdicts
 
 
-def record_of(found: Found, verdict: str = "?", reason: str = "") -> str:
-    """The verdicts.jsonl line for a finding (a stub while `verdict` is "?")."""
+def record_of(found: Found, verdict: str = STUB, reason: str = "") -> dict[str, Any]:
+    """The verdicts.jsonl record for a finding (a stub while `verdict` is "?")."""
     key = found.key
-    record: dict[str, object] = {
+    record: dict[str, Any] = {
         "project": key.project,
         "path": key.path,
         "rule": key.rule,
@@ -146,7 +164,7 @@ def record_of(found: Found, verdict: str = "?", reason: str = "") -> str:
     if key.n:
         record["n"] = key.n
     record |= {"line": found.line, "verdict": verdict, "reason": reason}
-    return json.dumps(record, ensure_ascii=False)
+    return record
 
 
 def context(found: Found) -> str:
@@ -161,7 +179,7 @@ def percent(part: int, whole: int) -> str:
 
 
 def report(
-    found: list[Found], verdicts: dict[Key, dict[str, object]], skipped: list[str], seconds: float
+    found: list[Found], verdicts: dict[Key, dict[str, Any]], skipped: list[str], seconds: float
 ) -> str:
     """The Markdown figures: per rule and overall, then what is gone and what is unjudged."""
     judged = [f for f in found if f.severity in JUDGED]
@@ -181,6 +199,18 @@ def report(
         rows.append(_row(rule, c, info[rule]))
         total += c
     rows.append(_row("**all**", total, sum(info.values())))
+    by_project: dict[str, Counter[str]] = defaultdict(Counter)
+    for finding in judged:
+        verdict = verdicts.get(finding.key)
+        by_project[finding.key.project][str(verdict["verdict"]) if verdict else "unjudged"] += 1
+    for key in gone:
+        by_project[key.project]["gone"] += 1
+    projects = [_cells(["project", *HEADER[1:-1]]), _cells(["---"] * (len(HEADER) - 1))]
+    for project in PROJECTS:
+        if project.name in by_project:
+            projects.append(
+                _row(project.name, by_project[project.name], 0).rsplit(" | ", 1)[0] + " |"
+            )
     names = ", ".join(f"{p.name} ({p.language})" for p in PROJECTS)
     out = [
         "# Precision on real code, judged by reading",
@@ -192,6 +222,10 @@ def report(
         f"Projects: {names}. Check time: {seconds:.1f} s.",
         "",
         *rows,
+        "",
+        "Per project (projects with no warning- or error-level finding are left out):",
+        "",
+        *projects,
     ]
     if skipped:
         out += ["", "Skipped: " + "; ".join(skipped)]
@@ -229,11 +263,13 @@ def _cells(cells: Iterable[object]) -> str:
     return "| " + " | ".join(str(cell) for cell in cells) + " |"
 
 
-def _row(rule: str, c: Counter[str], info: int) -> str:
+def _row(rule: str, c: Counter[str], info: int | None = None) -> str:
+    """A table row; with `info`, the info-level count as the last cell."""
     t, f, d = c["true"], c["false"], c["debatable"]
     judged = t + f + d
     share = (percent(t, judged), percent(d, judged))
-    return _cells([rule, judged + c["unjudged"], t, f, d, *share, c["unjudged"], c["gone"], info])
+    cells: list[object] = [rule, judged + c["unjudged"], t, f, d, *share, c["unjudged"], c["gone"]]
+    return _cells(cells if info is None else [*cells, info])
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -242,6 +278,16 @@ def main(argv: list[str] | None = None) -> int:
         "--list-unjudged",
         action="store_true",
         help="print each unjudged finding with its code and a stub verdict line",
+    )
+    parser.add_argument(
+        "--add-stubs",
+        action="store_true",
+        help='add a stub (verdict "?") to verdicts.jsonl for each unjudged finding, to fill in',
+    )
+    parser.add_argument(
+        "--prune-gone",
+        action="store_true",
+        help="drop the verdicts of findings no longer reported (all projects only)",
     )
     parser.add_argument("--project", action="append", help="only this project (repeatable)")
     parser.add_argument(
@@ -265,14 +311,23 @@ def main(argv: list[str] | None = None) -> int:
     print(text)
     if args.write:
         RESULTS.write_text(text, encoding="utf-8")
+    unjudged = [f for f in found if f.severity in JUDGED and f.key not in verdicts]
+    if args.add_stubs or args.prune_gone:
+        records = read_records()
+        if args.prune_gone and not args.project:
+            current = {f.key for f in found if f.severity in JUDGED}
+            records = [r for r in records if key_of(r) in current]
+        stubbed = {key_of(r) for r in records}
+        if args.add_stubs:
+            records += [record_of(f) for f in unjudged if f.key not in stubbed]
+        write_records(records)
     if args.list_unjudged:
-        for finding in found:
-            if finding.severity in JUDGED and finding.key not in verdicts:
-                where = f"{finding.key.project}/{finding.key.path}:{finding.line}"
-                print(f"\n## {finding.key.rule} {finding.severity} {where}")
-                print(finding.message)
-                print(context(finding))
-                print(record_of(finding))
+        for finding in unjudged:
+            where = f"{finding.key.project}/{finding.key.path}:{finding.line}"
+            print(f"\n## {finding.key.rule} {finding.severity} {where}")
+            print(finding.message)
+            print(context(finding))
+            print(json.dumps(record_of(finding), ensure_ascii=False))
     return 0
 
 
