@@ -9,7 +9,11 @@ package is also in the speed corpus (requests, SQLAlchemy, gin, the JDK) uses th
 
 Kotlin: no registry here carries a Kotlin service or library as source except as part of an
 npm package for React Native; Expo's modules ship their Android code in Kotlin (expo-sqlite
-runs SQL, expo-file-system does downloads), so they stand in.
+runs SQL, expo-file-system does downloads, expo-updates fetches and stores updates), so they
+stand in. A service in each language where one is reachable: httpbin and datasette (Python),
+goiardi, a Chef server (Go); the JavaScript, TypeScript, Java and Rust entries are libraries
+that services call (express, koa, knex, pg, tRPC's server, the JDK's HTTP client and server,
+rusqlite, tokio-postgres, reqwest).
 """
 
 from __future__ import annotations
@@ -60,6 +64,7 @@ _JDK = _corpus_package("java", "openjdk-17-source")
 _GOIARDI = _go("golang-github-ctdk-goiardi-dev", "0.11.10-1", "github.com/ctdk/goiardi")
 _RUSQLITE = _crate("librust-rusqlite-dev", "0.28.0-4", "rusqlite-0.28.0")
 _REQWEST = _crate("librust-reqwest-dev", "0.11.13-1", "reqwest-0.11.13")
+_TOKIO_POSTGRES = _crate("librust-tokio-postgres-dev", "0.7.7-2", "tokio-postgres-0.7.7")
 
 PROJECTS: tuple[Project, ...] = (
     Project(
@@ -83,6 +88,13 @@ PROJECTS: tuple[Project, ...] = (
         Package("pypi", "httpbin", "0.10.2", ("httpbin",)),
         ("httpbin",),
     ),
+    Project(
+        "datasette",
+        "python",
+        "service",
+        Package("pypi", "datasette", "0.65.1", ("datasette",)),
+        ("datasette",),
+    ),
     Project("gin", "go", "library", _GIN, _GIN.sources),
     Project("goiardi", "go", "service", _GOIARDI, _GOIARDI.sources),
     Project(
@@ -97,6 +109,20 @@ PROJECTS: tuple[Project, ...] = (
         "javascript",
         "library",
         Package("npm", "koa", "3.0.0", ("package/lib",)),
+        ("package/lib",),
+    ),
+    Project(
+        "knex",
+        "javascript",
+        "library",
+        Package("npm", "knex", "3.1.0", ("package/lib",)),
+        ("package/lib",),
+    ),
+    Project(
+        "pg",
+        "javascript",
+        "library",
+        Package("npm", "pg", "8.16.3", ("package/lib",)),
         ("package/lib",),
     ),
     Project(
@@ -127,7 +153,15 @@ PROJECTS: tuple[Project, ...] = (
         Package("npm", "expo-file-system", "18.1.11", ("package/android",)),
         ("package/android",),
     ),
+    Project(
+        "expo-updates",
+        "kotlin",
+        "library",
+        Package("npm", "expo-updates", "0.28.17", ("package/android",)),
+        ("package/android",),
+    ),
     Project("rusqlite", "rust", "library", _RUSQLITE, _RUSQLITE.sources),
+    Project("tokio-postgres", "rust", "library", _TOKIO_POSTGRES, _TOKIO_POSTGRES.sources),
     Project("reqwest", "rust", "library", _REQWEST, _REQWEST.sources),
 )
 
