@@ -5,6 +5,7 @@ reports on the pinned projects (projects.py), joined with its verdict in verdict
     python bench/precision/run.py --list-unjudged   # and each unjudged finding, with its code
     python bench/precision/run.py --write           # also write bench/precision/results.md
     python bench/precision/run.py --add-stubs       # a stub line per unjudged finding, to fill in
+    python bench/precision/run.py --min-confidence medium   # only findings at medium or high
 
 Precision is true / (true + false + debatable); debatable is also shown on its own. A verdict
 is keyed by project, path inside the project, rule and the finding's line text with its
@@ -40,6 +41,7 @@ JUDGED = ("warning", "error")
 VERDICT_NAMES = ("true", "false", "debatable")
 STUB = "?"  # a verdict to fill in: written by --add-stubs, counted as unjudged
 CONTEXT = 5  # lines shown either side of an unjudged finding
+CONFIDENCES = ("low", "medium", "high")
 
 
 @dataclass(frozen=True)
@@ -62,6 +64,7 @@ class Found:
     severity: str
     message: str
     file: Path
+    confidence: str = ""  # "high", "medium" or "low" where the JSON report carries it
 
 
 def normalise(text: str) -> str:
@@ -107,7 +110,9 @@ def keyed(projects: list[Project], findings: list[dict[str, object]]) -> list[Fo
         base = Key(project.name, inside, str(finding["code"]), text)
         key = Key(base.project, base.path, base.rule, base.text, seen[base])
         seen[base] += 1
-        found.append(Found(key, line, str(finding["severity"]), str(finding["message"]), file))
+        severity, message = str(finding["severity"]), str(finding["message"])
+        confidence = str(finding.get("confidence") or "")
+        found.append(Found(key, line, severity, message, file, confidence))
     return found
 
 
@@ -179,7 +184,11 @@ def percent(part: int, whole: int) -> str:
 
 
 def report(
-    found: list[Found], verdicts: dict[Key, dict[str, Any]], skipped: list[str], seconds: float
+    found: list[Found],
+    verdicts: dict[Key, dict[str, Any]],
+    skipped: list[str],
+    seconds: float,
+    below: Iterable[Found] = (),
 ) -> str:
     """The Markdown figures: per rule and overall, then what is gone and what is unjudged."""
     judged = [f for f in found if f.severity in JUDGED]
@@ -189,7 +198,8 @@ def report(
         verdict = verdicts.get(finding.key)
         counts[finding.key.rule][str(verdict["verdict"]) if verdict else "unjudged"] += 1
     current = {f.key for f in judged}
-    gone = [key for key in verdicts if key not in current]
+    left_out = {f.key for f in below}
+    gone = [key for key in verdicts if key not in current and key not in left_out]
     for key in gone:
         counts[key.rule]["gone"] += 1
     rows = [_cells(HEADER), _cells(["---"] * len(HEADER))]
@@ -229,6 +239,8 @@ def report(
     ]
     if skipped:
         out += ["", "Skipped: " + "; ".join(skipped)]
+    if left_out:
+        out += ["", f"Left out below the minimum confidence: {len(left_out)} findings."]
     if gone:
         out += ["", f"Gone ({len(gone)}: judged, no longer reported):", ""]
         out += [
@@ -272,6 +284,13 @@ def _row(rule: str, c: Counter[str], info: int | None = None) -> str:
     return _cells(cells if info is None else [*cells, info])
 
 
+def confident(finding: Found, minimum: str | None) -> bool:
+    """Whether a finding is at `minimum` confidence or above (one with none always is)."""
+    if not minimum or finding.confidence not in CONFIDENCES:
+        return True
+    return CONFIDENCES.index(finding.confidence) >= CONFIDENCES.index(minimum)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
@@ -288,6 +307,11 @@ def main(argv: list[str] | None = None) -> int:
         "--prune-gone",
         action="store_true",
         help="drop the verdicts of findings no longer reported (all projects only)",
+    )
+    parser.add_argument(
+        "--min-confidence",
+        choices=CONFIDENCES,
+        help="judge only findings at this confidence or above (findings without one stay)",
     )
     parser.add_argument("--project", action="append", help="only this project (repeatable)")
     parser.add_argument(
@@ -307,7 +331,10 @@ def main(argv: list[str] | None = None) -> int:
         verdicts = {k: v for k, v in verdicts.items() if k.project in args.project}
     start = time.perf_counter()
     found = keyed(ready, check(ready)) if ready else []
-    text = report(found, verdicts, skipped, time.perf_counter() - start)
+    seconds = time.perf_counter() - start
+    below = [f for f in found if not confident(f, args.min_confidence)]
+    found = [f for f in found if confident(f, args.min_confidence)]
+    text = report(found, verdicts, skipped, seconds, below)
     print(text)
     if args.write:
         RESULTS.write_text(text, encoding="utf-8")
@@ -315,7 +342,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.add_stubs or args.prune_gone:
         records = read_records()
         if args.prune_gone and not args.project:
-            current = {f.key for f in found if f.severity in JUDGED}
+            current = {f.key for f in [*found, *below] if f.severity in JUDGED}
             records = [r for r in records if key_of(r) in current]
         stubbed = {key_of(r) for r in records}
         if args.add_stubs:
@@ -324,7 +351,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.list_unjudged:
         for finding in unjudged:
             where = f"{finding.key.project}/{finding.key.path}:{finding.line}"
-            print(f"\n## {finding.key.rule} {finding.severity} {where}")
+            level = f" ({finding.confidence} confidence)" if finding.confidence else ""
+            print(f"\n## {finding.key.rule} {finding.severity}{level} {where}")
             print(finding.message)
             print(context(finding))
             print(json.dumps(record_of(finding), ensure_ascii=False))

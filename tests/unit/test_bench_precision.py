@@ -111,3 +111,19 @@ def test_a_verdict_needs_a_known_value_and_a_reason(bench: ModuleType, tmp_path:
     bench.write_records([bench.record_of(found[0], "true", " ")], verdicts)
     with pytest.raises(SystemExit, match="with a reason"):
         bench.load_verdicts(verdicts)
+
+
+def test_findings_below_the_minimum_confidence_are_left_out_not_gone(
+    bench: ModuleType, tmp_path: Path
+) -> None:
+    project = demo(bench, CODE)
+    found = findings(bench, project)
+    low = [bench.Found(f.key, f.line, f.severity, f.message, f.file, "low") for f in found]
+    assert not bench.confident(low[0], "medium")
+    assert bench.confident(low[0], "low")
+    assert bench.confident(found[0], "high")  # no confidence in the report: kept
+    verdicts = tmp_path / "verdicts.jsonl"
+    bench.write_records([bench.record_of(found[0], "false", "a reason")], verdicts)
+    text = bench.report([], bench.load_verdicts(verdicts), [], 0.0, low)
+    assert "Gone" not in text
+    assert "Left out below the minimum confidence: 2 findings." in text
