@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 from forge_lsp.core.model import Finding, Severity
 from forge_lsp.rules.base import CheckContext, Rule, RuleOption, has_error
+from forge_lsp.rules.families import error_results as er
 from forge_lsp.rules.families import swallowed as sw
 
 
@@ -38,6 +39,16 @@ Flags an error thrown away with the blank identifier:
   `bits.Add64`), `(ctx, cancel)` (`context.WithTimeout`), pairs (`filepath.Split`,
   `net.Pipe`), and functions **this file declares** with a non-`error` last result. Map
   lookups, type assertions, channel receives and `range` are never calls and never flagged.
+- **Documented defaults** are accepted: the `_` of a parse whose zero value the code means.
+  `on, _ := strconv.ParseBool(s)` always (the result is `false` on error, the same as an unset
+  option: "anything but a valid true means off"; when `false` is the unsafe side, such as a
+  `verifyTLS` switch, check the error). `strconv.Atoi`, `ParseInt`, `ParseUint`, `ParseFloat`
+  and `time.ParseDuration` (0 on error) only when the `if` right after the parse, or the `if`
+  whose initializer it is, compares the parsed value with a number (`n, _ := strconv.Atoi(s)`
+  then `if n <= 0 { n = 20 }`, or `if d, _ := time.ParseDuration(s); d > 0 {`): the code gives
+  the zero value a meaning, so bad input gets the default. A parse used directly
+  (`port, _ := strconv.ParseInt(os.Getenv("PORT"), 10, 32)` then `return int(port)`) is still
+  flagged: `PORT=80a` listens on a random port.
 - Calls whose arguments are all literals (`http.NewRequest("GET", "/health", nil)`) are
   skipped: they fail on every run or on none, and a test catches the first case.
 - `_ = call()` is flagged only for calls that must be checked: `Commit`, `Flush`, `Sync`,
@@ -47,13 +58,20 @@ Flags an error thrown away with the blank identifier:
   where `Close` writes the tail. `_ = tx.Rollback()`, `_ = os.Remove(tmp)` and `_ = f.Close()`
   on a file opened for reading are deliberate cleanup and stay quiet (`flagAllSingleCalls`
   flags every `_ = call()`).
+- **Functions of this file** count like library ones: `_ = migrate(db)` and `_ = s.publish(o)`
+  are flagged when the file declares `func migrate(...) error` or a `publish` method whose
+  last result is `error` (see FG303 for how a method call is matched to its declaration),
+  except functions named for cleanup (`cancel`, `close...`, `cleanup...`, `rollback...`,
+  `stop...`, `kill`, `release`, `abort`, `discard`, `teardown`, `unlock`), which are treated as
+  `Rollback` and `Remove` are.
 - Writes to `bytes.Buffer`, `strings.Builder`, hashes and `http.ResponseWriter` are skipped:
   they never fail, or the only cause is a client that already hung up.
 - Discards inside `if err != nil { ... }` are cleanup on a path that already failed.
 
-The heuristics read one file without types: what a name holds (`os.Create`, `bufio.NewWriter`,
-`w http.ResponseWriter`) is learnt per top-level function, struct fields file-wide. There is
-no quick fix: the right handling depends on the call.
+The heuristics read one file without types, and know nothing across files: a function of
+the same package declared in another file is as unknown as a library's. What a name holds
+(`os.Create`, `bufio.NewWriter`, `w http.ResponseWriter`) is learnt per top-level function,
+struct fields file-wide. There is no quick fix: the right handling depends on the call.
 
 ## Why it matters in production
 
@@ -139,10 +157,13 @@ on the Nth write) and assert the caller sees the error: a 400, a wrapped error w
                     and not sw.constant_arguments(call)
                     and not _quiet_write(call, kinds)
                     and not (pgx and call.name == "Query")
+                    and not er.documented_default(ctx, statement, call)
                 )
             else:
-                flagged = flag_all or (
-                    _must_check(call, kinds) and not sw.closed_before_remove(statement, call)
+                flagged = (
+                    flag_all
+                    or (_must_check(call, kinds) and not sw.closed_before_remove(statement, call))
+                    or er.go_same_file_error(ctx, call)
                 )
             if flagged:
                 yield self.finding(blank, _message(call, targets))

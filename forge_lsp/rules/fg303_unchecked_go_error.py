@@ -10,6 +10,7 @@ import tree_sitter
 
 from forge_lsp.core.model import Finding, Severity
 from forge_lsp.rules.base import CheckContext, Rule, has_error, lines_below
+from forge_lsp.rules.families import error_results as er
 from forge_lsp.rules.families import swallowed as sw
 
 SERVE_METHODS = frozenset({"ListenAndServe", "ListenAndServeTLS", "Serve", "ServeTLS", "RunTLS"})
@@ -43,6 +44,21 @@ return an error *and* whose failure matters:
 - `Close` only on a file opened for writing (`os.Create`, `os.OpenFile` with write flags) or
   a gzip/zip/tar/multipart writer, and `Flush` only on a `bufio.Writer` or such a writer:
   there the last write's error surfaces only at `Close`/`Flush`.
+
+**Functions of this file** count like library ones: `reindex(db)` or `l.append(ctx, e)` as a
+statement is flagged when the file declares `func reindex(...) error` or an `append` method
+whose last result is `error`. A plain call matches the file's function of that name. A method
+call `x.m()` matches by `x`'s type when the enclosing function declares it (the method's
+receiver, a parameter `st *Store`): that type's `m`, and nothing when the type is one the file
+declares no method on (`db *sql.DB`). Otherwise it matches by name alone, only when every
+function and method of the file called `m` agrees on returning an error (a name declared both
+with and without one is unknown). Not matched: a method on a field or a call's result
+(`h.db.Save()`, `newStore().Save()`: their type is not read), a call on an imported package,
+the names the library policy below already judges whoever declares them (`Close`, `Flush`,
+`Rollback`, `Remove`, `Write*`, `WriteHeader`, `Set*Deadline`, `Kill`), and functions named
+for cleanup (`cancel`, `close...`, `cleanup...`, `stop...`, `release`, `unlock`...). `defer` and
+`go` of a same-file function stay quiet, as they are for library calls. Functions declared in
+another file of the package are not known.
 
 Not flagged: `fmt.Print*`; writes to `bytes.Buffer`, `strings.Builder`, hashes,
 `os.Stdout`/`os.Stderr` and `http.ResponseWriter` (they never fail, or the client already
@@ -161,7 +177,9 @@ returns an error wrapping it (`errors.Is`) and that the handler answers 5xx. Add
             where = "defer" if "defer" in match else "go" if "go" in match else "statement"
             if bindings is None:
                 bindings = sw.go_bindings(ctx)  # only for files with calls worth a look
-            if not _drops_error_that_matters(call, bindings.at(call.node), where):
+            if not _drops_error_that_matters(call, bindings.at(call.node), where) and not (
+                where == "statement" and er.go_same_file_error(ctx, call)
+            ):
                 continue
             if sw.statement_in_error_branch(call.node) or sw.closed_before_remove(
                 call.node.parent or call.node, call

@@ -10,6 +10,7 @@ import tree_sitter
 from forge_lsp.core.model import Finding, Severity
 from forge_lsp.rules.base import CheckContext, Rule, RuleOption, ancestors, has_error
 from forge_lsp.rules.families import credentials as cred
+from forge_lsp.rules.families import error_results as er
 from forge_lsp.rules.families import swallowed as sw
 
 Node = tree_sitter.Node
@@ -82,6 +83,18 @@ Flags a `Result` thrown away without a look:
   is looked through, and so is a trailing `.ok()` (`let _ = tx.send(e).ok();`). `.close()`
   is not in the list: `sqlx::Pool::close` and tokio's
   `Receiver::close` return `()`, and `let _ = pool.close().await` is harmless.
+- **`let _ = f(...);` on a function or method of this file** that returns a `Result`: a return
+  type named `Result` or ending in `Result` (`Result<T, E>`, `io::Result<T>`,
+  `anyhow::Result<T>`, `fmt::Result`, an alias such as `ParseResult<T>`), outermost
+  (`Option<Result<..>>` is an `Option`), and not an either (`Result<u64, u64>`, the
+  compare-and-swap shape, whose `Err` is a value). `load()` and `mod` functions match by
+  name; `Self::load()` and `Store::load()` by the `impl` block; `self.save()` by the
+  surrounding `impl`, `store.save()` by name when every same-named function and method of the
+  file agrees (a name declared with and without a `Result` is unknown). An `async fn` counts
+  under `.await` only. Functions of other modules and crates are not known.
+
+A bare statement `load();` is not flagged: rustc's `unused_must_use` warning already reports a
+dropped `Result`, and `let _ =` is the form that silences it.
 
 `let _x = expr;` binds the value and is not flagged; `let _ = expr;` is the explicit "I do
 not care" form, so Forge accepts it when a comment on the line or the line above says why
@@ -180,6 +193,8 @@ def _fallible(ctx: CheckContext, value: Node) -> str | None:
     arguments = value.child_by_field_name("arguments")
     if function is None or arguments is None:
         return None
+    if er.rust_same_file_result(ctx, value):
+        return _shown(ctx, value)
     if function.type == "scoped_identifier":
         path = ctx.text(function)
         return f"{path}()" if FS_PATH.search(path) else None

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import tree_sitter
 
+from forge_lsp.dataflow import signatures as sig
 from forge_lsp.rules.base import CheckContext, RuleOption
 from forge_lsp.rules.query_batch import Match
 
@@ -657,10 +658,9 @@ def _constant(node: tree_sitter.Node) -> bool:
     return False
 
 
-GO_RESULTS_QUERY = """
-(function_declaration name: (identifier) @name result: (_) @result)
-(method_declaration name: (field_identifier) @name result: (_) @result)
-"""
+def file_signatures(ctx: CheckContext) -> sig.Signatures:
+    """The functions and methods the file declares (`dataflow.signatures`), once per check."""
+    return ctx.memo("signatures", lambda: sig.index(ctx.root, ctx.language.name))
 
 
 def _declared_results(ctx: CheckContext) -> dict[str, bool]:
@@ -669,18 +669,13 @@ def _declared_results(ctx: CheckContext) -> dict[str, bool]:
     Names declared with disagreeing results (`Next() (rune, bool)` on a scanner and
     `Next(dest) error` on rows) are left out: the call sites decide.
     """
-    seen: dict[str, set[bool]] = {}
-    for _, match in go_error_pass(ctx).results:
-        name = ctx.text(match["name"][0])
-        result = match["result"][0]
-        last = result
-        if result.type == "parameter_list":
-            params = [p for p in result.named_children if p.type == "parameter_declaration"]
-            if not params:
-                continue
-            last = params[-1].child_by_field_name("type") or params[-1]
-        seen.setdefault(name, set()).add(ctx.text(last) == "error")
-    return {name: kinds.pop() for name, kinds in seen.items() if len(kinds) == 1}
+    declared = file_signatures(ctx)
+    found = {}
+    for name in declared.functions.keys() | declared.methods.keys():
+        signature = declared.method(name)
+        if signature is not None:
+            found[name] = signature.returns_error
+    return found
 
 
 def closed_before_remove(statement: tree_sitter.Node, call: GoCall) -> bool:
@@ -749,7 +744,6 @@ class GoErrorPass:
     assigns: list[Match]
     bindings: list[Match]
     last_targets: list[Match]
-    results: list[Match]
 
 
 _GO_ERROR_QUERIES = (
@@ -758,7 +752,6 @@ _GO_ERROR_QUERIES = (
     ASSIGN_QUERY,
     GO_BINDINGS_QUERY,
     GO_LAST_TARGET_QUERY,
-    GO_RESULTS_QUERY,
 )
 
 
