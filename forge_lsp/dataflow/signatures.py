@@ -231,6 +231,8 @@ def _rust_returns_result(function: Node) -> bool:
     returns = function.child_by_field_name("return_type")
     if returns is None:
         return False
+    if re.search(r"(?:^|::)fmt::Result$", _text(returns)):
+        return False  # `fmt::Error` carries nothing, and formatting into a `String` never fails
     if returns.type == "generic_type":
         base = returns.child_by_field_name("type")
         arguments = returns.child_by_field_name("type_arguments")

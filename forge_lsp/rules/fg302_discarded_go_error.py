@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from forge_lsp.core.model import Finding, Severity
+from forge_lsp.core.model import Confidence, Finding, Severity
 from forge_lsp.rules.base import CheckContext, Rule, RuleOption, has_error
 from forge_lsp.rules.families import error_results as er
 from forge_lsp.rules.families import swallowed as sw
@@ -63,7 +63,8 @@ Flags an error thrown away with the blank identifier:
   last result is `error` (see FG303 for how a method call is matched to its declaration),
   except functions named for cleanup (`cancel`, `close...`, `cleanup...`, `rollback...`,
   `stop...`, `kill`, `release`, `abort`, `discard`, `teardown`, `unlock`), which are treated as
-  `Rollback` and `Remove` are.
+  `Rollback` and `Remove` are. These have **medium** confidence: a helper's error may be
+  informational. (`v, _ := s.save(o)` was already flagged: every multi-value call is.)
 - Writes to `bytes.Buffer`, `strings.Builder`, hashes and `http.ResponseWriter` are skipped:
   they never fail, or the only cause is a client that already hung up.
 - Discards inside `if err != nil { ... }` are cleanup on a path that already failed.
@@ -149,6 +150,7 @@ on the Nth write) and assert the caller sees the error: a 400, a wrapped error w
             if any(sw.explains(c) for c in sw.trailing_comments(statement)):
                 continue  # `body, _ := io.ReadAll(r) // only for the error message`
             kinds = bindings.at(statement)
+            confidence = Confidence.HIGH
             left = statement.child_by_field_name("left")
             targets = left.named_child_count if left is not None else 0
             if targets > 1:
@@ -160,13 +162,13 @@ on the Nth write) and assert the caller sees the error: a 400, a wrapped error w
                     and not er.documented_default(ctx, statement, call)
                 )
             else:
-                flagged = (
-                    flag_all
-                    or (_must_check(call, kinds) and not sw.closed_before_remove(statement, call))
-                    or er.go_same_file_error(ctx, call)
+                flagged = flag_all or (
+                    _must_check(call, kinds) and not sw.closed_before_remove(statement, call)
                 )
+                if not flagged and er.go_same_file_error(ctx, call):
+                    flagged, confidence = True, Confidence.MEDIUM
             if flagged:
-                yield self.finding(blank, _message(call, targets))
+                yield self.finding(blank, _message(call, targets), confidence=confidence)
 
 
 def _quiet_write(call: sw.GoCall, kinds: dict[str, str]) -> bool:

@@ -91,7 +91,7 @@ def test_rust_result_types_and_aliases() -> None:
         "load": True,
         "read_all": True,
         "parse": True,
-        "fmt_row": True,
+        "fmt_row": False,  # `fmt::Result`: formatting, whose error carries nothing
         "pick": True,
         "swap": False,  # an either (compare-and-swap), not an error
         "maybe": False,  # an Option around it: the outer type decides
@@ -133,3 +133,26 @@ def test_an_edit_to_a_signature_rechecks_its_callers() -> None:
     incremental.edit_tree(previous.tree, edit)
     result = recheck.check_after_edit(new, spec, selection, previous.tree, edit, previous.findings)
     assert [f.code for f in result.findings] == []
+
+
+def test_findings_from_the_files_own_functions_have_medium_confidence() -> None:
+    from forge_lsp.core import languages
+    from forge_lsp.core.model import Confidence
+    from forge_lsp.engine import checker
+
+    source = b"""package p
+
+import "os"
+
+func sync() error { return nil }
+
+func run() {
+\tsync()
+\tos.MkdirAll("/var/lib/p", 0o750)
+}
+"""
+    found = checker.check(source, languages.LANGUAGES["go"], checker.RuleSelection()).findings
+    assert [(f.code, f.start.line, f.confidence) for f in found] == [
+        ("FG303", 7, Confidence.MEDIUM),
+        ("FG303", 8, Confidence.HIGH),
+    ]

@@ -687,6 +687,11 @@ def closed_before_remove(statement: tree_sitter.Node, call: GoCall) -> bool:
 
 
 _IMPORTS_TESTING = re.compile(rb'^\s*(?:import\s+)?(?:\w+\s+)?"testing"\s*$', re.MULTILINE)
+# Test helper packages (`package testutil`, grpc's `package test`) serve tests without
+# importing `testing` themselves.
+_TEST_PACKAGE = re.compile(
+    rb"^package\s+(?:tests?|testdata|testhelpers?|\w*testutils?|\w+_test)\s*$", re.MULTILINE
+)
 INCLUDE_TESTS_OPTION = RuleOption(
     "includeTests",
     bool,
@@ -696,13 +701,14 @@ INCLUDE_TESTS_OPTION = RuleOption(
 
 
 def skip_go_tests(ctx: CheckContext) -> bool:
-    """True for a Go test file (it imports `testing`) unless the user asked for tests too.
+    """True for a Go test file (it imports `testing`, or is a test helper package such as
+    `package testutil`) unless the user asked for tests too.
 
     A test that drops an error fails on its assertion instead; findings there are noise.
     """
     if ctx.options.get("includeTests", False):
         return False
-    return bool(_IMPORTS_TESTING.search(ctx.source))
+    return bool(_IMPORTS_TESTING.search(ctx.source) or _TEST_PACKAGE.search(ctx.source))
 
 
 # FG302: the blank identifier as the last target of an assignment whose right side is one call.
