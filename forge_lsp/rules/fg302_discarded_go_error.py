@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+import tree_sitter
+
 from forge_lsp.core.model import Confidence, Finding, Severity
 from forge_lsp.rules.base import CheckContext, Rule, RuleOption, has_error
 from forge_lsp.rules.families import error_results as er
@@ -68,6 +70,11 @@ Flags an error thrown away with the blank identifier:
 - Writes to `bytes.Buffer`, `strings.Builder`, hashes and `http.ResponseWriter` are skipped:
   they never fail, or the only cause is a client that already hung up.
 - Discards inside `if err != nil { ... }` are cleanup on a path that already failed.
+- A comment on the line or just above that says why (`// user.Current fails when
+  cross-compiling: go on without a home directory`) excuses the discard; tool directives
+  (`// expect:`, `// noqa`) are not reasons.
+- Test code is skipped unless `includeTests` is set: `_test.go` files, test folders, files that
+  import `testing`, and test helpers (`package testutil`, a `testutils/` folder).
 
 The heuristics read one file without types, and know nothing across files: a function of
 the same package declared in another file is as unknown as a library's. What a name holds
@@ -147,7 +154,7 @@ on the Nth write) and assert the caller sees the error: a 400, a wrapped error w
             call = sw.go_call(ctx, match["value"][0])
             if call is None or sw.statement_in_error_branch(statement):
                 continue
-            if any(sw.explains(c) for c in sw.trailing_comments(statement)):
+            if any(sw.explains(c) for c in sw.trailing_comments(statement) + _above(statement)):
                 continue  # `body, _ := io.ReadAll(r) // only for the error message`
             kinds = bindings.at(statement)
             confidence = Confidence.HIGH
@@ -169,6 +176,15 @@ on the Nth write) and assert the caller sees the error: a 400, a wrapped error w
                     flagged, confidence = True, Confidence.MEDIUM
             if flagged:
                 yield self.finding(blank, _message(call, targets), confidence=confidence)
+
+
+def _above(statement: tree_sitter.Node) -> list[tree_sitter.Node]:
+    """The comments just above `statement` (or above the `if` it initializes)."""
+    if statement.parent is not None and statement.parent.type == "if_statement":
+        statement = statement.parent
+    if statement.prev_sibling is None and statement.parent is not None:
+        statement = statement.parent  # the block's first statement: the comment opens the block
+    return sw.leading_comments(statement)
 
 
 def _quiet_write(call: sw.GoCall, kinds: dict[str, str]) -> bool:

@@ -75,8 +75,8 @@ quiet, except `defer` of `Commit`, and `Close`/`Flush` on a writer (above). Call
 != nil` drops `a`'s failure. Any mention of the variable between the two assignments
 (a check, a closure, a `return err`) counts as a read.
 
-Files that import `testing`, and test helper packages (`package testutil`, `package test`),
-are skipped unless `includeTests` is set. The heuristics read
+Test code is skipped unless `includeTests` is set: `_test.go` files, test folders, files that
+import `testing`, and test helpers (`package testutil`, a `testutils/` folder). The heuristics read
 one file without types: what a name holds (`os.Create`, `bufio.NewWriter`,
 `w http.ResponseWriter`) is learnt per top-level function, struct fields file-wide. No
 quick fix: the handling depends on the call.

@@ -401,6 +401,10 @@ GO_NON_ERROR_LAST = frozenset(
         ".GetQueryMap",
         ".GetPostFormMap",
         ".Cut",
+        # grpc's (metadata, ok); protobuf's generated Descriptor() ([]byte, []int)
+        "metadata.FromIncomingContext",
+        "metadata.FromOutgoingContext",
+        ".Descriptor",
         # (value, size int) and other arithmetic pairs
         "utf8.DecodeRune",
         "utf8.DecodeRuneInString",
@@ -567,8 +571,8 @@ COMMAND_METHODS = frozenset({"Run", "Start", "Wait", "Output", "CombinedOutput"}
 WRITER_KINDS = frozenset({WFILE, STREAM})
 # Receivers whose Write never fails or whose failure nobody can act on.
 _QUIET_WRITER_NAME = re.compile(
-    r"^(buf|b|bb|sb|builder|h|hash|hasher|digest|mac|sum|crc|sha|md5)\d*$|(Buffer|Buf|buf|Builder|"
-    r"builder|Hash|hash|Hasher|Digest)$"
+    r"^(buf|b|bb|sb|builder|h|hash|hasher|digest|mac|sum|crc|sha|md5)\d*$|(Buffer|buffer|Buf|buf|"
+    r"Builder|builder|Hash|hash|Hasher|Digest)$"
 )
 _QUIET_WRITERS = frozenset({"os.Stdout", "os.Stderr", "io.Discard", "ioutil.Discard"})
 _LITERALS = frozenset(
@@ -687,6 +691,7 @@ def closed_before_remove(statement: tree_sitter.Node, call: GoCall) -> bool:
 
 
 _IMPORTS_TESTING = re.compile(rb'^\s*(?:import\s+)?(?:\w+\s+)?"testing"\s*$', re.MULTILINE)
+_TEST_HELPER_FOLDERS = frozenset({"testutil", "testutils", "testdata", "testhelpers"})
 # Test helper packages (`package testutil`, grpc's `package test`) serve tests without
 # importing `testing` themselves.
 _TEST_PACKAGE = re.compile(
@@ -701,13 +706,17 @@ INCLUDE_TESTS_OPTION = RuleOption(
 
 
 def skip_go_tests(ctx: CheckContext) -> bool:
-    """True for a Go test file (it imports `testing`, or is a test helper package such as
-    `package testutil`) unless the user asked for tests too.
+    """True for a Go test file (`_test.go`, a test folder, an import of `testing`) or a test
+    helper (`package testutil`, a `testutils/` folder) unless the user asked for tests too.
 
     A test that drops an error fails on its assertion instead; findings there are noise.
     """
     if ctx.options.get("includeTests", False):
         return False
+    if ctx.in_test_file or _TEST_HELPER_FOLDERS & set(
+        (ctx.path or "").replace("\\", "/").split("/")
+    ):
+        return True
     return bool(_IMPORTS_TESTING.search(ctx.source) or _TEST_PACKAGE.search(ctx.source))
 
 
