@@ -101,6 +101,13 @@ def _add_check_parser(commands: argparse._SubParsersAction) -> None:
         "--ignore", action="append", metavar="CODES", help="leave out these codes or prefixes"
     )
     check.add_argument(
+        "--min-confidence",
+        choices=("high", "medium", "low"),
+        metavar="LEVEL",
+        help="report only findings at least this sure: high, medium or low (default: the "
+        "minConfidence setting, low: all); hidden findings do not set the exit code",
+    )
+    check.add_argument(
         "--exit-zero", action="store_true", help="exit with 0 even when there are findings"
     )
     check.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE")
@@ -272,7 +279,7 @@ def command_check(args: argparse.Namespace) -> int:
     select = parse_codes(args.select, "--select")
     ignore = parse_codes(args.ignore, "--ignore")
     config_file = absolute(args.config) if args.config else None
-    resolver = SettingsResolver(select, ignore, config_file, warnings)
+    resolver = SettingsResolver(select, ignore, config_file, warnings, args.min_confidence)
     if args.ai:
         _claude_ready(args, resolver)  # fail fast, before any checking
     tasks = runner.make_tasks(args.paths, resolver, args.force_exclude, cwd)

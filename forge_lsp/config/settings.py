@@ -24,7 +24,7 @@ from forge_lsp.config.schema import (
     whole_number,
 )
 from forge_lsp.config.selection import RuleSelection
-from forge_lsp.core.model import Severity
+from forge_lsp.core.model import Confidence, Severity
 
 DEFAULT_MAX_FILE_SIZE = 1_000_000
 DEFAULT_DEBOUNCE_MS = 150
@@ -41,12 +41,19 @@ class Settings:
     rules: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
     debounce_ms: int = DEFAULT_DEBOUNCE_MS
+    min_confidence: str = Confidence.LOW.label  # one of CONFIDENCES; "low" shows every finding
     # Where `exclude` patterns are anchored: the project file's folder, if any.
     root: Path | None = None
     claude: ClaudeSettings = field(default_factory=ClaudeSettings)
 
     def selection(self) -> RuleSelection:
-        return RuleSelection(self.select, self.ignore, dict(self.severity), dict(self.rules))
+        return RuleSelection(
+            self.select,
+            self.ignore,
+            dict(self.severity),
+            dict(self.rules),
+            Confidence.parse(self.min_confidence),
+        )
 
     def project_path(self, path: Path) -> str:
         """`path` relative to the project root when it lies under it (what rules see, so a
@@ -112,6 +119,20 @@ def _rule_options(value: object) -> dict[str, dict[str, Any]]:
 
 CODES = Kind("array", _code_list)
 
+# The `minConfidence` choices, from "show everything" to "only the surest".
+CONFIDENCES = tuple(level.label for level in reversed(Confidence))
+
+
+def _confidence(value: object) -> str:
+    # Case-insensitive like the severities ("Medium" is no slip worth a warning).
+    label = value.strip().lower() if isinstance(value, str) else value
+    if label not in CONFIDENCES:
+        raise ValueError(f"expected one of {', '.join(CONFIDENCES)}, got {value!r}")
+    return str(label)
+
+
+CONFIDENCE = Kind("string", _confidence, choices=CONFIDENCES)
+
 RULE_SETTINGS = (
     Setting("select", "select", CODES, "Rule code prefixes to run (FG runs every rule)."),
     Setting("ignore", "ignore", CODES, "Rule code prefixes to skip; the longer prefix wins."),
@@ -134,6 +155,13 @@ RULE_SETTINGS = (
         # diagnostics look like a server that stopped working.
         whole_number(0, 2_000, "milliseconds"),
         "Milliseconds to wait after typing before re-checking a file (editor only).",
+    ),
+    Setting(
+        "min_confidence",
+        "minConfidence",
+        CONFIDENCE,
+        "Hide rule findings less sure than this: low shows all, medium hides low, high shows "
+        "only high.",
     ),
 )
 
