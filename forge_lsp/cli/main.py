@@ -11,8 +11,9 @@
 
 This module stays import-light: starting the server must not load the engine, the rules,
 tree-sitter or the settings code, so every heavy import happens inside the command that needs
-it. Exit codes: 0 no findings, 1 findings (0 with ``--exit-zero``), 2 usage error (and, for the
-Claude commands, Claude off or no key, or a file refused), 3 a Claude request failed, 130 Ctrl-C.
+it. Exit codes: 0 no findings, 1 findings (0 with ``--exit-zero``; those ``--min-confidence``
+hides do not count), 2 usage error (and, for the Claude commands, Claude off or no key, or a
+file refused), 3 a Claude request failed, 130 Ctrl-C.
 ``doctor``: 0 when no check fails, 1 otherwise.
 """
 

@@ -90,5 +90,5 @@ class RuleInfo:
 SARIF_LEVELS = {"error": "error", "warning": "warning", "info": "note", "hint": "note"}
 
 # SARIF 2.1.0 `result.rank` (0.0 to 100.0, higher means more likely a real problem) for each
-# confidence; docs/output-formats.md states the mapping.
+# confidence; README.md ("The command line") states the mapping.
 SARIF_RANKS = {"high": 90.0, "medium": 60.0, "low": 30.0}
