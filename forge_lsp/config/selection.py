@@ -16,6 +16,10 @@ if TYPE_CHECKING:
     from forge_lsp.rules.base import Rule
 
 
+# The option every rule accepts under `[tool.forge.rules.CODE]`, besides its declared ones.
+RULE_MIN_CONFIDENCE = "minConfidence"
+
+
 @dataclass(frozen=True)
 class RuleSelection:
     """Which rules run and how: code prefixes selected and ignored, severities, options, and
@@ -29,8 +33,13 @@ class RuleSelection:
     min_confidence: Confidence = Confidence.LOW
 
     def shows(self, finding: Finding) -> bool:
-        """Whether `finding` is sure enough to report (see `passes_min_confidence`)."""
-        return passes_min_confidence(finding.confidence, self.min_confidence)
+        """Whether `finding` is sure enough to report: at least as sure as the global floor
+        and as its rule's own `minConfidence` option, if set (a rule's floor only raises it)."""
+        own = self.options.get(finding.code, {}).get(RULE_MIN_CONFIDENCE)
+        floor = self.min_confidence
+        if isinstance(own, str):
+            floor = min(floor, Confidence.parse(own))  # the stricter: HIGH is the smallest
+        return passes_min_confidence(finding.confidence, floor)
 
     def enabled(self, code: str) -> bool:
         """A code runs when its longest matching select prefix beats every matching ignore."""

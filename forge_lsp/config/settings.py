@@ -23,7 +23,7 @@ from forge_lsp.config.schema import (
     table,
     whole_number,
 )
-from forge_lsp.config.selection import RuleSelection
+from forge_lsp.config.selection import RULE_MIN_CONFIDENCE, RuleSelection
 from forge_lsp.core.model import Confidence, Severity
 
 DEFAULT_MAX_FILE_SIZE = 1_000_000
@@ -194,7 +194,8 @@ def parse(raw: object, origin: str, *, project: bool = False) -> Loaded:
 def validate_rule_options(settings: Settings, origin: str) -> tuple[Settings, list[str]]:
     """Check per-rule options against the rules' declared options (imports the rule registry).
 
-    Unknown rules, unknown options and values of the wrong type are dropped and reported.
+    Every rule also accepts `minConfidence` (the floor of its own findings, above the global
+    one). Unknown rules, unknown options and values of the wrong type are dropped and reported.
     """
     from forge_lsp.rules import registry
 
@@ -207,9 +208,15 @@ def validate_rule_options(settings: Settings, origin: str) -> tuple[Settings, li
             continue
         declared = {normalize(option.name): option for option in rule.options}
         for key, value in options.items():
+            if normalize(key) == normalize(RULE_MIN_CONFIDENCE):
+                try:
+                    clean.setdefault(code, {})[RULE_MIN_CONFIDENCE] = _confidence(value)
+                except ValueError as problem:
+                    errors.append(f"{origin}.rules.{code}.{key}: {problem}")
+                continue
             option = declared.get(normalize(key))
             if option is None:
-                known = ", ".join(o.name for o in rule.options) or "none"
+                known = ", ".join([*(o.name for o in rule.options), RULE_MIN_CONFIDENCE])
                 errors.append(f"{origin}.rules.{code}.{key}: unknown option (known: {known})")
             elif not _option_value_ok(option.kind, value):
                 errors.append(

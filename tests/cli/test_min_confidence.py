@@ -89,3 +89,13 @@ def test_help_names_the_flag(tmp_path: Path, cli) -> None:
     text = " ".join(result.stdout.split())  # argparse wraps the help to the terminal's width
     assert "--min-confidence LEVEL report only findings at least this sure" in text
     assert "hidden findings do not set the exit code" in text
+
+
+@pytest.mark.usefixtures("needs_fg301")
+def test_a_rules_own_floor_in_the_project_file(project: Path, monkeypatch, capsys) -> None:
+    report_at(monkeypatch, "FG301", Confidence.LOW)
+    write(project, {"forge.toml": '[rules.FG301]\nmin-confidence = "medium"\n'})
+    assert check() == 0
+    assert capsys.readouterr().out == ""
+    # The stricter floor wins: the flag's `low` does not lower the rule's own.
+    assert check("--min-confidence", "low") == 0

@@ -149,6 +149,38 @@ def test_an_invalid_editor_value_falls_back_to_the_lower_layer_once() -> None:
     ]
 
 
+def _rule_floor(value: object) -> tuple[config.Settings, list[str]]:
+    combined = config.combine({"rules": {"FG301": {"min-confidence": value}}})
+    return config.validate_rule_options(combined, "forge.toml")
+
+
+def test_a_rules_own_min_confidence_raises_its_floor_only(monkeypatch) -> None:
+    settings, errors = _rule_floor("Medium")
+    assert errors == [] and settings.rules == {"FG301": {"minConfidence": "medium"}}
+    report_at(monkeypatch, "FG301", LOW)
+    source = handlers(1)
+    assert checker.check(source, PYTHON, settings.selection()).findings == []
+    # The stricter floor wins: a rule's own `low` does not bring back what the global hides.
+    lowered, _ = _rule_floor("low")
+    strict = dataclasses.replace(lowered, min_confidence="medium")
+    assert checker.check(source, PYTHON, strict.selection()).findings == []
+    assert len(checker.check(source, PYTHON, lowered.selection()).findings) == 1
+    # Other rules keep the global floor, and no rule is handed the option.
+    other = RuleSelection(options={"FG301": {"minConfidence": "high"}})
+    [low] = checker.check(source, PYTHON, RuleSelection()).findings
+    assert not other.shows(low) and other.shows(dataclasses.replace(low, code="FG602"))
+    fg301 = next(r for r in other.rules_for("python") if r.code == "FG301")
+    assert "minConfidence" not in other.options_for(fg301)
+
+
+def test_an_invalid_rule_min_confidence_is_reported_and_dropped() -> None:
+    settings, errors = _rule_floor(0.5)
+    assert settings.rules == {}
+    assert errors == [
+        "forge.toml.rules.FG301.min-confidence: expected one of low, medium, high, got 0.5"
+    ]
+
+
 # --- the server -------------------------------------------------------------------------------
 
 
