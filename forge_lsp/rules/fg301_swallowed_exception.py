@@ -11,6 +11,7 @@ import tree_sitter
 from forge_lsp.core.model import Finding, Severity
 from forge_lsp.rules import base
 from forge_lsp.rules.base import CheckContext, Rule, RuleOption, has_error
+from forge_lsp.rules.families import handler_context as hc
 from forge_lsp.rules.families import swallowed as sw
 
 PYTHON_QUERY = "(except_clause (block) @body) @clause"
@@ -96,6 +97,12 @@ class SwallowedException(Rule):
             list,
             DEFAULT_IGNORED,
             "Exception names that may be swallowed without a comment.",
+        ),
+        RuleOption(
+            "includeTests",
+            bool,
+            False,
+            "Also check test files (`test_*.py`, `*Test.java`, `*.spec.ts`, `tests/`...).",
         ),
     )
     doc = """
@@ -237,6 +244,8 @@ worker thread in the test and assert `Thread.currentThread().isInterrupted()` af
 """
 
     def check(self, ctx: CheckContext) -> Iterable[Finding]:
+        if ctx.in_test_file and not ctx.options.get("includeTests", False):
+            return  # a test swallows the exception it expects, and asserts on what follows
         policy = _Policy(
             allow_narrow=bool(ctx.options.get("allowNarrowWithComment", True)),
             allow_broad=bool(ctx.options.get("allowBroadWithComment", False)),
@@ -280,10 +289,44 @@ class _Handler:
     types: frozenset[str]
     explained: bool  # a comment or an intent-revealing parameter name says why
     waived: bool  # another linter's suppression of the same check
-    eafp: bool  # the `try` holds one simple statement: the lookup-or-fallback idiom
+    context: _Context  # what the code around the handler does with the failure
 
 
 CATCH_ALL, NARROW, INTERRUPT = "catch-all", "narrow", "interrupt"
+
+
+@dataclass(frozen=True, slots=True)
+class _Context:
+    """What the code around a do-nothing handler says about the failure."""
+
+    answer: bool  # a lookup or parse whose failure is the answer (one statement, or it returns)
+    one_statement: bool  # the `try` guards one simple statement
+    candidates: bool  # one attempt in a loop that returns or breaks on success
+    reported: bool  # the statement after the `try` tests the result and raises/logs/errs
+    expected: bool  # a test function's `try` of calls: the exception is the expected outcome
+
+
+def _context(
+    ctx: CheckContext, clause: tree_sitter.Node, types: frozenset[str], one_statement: bool
+) -> _Context:
+    try_node = clause.parent
+    block = hc.try_block(try_node) if try_node is not None else None
+    if try_node is None or block is None:
+        return _Context(False, one_statement, False, False, False)
+    guarded = ctx.text(block)
+    if hc.lost_failure(types, guarded):
+        answer = False
+    elif one_statement or hc.has_else(try_node):
+        answer = bool(types)
+    else:
+        answer = hc.failure_is_answer(types, guarded) and hc.returns_answer(try_node)
+    return _Context(
+        answer=answer,
+        one_statement=one_statement,
+        candidates=hc.tries_candidates(try_node),
+        reported=hc.reported_after(try_node),
+        expected=hc.expects_exception(try_node),
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -294,13 +337,16 @@ class _Policy:
 
     def verdict(self, handler: _Handler) -> str | None:
         """The message for a do-nothing handler, or None when the policy accepts it."""
-        if handler.waived:
+        context = handler.context
+        if handler.waived or context.expected:
             return None
         if handler.kind == INTERRUPT:
             return (
                 f"`{handler.shown}` with an empty body clears the thread's interrupt status: "
                 "call `Thread.currentThread().interrupt()` or let the exception propagate."
             )
+        if context.candidates or context.reported:
+            return None
         if handler.kind == CATCH_ALL:
             if self.allow_broad and handler.explained:
                 return None
@@ -310,8 +356,14 @@ class _Policy:
             )
         if self.allow_narrow and handler.explained:
             return None
-        if handler.eafp or (handler.types and handler.types <= self.ignored):
+        if context.answer or (handler.types and handler.types <= self.ignored):
             return None
+        if context.one_statement:
+            return (
+                f"`{handler.shown}` does nothing around a call that can fail for real (I/O, "
+                "SQL, network; a failed close or flush can be lost data): log the error, or "
+                "say in a comment why losing it is safe."
+            )
         return (
             f"`{handler.shown}` does nothing around several statements: handle or log the "
             "error, or say in a comment why ignoring it is safe."
@@ -330,24 +382,27 @@ def _handler(
     shown = _header_text(ctx, clause, header_end)
     comments = sw.comments_of(body) + sw.trailing_comments(body) + sw.leading_comments(clause)
     waived = any(WAIVER.search(ctx.text(c)) for c in comments)
-    explained = any(sw.explains(c) for c in comments)
+    explained = any(_gives_reason(ctx, c) for c in comments)
     if language == "kotlin":
         types, name = _kotlin_types(ctx, clause)
         kind = INTERRUPT if "InterruptedException" in types else NARROW
         kind = CATCH_ALL if JAVA_BROAD & types and not _unchecked_rethrown(ctx, clause) else kind
         explained = explained or bool(name and JAVA_INTENT_NAME.match(name))
-        return _Handler(header_end, shown, kind, types, explained, waived, _kotlin_eafp(clause))
+        context = _context(ctx, clause, types, _kotlin_eafp(clause))
+        return _Handler(header_end, shown, kind, types, explained, waived, context)
     if language != "java":
         # JavaScript cannot narrow a catch: the comment is the only statement of intent left.
         kind = NARROW if explained else CATCH_ALL
-        return _Handler(header_end, shown, kind, frozenset(), explained, waived, eafp=False)
+        context = _context(ctx, clause, frozenset(), one_statement=False)
+        return _Handler(header_end, shown, kind, frozenset(), explained, waived, context)
     types, name = _java_types(ctx, clause)
     if "InterruptedException" in types:
         kind = INTERRUPT
     else:
         kind = CATCH_ALL if JAVA_BROAD & types else NARROW
     explained = explained or bool(name and JAVA_INTENT_NAME.match(name))
-    return _Handler(header_end, shown, kind, types, explained, waived, _eafp(clause))
+    context = _context(ctx, clause, types, _eafp(clause))
+    return _Handler(header_end, shown, kind, types, explained, waived, context)
 
 
 def _python_handler(
@@ -361,8 +416,14 @@ def _python_handler(
     waived = any(WAIVER.search(ctx.text(c)) for c in comments)
     kind = CATCH_ALL if not types or PY_BROAD & types else NARROW
     shown = _header_text(ctx, clause, header_end)
-    explained = any(sw.explains(c) for c in comments)
-    return _Handler(header_end, shown, kind, types, explained, waived, _eafp(clause))
+    explained = any(_gives_reason(ctx, c) for c in comments)
+    context = _context(ctx, clause, types, _eafp(clause))
+    return _Handler(header_end, shown, kind, types, explained, waived, context)
+
+
+def _gives_reason(ctx: CheckContext, comment: tree_sitter.Node) -> bool:
+    """A comment for people (not a tool directive) that says why, not only `// ignore`."""
+    return sw.explains(comment) and hc.gives_reason(ctx.text(comment))
 
 
 def _inside_handler(clause: tree_sitter.Node) -> bool:

@@ -1,0 +1,431 @@
+"""What surrounds an empty `except`/`catch` handler, for FG301 (and FG304's comments).
+
+An empty handler is only swallowed when nothing around it deals with the failure. This module
+reads the surroundings, in Python, Java, Kotlin and JavaScript/TypeScript trees:
+
+- the comment: does it give a reason, or only label the empty block (`// ignore`)?
+- the exception and the guarded statement: is the failure the answer (a lookup, a parse, an
+  optional import, a delete of something already gone), or a real failure (I/O, SQL, network)?
+- the loop: is the `try` one attempt among candidates, whose success returns or breaks?
+- the statement after the `try`: does it test what the body assigned and raise, log or
+  return an error?
+- the function: is it a test that expects the exception?
+"""
+
+from __future__ import annotations
+
+import re
+
+import tree_sitter
+
+# ---------------------------------------------------------------------------------------------
+# Comments: a reason, or a label
+# ---------------------------------------------------------------------------------------------
+
+_MARKERS = re.compile(r"^\s*(#+|//+|/\*+|\*+/|\*)\s*|\s*\*+/\s*$")
+# A comment whose words are all of these names the empty block without saying why it is right.
+_LABEL_WORDS = frozenset(
+    [
+        "ignore", "ignored", "ignoring", "ignores", "do", "does", "nothing", "noop", "no-op", "nop",
+        "no", "op", "empty", "pass", "passes", "skip", "skipped", "swallow", "swallowed",
+        "swallowing", "suppress", "suppressed", "silence", "silenced", "silent", "silently",
+        "intentional", "intentionally", "deliberately", "on", "purpose", "ok", "okay", "fine", "it",
+        "this", "that", "the", "an", "a", "exception", "exceptions", "error", "errors", "e", "ex",
+        "here", "just", "catch", "caught", "handle", "handled", "todo", "fixme", "xxx", "hack",
+        "best", "effort"
+    ]
+)  # fmt: skip
+_REASON_WORD = re.compile(
+    r"(?i)\b(because|since|as|already|optional|missing|absent|gone|unsupported|not\s+"
+    r"(installed|available|supported|present|found)|fall\s*back|fallback|default|retr(y|ied)|"
+    r"next|instead|later|never|cannot|can't|may|might|means?|so|if|when|until|unless|"
+    r"happens?|impossible|unreachable|expected)\b"
+)
+_TODO = re.compile(r"(?i)^(todo|fixme|xxx)\b")
+
+
+def comment_words(text: str) -> list[str]:
+    """The words of a comment, without its markers and punctuation."""
+    lines = [_MARKERS.sub("", line) for line in text.splitlines()]
+    return re.findall(r"[A-Za-z][\w'-]*", " ".join(lines))
+
+
+def gives_reason(text: str) -> bool:
+    """True when a comment says why doing nothing is right, not only that nothing is done.
+
+    A label (`// ignore`, `/* do nothing */`, `# pass`, `// empty`, `// best effort`) and a
+    TODO give no reason. A reason is a comment with a word that carries one (`because`,
+    `already`, `optional`, `fallback`, `never`, `may`, `happen`...) or at least two words
+    that are not all labels (`# Invalid header.`).
+    """
+    body = " ".join(_MARKERS.sub("", line) for line in text.splitlines()).strip()
+    if not body or _TODO.match(body):
+        return False
+    words = comment_words(body)
+    if all(word.lower() in _LABEL_WORDS for word in words):
+        return False
+    return bool(_REASON_WORD.search(body)) or len(words) >= 2
+
+
+# ---------------------------------------------------------------------------------------------
+# The exception: is failure the answer?
+# ---------------------------------------------------------------------------------------------
+
+# A lookup, an optional import or a parse whose failure *is* the answer, around any statement.
+LOOKUP_TYPES = frozenset(
+    {
+        "KeyError",
+        "IndexError",
+        "LookupError",
+        "AttributeError",
+        "StopIteration",
+        "StopAsyncIteration",
+        "ImportError",
+        "ModuleNotFoundError",
+        "FileNotFoundError",
+        "ProcessLookupError",
+        "NotADirectoryError",
+        "JSONDecodeError",
+        "UnicodeDecodeError",
+        "UnicodeEncodeError",
+        "UnicodeError",
+        "InvalidOperation",
+        "NumberFormatException",
+        "NoSuchElementException",
+        "DateTimeParseException",
+        "DateTimeException",
+        "ParseException",
+        "IndexOutOfBoundsException",
+        "ArrayIndexOutOfBoundsException",
+        "StringIndexOutOfBoundsException",
+        "ClassNotFoundException",
+        "NoSuchMethodException",
+        "NoSuchFieldException",
+        "NoSuchFileException",
+        "MissingResourceException",
+        "ObjectDoesNotExist",
+        "DoesNotExist",
+        "FieldDoesNotExist",
+        "NoResultFound",
+        "NoResultException",
+        "EmptyResultDataAccessException",
+    }
+)
+# These mean "not a valid value" only around a parse or a conversion: `int(x)`, `float(x)`,
+# `json.loads(s)`, `datetime.strptime(s, fmt)`, `uuid.UUID(s)`, `UUID.fromString(s)`,
+# `Enum.valueOf(s)`; around anything else they can be a bug.
+PARSE_TYPES = frozenset({"ValueError", "TypeError", "OverflowError", "IllegalArgumentException"})
+_PARSE_CALL = re.compile(
+    r"\b(int|float|complex|Decimal|Fraction|UUID|ip_address|ip_network|ip_interface|"
+    r"IPv4Address|IPv6Address|literal_eval|fromisoformat|strptime|loads|load|parse\w*|"
+    r"valueOf|fromString|forName|decode|b64decode|b32decode|urlsafe_b64decode|unhexlify|"
+    r"fromhex|unquote|index|remove|to(Int|Long|Double|Float|Short|Byte|BigDecimal|BigInteger)"
+    r"|getattr|import_module|import_string)\s*\("
+)
+# `FileExistsError` means "already there" around a create: `os.mkdir`, `os.makedirs`.
+_CREATE_CALL = re.compile(r"\b(mkdir|makedirs|symlink|link|createDirectory)\s*\(")
+
+
+# A real failure: I/O, SQL, network. Swallowed, it can be a lost write or a lost commit.
+FAILURE_TYPES = frozenset(
+    {
+        "OSError",
+        "IOError",
+        "EnvironmentError",
+        "PermissionError",
+        "BrokenPipeError",
+        "ConnectionError",
+        "ConnectionResetError",
+        "ConnectionAbortedError",
+        "ConnectionRefusedError",
+        "error",  # socket.error, select.error
+        "DatabaseError",
+        "OperationalError",
+        "IntegrityError",
+        "InterfaceError",
+        "ProgrammingError",
+        "DBAPIError",
+        "SQLAlchemyError",
+        "RequestException",
+        "HTTPError",
+        "URLError",
+        "SMTPException",
+        "IOException",
+        "UncheckedIOException",
+        "SQLException",
+        "SocketException",
+        "EOFException",
+        "ClosedChannelException",
+        "DataAccessException",
+        "MessagingException",
+        "JMSException",
+    }
+)
+# Calls whose failure loses data or a decision: a failed close can be a lost commit.
+_MUST_KEEP_CALL = re.compile(
+    r"\.\s*(close|commit|flush|send|sendall|write|writelines|sync|fsync|save|store|publish|"
+    r"rollback|shutdown|execute|executemany|executeUpdate|put)\s*\("
+)
+
+
+def lost_failure(types: frozenset[str], guarded: str) -> bool:
+    """True when the caught failure is real (I/O, SQL, network), or the guarded statement
+    writes, sends, flushes, commits or closes and the types are not plain lookups."""
+    if types & FAILURE_TYPES:
+        return True
+    plain_lookups = all(t in LOOKUP_TYPES or t.endswith("DoesNotExist") for t in types)
+    return bool(types) and not plain_lookups and bool(_MUST_KEEP_CALL.search(guarded))
+
+
+def failure_is_answer(types: frozenset[str], guarded: str) -> bool:
+    """True when every caught type means "no such value" for the statement `guarded`."""
+    if not types:
+        return False
+    for name in types:
+        if name in LOOKUP_TYPES or name.endswith("DoesNotExist"):
+            continue
+        if name in PARSE_TYPES and _PARSE_CALL.search(guarded):
+            continue
+        if name == "FileExistsError" and _CREATE_CALL.search(guarded):
+            continue
+        return False
+    return True
+
+
+# ---------------------------------------------------------------------------------------------
+# The tree around the `try`
+# ---------------------------------------------------------------------------------------------
+
+_FUNCTIONS = frozenset(
+    {
+        "function_definition",
+        "lambda",
+        "function_declaration",
+        "function_expression",
+        "arrow_function",
+        "method_definition",
+        "generator_function_declaration",
+        "method_declaration",
+        "constructor_declaration",
+        "lambda_expression",
+        "lambda_literal",
+        "anonymous_function",
+        "class_body",
+        "class_definition",
+    }
+)
+_LOOPS = frozenset(
+    {
+        "for_statement",
+        "for_in_statement",
+        "enhanced_for_statement",
+        "while_statement",
+        "do_statement",
+        "do_while_statement",
+    }
+)
+_BLOCKS = frozenset({"block", "statement_block", "statements", "module", "program"})
+
+
+def try_block(try_node: tree_sitter.Node) -> tree_sitter.Node | None:
+    """The guarded block of a `try` (Kotlin's has no field name: it is the first block)."""
+    body = try_node.child_by_field_name("body")
+    if body is not None:
+        return body
+    return next((c for c in try_node.named_children if c.type == "block"), None)
+
+
+def block_statements(block: tree_sitter.Node) -> list[tree_sitter.Node]:
+    """The statements of a block, comments left out."""
+    return [c for c in block.named_children if "comment" not in c.type]
+
+
+def _walk(node: tree_sitter.Node) -> list[tree_sitter.Node]:
+    """`node`'s descendants, not entering nested functions or loops."""
+    found: list[tree_sitter.Node] = []
+    stack = list(node.named_children)
+    while stack:
+        current = stack.pop()
+        found.append(current)
+        if current.type not in _FUNCTIONS and current.type not in _LOOPS:
+            stack.extend(current.named_children)
+    return found
+
+
+def _exits(node: tree_sitter.Node) -> bool:
+    """A `return` or `break` leaving the `try` with the answer."""
+    if node.type in ("return_statement", "break_statement", "return_expression"):
+        return True
+    if node.type in ("jump_expression", "identifier"):  # Kotlin `break`, `break@outer`
+        text = node.text or b""
+        return text == b"break" or text.startswith((b"break@", b"return"))
+    return False
+
+
+def has_else(try_node: tree_sitter.Node) -> bool:
+    """Python's `try: ... except E: pass / else: ...`: two explicit branches."""
+    return any(c.type == "else_clause" for c in try_node.named_children)
+
+
+def returns_answer(try_node: tree_sitter.Node) -> bool:
+    """The `try` block (or Python's `else:`) returns or breaks out with what it found."""
+    parts = [try_block(try_node)]
+    parts += [c for c in try_node.named_children if c.type == "else_clause"]
+    return any(_exits(n) for part in parts if part is not None for n in _walk(part))
+
+
+def in_loop(node: tree_sitter.Node) -> bool:
+    """True when `node` sits in a loop's body within its own function."""
+    current = node.parent
+    while current is not None and current.type not in _FUNCTIONS:
+        if current.type in _LOOPS:
+            return True
+        current = current.parent
+    return False
+
+
+def tries_candidates(try_node: tree_sitter.Node) -> bool:
+    """`for k in keys: try: return d[k] / except KeyError: pass`: one attempt of several.
+
+    The `try` is inside a loop and its block (or a statement after it in the loop body)
+    returns or breaks out on success, so a failure moves on to the next candidate (or the
+    next attempt) and the code after the loop is the fallback.
+    """
+    if not in_loop(try_node):
+        return False
+    if returns_answer(try_node):
+        return True
+    # `while True: key = new_key() / try: save(key) / except Taken: continue / return`
+    following = statement_of(try_node).next_named_sibling
+    while following is not None:
+        if _exits(following):
+            return True
+        following = following.next_named_sibling
+    return False
+
+
+def statement_of(try_node: tree_sitter.Node) -> tree_sitter.Node:
+    """The statement holding the `try`: Kotlin's `val x = try { ... }` is a declaration."""
+    current = try_node
+    while current.parent is not None and current.parent.type not in _BLOCKS:
+        if current.parent.type in _FUNCTIONS:
+            break
+        current = current.parent
+    return current
+
+
+_ASSIGNMENTS = frozenset({"assignment", "assignment_expression", "augmented_assignment"})
+_NAME = re.compile(r"^(?:(?:self|this)\.)?([A-Za-z_$][\w$]*)$")
+
+
+def assigned_names(block: tree_sitter.Node) -> set[str]:
+    """Plain names (and `self.x` / `this.x`) the block assigns."""
+    names: set[str] = set()
+    for node in _walk(block):
+        if node.type not in _ASSIGNMENTS or not node.named_children:
+            continue
+        left = node.child_by_field_name("left") or node.named_children[0]
+        targets = left.named_children if left.type in ("pattern_list", "tuple_pattern") else [left]
+        for target in targets:
+            match = _NAME.match((target.text or b"").decode("utf-8", "replace"))
+            if match:
+                names.add(match.group(1))
+    return names
+
+
+_IFS = frozenset({"if_statement", "if_expression"})
+# What reports or converts the failure in the `if` right after the `try`.
+_REPORTS = re.compile(
+    r"\b(raise|throw)\b|\babort\s*\(|\bwarnings\.warn\s*\(|"
+    r"\b\w*(log|Log|LOG)\w*\s*\.\s*(error|warn|warning|exception|critical|fatal|severe|info|"
+    r"e|w|log)\s*\(|\bconsole\s*\.\s*(error|warn)\s*\(|"
+    r"\breturn\b[^\n;]*(\w*(Error|error|Exception|Invalid|invalid|BadRequest|Failure|failure)"
+    r"\w*|\bErr\s*\(|\b[45]\d\d\b)"
+)
+
+
+def reported_after(try_node: tree_sitter.Node) -> bool:
+    """The statement right after the `try` tests a name the `try` block assigns, and its
+    branch raises, logs or returns an error: the failure is reported there, not lost.
+
+    `x = None / try: x = parse(s) / except ValueError: pass / if x is None: raise BadRequest`.
+    """
+    block = try_block(try_node)
+    if block is None:
+        return False
+    names = assigned_names(block)
+    following = statement_of(try_node).next_named_sibling
+    while following is not None and "comment" in following.type:
+        following = following.next_named_sibling
+    if not names or following is None or following.type not in _IFS:
+        return False
+    parts = following.named_children
+    condition = following.child_by_field_name("condition") or (parts[0] if parts else None)
+    consequence = following.child_by_field_name("consequence")
+    if consequence is None and len(parts) > 1:
+        consequence = parts[1]
+    if condition is None or consequence is None:
+        return False
+    tested = (condition.text or b"").decode("utf-8", "replace")
+    patterns = [rf"(?<![\w$.]){re.escape(n)}\b|\b(self|this)\.{re.escape(n)}\b" for n in names]
+    if not any(re.search(pattern, tested) for pattern in patterns):
+        return False
+    return bool(_REPORTS.search((consequence.text or b"").decode("utf-8", "replace")))
+
+
+# ---------------------------------------------------------------------------------------------
+# Tests that expect the exception
+# ---------------------------------------------------------------------------------------------
+
+_TEST_ANNOTATION = re.compile(r"@([\w.]*\.)?(Test|ParameterizedTest|RepeatedTest)\b")
+_TEST_CALL = re.compile(r"^(it|test|specify)(\.\w+)*$")
+_SIMPLE = frozenset(
+    {
+        "expression_statement",
+        "local_variable_declaration",
+        "lexical_declaration",
+        "variable_declaration",
+        "assert_statement",
+        "property_declaration",
+        "call_expression",
+        "assignment",
+        "await_expression",
+    }
+)
+
+
+def _is_test_function(node: tree_sitter.Node) -> bool:
+    name = node.child_by_field_name("name")
+    if node.type == "function_definition" and name is not None:
+        return (name.text or b"").startswith(b"test")
+    if node.type in ("method_declaration", "function_declaration"):
+        modifiers = next((c for c in node.named_children if c.type == "modifiers"), None)
+        text = (modifiers.text or b"").decode("utf-8", "replace") if modifiers else ""
+        return bool(_TEST_ANNOTATION.search(text))
+    if node.type in ("arrow_function", "function_expression", "function"):
+        arguments = node.parent
+        call = arguments.parent if arguments is not None else None
+        callee = call.child_by_field_name("function") if call is not None else None
+        if callee is not None and call is not None and call.type == "call_expression":
+            return bool(_TEST_CALL.match((callee.text or b"").decode("utf-8", "replace")))
+    return False
+
+
+def expects_exception(try_node: tree_sitter.Node) -> bool:
+    """A test (`def test_*`, `@Test`, `it(...)`/`test(...)`) whose `try` holds only calls:
+    `try: parse("bad") / except ValueError: pass` checks that the call raises."""
+    block = try_block(try_node)
+    if block is None:
+        return False
+    statements = block_statements(block)
+    if not statements or any(s.type not in _SIMPLE for s in statements):
+        return False
+    current = try_node.parent
+    while current is not None:
+        if current.type in _FUNCTIONS or current.type == "function":
+            if _is_test_function(current):
+                return True
+            if current.type not in ("arrow_function", "function_expression", "lambda_literal"):
+                return False
+        current = current.parent
+    return False
