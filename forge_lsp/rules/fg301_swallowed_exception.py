@@ -109,39 +109,100 @@ class SwallowedException(Rule):
 ## What it does
 
 Flags `except`/`catch` handlers whose body does nothing: `pass`, `continue`, `...`, `{}` or
-only comments. **The verdict depends on what the handler catches, and whether you could have
-caught less:**
+only comments, in Python, Java, Kotlin and JavaScript/TypeScript (Go and Rust have no
+exceptions: FG302, FG303 and FG305 cover their dropped errors). **The verdict depends on what
+the handler catches, whether you could have caught less, and what the code around it does
+with the failure.**
 
-- **Catch-alls are flagged even with a comment**: bare `except:`, `except Exception` /
-  `BaseException` (also inside a tuple), Java `catch (Exception | Throwable |
-  RuntimeException | Error e)`, Kotlin `catch (e: Exception)` / `Throwable`. You could have
-  named the exception you expected; the comment explains that one, not the `TypeError` from
-  the bug you have not found yet (`allowBroadWithComment`, default `false`, relaxes this).
-- **JavaScript/TypeScript `catch` cannot be narrowed**, so a comment in the block (or after
-  it on the same line) is the only statement of intent left, and is accepted, as ESLint's
-  `no-empty` does. An empty, uncommented `catch {}` is flagged.
-- **A specific exception type** is flagged only when the `try` holds several statements and
-  nothing says why. Accepted: a `try` of one simple statement (the lookup-or-fallback idiom,
-  `try: return cache[key] / except KeyError: pass`: the only thing that can raise it is right
-  there); an explanatory comment in the handler or on the `except` line; a Java or Kotlin
-  parameter named `ignored`/`expected`/`cannotHappen` (IntelliJ's convention); a type listed in
-  `ignoredExceptions` (default `ImportError`, `ModuleNotFoundError`: the optional-dependency
-  probe, whose fallback *is* the handling; `KeyboardInterrupt`: a CLI leaving quietly on
-  Ctrl-C). `allowNarrowWithComment` (default `true`) turns the comment and name escapes off.
-- **Kotlin** follows the Java policy (`catch (e: IOException) {}` around one simple
-  expression is the lookup-or-fallback idiom). `runCatching { }` is out of scope.
-- **Java `InterruptedException` is always flagged**: an empty handler clears the thread's
-  interrupt status, and the executor shutting down waits for a thread that no longer knows
-  it was asked to stop.
-- **Cleanup inside another handler is accepted**: `except: rollback(); raise` /
-  `catch (e) { try { await tx.rollback() } catch {} throw e }`. The original error is in
-  flight; a secondary failure must not mask it.
+**Never a finding**, whatever the handler catches (except Java `InterruptedException`):
+
+- **Trying candidates in a loop**: the `try` sits in a loop, and its block (or Python's
+  `else:`, or a statement after it in the loop body) returns or breaks out on success, so a
+  failure moves on to the next candidate and the code after the loop is the fallback:
+  `for fmt in FORMATS: try: return datetime.strptime(s, fmt) / except ValueError: pass`,
+  `for (String p : patterns) { try { return LocalDate.parse(raw, of(p)); } catch (Exception
+  e) {} }`, `while True: key = new_key() / try: save(key) / except Taken: continue / return`.
+- **The failure is reported right after**: the statement right after the `try` is an `if`
+  whose condition reads a name the `try` block assigns (`x`, `self.x`, `this.x`), and whose
+  branch raises or throws, calls a logger (`log.error`, `logger.warning`, `console.error`,
+  `warnings.warn`...), calls `abort(...)`, or returns an error value (a `return` naming an
+  `...Error`/`...Exception`/`Invalid...`/`BadRequest`/`Failure`, `Err(...)`, or a 4xx/5xx
+  status): `port = None / try: port = int(raw) ... / except ValueError: pass / if port is None:
+  raise ConfigError(...)`. An `if` that only picks a default (`if x is None: x = 3`) is not a
+  report.
+- **A test that expects the exception**: test files (`test_*.py`, `*Test.java`,
+  `*.spec.ts`, `tests/`...) are skipped unless the `includeTests` option is set; in any file,
+  a `try` holding only calls, assertions and declarations inside a test function (`def
+  test_*`, a `@Test`/`@ParameterizedTest`/`@RepeatedTest` method, a callback of `it(...)` /
+  `test(...)`) is an expected-exception test.
+- Cleanup inside another handler: `except: rollback(); raise` / `catch (e) { try { await
+  tx.rollback() } catch {} throw e }`. The original error is in flight; a secondary failure
+  must not mask it.
 - Another linter's explicit waiver on the handler (`# noqa: BLE001`, `# pylint:
-  disable=broad-except`, `# nosec`, `// eslint-disable-line no-empty`) already records the
-  decision and is honoured. Tool directives (`# type: ignore`, `// eslint-disable...` for
-  other rules) do not count as explanations.
+  disable=broad-except`, `# nosec`, `// eslint-disable-line no-empty`).
 
-`contextlib.suppress(...)` is out of scope: it names its exception types by construction.
+**Catch-alls are flagged even with a comment**: bare `except:`, `except Exception` /
+`BaseException` (also inside a tuple), Java `catch (Exception | Throwable | RuntimeException |
+Error e)`, Kotlin `catch (e: Exception)` / `Throwable`. You could have named the exception you
+expected; the comment explains that one, not the `TypeError` from the bug you have not found
+yet (`allowBroadWithComment`, default `false`, relaxes this).
+
+**JavaScript/TypeScript `catch` cannot be narrowed**, so a comment that gives a reason, in the
+block or after it on the same line, is the only statement of intent left and is accepted, as
+ESLint's `no-empty` does. `try { return JSON.parse(s) } catch {}` with no reason is flagged:
+the catch cannot say it expects the `SyntaxError` and nothing else.
+
+**A specific exception type** is accepted when:
+
+- **the failure is the answer**: the `try` holds one simple statement (or Python's `try` has
+  an `else:` branch for the success path), and the exception is not a real failure (below):
+  `try: return cache[key] / except KeyError: pass`, `Integer.parseInt(raw)` /
+  `NumberFormatException`, `it.next()` / `NoSuchElementException`, `resolve(path)` /
+  `Resolver404`, `import x` / `ImportError`, `os.remove(p)` / `FileNotFoundError`. A longer
+  `try` that returns what it found is accepted for lookups and parses only: `KeyError`,
+  `IndexError`, `LookupError`, `AttributeError`, `StopIteration`, `ImportError`,
+  `FileNotFoundError`, `UnicodeDecodeError`, `JSONDecodeError`, `NumberFormatException`,
+  `NoSuchElementException`, `DateTimeException`, `ClassNotFoundException`, `NoSuch...`,
+  `...DoesNotExist`, `NoResultFound`; and `ValueError`, `TypeError`, `OverflowError`,
+  `IllegalArgumentException` when the block parses (`int(`, `float(`, `Decimal(`, `UUID(`,
+  `json.loads(`, `strptime(`, `fromisoformat(`, `parse...(`, `valueOf(`, `fromString(`,
+  `toInt()`...);
+- **a comment gives a reason** (see below), or a Java or Kotlin parameter is named
+  `ignored`/`expected`/`cannotHappen` (IntelliJ's convention, a waiver like `noqa`);
+  `allowNarrowWithComment` (default `true`) turns these escapes off;
+- it is listed in `ignoredExceptions` (default `ImportError`, `ModuleNotFoundError`: the
+  optional-dependency probe, whose fallback *is* the handling; `KeyboardInterrupt`: a CLI
+  leaving quietly on Ctrl-C).
+
+**A real failure swallowed around one call stays flagged**: an I/O, SQL or network error
+(`OSError`, `IOError`, `PermissionError`, `ConnectionError`, `socket.error`, `DatabaseError`,
+`OperationalError`, `IntegrityError`, `SQLAlchemyError`, `RequestException`, `HTTPError`,
+`IOException`, `UncheckedIOException`, `SQLException`, `SocketException`, `EOFException`,
+`DataAccessException`...), or any exception that is not a plain lookup around a call that
+writes, sends, flushes, commits or closes (`.close(`, `.commit(`, `.flush(`, `.send(`,
+`.write(`, `.sync(`, `.save(`, `.store(`, `.publish(`, `.rollback(`, `.shutdown(`,
+`.execute(`, `.put(`). A failed close can be a lost commit; a failed flush is lost data.
+
+**What counts as a reason in a comment.** A comment for people (tool directives such as
+`# type: ignore` or `// eslint-disable...` for other rules do not count) that is not only a
+label. A label names the empty handler and says nothing else: every word is one of `ignore`,
+`ignored`, `do nothing`, `noop`, `no-op`, `empty`, `pass`, `skip`, `swallow`, `silently`,
+`intentionally`, `ok`, `fine`, `best effort`, `exception`, `error`... (`// ignore`, `/* do
+nothing */`, `# pass`, `// empty`, `// best effort`), and a `TODO`/`FIXME` is never a reason.
+Anything else with at least two words (`# Invalid header.`, `// shouldn't happen`) or with a
+word that carries a reason (`because`, `since`, `already`, `expected`, `optional`, `missing`,
+`unsupported`, `fallback`, `default`, `retry`, `next`, `never`, `cannot`, `may`, `happen`...)
+is a reason.
+
+**Kotlin** follows the Java policy. `runCatching { }` and Python's `contextlib.suppress(...)`
+are not handlers at all and are out of scope (`suppress` names its exception types by
+construction). **Java `InterruptedException` is always flagged**: an empty handler clears the
+thread's interrupt status, and the executor shutting down waits for a thread that no longer
+knows it was asked to stop.
+
+What Forge cannot see: an exception handled by a caller the handler's function reports to,
+a `finally` that records the failure, a result tested further down than the next statement,
+and types: `except self.interface_errors` is judged by its name only.
 There is no quick fix: Forge cannot know your logger or what the fallback should be.
 
 ## Why it matters in production
