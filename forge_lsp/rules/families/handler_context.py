@@ -378,7 +378,9 @@ def reported_after(try_node: tree_sitter.Node) -> bool:
 # ---------------------------------------------------------------------------------------------
 
 _TEST_ANNOTATION = re.compile(r"@([\w.]*\.)?(Test|ParameterizedTest|RepeatedTest)\b")
-_TEST_CALL = re.compile(r"^(it|test|specify)(\.\w+)*$")
+_TEST_CALL = re.compile(r"^(it|test|specify|bench)(\.\w+)*$")
+# A benchmark case, `suite.add("invalid input", () => ...)` (Benchmark.js, tinybench).
+_BENCH_CASE = re.compile(r"^\w*([Ss]uite|[Bb]ench)")
 _SIMPLE = frozenset(
     {
         "expression_statement",
@@ -406,13 +408,28 @@ def _is_test_function(node: tree_sitter.Node) -> bool:
         arguments = node.parent
         call = arguments.parent if arguments is not None else None
         callee = call.child_by_field_name("function") if call is not None else None
-        if callee is not None and call is not None and call.type == "call_expression":
-            return bool(_TEST_CALL.match((callee.text or b"").decode("utf-8", "replace")))
+        if callee is None or call is None or call.type != "call_expression":
+            return False
+        if _TEST_CALL.match((callee.text or b"").decode("utf-8", "replace")):
+            return True
+        return _benchmark_case(callee, arguments)
     return False
 
 
+def _benchmark_case(callee: tree_sitter.Node, arguments: tree_sitter.Node | None) -> bool:
+    """`suite.add("name", fn)` / `bench.add(...)`, chained or not, with a string first."""
+    method = callee.child_by_field_name("property")
+    receiver = callee.child_by_field_name("object")
+    first = arguments.named_children[0] if arguments and arguments.named_children else None
+    if method is None or receiver is None or first is None or method.text != b"add":
+        return False
+    root = (receiver.text or b"").decode("utf-8", "replace").lstrip()  # the chain's start
+    return first.type in ("string", "template_string") and bool(_BENCH_CASE.match(root))
+
+
 def expects_exception(try_node: tree_sitter.Node) -> bool:
-    """A test (`def test_*`, `@Test`, `it(...)`/`test(...)`) whose `try` holds only calls:
+    """A test (`def test_*`, `@Test`, `it(...)`/`test(...)`, a benchmark case
+    `suite.add("invalid", () => ...)`) whose `try` holds only calls:
     `try: parse("bad") / except ValueError: pass` checks that the call raises."""
     block = try_block(try_node)
     if block is None:
