@@ -134,7 +134,8 @@ with the failure.**
   `*.spec.ts`, `tests/`...) are skipped unless the `includeTests` option is set; in any file,
   a `try` holding only calls, assertions and declarations inside a test function (`def
   test_*`, a `@Test`/`@ParameterizedTest`/`@RepeatedTest` method, a callback of `it(...)` /
-  `test(...)`) is an expected-exception test.
+  `test(...)`, a benchmark case `suite.add("invalid input", () => ...)`) is an
+  expected-exception test.
 - Cleanup inside another handler: `except: rollback(); raise` / `catch (e) { try { await
   tx.rollback() } catch {} throw e }`. The original error is in flight; a secondary failure
   must not mask it.
@@ -154,20 +155,23 @@ the catch cannot say it expects the `SyntaxError` and nothing else.
 
 **A specific exception type** is accepted when:
 
-- **the failure is the answer**: the `try` holds one simple statement (or Python's `try` has
-  an `else:` branch for the success path), and the exception is not a real failure (below):
-  `try: return cache[key] / except KeyError: pass`, `Integer.parseInt(raw)` /
+- **the failure is the answer**: the `try` holds one simple statement (or Python's `try` has an
+  `else:` branch for the success path), and the exception is not a real failure (below): `try:
+  return cache[key] / except KeyError: pass`, `Integer.parseInt(raw)` /
   `NumberFormatException`, `it.next()` / `NoSuchElementException`, `resolve(path)` /
   `Resolver404`, `import x` / `ImportError`, `os.remove(p)` / `FileNotFoundError`. A longer
   `try` that returns what it found is accepted for lookups and parses only: `KeyError`,
   `IndexError`, `LookupError`, `AttributeError`, `StopIteration`, `ImportError`,
   `FileNotFoundError`, `UnicodeDecodeError`, `JSONDecodeError`, `NumberFormatException`,
   `NoSuchElementException`, `DateTimeException`, `ClassNotFoundException`, `NoSuch...`,
-  `...DoesNotExist`, `NoResultFound`; and `ValueError`, `TypeError`, `OverflowError`,
-  `IllegalArgumentException` when the block parses (`int(`, `float(`, `Decimal(`, `UUID(`,
-  `json.loads(`, `strptime(`, `fromisoformat(`, `parse...(`, `valueOf(`, `fromString(`,
-  `toInt()`...);
-- **a comment gives a reason** (see below), or a Java or Kotlin parameter is named
+  `...DoesNotExist`, `...AlreadyExists`, `NoResultFound`, `ValidationError`; and `ValueError`,
+  `TypeError`, `OverflowError`, `IllegalArgumentException` when the block parses (`int(`,
+  `float(`, `Decimal(`, `UUID(`, `json.loads(`, `strptime(`, `fromisoformat(`, `parse...(`,
+  `valueOf(`, `fromString(`, `toInt()`...);
+- **a comment gives a reason** (see below), in the handler, on its line, or right above the
+  `try` when it speaks of the failure (names the type, or says `error`, `exception`, `fail`,
+  `ignore`, `raise`, `throw`, `exists`: a comment there that only says what the block does is
+  not about the handler), or a Java or Kotlin parameter is named
   `ignored`/`expected`/`cannotHappen` (IntelliJ's convention, a waiver like `noqa`);
   `allowNarrowWithComment` (default `true`) turns these escapes off;
 - it is listed in `ignoredExceptions` (default `ImportError`, `ModuleNotFoundError`: the
@@ -449,10 +453,12 @@ def _handler(
         kind = INTERRUPT if "InterruptedException" in types else NARROW
         kind = CATCH_ALL if JAVA_BROAD & types and not _unchecked_rethrown(ctx, clause) else kind
         explained = explained or bool(name and JAVA_INTENT_NAME.match(name))
+        explained = explained or _explained_above(clause, types)
         context = _context(ctx, clause, types, _kotlin_eafp(clause))
         return _Handler(header_end, shown, kind, types, explained, waived, context)
     if language != "java":
         # JavaScript cannot narrow a catch: the comment is the only statement of intent left.
+        explained = explained or _explained_above(clause, frozenset())
         kind = NARROW if explained else CATCH_ALL
         context = _context(ctx, clause, frozenset(), one_statement=False)
         return _Handler(header_end, shown, kind, frozenset(), explained, waived, context)
@@ -462,6 +468,7 @@ def _handler(
     else:
         kind = CATCH_ALL if JAVA_BROAD & types else NARROW
     explained = explained or bool(name and JAVA_INTENT_NAME.match(name))
+    explained = explained or _explained_above(clause, types)
     context = _context(ctx, clause, types, _eafp(clause))
     return _Handler(header_end, shown, kind, types, explained, waived, context)
 
@@ -477,9 +484,14 @@ def _python_handler(
     waived = any(WAIVER.search(ctx.text(c)) for c in comments)
     kind = CATCH_ALL if not types or PY_BROAD & types else NARROW
     shown = _header_text(ctx, clause, header_end)
-    explained = any(_gives_reason(ctx, c) for c in comments)
+    explained = any(_gives_reason(ctx, c) for c in comments) or _explained_above(clause, types)
     context = _context(ctx, clause, types, _eafp(clause))
     return _Handler(header_end, shown, kind, types, explained, waived, context)
+
+
+def _explained_above(clause: tree_sitter.Node, types: frozenset[str]) -> bool:
+    """A comment right above the `try` that says why its failure may be ignored."""
+    return clause.parent is not None and hc.reason_above(clause.parent, types)
 
 
 def _gives_reason(ctx: CheckContext, comment: tree_sitter.Node) -> bool:

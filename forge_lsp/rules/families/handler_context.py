@@ -67,6 +67,36 @@ def gives_reason(text: str) -> bool:
     return bool(_REASON_WORD.search(body)) or len(words) >= 2
 
 
+_FAILURE_WORD = re.compile(
+    r"(?i)\b(errors?|exceptions?|fail\w*|ignor\w*|catch\w*|rais\w*|throw\w*|no-op|exists?)\b"
+)
+
+
+def comments_above(try_node: tree_sitter.Node) -> list[tree_sitter.Node]:
+    """The comment lines right above the statement holding the `try`, nearest last."""
+    found: list[tree_sitter.Node] = []
+    current = statement_of(try_node)
+    sibling = current.prev_named_sibling
+    if sibling is None and current.parent is not None and current.parent.type == "block":
+        # tree-sitter-python parks a first statement's comment before the block
+        sibling = current.parent.prev_named_sibling
+    line = current.start_point[0]
+    while sibling is not None and "comment" in sibling.type and sibling.end_point[0] == line - 1:
+        found.insert(0, sibling)
+        line = sibling.start_point[0]
+        sibling = sibling.prev_named_sibling
+    return found
+
+
+def reason_above(try_node: tree_sitter.Node, types: frozenset[str]) -> bool:
+    """A comment above the `try` that gives a reason *about the failure*, not about what the
+    block does: it names the error (`errors`, `fails`, `ignore`, a caught type)."""
+    text = "\n".join((c.text or b"").decode("utf-8", "replace") for c in comments_above(try_node))
+    if not text or not gives_reason(text):
+        return False
+    return bool(_FAILURE_WORD.search(text)) or any(t in text for t in types)
+
+
 # ---------------------------------------------------------------------------------------------
 # The exception: is failure the answer?
 # ---------------------------------------------------------------------------------------------
@@ -109,6 +139,8 @@ LOOKUP_TYPES = frozenset(
         "NoResultFound",
         "NoResultException",
         "EmptyResultDataAccessException",
+        "ValidationError",
+        "ValidationException",
     }
 )
 # These mean "not a valid value" only around a parse or a conversion: `int(x)`, `float(x)`,
@@ -173,8 +205,13 @@ def lost_failure(types: frozenset[str], guarded: str) -> bool:
     writes, sends, flushes, commits or closes and the types are not plain lookups."""
     if types & FAILURE_TYPES:
         return True
-    plain_lookups = all(t in LOOKUP_TYPES or t.endswith("DoesNotExist") for t in types)
+    plain_lookups = all(_plain_lookup(t) for t in types)
     return bool(types) and not plain_lookups and bool(_MUST_KEEP_CALL.search(guarded))
+
+
+def _plain_lookup(name: str) -> bool:
+    """A type whose name says "no such value" or "already there"."""
+    return name in LOOKUP_TYPES or name.endswith(("DoesNotExist", "AlreadyExists"))
 
 
 def failure_is_answer(types: frozenset[str], guarded: str) -> bool:
@@ -182,7 +219,7 @@ def failure_is_answer(types: frozenset[str], guarded: str) -> bool:
     if not types:
         return False
     for name in types:
-        if name in LOOKUP_TYPES or name.endswith("DoesNotExist"):
+        if _plain_lookup(name):
             continue
         if name in PARSE_TYPES and _PARSE_CALL.search(guarded):
             continue
