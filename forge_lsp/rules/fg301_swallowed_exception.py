@@ -136,6 +136,12 @@ with the failure.**
   test_*`, a `@Test`/`@ParameterizedTest`/`@RepeatedTest` method, a callback of `it(...)` /
   `test(...)`, a benchmark case `suite.add("invalid input", () => ...)`) is an
   expected-exception test.
+- **A function whose contract is not to fail**: its name says it swallows (`closeQuietly`,
+  `cancelIgnoringExceptions`, `silent_remove`: `quiet`, `ignor`, `silent`), or it must not
+  raise (`__repr__`, `__str__`, `__del__`, `hashCode`, `toString`, `finalize`).
+- **Vendored third-party code**: files under `vendor/`, `vendored/`, `third_party/`,
+  `node_modules/`, `bower_components/`, and `*.min.js`. No reviewer of the project changes
+  them.
 - Cleanup inside another handler: `except: rollback(); raise` / `catch (e) { try { await
   tx.rollback() } catch {} throw e }`. The original error is in flight; a secondary failure
   must not mask it.
@@ -164,10 +170,10 @@ the catch cannot say it expects the `SyntaxError` and nothing else.
   `IndexError`, `LookupError`, `AttributeError`, `StopIteration`, `ImportError`,
   `FileNotFoundError`, `UnicodeDecodeError`, `JSONDecodeError`, `NumberFormatException`,
   `NoSuchElementException`, `DateTimeException`, `ClassNotFoundException`, `NoSuch...`,
-  `...DoesNotExist`, `...AlreadyExists`, `NoResultFound`, `ValidationError`; and `ValueError`,
-  `TypeError`, `OverflowError`, `IllegalArgumentException` when the block parses (`int(`,
-  `float(`, `Decimal(`, `UUID(`, `json.loads(`, `strptime(`, `fromisoformat(`, `parse...(`,
-  `valueOf(`, `fromString(`, `toInt()`...);
+  `...DoesNotExist`, `...AlreadyExists`, `...NotFound(Error|Exception)`, `NoResultFound`,
+  `ValidationError`; and `ValueError`, `TypeError`, `OverflowError`, `IllegalArgumentException`
+  when the block parses (`int(`, `float(`, `Decimal(`, `UUID(`, `json.loads(`, `strptime(`,
+  `fromisoformat(`, `parse...(`, `valueOf(`, `fromString(`, `toInt()`...);
 - **a comment gives a reason** (see below), in the handler, on its line, or right above the
   `try` when it speaks of the failure (names the type, or says `error`, `exception`, `fail`,
   `ignore`, `raise`, `throw`, `exists`: a comment there that only says what the block does is
@@ -311,6 +317,8 @@ worker thread in the test and assert `Thread.currentThread().isInterrupted()` af
     def check(self, ctx: CheckContext) -> Iterable[Finding]:
         if ctx.in_test_file and not ctx.options.get("includeTests", False):
             return  # a test swallows the exception it expects, and asserts on what follows
+        if hc.vendored(ctx.path):
+            return
         policy = _Policy(
             allow_narrow=bool(ctx.options.get("allowNarrowWithComment", True)),
             allow_broad=bool(ctx.options.get("allowBroadWithComment", False)),
@@ -369,6 +377,7 @@ class _Context:
     candidates: bool  # one attempt in a loop that returns or breaks on success
     reported: bool  # the statement after the `try` tests the result and raises/logs/errs
     expected: bool  # a test function's `try` of calls: the exception is the expected outcome
+    by_contract: bool = False  # the function says it swallows, or must not raise
 
 
 def _context(
@@ -391,6 +400,7 @@ def _context(
         candidates=hc.tries_candidates(try_node),
         reported=hc.reported_after(try_node),
         expected=hc.expects_exception(try_node),
+        by_contract=hc.quiet_by_contract(try_node),
     )
 
 
@@ -410,7 +420,7 @@ class _Policy:
                 f"`{handler.shown}` with an empty body clears the thread's interrupt status: "
                 "call `Thread.currentThread().interrupt()` or let the exception propagate."
             )
-        if context.candidates or context.reported:
+        if context.candidates or context.reported or context.by_contract:
             return None
         if handler.kind == CATCH_ALL:
             if self.allow_broad and handler.explained:

@@ -60,3 +60,16 @@ def test_failure_is_the_answer_only_for_lookups_and_parses() -> None:
     assert hc.lost_failure(frozenset({"OSError"}), "handle.read()")
     assert hc.lost_failure(frozenset({"Timeout"}), "conn.commit()")
     assert not hc.lost_failure(frozenset({"KeyError"}), "cache.close()")
+
+
+def test_vendored_and_minified_scripts_are_skipped() -> None:
+    script = languages.LANGUAGES["javascript"]
+    source = b"function f() { try { a(); b(); } catch (e) {} }\n"
+
+    def codes(path: str) -> list[str]:
+        result = checker.check(source, script, checker.RuleSelection(), path=path)
+        return [f.code for f in result.findings if f.code == "FG301"]
+
+    assert codes("app/static/js/app.js") == ["FG301"]
+    assert codes("app/static/js/vendor/jquery.js") == []
+    assert codes("app/static/js/codemirror.min.js") == []

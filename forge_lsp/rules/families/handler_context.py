@@ -211,7 +211,8 @@ def lost_failure(types: frozenset[str], guarded: str) -> bool:
 
 def _plain_lookup(name: str) -> bool:
     """A type whose name says "no such value" or "already there"."""
-    return name in LOOKUP_TYPES or name.endswith(("DoesNotExist", "AlreadyExists"))
+    suffixes = ("DoesNotExist", "AlreadyExists", "NotFound", "NotFoundError", "NotFoundException")
+    return name in LOOKUP_TYPES or name.endswith(suffixes)
 
 
 def failure_is_answer(types: frozenset[str], guarded: str) -> bool:
@@ -483,3 +484,49 @@ def expects_exception(try_node: tree_sitter.Node) -> bool:
                 return False
         current = current.parent
     return False
+
+
+# ---------------------------------------------------------------------------------------------
+# Functions whose contract is not to fail
+# ---------------------------------------------------------------------------------------------
+
+_QUIET_NAME = re.compile(r"(?i)quiet|ignor|silent")
+# Methods that must not raise: a representation, a hash, a destructor.
+_MUST_NOT_RAISE = frozenset({"__repr__", "__str__", "__del__", "hashCode", "toString", "finalize"})
+_NAMED_FUNCTIONS = frozenset(
+    {
+        "function_definition",
+        "function_declaration",
+        "method_declaration",
+        "method_definition",
+        "generator_function_declaration",
+    }
+)
+
+
+def quiet_by_contract(try_node: tree_sitter.Node) -> bool:
+    """The enclosing function says it swallows (`closeQuietly`, `cancelIgnoringExceptions`,
+    `silent_remove`) or must not raise (`__repr__`, `__del__`, `hashCode`, `toString`)."""
+    current = try_node.parent
+    while current is not None and current.type not in _NAMED_FUNCTIONS:
+        if current.type in _FUNCTIONS and current.type not in ("lambda", "arrow_function"):
+            return False
+        current = current.parent
+    if current is None:
+        return False
+    name = current.child_by_field_name("name") or next(
+        (c for c in current.named_children if c.type in ("identifier", "simple_identifier")), None
+    )
+    text = (name.text or b"").decode("utf-8", "replace") if name is not None else ""
+    return bool(text) and (text in _MUST_NOT_RAISE or bool(_QUIET_NAME.search(text)))
+
+
+_VENDORED = re.compile(
+    r"(^|/)(vendor|vendored|third_party|node_modules|bower_components)/|\.min\.js$"
+)
+
+
+def vendored(path: str | None) -> bool:
+    """Third-party code copied into the project (`static/js/vendor/`, `*.min.js`): its
+    maintainers are elsewhere, and no reviewer of this project changes it."""
+    return path is not None and bool(_VENDORED.search(path.replace("\\", "/")))
