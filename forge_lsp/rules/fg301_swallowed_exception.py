@@ -22,6 +22,9 @@ PY_BROAD = frozenset({"Exception", "BaseException"})
 JAVA_BROAD = frozenset({"Exception", "Throwable", "RuntimeException", "Error"})
 # Catch parameter names that say "ignored on purpose" (IntelliJ's convention for Java).
 JAVA_INTENT_NAME = re.compile(r"(?i)^(_|ignored?|expected|unused|cannot_?happen|impossible)\w*$")
+# The author states that the interrupt cannot arrive (`ForkJoinPool.managedBlock` of a blocker
+# that never throws): the one name that excuses an empty `InterruptedException` handler.
+CANNOT_HAPPEN = re.compile(r"(?i)^(cannot_?happen|impossible)\w*$")
 # ImportError/ModuleNotFoundError: the optional-dependency probe, whose fallback *is* the
 # handling. KeyboardInterrupt: a CLI leaving quietly on Ctrl-C.
 DEFAULT_IGNORED = ["ImportError", "ModuleNotFoundError", "KeyboardInterrupt"]
@@ -122,7 +125,11 @@ with the failure.**
   `for fmt in FORMATS: try: return datetime.strptime(s, fmt) / except ValueError: pass`,
   `for (String p : patterns) { try { return LocalDate.parse(raw, of(p)); } catch (Exception
   e) {} }`, `while True: key = new_key() / try: save(key) / except Taken: continue / return`.
-- **The failure is reported right after**: the statement right after the `try` is an `if`
+  Polling is the same shape: a timeout (`socket.timeout`, `TimeoutError`,
+  `SocketTimeoutException`...) caught in a loop is how the loop wakes up to check whether to
+  stop (`while running: try: conn.drain_events(timeout=1) / except socket.timeout: pass`).
+- **The failure is reported right after**: the statement right after the `try` (or, when the
+  `try` ends an `if` branch, the statement after that `if`) is an `if`
   whose condition reads a name the `try` block assigns (`x`, `self.x`, `this.x`), and whose
   branch raises or throws, calls a logger (`log.error`, `logger.warning`, `console.error`,
   `warnings.warn`...), calls `abort(...)`, or returns an error value (a `return` naming an
@@ -137,8 +144,9 @@ with the failure.**
   `test(...)`, a benchmark case `suite.add("invalid input", () => ...)`) is an
   expected-exception test.
 - **A function whose contract is not to fail**: its name says it swallows (`closeQuietly`,
-  `cancelIgnoringExceptions`, `silent_remove`: `quiet`, `ignor`, `silent`), or it must not
-  raise (`__repr__`, `__str__`, `__del__`, `hashCode`, `toString`, `finalize`).
+  `cancelIgnoringExceptions`, `silent_remove`, `parse_date_safe`, `generic_repr`: `quiet`,
+  `ignor`, `silent`, `safe`, `safely`, `repr`), or it must not raise (`__repr__`, `__str__`,
+  `__del__`, `hashCode`, `toString`, `finalize`).
 - **Vendored third-party code**: files under `vendor/`, `vendored/`, `third_party/`,
   `node_modules/`, `bower_components/`, and `*.min.js`. No reviewer of the project changes
   them.
@@ -208,7 +216,9 @@ is a reason.
 are not handlers at all and are out of scope (`suppress` names its exception types by
 construction). **Java `InterruptedException` is always flagged**: an empty handler clears the
 thread's interrupt status, and the executor shutting down waits for a thread that no longer
-knows it was asked to stop.
+knows it was asked to stop. The one exception is a parameter named `cannotHappen` or
+`impossible` (`ForkJoinPool.managedBlock` of a blocker that never throws): the author states
+the interrupt cannot arrive; `ignored` does not say that.
 
 What Forge cannot see: an exception handled by a caller the handler's function reports to,
 a `finally` that records the failure, a result tested further down than the next statement,
@@ -363,6 +373,7 @@ class _Handler:
     explained: bool  # a comment or an intent-revealing parameter name says why
     waived: bool  # another linter's suppression of the same check
     context: _Context  # what the code around the handler does with the failure
+    cannot_happen: bool = False  # Java/Kotlin parameter named `cannotHappen`/`impossible`
 
 
 CATCH_ALL, NARROW, INTERRUPT = "catch-all", "narrow", "interrupt"
@@ -397,7 +408,7 @@ def _context(
     return _Context(
         answer=answer,
         one_statement=one_statement,
-        candidates=hc.tries_candidates(try_node),
+        candidates=hc.tries_candidates(try_node) or hc.polls(try_node, types),
         reported=hc.reported_after(try_node),
         expected=hc.expects_exception(try_node),
         by_contract=hc.quiet_by_contract(try_node),
@@ -415,7 +426,7 @@ class _Policy:
         context = handler.context
         if handler.waived or context.expected:
             return None
-        if handler.kind == INTERRUPT:
+        if handler.kind == INTERRUPT and not handler.cannot_happen:
             return (
                 f"`{handler.shown}` with an empty body clears the thread's interrupt status: "
                 "call `Thread.currentThread().interrupt()` or let the exception propagate."
@@ -465,7 +476,8 @@ def _handler(
         explained = explained or bool(name and JAVA_INTENT_NAME.match(name))
         explained = explained or _explained_above(clause, types)
         context = _context(ctx, clause, types, _kotlin_eafp(clause))
-        return _Handler(header_end, shown, kind, types, explained, waived, context)
+        cannot = bool(name and CANNOT_HAPPEN.match(name))
+        return _Handler(header_end, shown, kind, types, explained, waived, context, cannot)
     if language != "java":
         # JavaScript cannot narrow a catch: the comment is the only statement of intent left.
         explained = explained or _explained_above(clause, frozenset())
@@ -480,7 +492,8 @@ def _handler(
     explained = explained or bool(name and JAVA_INTENT_NAME.match(name))
     explained = explained or _explained_above(clause, types)
     context = _context(ctx, clause, types, _eafp(clause))
-    return _Handler(header_end, shown, kind, types, explained, waived, context)
+    cannot = bool(name and CANNOT_HAPPEN.match(name))
+    return _Handler(header_end, shown, kind, types, explained, waived, context, cannot)
 
 
 def _python_handler(

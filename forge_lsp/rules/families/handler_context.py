@@ -322,6 +322,17 @@ def in_loop(node: tree_sitter.Node) -> bool:
     return False
 
 
+TIMEOUT_TYPES = frozenset(
+    {"timeout", "TimeoutError", "Timeout", "SocketTimeoutException", "TimeoutException"}
+)
+
+
+def polls(try_node: tree_sitter.Node, types: frozenset[str]) -> bool:
+    """`while running: try: conn.drain_events(timeout=1) / except socket.timeout: pass`: in a
+    loop, a timeout is how the loop wakes up to check whether it should stop."""
+    return bool(types) and types <= TIMEOUT_TYPES and in_loop(try_node)
+
+
 def tries_candidates(try_node: tree_sitter.Node) -> bool:
     """`for k in keys: try: return d[k] / except KeyError: pass`: one attempt of several.
 
@@ -382,6 +393,24 @@ _REPORTS = re.compile(
 )
 
 
+def _next_statement(statement: tree_sitter.Node) -> tree_sitter.Node | None:
+    """The statement after `statement`, comments skipped; for the last statement of an `if`
+    branch (`if x is None: try: ...`), the statement after that `if`."""
+    current: tree_sitter.Node | None = statement
+    while current is not None:
+        following = current.next_named_sibling
+        while following is not None and "comment" in following.type:
+            following = following.next_named_sibling
+        if following is not None:
+            return following
+        block = current.parent
+        branch = block.parent if block is not None and block.type in _BLOCKS else None
+        if branch is None or branch.type not in _IFS:
+            return None
+        current = branch
+    return None
+
+
 def reported_after(try_node: tree_sitter.Node) -> bool:
     """The statement right after the `try` tests a name the `try` block assigns, and its
     branch raises, logs or returns an error: the failure is reported there, not lost.
@@ -392,9 +421,7 @@ def reported_after(try_node: tree_sitter.Node) -> bool:
     if block is None:
         return False
     names = assigned_names(block)
-    following = statement_of(try_node).next_named_sibling
-    while following is not None and "comment" in following.type:
-        following = following.next_named_sibling
+    following = _next_statement(statement_of(try_node))
     if not names or following is None or following.type not in _IFS:
         return False
     parts = following.named_children
@@ -490,7 +517,7 @@ def expects_exception(try_node: tree_sitter.Node) -> bool:
 # Functions whose contract is not to fail
 # ---------------------------------------------------------------------------------------------
 
-_QUIET_NAME = re.compile(r"(?i)quiet|ignor|silent")
+_QUIET_NAME = re.compile(r"(?i)quiet|ignor|silent|(^|_)safe(_|$)|safely|_?repr$")
 # Methods that must not raise: a representation, a hash, a destructor.
 _MUST_NOT_RAISE = frozenset({"__repr__", "__str__", "__del__", "hashCode", "toString", "finalize"})
 _NAMED_FUNCTIONS = frozenset(
