@@ -182,6 +182,12 @@ the catch cannot say it expects the `SyntaxError` and nothing else.
   `ValidationError`; and `ValueError`, `TypeError`, `OverflowError`, `IllegalArgumentException`
   when the block parses (`int(`, `float(`, `Decimal(`, `UUID(`, `json.loads(`, `strptime(`,
   `fromisoformat(`, `parse...(`, `valueOf(`, `fromString(`, `toInt()`...);
+- **a short block does the lookup or the parse**: at most three statements with no loop,
+  `with` or nested `try`, holding the operation the type comes from (`KeyError`, `IndexError`,
+  `LookupError`: a subscript or `.pop(`; `AttributeError`: an attribute; `StopIteration`:
+  `next(`; `FileNotFoundError`: `remove`/`unlink`/`open`/`stat`...), or, for `ValueError`/
+  `TypeError`, a parse and no call but parses and string splitting (`srid = int(raw) / srs =
+  "EPSG:%d" % srid`, not `n = int(raw) / limits.check(n)`);
 - **a comment gives a reason** (see below), in the handler, on its line, or right above the
   `try` when it speaks of the failure (names the type, or says `error`, `exception`, `fail`,
   `ignore`, `raise`, `throw`, `exists`: a comment there that only says what the block does is
@@ -403,6 +409,8 @@ def _context(
         answer = False
     elif one_statement or hc.has_else(try_node):
         answer = bool(types)
+    elif hc.small_lookup(types, block):
+        answer = True
     else:
         answer = hc.failure_is_answer(types, guarded) and hc.returns_answer(try_node)
     return _Context(

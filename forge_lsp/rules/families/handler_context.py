@@ -300,6 +300,72 @@ def _exits(node: tree_sitter.Node) -> bool:
     return False
 
 
+# The operation a lookup type comes from; other lookup types name their operation themselves.
+_LOOKUP_OPERATION = {
+    "KeyError": re.compile(r"\w\s*\[|\.pop\("),
+    "IndexError": re.compile(r"\w\s*\[|\.pop\("),
+    "LookupError": re.compile(r"\w\s*\[|\.pop\(|\blookup\("),
+    "AttributeError": re.compile(r"\w\.\w|\bgetattr\("),
+    "StopIteration": re.compile(r"\bnext\(|__next__"),
+    "FileNotFoundError": re.compile(
+        r"\b(remove|unlink|rmdir|rmtree|delete\w*|open|stat|lstat|getsize|getmtime|listdir|scandir)\("
+    ),
+}
+_COMPOUND = frozenset(
+    {
+        *_LOOPS,
+        "with_statement",
+        "try_statement",
+        "try_expression",
+        "function_definition",
+        "class_definition",
+        "match_statement",
+        "switch_statement",
+        "synchronized_statement",
+        "try_with_resources_statement",
+    }
+)
+
+
+def small_lookup(types: frozenset[str], block: tree_sitter.Node) -> bool:
+    """A lookup or a parse guarded by a short block (at most three statements, no loop, `with`
+    or nested `try`) that holds the operation the type comes from: `try: suffix =
+    suffixes[i] / if suffix: col += suffix / except IndexError: pass`."""
+    statements = block_statements(block)
+    if not types or not statements or len(statements) > 3:
+        return False
+    if any(s.type in _COMPOUND for s in statements):
+        return False
+    if any(n.type in _COMPOUND for s in statements for n in _walk(s)):
+        return False
+    text = (block.text or b"").decode("utf-8", "replace")
+    for name in types:
+        operation = _LOOKUP_OPERATION.get(name)
+        if operation is not None:
+            if not operation.search(text):
+                return False
+        elif name not in PARSE_TYPES or not _only_parses(text):
+            return False
+    return True
+
+
+_CALLEE = re.compile(r"([A-Za-z_]\w*)\s*\(")
+_STRING_METHODS = frozenset(
+    {"split", "rsplit", "strip", "lstrip", "rstrip", "partition", "rpartition", "lower", "upper"}
+)
+
+
+def _only_parses(text: str) -> bool:
+    """The block parses and calls nothing else that could raise the same `ValueError`:
+    `srid = int(raw) / srs = "EPSG:%d" % srid`, not `n = int(raw) / limits.check(n)`."""
+    callees = _CALLEE.findall(text)
+    if not callees:
+        return False
+    return any(_PARSE_CALL.search(f"{c}(") for c in callees) and all(
+        _PARSE_CALL.search(f"{c}(") or c in _STRING_METHODS for c in callees
+    )
+
+
 def has_else(try_node: tree_sitter.Node) -> bool:
     """Python's `try: ... except E: pass / else: ...`: two explicit branches."""
     return any(c.type == "else_clause" for c in try_node.named_children)
