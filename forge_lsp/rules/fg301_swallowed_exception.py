@@ -146,7 +146,7 @@ with the failure.**
 - **A function whose contract is not to fail**: its name says it swallows (`closeQuietly`,
   `cancelIgnoringExceptions`, `silent_remove`, `parse_date_safe`, `generic_repr`: `quiet`,
   `ignor`, `silent`, `safe`, `safely`, `repr`), or it must not raise (`__repr__`, `__str__`,
-  `__del__`, `hashCode`, `toString`, `finalize`).
+  `__del__`, `__eq__`, `__hash__`, `equals`, `hashCode`, `toString`, `finalize`).
 - **Vendored third-party code**: files under `vendor/`, `vendored/`, `third_party/`,
   `node_modules/`, `bower_components/`, and `*.min.js`. No reviewer of the project changes
   them.

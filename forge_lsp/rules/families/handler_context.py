@@ -585,7 +585,10 @@ def expects_exception(try_node: tree_sitter.Node) -> bool:
 
 _QUIET_NAME = re.compile(r"(?i)quiet|ignor|silent|(^|_)safe(_|$)|safely|_?repr$")
 # Methods that must not raise: a representation, a hash, a destructor.
-_MUST_NOT_RAISE = frozenset({"__repr__", "__str__", "__del__", "hashCode", "toString", "finalize"})
+_MUST_NOT_RAISE = frozenset(
+    {"__repr__", "__str__", "__del__", "__eq__", "__hash__", "hashCode", "equals", "toString",
+     "finalize"}
+)  # fmt: skip
 _NAMED_FUNCTIONS = frozenset(
     {
         "function_definition",
