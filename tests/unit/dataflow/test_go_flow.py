@@ -28,13 +28,13 @@ def one(code: str) -> facts.Value:
 def test_a_branch_merge() -> None:
     code = """
         func f(r *http.Request, c bool) {
-        	q := "a"
-        	if c {
-        		q = "b"
-        	} else {
-        		q = %s
-        	}
-        	sink(q)
+            q := "a"
+            if c {
+                q = "b"
+            } else {
+                q = %s
+            }
+            sink(q)
         }
     """
     assert facts.is_constant(one(code % '"c" + q'))
@@ -45,11 +45,11 @@ def test_a_reassignment_after_an_empty_check() -> None:
     value = one(
         """
         func f(w http.ResponseWriter, r *http.Request) {
-        	p := r.URL.Query().Get("n")
-        	if p == "" {
-        		p = "default"
-        	}
-        	sink(p)
+            p := r.URL.Query().Get("n")
+            if p == "" {
+                p = "default"
+            }
+            sink(p)
         }
         """
     )
@@ -60,11 +60,11 @@ def test_a_reassignment_after_an_empty_check() -> None:
 def test_a_loop() -> None:
     code = """
         func f(r *http.Request, ks []string) {
-        	s := ""
-        	for _, k := range ks {
-        		s += %s
-        	}
-        	sink(s)
+            s := ""
+            for _, k := range ks {
+                s += %s
+            }
+            sink(s)
         }
     """
     assert facts.is_constant(one(code % '"x"'))
@@ -75,11 +75,11 @@ def test_a_loop() -> None:
 def test_a_collection_put_and_get() -> None:
     code = """
         func f(r *http.Request) {
-        	m := map[string]string{}
-        	m["k"] = %s
-        	xs := []string{"a"}
-        	xs = append(xs, m["k"])
-        	sink(strings.Join(xs, ","))
+            m := map[string]string{}
+            m["k"] = %s
+            xs := []string{"a"}
+            xs = append(xs, m["k"])
+            sink(strings.Join(xs, ","))
         }
     """
     assert facts.is_constant(one(code % '"v"'))
@@ -89,11 +89,11 @@ def test_a_collection_put_and_get() -> None:
 def test_a_builder() -> None:
     code = """
         func f(r *http.Request) {
-        	var b strings.Builder
-        	b.WriteString("SELECT * FROM ")
-        	b.WriteString(%s)
-        	fmt.Fprintf(&b, " LIMIT %%d", 10)
-        	sink(b.String())
+            var b strings.Builder
+            b.WriteString("SELECT * FROM ")
+            b.WriteString(%s)
+            fmt.Fprintf(&b, " LIMIT %%d", 10)
+            sink(b.String())
         }
     """
     assert facts.is_constant(one(code % "table"))
@@ -120,11 +120,11 @@ def test_a_same_file_helper_and_its_summary() -> None:
 def test_a_dead_branch() -> None:
     code = """
         func f(r *http.Request) {
-        	q := "a"
-        	if %s {
-        		q = r.FormValue("q")
-        	}
-        	sink(q)
+            q := "a"
+            if %s {
+                q = r.FormValue("q")
+            }
+            sink(q)
         }
     """
     for condition in ("false", "DEBUG", "1 == 2", "!true"):
@@ -135,8 +135,8 @@ def test_a_dead_branch() -> None:
 def test_sanitizers() -> None:
     code = """
         func f(r *http.Request) {
-        	n, err := %s(r.FormValue("n"))
-        	sink(n)
+            n, err := %s(r.FormValue("n"))
+            sink(n)
         }
     """
     assert origins(one(code % "strconv.Atoi")) == {"sanitized"}
@@ -147,9 +147,9 @@ def test_sanitizers() -> None:
 def test_allow_lists() -> None:
     code = """
         func f(r *http.Request, keys []string) {
-        	c := r.FormValue("c")
-        	%s
-        	sink(c)
+            c := r.FormValue("c")
+            %s
+            sink(c)
         }
     """
     comma_ok = "if _, ok := allowed[c]; !ok {\n\t\treturn\n\t}"
@@ -167,11 +167,11 @@ def test_handler_parameters_by_framework() -> None:
     bound = one(
         """
         func h(c *gin.Context) {
-        	var body Req
-        	if err := c.ShouldBindJSON(&body); err != nil {
-        		return
-        	}
-        	sink(body.Name)
+            var body Req
+            if err := c.ShouldBindJSON(&body); err != nil {
+                return
+            }
+            sink(body.Name)
         }
         """
     )
@@ -187,14 +187,14 @@ def test_handler_parameters_by_framework() -> None:
 def test_switch_and_panic() -> None:
     code = """
         func f(r *http.Request, x int) {
-        	s := r.FormValue("s")
-        	switch x {
-        	case 1:
-        		s = "a"
-        	default:
-        		%s
-        	}
-        	sink(s)
+            s := r.FormValue("s")
+            switch x {
+            case 1:
+                s = "a"
+            default:
+                %s
+            }
+            sink(s)
         }
     """
     assert facts.is_constant(one(code % 's = "b"'))
