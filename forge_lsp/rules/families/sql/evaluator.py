@@ -12,6 +12,7 @@ from typing import ClassVar
 
 import tree_sitter
 
+from forge_lsp.dataflow.solver import Entry, EntryKind
 from forge_lsp.rules.base import CheckContext, has_error
 from forge_lsp.rules.families.sql.text import (
     is_constant_name,
@@ -209,6 +210,9 @@ class Evaluator:
             return FRAGMENT  # `quotedTable := pgx.Identifier{t}.Sanitize()`: the author quoted it
         if is_constant_name(name):
             return self._constant_named(name, depth)
+        flowing = self._flowing(ident, name, depth)
+        if flowing is not None:
+            return flowing
         scope = self.scope_of(ident)
         first = True
         while True:
@@ -223,6 +227,42 @@ class Evaluator:
                 return self.unknown(name)
             scope = self.scope_of(scope)
             first = False
+
+    def _flowing(self, ident: Node, name: str, depth: int) -> Built | None:
+        """The value of a local name from the dataflow layer's reaching definitions, which
+        respect branches, loops and constant conditions (`if (p == null) p = "";` does not
+        hide the request parameter on the other path). None when the layer cannot tell, or
+        the name comes from outside the function (the scopes walk answers that)."""
+        reaching = self.ctx.flow.reaching(ident)
+        if not reaching:
+            return None
+        defs = self.definitions().get((self.scope_of(ident).id, name), [])
+        by_value = {(d.value.start_byte, d.value.end_byte): d for d in defs}
+        chosen: list[Definition] = []
+        extra: list[Built] = []
+        for definition in reaching:
+            if isinstance(definition, Entry):
+                if definition.kind is EntryKind.OUTSIDE:
+                    return None
+                if definition.kind is EntryKind.SANITIZED:
+                    extra.append(Built("0"))  # an allow-list or a numeric test held here
+                else:
+                    extra.append(self.unknown(name))
+                continue
+            value = definition.value
+            known = None if value is None else by_value.get((value.start_byte, value.end_byte))
+            if known is None:
+                return None  # an assignment only the dataflow layer sees (`for`, unpacking)
+            chosen.append(known)
+        chosen.sort(key=lambda d: d.statement.start_byte, reverse=True)
+        parts = [self._merge(name, chosen, depth)] if chosen else []
+        for part in extra:
+            if part.dynamic and not part.holes:
+                part = Built(part.text, True, part.sites, part.via_var, (ident,))
+            parts.append(part)
+        if len(parts) == 1:
+            return parts[0]
+        return self.choice(parts)
 
     @staticmethod
     def unknown(name: str) -> Built:
