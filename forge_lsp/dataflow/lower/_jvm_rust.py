@@ -42,6 +42,14 @@ def string_key(node: Node | None, source: bytes) -> str | None:
     """The text of a plain string literal used as a key (`"k"`), else None."""
     if node is None:
         return None
+    if node.type == "call_expression" and node.child_by_field_name("function") is not None:
+        # Rust's `"k".to_string()`, `"k".into()`: the literal is the key.
+        function = node.child_by_field_name("function")
+        if function is not None and function.type == "field_expression":
+            method = text(function.child_by_field_name("field"), source)
+            if method in ("to_string", "to_owned", "into"):
+                return string_key(function.child_by_field_name("value"), source)
+        return None
     if node.type in ("string_literal", "string", "line_string_literal"):
         inner = [c for c in node.named_children]
         if all(c.type in ("string_fragment", "string_content") for c in inner):

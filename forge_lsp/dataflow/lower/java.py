@@ -49,6 +49,20 @@ _PASS_THROUGH = frozenset(
         "get",
     }
 )
+# Streams and readers that wrap another (`new Scanner(System.in)`): made of what they wrap.
+_WRAPPERS = frozenset(
+    {
+        "Scanner",
+        "BufferedReader",
+        "InputStreamReader",
+        "DataInputStream",
+        "BufferedInputStream",
+        "PushbackInputStream",
+        "LineNumberReader",
+    }
+)
+# Reads from a stream or reader (`sc.nextLine()`, `br.readLine()`): made of the stream.
+_READS = frozenset({"readLine", "nextLine", "next", "readAllBytes", "readUTF", "lines", "read"})
 _COLLECTION_FACTORIES = frozenset(
     {"List.of", "Set.of", "Arrays.asList", "Collections.singletonList", "Stream.of", "EnumSet.of"}
 )
@@ -260,7 +274,7 @@ def _call(node: Node, source: bytes) -> ir.Expr:
         return _map_of(args, source)
     if receiver is not None and name in ("get", "getOrDefault") and args:
         return ir.Index(receiver, args[0])
-    if receiver is not None and name in _PASS_THROUGH:
+    if receiver is not None and (name in _PASS_THROUGH or (name in _READS and not args)):
         return ir.Opaque((receiver, *args))
     return ir.Call(callee, receiver, args)
 
@@ -279,6 +293,8 @@ def _new(node: Node, source: bytes) -> ir.Expr:
         if not args or (type_name != "String" and args[0].type.endswith("integer_literal")):
             return ir.Literal("", "string")
         return ir.Concat(args[:1], type_name)
+    if type_name in _WRAPPERS and args:
+        return ir.Opaque(args[:1])
     if type_name in _EMPTY_COLLECTIONS:
         return ir.Collection(args)
     return ir.Call(type_name, None, args)

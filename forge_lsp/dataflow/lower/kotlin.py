@@ -54,6 +54,21 @@ _PASS_THROUGH = frozenset(
         "lastOrNull",
     }
 )
+# Streams and readers that wrap another (`BufferedReader(InputStreamReader(System.in))`).
+_WRAPPERS = frozenset({"Scanner", "BufferedReader", "InputStreamReader", "DataInputStream"})
+# Reads from a stream or reader (`br.readLine()`, `input.readText()`): made of the stream.
+_READS = frozenset(
+    {
+        "readLine",
+        "nextLine",
+        "readText",
+        "readBytes",
+        "readLines",
+        "bufferedReader",
+        "reader",
+        "lines",
+    }
+)
 _LISTS = frozenset(
     {"listOf", "mutableListOf", "arrayListOf", "setOf", "mutableSetOf", "hashSetOf", "arrayOf"}
 )
@@ -107,13 +122,34 @@ def dotted(node: Node | None, source: bytes) -> str:
             if len(children) < 2:
                 return ""
             parts.append(text(children[-1], source))
-            node = children[0]
+            node = _not_operand(children[0], source) or children[0]
         elif node.type == "call_expression":
             children = named(node)
             node = children[0] if children else None
         else:
             return ""
     return ".".join(reversed(parts))
+
+
+def _not_operand(node: Node | None, source: bytes) -> Node | None:
+    """The operand of a `!x` unary node, else None."""
+    if node is None or node.type not in ("unary_expression", "prefix_expression"):
+        return None
+    operator = node.child_by_field_name("operator")
+    if operator is None or text(operator, source) != "!":
+        return None
+    return node.child_by_field_name("argument")
+
+
+def misparsed_not(node: Node | None, source: bytes) -> bool:
+    """The grammar reads `!ALLOWED.contains(x)` as `(!ALLOWED).contains(x)`: true when the
+    leftmost receiver of a call or navigation chain is a `!` unary."""
+    while node is not None and node.type in ("call_expression", "navigation_expression"):
+        children = named(node)
+        node = children[0] if children else None
+        if _not_operand(node, source) is not None:
+            return True
+    return False
 
 
 def local_name(node: Node | None, source: bytes) -> str | None:
@@ -156,7 +192,9 @@ def _method(callee: Node | None, source: bytes) -> tuple[Node | None, str]:
     if callee.type == "navigation_expression":
         children = named(callee)
         if len(children) >= 2:
-            return children[0], text(children[-1], source)
+            # `!ALLOWED.contains(x)`: the receiver is ALLOWED (see `misparsed_not`).
+            receiver = _not_operand(children[0], source) or children[0]
+            return receiver, text(children[-1], source)
     return None, text(callee, source)
 
 
@@ -290,6 +328,11 @@ def _call(node: Node, source: bytes) -> ir.Expr:
     if receiver is None:
         if name == "buildString" and lam is not None:
             return ir.Concat(tuple(_built(lam, source)), "buildString")
+        if name in _WRAPPERS and args:
+            return ir.Opaque((args[0],))
+        if name in ("StringBuilder", "StringBuffer"):
+            plain = not args or args[0].type in ("number_literal", "integer_literal")
+            return ir.Literal("") if plain else ir.Concat((args[0],), name)
         if name in _LISTS:
             return ir.Collection(tuple(args))
         if name in _MAPS:
@@ -305,6 +348,8 @@ def _call(node: Node, source: bytes) -> ir.Expr:
             return ir.Concat((receiver, args[-1]), "StringBuilder.append")
         if name in ("get", "getValue", "getOrDefault", "getOrElse", "getOrNull") and args:
             return ir.Index(receiver, args[0])
+        if name in _READS and not args:
+            return ir.Opaque((receiver,))
         if name in _PASS_THROUGH or (name in ("let", "also", "apply") and lam is None):
             return ir.Opaque((receiver, *args))
     return ir.Call(callee, receiver, tuple(args))
@@ -393,6 +438,10 @@ class _Lowerer:
         decorators: list[str] = []
         returns = ""
         body: ir.Block = ()
+        previous = node.prev_named_sibling
+        if previous is not None and previous.type == "annotated_expression":
+            # At the top of a file the grammar reads `@Get("/x")` before `fun` as an expression.
+            decorators.append(text(previous, src))
         for child in named(node):
             if child.type == "modifiers":
                 decorators.extend(
@@ -422,8 +471,10 @@ class _Lowerer:
     def _params(self, holder: Node) -> list[ir.Param]:
         out: list[ir.Param] = []
         annotations: list[str] = []
+        modifiers: Node | None = None
         for child in named(holder):
             if child.type == "parameter_modifiers":
+                modifiers = child
                 annotations.extend(
                     text(a, self.source) for a in child.named_children if a.type == "annotation"
                 )
@@ -436,15 +487,19 @@ class _Lowerer:
                     (p for p in parts if p is not name and p.type.endswith("type")), None
                 )
                 if name is not None:
+                    # The grammar keeps a parameter's annotations in the `parameter_modifiers`
+                    # before it: that node is the one a table reads `@RequestParam` from.
+                    holder = modifiers if modifiers is not None else child
                     out.append(
                         ir.Param(
                             text(name, self.source),
-                            child,
+                            holder,
                             text(type_node, self.source),
                             tuple(annotations),
                         )
                     )
                 annotations = []
+                modifiers = None
         return out
 
     def _top_level(self, root: Node) -> list[ir.Statement]:
@@ -497,6 +552,9 @@ class _Lowerer:
         if kind == "if_expression":
             cond = node.child_by_field_name("condition")
             then, orelse = _if_parts(node)
+            if misparsed_not(cond, src):
+                # `if (!A.contains(x))` is `if (A.contains(x))` with the arms swapped.
+                then, orelse = orelse, then
             return [ir.If(node, cond, self.block(then), self.block(orelse))]
         if kind == "when_expression":
             return self._when(node)

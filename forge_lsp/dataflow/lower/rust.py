@@ -71,6 +71,11 @@ _PASS_THROUGH = frozenset(
         "as_deref",
     }
 )
+# Reads from a stream (`stdin.read_line(&mut s)`, `stream.read(&mut buf)`): made of the stream,
+# and written into their `&mut` argument.
+_READS = frozenset(
+    {"read_line", "read_to_string", "read_to_end", "read", "read_exact", "lines", "bytes"}
+)
 _MAP_TYPES = frozenset({"HashMap", "BTreeMap", "IndexMap"})
 _COLLECTION_TYPES = frozenset({"Vec", "HashSet", "BTreeSet", "VecDeque", "HashMap", "BTreeMap"})
 _BOOLEAN_OPERATORS = frozenset({"==", "!=", "<", ">", "<=", ">=", "&&", "||"})
@@ -226,6 +231,14 @@ def expression(node: Node, source: bytes) -> ir.Expr:
         return ir.Choice(None, tuple(values))
     if kind in ("block", "unsafe_block", "async_block"):
         return ir.Opaque(tuple(_tail(node)))
+    if kind in ("reference_expression", "unary_expression") and not text(node, source).startswith(
+        "!"
+    ):
+        # `&x`, `&mut x`, `*x`: the value of `x` (so `ALLOWED.contains(&x)` tests `x`).
+        inner = named(node)
+        name = local_name(inner[-1], source) if inner else None
+        if name is not None:
+            return ir.Name(name)
     if kind == "unary_expression":
         inner = named(node)
         if not inner or text(node, source).startswith("!"):
@@ -308,6 +321,8 @@ def _call(node: Node, source: bytes) -> ir.Expr:
             return ir.Index(receiver, args[0])
         if name in _PASS_THROUGH:
             return ir.Opaque((receiver, *args))
+        if name in _READS or (name == "lock" and not args):
+            return ir.Opaque((receiver,))
         return ir.Call(callee, receiver, args)
     head, _, last = callee.rpartition(".")
     type_name = head.rsplit(".", 1)[-1]
@@ -423,7 +438,8 @@ class _Lowerer:
             "block_comment",
         ):
             if previous.type == "attribute_item":
-                decorators.append(text(previous, src))
+                # `#[get("/<name>")]` as `get("/<name>")`: the form tables match by name.
+                decorators.append(text(previous, src).strip()[2:-1].strip())
             previous = previous.prev_named_sibling
         decorators.reverse()
         body = node.child_by_field_name("body")
@@ -684,9 +700,11 @@ class _Lowerer:
             receiver, name = _method(node, src)
             if receiver is None:
                 return None
-            return builder_statement(
-                name, local_name(receiver, src), _arguments(node), node, src, _APPEND
-            )
+            args = _arguments(node)
+            if name in _READS and args and args[-1].type == "reference_expression":
+                target = local_name(args[-1], src)
+                return ir.Assign(target, node, node, ir.Op.APPEND) if target else None
+            return builder_statement(name, local_name(receiver, src), args, node, src, _APPEND)
         if kind == "macro_invocation" and macro_name(node, src) in ("write", "writeln"):
             tokens = next((c for c in node.named_children if c.type == "token_tree"), None)
             values = macro_values(tokens, src) if tokens is not None else []
