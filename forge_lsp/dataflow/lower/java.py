@@ -387,14 +387,13 @@ class _Lowerer:
         """Field initializers of every class in the file (`static final String T = "users"`),
         as the file's top level: a method reading `T` finds its constant here."""
         out: list[ir.Statement] = []
-        stack = [root]
-        while stack:
+        stack = list(reversed(root.named_children))
+        while stack:  # in document order: a later field may read an earlier one
             node = stack.pop()
-            for child in reversed(node.named_children):
-                if child.type == "field_declaration":
-                    out.extend(self._declarators(child))
-                elif child.type in _CLASS_PARTS:
-                    stack.append(child)
+            if node.type == "field_declaration":
+                out.extend(self._declarators(node))
+            elif node.type in _CLASS_PARTS:
+                stack.extend(reversed(node.named_children))
         return out
 
     # ---------------------------------------------------------------- statements

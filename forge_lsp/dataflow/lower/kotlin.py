@@ -506,21 +506,20 @@ class _Lowerer:
         """Top-level statements (scripts), and every class's, object's and companion's
         properties (`const val T = "users"`)."""
         out: list[ir.Statement] = []
-        stack = [root]
-        while stack:
-            node = stack.pop()
-            for child in reversed(named(node)):
-                if child.type == "property_declaration":
-                    out.extend(self.statement(child))
-                elif child.type in (
-                    "class_declaration",
-                    "object_declaration",
-                    "companion_object",
-                    "class_body",
-                ):
-                    stack.append(child)
-                elif node.type == "source_file" and child.type not in FUNCTION_TYPES:
-                    out.extend(self.statement(child))
+        stack = [(c, True) for c in reversed(named(root))]
+        while stack:  # in document order
+            node, top = stack.pop()
+            if node.type == "property_declaration":
+                out.extend(self.statement(node))
+            elif node.type in (
+                "class_declaration",
+                "object_declaration",
+                "companion_object",
+                "class_body",
+            ):
+                stack.extend((c, False) for c in reversed(named(node)))
+            elif top and node.type not in FUNCTION_TYPES:
+                out.extend(self.statement(node))
         return out
 
     # ---------------------------------------------------------------- statements

@@ -469,17 +469,13 @@ class _Lowerer:
     def _items(self, root: Node) -> list[ir.Statement]:
         """`const`/`static` items of the file, its modules and impls (`const T: &str = "users"`)."""
         out: list[ir.Statement] = []
-        stack = [root]
-        while stack:
+        stack = list(reversed(named(root)))
+        while stack:  # in document order
             node = stack.pop()
-            for child in reversed(named(node)):
-                if child.type in ("const_item", "static_item"):
-                    name = child.child_by_field_name("name")
-                    value = child.child_by_field_name("value")
-                    if name is not None and value is not None:
-                        out.append(ir.Assign(text(name, self.source), value, child))
-                elif child.type in ("mod_item", "impl_item", "trait_item", "declaration_list"):
-                    stack.append(child)
+            if node.type in ("const_item", "static_item"):
+                out.extend(self._items_in(node))
+            elif node.type in ("mod_item", "impl_item", "trait_item", "declaration_list"):
+                stack.extend(reversed(named(node)))
         return out
 
     # ---------------------------------------------------------------- statements
