@@ -47,6 +47,7 @@ _PASS_THROUGH = frozenset(
         "orElseThrow",
         "orElseGet",
         "get",
+        "getValue",
     }
 )
 # Streams and readers that wrap another (`new Scanner(System.in)`): made of what they wrap.
@@ -272,7 +273,7 @@ def _call(node: Node, source: bytes) -> ir.Expr:
         return ir.Collection(args)
     if callee in _MAP_FACTORIES:
         return _map_of(args, source)
-    if receiver is not None and name in ("get", "getOrDefault") and args:
+    if receiver is not None and name in ("get", "getOrDefault", "getFirst") and args:
         return ir.Index(receiver, args[0])
     if receiver is not None and (name in _PASS_THROUGH or (name in _READS and not args)):
         return ir.Opaque((receiver, *args))

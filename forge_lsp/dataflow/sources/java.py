@@ -57,8 +57,8 @@ TABLE = SourceTable(
         "webRequest.getParameter": "a request parameter",
         # stdin, sockets, message queues.
         "System.in.read": "stdin",
-        "System.console.readLine": "stdin",
-        "System.console.readPassword": "stdin",
+        # `System.console().readLine()` is made of the console (see the Java lowering).
+        "System.console": "stdin",
         "socket.getInputStream": "a socket",
         "clientSocket.getInputStream": "a socket",
         "accept.getInputStream": "a socket",
