@@ -419,17 +419,7 @@ class _Lowerer:
         if kind == "block":
             return list(self.block(node))
         if kind == "if_statement":
-            cond = node.child_by_field_name("condition")
-            pre = self.effects(cond, None) if cond is not None else []
-            return [
-                *pre,
-                ir.If(
-                    node,
-                    _unwrap(cond),
-                    self.block(node.child_by_field_name("consequence")),
-                    self.block(node.child_by_field_name("alternative")),
-                ),
-            ]
+            return self._if_chain(node)
         if kind in ("while_statement", "for_statement", "enhanced_for_statement", "do_statement"):
             return self._loop(node)
         if kind in ("switch_expression", "switch_statement"):
@@ -458,6 +448,26 @@ class _Lowerer:
         if kind == "ERROR":
             return [ir.Effect(node)]
         return []
+
+    def _if_chain(self, node: Node) -> list[ir.Statement]:
+        """`if / else if / ... / else`, walked as a list: a chain of a thousand arms must not
+        exhaust Python's stack."""
+        arms: list[tuple[list[ir.Statement], Node, Node | None, ir.Block]] = []
+        current = node
+        while True:
+            cond = current.child_by_field_name("condition")
+            pre = self.effects(cond, None) if cond is not None else []
+            then = self.block(current.child_by_field_name("consequence"))
+            arms.append((pre, current, _unwrap(cond), then))
+            alternative = current.child_by_field_name("alternative")
+            if alternative is not None and alternative.type == "if_statement":
+                current = alternative
+                continue
+            chain: ir.Block = self.block(alternative)
+            break
+        for pre, arm, cond, then in reversed(arms):
+            chain = (*pre, ir.If(arm, cond, then, chain))
+        return list(chain)
 
     def _declarators(self, node: Node) -> list[ir.Statement]:
         out: list[ir.Statement] = []

@@ -549,12 +549,7 @@ class _Lowerer:
         if kind == "assignment":
             return self.effects(node, node)
         if kind == "if_expression":
-            cond = node.child_by_field_name("condition")
-            then, orelse = _if_parts(node)
-            if misparsed_not(cond, src):
-                # `if (!A.contains(x))` is `if (A.contains(x))` with the arms swapped.
-                then, orelse = orelse, then
-            return [ir.If(node, cond, self.block(then), self.block(orelse))]
+            return self._if_chain(node)
         if kind == "when_expression":
             return self._when(node)
         if kind in ("for_statement", "while_statement", "do_while_statement"):
@@ -588,6 +583,29 @@ class _Lowerer:
         ):
             return []
         return self.effects(node, node)
+
+    def _if_chain(self, node: Node) -> list[ir.Statement]:
+        """`if / else if / ... / else`, walked as a list: a chain of a thousand arms must not
+        exhaust Python's stack."""
+        arms: list[tuple[Node, Node | None, ir.Block]] = []
+        current = node
+        while True:
+            cond = current.child_by_field_name("condition")
+            then, orelse = _if_parts(current)
+            if misparsed_not(cond, self.source):
+                # `if (!A.contains(x))` is `if (A.contains(x))` with the arms swapped.
+                arms.append((current, cond, self.block(orelse)))
+                chain: ir.Block = self.block(then)
+                break
+            arms.append((current, cond, self.block(then)))
+            if orelse is not None and orelse.type == "if_expression":
+                current = orelse
+                continue
+            chain = self.block(orelse)
+            break
+        for arm, cond, block in reversed(arms):
+            chain = (ir.If(arm, cond, block, chain),)
+        return list(chain)
 
     def _property(self, node: Node) -> list[ir.Statement]:
         value = None

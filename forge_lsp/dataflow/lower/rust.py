@@ -584,19 +584,26 @@ class _Lowerer:
         return before, bound
 
     def _if(self, node: Node, tail: bool) -> list[ir.Statement]:
-        condition = node.child_by_field_name("condition")
-        before, bound = self._bindings(condition)
-        then = self.block(node.child_by_field_name("consequence"), tail)
-        alternative = node.child_by_field_name("alternative")
-        orelse: ir.Block = ()
-        if alternative is not None:
-            inner = named(alternative)
+        """`if / else if / ... / else` (with `if let` arms), walked as a list: a chain of a
+        thousand arms must not exhaust Python's stack."""
+        arms: list[tuple[list[ir.Statement], Node, Node | None, ir.Block]] = []
+        current = node
+        while True:
+            condition = current.child_by_field_name("condition")
+            before, bound = self._bindings(condition)
+            then = self.block(current.child_by_field_name("consequence"), tail)
+            test = None if condition is None or bound else condition
+            arms.append((before, current, test, (*bound, *then)))
+            alternative = current.child_by_field_name("alternative")
+            inner = named(alternative) if alternative is not None else []
             if inner and inner[0].type == "if_expression":
-                orelse = tuple(self._if(inner[0], tail))
-            elif inner:
-                orelse = self.block(inner[0], tail)
-        test = None if condition is None or bound else condition
-        return [*before, ir.If(node, test, (*bound, *then), orelse)]
+                current = inner[0]
+                continue
+            chain: ir.Block = self.block(inner[0], tail) if inner else ()
+            break
+        for before, arm, test, block in reversed(arms):
+            chain = (*before, ir.If(arm, test, block, chain))
+        return list(chain)
 
     def _match(self, node: Node, tail: bool) -> list[ir.Statement]:
         value = node.child_by_field_name("value")

@@ -82,3 +82,65 @@ def function(language: str, code: str, name: str) -> tuple[ir.FunctionIR, bytes]
 
 def labels(value: facts.Value) -> list[str]:
     return [f.detail for f in facts.untrusted(value)]
+
+
+def long_function(language: str, arms: int) -> str:
+    """A function with an `else if` chain of `arms` arms and as many builder statements."""
+    if language == "java":
+        chain = " else ".join(f'if (k == {i}) {{ q = "v{i}"; }}' for i in range(arms))
+        body = "\n".join(f'  sb.append("a{i}").append(x);' for i in range(arms))
+        return (
+            'class A {\nvoid h(int k, String x) { String q = "a";\n'
+            "  StringBuilder sb = new StringBuilder();\n" + chain + "\n" + body + "\n}\n}\n"
+        )
+    if language == "kotlin":
+        chain = " else ".join(f'if (k == {i}) {{ q = "v{i}" }}' for i in range(arms))
+        body = "\n".join(f'  sb.append("a{i}").append(x)' for i in range(arms))
+        return (
+            'fun h(k: Int, x: String) {\n  var q = "a"\n  val sb = StringBuilder()\n'
+            + chain + "\n" + body + "\n}\n"
+        )  # fmt: skip
+    chain = " else ".join(f'if k == {i} {{ q = "v{i}"; }}' for i in range(arms))
+    body = "\n".join(f'  s.push_str("a{i}"); s.push_str(x);' for i in range(arms))
+    return (
+        'fn h(k: i32, x: &str) { let mut q = "a"; let mut s = String::new();\n'
+        + chain + "\n" + body + "\n}\n"
+    )  # fmt: skip
+
+
+def chain_depth(block: ir.Block) -> int:
+    """How many `If`s are chained through `orelse` from the first `If` of a block."""
+    depth = 0
+    current = next((s for s in block if isinstance(s, ir.If)), None)
+    while current is not None:
+        depth += 1
+        current = next((s for s in current.orelse if isinstance(s, ir.If)), None)
+    return depth
+
+
+def lowering_seconds(language: str, arms: int) -> tuple[float, ir.FunctionIR]:
+    import time
+
+    parsed, source = tree(language, long_function(language, arms))
+    language_lowering = lowering(language)
+    assert language_lowering is not None
+    stack = [parsed.root_node]
+    while stack:
+        node = stack.pop()
+        if node.type in language_lowering.function_types:
+            started = time.perf_counter()
+            lowered = language_lowering.lower(node, source)
+            return time.perf_counter() - started, lowered
+        stack.extend(node.children)
+    raise AssertionError("no function")
+
+
+def assert_linear(language: str) -> None:
+    """A 4,000-arm `else if` chain lowers without exhausting the stack, every arm is there,
+    and four times the code takes well under sixteen times as long (linear, not quadratic)."""
+    small, _ = min((lowering_seconds(language, 500) for _ in range(2)), key=lambda r: r[0])
+    large, lowered = lowering_seconds(language, 4000)
+    assert chain_depth(lowered.body) == 4000
+    appends = [s for s in lowered.body if isinstance(s, ir.Assign) and s.op is ir.Op.APPEND]
+    assert len(appends) == 8000
+    assert large < max(16 * small, 0.5) * 1.5

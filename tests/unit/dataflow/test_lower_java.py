@@ -8,7 +8,7 @@ import time
 from forge_lsp.dataflow import facts, ir
 from forge_lsp.dataflow.facts import Origin
 from forge_lsp.dataflow.lower import lowering
-from tests.unit.dataflow.jvm_rust_helpers import function, labels, one, tree
+from tests.unit.dataflow.jvm_rust_helpers import assert_linear, function, labels, one, tree
 
 
 def java(body: str, members: str = "") -> str:
@@ -444,3 +444,7 @@ def test_flow_stdin_and_class_constants() -> None:
         java('void h() { sink("select * from " + T); }', 'static final String T = "users";\n'),
     )
     assert facts.is_constant(constant)
+
+
+def test_a_long_else_if_chain_lowers_in_linear_time() -> None:
+    assert_linear("java")

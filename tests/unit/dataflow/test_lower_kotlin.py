@@ -7,7 +7,14 @@ from __future__ import annotations
 from forge_lsp.dataflow import facts, ir
 from forge_lsp.dataflow.facts import Origin
 from forge_lsp.dataflow.lower import lowering
-from tests.unit.dataflow.jvm_rust_helpers import function, functions, labels, one, tree
+from tests.unit.dataflow.jvm_rust_helpers import (
+    assert_linear,
+    function,
+    functions,
+    labels,
+    one,
+    tree,
+)
 
 
 def src(node: ir.Node | None, source: bytes) -> str:
@@ -336,3 +343,7 @@ def test_flow_stdin_and_constants() -> None:
     assert facts.is_constant(
         one("kotlin", 'const val T = "users"\nfun h() { sink("select * from $T") }')
     )
+
+
+def test_a_long_else_if_chain_lowers_in_linear_time() -> None:
+    assert_linear("kotlin")
