@@ -172,6 +172,33 @@ class Conditions:
         shape = self.shape(node)
         if isinstance(shape, ir.Call):
             return self._call(shape)
+        if isinstance(shape, ir.Name):
+            return self._comma_ok(node, shape.name)
+        return Refinement()
+
+    def _comma_ok(self, node: Node, name: str) -> Refinement:
+        """Go's `if _, ok := allowed[x]; ok {`: `x` is a key of the allow-list map."""
+        statement = node.parent
+        while statement is not None and statement.child_by_field_name("condition") is None:
+            statement = statement.parent
+        initializer = statement.child_by_field_name("initializer") if statement else None
+        if initializer is None or initializer.type != "short_var_declaration":
+            return Refinement()
+        left, right = (
+            initializer.child_by_field_name("left"),
+            initializer.child_by_field_name("right"),
+        )
+        lefts = [c for c in (left.named_children if left else []) if c.type == "identifier"]
+        rights = right.named_children if right else []
+        if len(lefts) != 2 or len(rights) != 1 or rights[0].type != "index_expression":
+            return Refinement()
+        if self.source[lefts[1].start_byte : lefts[1].end_byte].decode() != name:
+            return Refinement()
+        operand = rights[0].child_by_field_name("operand")
+        index = rights[0].child_by_field_name("index")
+        key = self._name(index) if index is not None else ""
+        if key and operand is not None and self._allow_list(operand):
+            return Refinement(((key, "allow-list"),))
         return Refinement()
 
     def _call(self, call: ir.Call) -> Refinement:

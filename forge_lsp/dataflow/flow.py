@@ -35,12 +35,14 @@ PASS_THROUGH = frozenset(
         "rjust", "zfill", "expandtabs", "build", "get_mut", "unwrap", "unwrap_or_default",
         "expect", "strip_prefix", "strip_suffix", "trim_start", "trim_end", "to_lowercase",
         "to_uppercase", "toByteArray", "getBytes", "lowercase", "uppercase", "trimIndent",
+        "Decode", "ReadString", "ReadLine", "Text", "ReadBytes",
     }
 )  # fmt: skip
 # Calls whose result is made of their arguments (`str(x)`, `String(x)`).
 CONVERSIONS = frozenset(
     {"str", "repr", "bytes", "list", "tuple", "set", "sorted", "reversed", "String", "string",
-     "fmt.Sprint", "fmt.Sprintln", "String.valueOf", "Objects.toString", "[]byte"}
+     "fmt.Sprint", "fmt.Sprintln", "String.valueOf", "Objects.toString", "[]byte",
+     "json.NewDecoder", "bufio.NewReader", "bufio.NewScanner", "io.ReadAll", "ioutil.ReadAll"}
 )  # fmt: skip
 _GETTERS = frozenset({"get", "Get", "getOrDefault", "get_or", "getOrElse", "getOrNull", "getlist"})
 _DECORATOR_NAME = re.compile(r"@?\s*([\w.]+)")
@@ -85,6 +87,7 @@ class FileFlow:
         self._functions: dict[int, _Function | None] = {}
         self._by_name: dict[str, list[Node]] | None = None
         self._callbacks: dict[str, tuple[int, str]] = {}
+        self._callback_nodes: dict[int, tuple[int, str]] = {}
         self._module: dict[str, list[ir.Assign]] | None = None
         self._summaries: dict[int, Summary | None] = {}
         self._summarizing: set[int] = set()
@@ -191,6 +194,9 @@ class FileFlow:
             if not visited and node is not None:
                 if node.type in types:
                     name = node.child_by_field_name("name")
+                    parent = node.parent
+                    if name is None and parent is not None and parent.type == "variable_declarator":
+                        name = parent.child_by_field_name("name")
                     if name is not None:
                         self._by_name.setdefault(self._text(name), []).append(node)
                 elif registrations and node.type in {
@@ -217,7 +223,11 @@ class FileFlow:
         found = registrations.get(shape.callee) or registrations.get(last)
         if found is None:
             return
+        types = self._lowering.function_types if self._lowering is not None else frozenset()
         for arg in (*shape.args, *(v for _, v in shape.keywords)):
+            if arg.type in types:  # an inline callback
+                self._callback_nodes[arg.id] = found
+                continue
             target = self._shape(arg)
             if isinstance(target, (ir.Name, ir.Attribute)):
                 self._callbacks[target.name] = found
@@ -492,9 +502,11 @@ class FileFlow:
         for kind, label in table.parameter_types.items():
             if kind and _type_matches(param.type_text, kind):
                 return label
-        if function.name:
-            self._index()
+        self._index()
+        registered = self._callback_nodes.get(function.node.id)
+        if registered is None and function.name:
             registered = self._callbacks.get(function.name)
+        if True:
             if registered is not None and registered[0] == index:
                 return registered[1]
         if param.name in table.request_names or param.name in {"self", "cls", "this"}:

@@ -60,12 +60,14 @@ class If:
 @dataclass(frozen=True, slots=True)
 class Loop:
     """A loop: `header` runs once before the first iteration check (a `for` target, `i := 0`),
-    `body` runs zero or more times. `condition` is the loop test, when it has one."""
+    `body` runs zero or more times. `condition` is the loop test, when it has one. `once`
+    marks a body that runs exactly once, a `switch` whose `break` leaves it."""
 
     node: Node
     header: Block
     body: Block
     condition: Node | None = None
+    once: bool = False
 
 
 @dataclass(frozen=True, slots=True)

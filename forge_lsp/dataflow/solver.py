@@ -218,7 +218,7 @@ class _Walker:
             if env is None:
                 return None
             out = dict(env)
-            if statement.op is ir.Op.SET:
+            if statement.op in {ir.Op.SET, ir.Op.ELEMENT}:  # both replace the name's value
                 out[statement.target] = frozenset({statement})
             else:
                 out[statement.target] = self.solution.lookup(env, statement.target) | {statement}
@@ -283,6 +283,14 @@ class _Walker:
 
     def _loop(self, statement: ir.Loop, env: Env | None, position: int) -> Env | None:
         head = self.block(statement.header, env, position)
+        if statement.once:
+            loop = _Loop([], [])
+            self.loops.append(loop)
+            end = self.block(statement.body, head, position)
+            self.loops.pop()
+            if self.loops:  # a `continue` inside a switch goes to the enclosing loop's head
+                self.loops[-1].continues.extend(loop.continues)
+            return _join_all([end, *loop.breaks])
         truth = None
         if statement.condition is not None and head is not None:
             truth = self.truth(statement.condition)

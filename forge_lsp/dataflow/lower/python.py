@@ -209,10 +209,20 @@ class PythonLowering:
         body = node.child_by_field_name("body")
         cases = [c for c in named(body) if c.type == "case_clause"]
         orelse: ir.Block = ()
+        # A last `case _:` (no guard) always matches: it ends the chain unwrapped.
+        if cases and self._catch_all(cases[-1], source):
+            orelse = self._block(cases[-1].child_by_field_name("consequence"), source)
+            cases = cases[:-1]
         for case in reversed(cases):
             block = self._block(case.child_by_field_name("consequence"), source)
             orelse = (ir.If(case, None, block, orelse),)
         return [ir.Effect(node.child_by_field_name("subject") or node), *orelse]
+
+    def _catch_all(self, case: Node, source: bytes) -> bool:
+        if case.child_by_field_name("guard") is not None:
+            return False
+        patterns = [c for c in case.named_children if c.type == "case_pattern"]
+        return len(patterns) == 1 and text(patterns[0], source).strip() in {"_", ""}
 
     def _imports(self, node: Node, source: bytes) -> list[ir.Statement]:
         out: list[ir.Statement] = []

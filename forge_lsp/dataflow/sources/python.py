@@ -35,8 +35,6 @@ TABLE = SourceTable(
         "recvfrom": "a socket",
         "recv_into": "a socket",
         "recvmsg": "a socket",
-        "os.environ.get": "the environment",
-        "os.getenv": "the environment",
     },
     attributes={
         "request.args": "request.args",
@@ -57,8 +55,6 @@ TABLE = SourceTable(
         "request.path_params": "request.path_params",
         "request.FILES": "request.FILES",
         "sys.stdin": "stdin",
-        "sys.argv": "the command line",
-        "os.environ": "the environment",
         # kafka-python messages (`for message in consumer: message.value`)
         "message.value": "a message queue",
         "msg.value": "a message queue",
