@@ -119,6 +119,9 @@ class Param:
     name: str
     node: Node
     type_text: str = ""
+    # Its annotations or attributes as written (`@RequestParam("id")`, `#[serde(default)]`),
+    # for grammars where they are not inside `node` or a table wants them without a walk.
+    annotations: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,6 +161,9 @@ class Concat:
 
     parts: tuple[Node, ...]
     how: str = "concatenation"
+    # Names read without a node of their own: the inline captures of Rust's
+    # `format!("{name}")` (each is part of the value, like a `Name` part).
+    names: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
