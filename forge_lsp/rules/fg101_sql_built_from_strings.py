@@ -492,6 +492,11 @@ def _last_name(node: Node) -> Node | None:
     return None
 
 
+def _quoted(label: str) -> str:
+    """`request.args` in code quotes; a description (`a request parameter`) as it is."""
+    return label if " " in label else f"`{label}`"
+
+
 def _verdict(ctx: CheckContext, built: sql.Built) -> origins.Verdict:
     """How much a dynamic SQL string matters, from where its holes' values come from."""
     holes = built.holes or ()
@@ -523,7 +528,7 @@ def _message(
     if source is not None and source.origin is Origin.UNTRUSTED:
         line = f" (line {source.line + 1})" if source.line >= 0 else ""
         return (
-            f"Untrusted input from `{source.detail}`{line} is spliced into SQL built with "
+            f"Untrusted input from {_quoted(source.detail)}{line} is spliced into SQL built with "
             f"{site.how}{where}, which {reaches}: {advice}"
         )
     if source is not None and source.origin is Origin.PARAMETER:
