@@ -5,6 +5,7 @@ Pure and thread-safe: the server runs it in a worker thread and the CLI in worke
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import re
 import threading
@@ -139,12 +140,14 @@ def finish(
     *,
     partial: bool = False,
 ) -> CheckResult:
-    """Apply suppression comments and severity overrides; sort; package the result."""
+    """Apply suppression comments, the confidence floor and severity overrides; sort; package
+    the result. Every check (full or after an edit, in the editor or the CLI) ends here, so a
+    finding below `selection.min_confidence` is never published, fixed or counted."""
     suppressions = find_suppressions(source, tree.root_node)
     kept = [
         _with_severity(finding, selection)
         for finding in _unique(findings)
-        if not _suppressed(finding, suppressions)
+        if selection.shows(finding) and not _suppressed(finding, suppressions)
     ]
     kept.sort(key=lambda f: (f.start, f.code))
     return CheckResult(kept, tree, suppressions, partial)
@@ -173,16 +176,7 @@ def _with_severity(finding: Finding, selection: RuleSelection) -> Finding:
     severity = selection.severity.get(finding.code)
     if severity is None or severity == finding.severity:
         return finding
-    return Finding(
-        finding.code,
-        finding.message,
-        severity,
-        finding.start,
-        finding.end,
-        finding.fix,
-        finding.source,
-        finding.data,
-    )
+    return dataclasses.replace(finding, severity=severity)  # keeps confidence and data
 
 
 def _unique(findings: Iterable[Finding]) -> list[Finding]:

@@ -8,6 +8,7 @@ are found by binary search over slice comparisons (memcmp speed), so a one-chara
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -113,13 +114,5 @@ def shifted(finding: Finding, edit: ByteEdit) -> Finding | None:
                 return None
             edits.append(Edit(a, b, change.new_text))
         fix = Fix(fix.title, tuple(edits))
-    return Finding(
-        finding.code,
-        finding.message,
-        finding.severity,
-        start,
-        end,
-        fix,
-        finding.source,
-        finding.data,
-    )
+    # `replace` carries every other field (confidence, data, source) over unchanged.
+    return dataclasses.replace(finding, start=start, end=end, fix=fix)
