@@ -371,7 +371,10 @@ class FileFlow:
         if isinstance(shape, ir.Name):
             return self._name(node, shape.name, depth)
         if isinstance(shape, ir.Concat):
-            return self._union(shape.parts, depth)
+            value = self._union(shape.parts, depth)
+            for name in shape.names:  # `format!("{name}")`: read where the string is
+                value |= self._name(node, name, depth + 1)
+            return value
         if isinstance(shape, ir.Choice):
             return self._union(shape.options, depth)
         if isinstance(shape, ir.Collection):
