@@ -391,7 +391,7 @@ class _Lowerer:
         stack = list(reversed(root.named_children))
         while stack:  # in document order: a later field may read an earlier one
             node = stack.pop()
-            if node.type == "field_declaration":
+            if node.type in ("field_declaration", "constant_declaration"):
                 out.extend(self._declarators(node))
             elif node.type in _CLASS_PARTS:
                 stack.extend(reversed(node.named_children))

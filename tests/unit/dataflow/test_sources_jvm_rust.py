@@ -225,6 +225,10 @@ def test_rust_look_alikes_are_not_sources() -> None:
     assert not facts.untrusted(one("rust", "fn h(name: &str) { sink(name); }"))
     assert not facts.untrusted(one("rust", "#[test]\nfn h(name: &str) { sink(name); }"))
     assert not facts.untrusted(one("rust", "fn h(req: HttpRequest) { sink(req); }"))
+    actix_state = (
+        '#[get("/users/{id}")]\nasync fn h(data: web::Data<AppState>) { sink(data.table); }'
+    )
+    assert not facts.untrusted(one("rust", actix_state))
 
 
 @pytest.mark.parametrize("language", ["java", "kotlin", "rust"])
