@@ -93,6 +93,10 @@ _EXPRESSION_STATEMENTS = frozenset(
     }
 )
 _BOOLEAN_OPERATORS = frozenset({"==", "!=", "===", "!==", "<", ">", "<=", ">=", "&&", "||"})
+# Top-level nodes that are not statements of a script.
+_DECLARATIONS = frozenset(
+    {"package_header", "import_list", "import_header", "import", "type_alias", "file_annotation"}
+)
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _KEYWORDS = {"true": ("true", "bool"), "false": ("false", "bool"), "null": ("null", "null")}
 
@@ -518,7 +522,7 @@ class _Lowerer:
                 "class_body",
             ):
                 stack.extend((c, False) for c in reversed(named(node)))
-            elif top and node.type not in FUNCTION_TYPES:
+            elif top and node.type not in FUNCTION_TYPES and node.type not in _DECLARATIONS:
                 out.extend(self.statement(node))
         return out
 
