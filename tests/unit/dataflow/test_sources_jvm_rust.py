@@ -242,3 +242,20 @@ def test_tables_load_by_language_and_are_data(language: str) -> None:
         assert all(label for label in methods.values())
     # A name is never both a source and a sanitizer: the flow checks sanitizers first.
     assert not set(table.calls) & set(table.sanitizers)
+
+
+@pytest.mark.parametrize(
+    ("language", "kinds"),
+    [
+        ("java", ("Long", "int", "UUID")),
+        ("kotlin", ("Int", "Long", "UUID")),
+        ("rust", ("u32", "i64")),
+    ],
+)
+def test_safe_types_name_the_scalar_types_a_framework_converts_to(
+    language: str, kinds: tuple[str, ...]
+) -> None:
+    table = sources.table(language)
+    assert table is not None
+    assert all(kind in table.safe_types for kind in kinds)
+    assert "String" not in table.safe_types and "str" not in table.safe_types
