@@ -350,7 +350,11 @@ def _call(node: Node, source: bytes) -> ir.Expr:
             return ir.Concat((receiver, *args), name)
         if name in _APPEND and args:
             return ir.Concat((receiver, args[-1]), "StringBuilder.append")
-        if name in ("get", "getValue", "getOrDefault", "getOrElse", "getOrNull") and args:
+        if (
+            name
+            in ("get", "getValue", "getOrDefault", "getOrElse", "getOrNull", "getOrFail", "getAll")
+            and args
+        ):
             return ir.Index(receiver, args[0])
         if name in _READS and not args:
             return ir.Opaque((receiver,))

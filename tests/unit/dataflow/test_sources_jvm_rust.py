@@ -57,6 +57,11 @@ JAVA_SOURCES = [
         "stdin",
     ),
     ("void h() { sink(System.console().readLine()); }", "stdin"),
+    (
+        "void h(HttpServletRequest r) {"
+        ' sink(Optional.ofNullable(r.getParameter("q")).orElse("")); }',
+        "a request parameter",
+    ),
 ]
 
 JAVA_SAFE = [
@@ -137,6 +142,10 @@ KOTLIN_SOURCES = [
         "the request body",
     ),
     ('fun Route.r() { get("/u") { sink(call.request.cookies["s"]) } }', "the request cookies"),
+    (
+        'fun Route.r() { get("/u") { sink(call.parameters.getOrFail("id")) } }',
+        "the route and query parameters",
+    ),
     (
         'class C { @PostMapping("/x") fun h(@RequestBody body: String) { sink(body) } }',
         "the request body",
