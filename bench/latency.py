@@ -236,8 +236,9 @@ class RealFunctionLatency:
 
 
 def function_body_point(path: Path, language: str, name: str) -> tuple[int, int]:
-    """(line, column) of the first character of the first statement in function `name`'s
-    body: typing there stays inside the function."""
+    """(line, column) just after the first character of the first identifier in function
+    `name`'s body: typing there renames a variable, so the file stays valid and the edit stays
+    inside the body (an edit at the body's first byte may reshape where the body starts)."""
     from forge_lsp.core import languages
     from forge_lsp.engine import checker
 
@@ -249,11 +250,14 @@ def function_body_point(path: Path, language: str, name: str) -> tuple[int, int]
         named = node.child_by_field_name("name")
         if node.type in spec.function_types and named is not None and named.text == name.encode():
             body = node.child_by_field_name("body")
-            first = body.named_children[0] if body is not None and body.named_children else None
-            if first is not None:
-                return first.start_point[0], first.start_point[1]
+            inside = [body] if body is not None else []
+            while inside:
+                candidate = inside.pop()
+                if candidate.type == "identifier" and candidate.end_byte - candidate.start_byte > 1:
+                    return candidate.start_point[0], candidate.start_point[1] + 1
+                inside.extend(reversed(candidate.children))
         stack.extend(reversed(node.children))
-    raise ValueError(f"no function {name} with a body in {path}")
+    raise ValueError(f"no function {name} with an identifier in its body in {path}")
 
 
 async def _measure_real_function(

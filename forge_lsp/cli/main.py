@@ -11,8 +11,9 @@
 
 This module stays import-light: starting the server must not load the engine, the rules,
 tree-sitter or the settings code, so every heavy import happens inside the command that needs
-it. Exit codes: 0 no findings, 1 findings (0 with ``--exit-zero``), 2 usage error (and, for the
-Claude commands, Claude off or no key, or a file refused), 3 a Claude request failed, 130 Ctrl-C.
+it. Exit codes: 0 no findings, 1 findings (0 with ``--exit-zero``; those ``--min-confidence``
+hides do not count), 2 usage error (and, for the Claude commands, Claude off or no key, or a
+file refused), 3 a Claude request failed, 130 Ctrl-C.
 ``doctor``: 0 when no check fails, 1 otherwise.
 """
 
@@ -99,6 +100,13 @@ def _add_check_parser(commands: argparse._SubParsersAction) -> None:
     )
     check.add_argument(
         "--ignore", action="append", metavar="CODES", help="leave out these codes or prefixes"
+    )
+    check.add_argument(
+        "--min-confidence",
+        choices=("high", "medium", "low"),
+        metavar="LEVEL",
+        help="report only findings at least this sure: high, medium or low (default: the "
+        "minConfidence setting, low: all); hidden findings do not set the exit code",
     )
     check.add_argument(
         "--exit-zero", action="store_true", help="exit with 0 even when there are findings"
@@ -272,7 +280,7 @@ def command_check(args: argparse.Namespace) -> int:
     select = parse_codes(args.select, "--select")
     ignore = parse_codes(args.ignore, "--ignore")
     config_file = absolute(args.config) if args.config else None
-    resolver = SettingsResolver(select, ignore, config_file, warnings)
+    resolver = SettingsResolver(select, ignore, config_file, warnings, args.min_confidence)
     if args.ai:
         _claude_ready(args, resolver)  # fail fast, before any checking
     tasks = runner.make_tasks(args.paths, resolver, args.force_exclude, cwd)

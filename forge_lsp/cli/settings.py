@@ -1,9 +1,10 @@
 """The command line's settings: each folder's project file (or ``--config``) combined with the
-user's file and the command line's ``--select`` and ``--ignore``, with every problem warned
-about once on stderr.
+user's file and the command line's ``--select``, ``--ignore`` and ``--min-confidence``, with
+every problem warned about once on stderr.
 
 ``--select`` replaces the project's ``select`` *and* ``ignore`` (the command line says what
-runs); ``--ignore`` adds to whatever ``ignore`` is in effect.
+runs); ``--ignore`` adds to whatever ``ignore`` is in effect; ``--min-confidence`` replaces
+``minConfidence``.
 """
 
 from __future__ import annotations
@@ -72,9 +73,11 @@ class SettingsResolver:
         ignore: tuple[str, ...] | None,
         config_file: Path | None,
         warnings: Warnings,
+        min_confidence: str | None = None,
     ) -> None:
         self._select = select
         self._ignore = ignore or ()
+        self._min_confidence = min_confidence
         self._fixed = load_config_file(config_file) if config_file else None
         self._warnings = warnings
         self._by_folder: dict[Path, config.Settings] = {}
@@ -104,11 +107,14 @@ class SettingsResolver:
         return settings
 
     def _overrides(self, values: dict[str, Any]) -> dict[str, Any]:
+        overrides: dict[str, Any] = {}
+        if self._min_confidence is not None:
+            overrides["min_confidence"] = self._min_confidence
         if self._select is not None:
-            return {"select": self._select, "ignore": self._ignore}
-        if self._ignore:
-            return {"ignore": (*values.get("ignore", ()), *self._ignore)}
-        return {}
+            overrides |= {"select": self._select, "ignore": self._ignore}
+        elif self._ignore:
+            overrides["ignore"] = (*values.get("ignore", ()), *self._ignore)
+        return overrides
 
     def excluded(self, path: Path, is_dir: bool = False) -> bool:
         """Whether the `exclude` globs of the project governing `path` leave it (or a folder

@@ -23,8 +23,8 @@ from forge_lsp.config.schema import (
     table,
     whole_number,
 )
-from forge_lsp.config.selection import RuleSelection
-from forge_lsp.core.model import Severity
+from forge_lsp.config.selection import RULE_MIN_CONFIDENCE, RuleSelection
+from forge_lsp.core.model import Confidence, Severity
 
 DEFAULT_MAX_FILE_SIZE = 1_000_000
 DEFAULT_DEBOUNCE_MS = 150
@@ -41,12 +41,19 @@ class Settings:
     rules: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
     debounce_ms: int = DEFAULT_DEBOUNCE_MS
+    min_confidence: str = Confidence.LOW.label  # one of CONFIDENCES; "low" shows every finding
     # Where `exclude` patterns are anchored: the project file's folder, if any.
     root: Path | None = None
     claude: ClaudeSettings = field(default_factory=ClaudeSettings)
 
     def selection(self) -> RuleSelection:
-        return RuleSelection(self.select, self.ignore, dict(self.severity), dict(self.rules))
+        return RuleSelection(
+            self.select,
+            self.ignore,
+            dict(self.severity),
+            dict(self.rules),
+            Confidence.parse(self.min_confidence),
+        )
 
     def project_path(self, path: Path) -> str:
         """`path` relative to the project root when it lies under it (what rules see, so a
@@ -112,6 +119,20 @@ def _rule_options(value: object) -> dict[str, dict[str, Any]]:
 
 CODES = Kind("array", _code_list)
 
+# The `minConfidence` choices, from "show everything" to "only the surest".
+CONFIDENCES = tuple(level.label for level in reversed(Confidence))
+
+
+def _confidence(value: object) -> str:
+    # Case-insensitive like the severities ("Medium" is no slip worth a warning).
+    label = value.strip().lower() if isinstance(value, str) else value
+    if label not in CONFIDENCES:
+        raise ValueError(f"expected one of {', '.join(CONFIDENCES)}, got {value!r}")
+    return str(label)
+
+
+CONFIDENCE = Kind("string", _confidence, choices=CONFIDENCES)
+
 RULE_SETTINGS = (
     Setting("select", "select", CODES, "Rule code prefixes to run (FG runs every rule)."),
     Setting("ignore", "ignore", CODES, "Rule code prefixes to skip; the longer prefix wins."),
@@ -134,6 +155,13 @@ RULE_SETTINGS = (
         # diagnostics look like a server that stopped working.
         whole_number(0, 2_000, "milliseconds"),
         "Milliseconds to wait after typing before re-checking a file (editor only).",
+    ),
+    Setting(
+        "min_confidence",
+        "minConfidence",
+        CONFIDENCE,
+        "Hide rule findings less sure than this: low shows all, medium hides low, high shows "
+        "only high.",
     ),
 )
 
@@ -166,7 +194,8 @@ def parse(raw: object, origin: str, *, project: bool = False) -> Loaded:
 def validate_rule_options(settings: Settings, origin: str) -> tuple[Settings, list[str]]:
     """Check per-rule options against the rules' declared options (imports the rule registry).
 
-    Unknown rules, unknown options and values of the wrong type are dropped and reported.
+    Every rule also accepts `minConfidence` (the floor of its own findings, above the global
+    one). Unknown rules, unknown options and values of the wrong type are dropped and reported.
     """
     from forge_lsp.rules import registry
 
@@ -179,9 +208,15 @@ def validate_rule_options(settings: Settings, origin: str) -> tuple[Settings, li
             continue
         declared = {normalize(option.name): option for option in rule.options}
         for key, value in options.items():
+            if normalize(key) == normalize(RULE_MIN_CONFIDENCE):
+                try:
+                    clean.setdefault(code, {})[RULE_MIN_CONFIDENCE] = _confidence(value)
+                except ValueError as problem:
+                    errors.append(f"{origin}.rules.{code}.{key}: {problem}")
+                continue
             option = declared.get(normalize(key))
             if option is None:
-                known = ", ".join(o.name for o in rule.options) or "none"
+                known = ", ".join([*(o.name for o in rule.options), RULE_MIN_CONFIDENCE])
                 errors.append(f"{origin}.rules.{code}.{key}: unknown option (known: {known})")
             elif not _option_value_ok(option.kind, value):
                 errors.append(

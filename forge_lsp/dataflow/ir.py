@@ -60,12 +60,14 @@ class If:
 @dataclass(frozen=True, slots=True)
 class Loop:
     """A loop: `header` runs once before the first iteration check (a `for` target, `i := 0`),
-    `body` runs zero or more times. `condition` is the loop test, when it has one."""
+    `body` runs zero or more times. `condition` is the loop test, when it has one. `once`
+    marks a body that runs exactly once, a `switch` whose `break` leaves it."""
 
     node: Node
     header: Block
     body: Block
     condition: Node | None = None
+    once: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,6 +119,9 @@ class Param:
     name: str
     node: Node
     type_text: str = ""
+    # Its annotations or attributes as written (`@RequestParam("id")`, `#[serde(default)]`),
+    # for grammars where they are not inside `node` or a table wants them without a walk.
+    annotations: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,6 +161,9 @@ class Concat:
 
     parts: tuple[Node, ...]
     how: str = "concatenation"
+    # Names read without a node of their own: the inline captures of Rust's
+    # `format!("{name}")` (each is part of the value, like a `Name` part).
+    names: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,11 +5,12 @@ Pure and thread-safe: the server runs it in a worker thread and the CLI in worke
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import re
 import threading
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 import tree_sitter
@@ -167,12 +168,14 @@ def finish(
     partial: bool = False,
     file_matches: dict[str, list[KeptMatch]] | None = None,
 ) -> CheckResult:
-    """Apply suppression comments and severity overrides; sort; package the result."""
+    """Apply suppression comments, the confidence floor and severity overrides; sort; package
+    the result. Every check (full or after an edit, in the editor or the CLI) ends here, so a
+    finding below `selection.min_confidence` is never published, fixed or counted."""
     suppressions = find_suppressions(source, tree.root_node)
     kept = [
         _with_severity(finding, selection)
         for finding in _unique(findings)
-        if not _suppressed(finding, suppressions)
+        if selection.shows(finding) and not _suppressed(finding, suppressions)
     ]
     kept.sort(key=lambda f: (f.start, f.code))
     return CheckResult(kept, tree, suppressions, partial, file_matches or {})
@@ -201,7 +204,7 @@ def _with_severity(finding: Finding, selection: RuleSelection) -> Finding:
     severity = selection.severity.get(finding.code)
     if severity is None or severity == finding.severity:
         return finding
-    return replace(finding, severity=severity)
+    return dataclasses.replace(finding, severity=severity)  # keeps confidence and data
 
 
 def _unique(findings: Iterable[Finding]) -> list[Finding]:

@@ -49,13 +49,18 @@ def edited_region(
 ) -> Region | None:
     """The part of the file to re-check after `edit`, or None for the whole file.
 
-    That is the function around the edit; or, for an edit inside a comment outside any
-    function (a comment before and after it: `old_tree` is the previous tree, edited), the
-    statements or class members on the comment's lines. A comment changes no code, so only findings
-    in it (a key pasted into it) and findings its suppression marker covers can change.
+    That is the function around the edit (the whole file for an edit in its signature, which
+    callers elsewhere read); or, for an edit inside a comment outside any function (a comment
+    before and after it: `old_tree` is the previous tree, edited), the statements or class
+    members on the comment's lines and the line below. A comment changes no code, so only
+    findings in it (a key pasted into it), findings its suppression marker covers and the
+    statement it explains (FG305's `// why` above `let _ =`) can change.
     """
     function = edited_function(tree, spec, edit)
     if function is not None:
+        body = function.child_by_field_name("body")
+        if body is not None and edit.start_byte < body.start_byte:
+            return None
         return _span(function, function)
     comment = None if old_tree is None else _edited_comment(old_tree, tree, edit)
     container = None if comment is None else comment.parent
@@ -63,7 +68,8 @@ def edited_region(
         return None
     if container.parent is not None and container.type not in _MEMBER_LISTS:
         return None  # a comment inside an expression: which statement it ends is unclear
-    first, last = comment.start_point[0], comment.end_point[0]
+    # A comment also explains the statement on the line below it (`// why` above `let _ =`).
+    first, last = comment.start_point[0], comment.end_point[0] + 1
     on_its_lines = [
         child
         for child in container.children

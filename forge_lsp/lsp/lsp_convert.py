@@ -71,7 +71,13 @@ def range_json(r: types.Range) -> dict[str, dict[str, int]]:
 def diagnostic(
     finding: Finding, lines: Sequence[bytes], encoding: str, doc_uri: str | None
 ) -> types.Diagnostic:
-    data: dict[str, object] = {"code": finding.code, **finding.data}
+    # `confidence` is Forge's word for every diagnostic ("high", "medium", "low"); it is written
+    # last so that Claude's review score in its own `data` never gives the key a second type.
+    data: dict[str, object] = {
+        "code": finding.code,
+        **finding.data,
+        "confidence": finding.confidence.label,
+    }
     if finding.fix is not None:
         data["fix"] = fix_data(lines, finding.fix, encoding)
     return types.Diagnostic(

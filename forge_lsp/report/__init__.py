@@ -53,6 +53,7 @@ class Reported:
     end: Position
     fix: ReportedFix | None
     source: str = "forge"  # "forge (claude)" for Claude's findings (codes FGC...)
+    confidence: str = "high"  # "high", "medium" or "low" (`core.model.Confidence.label`)
 
     def sort_key(self) -> tuple[str, int, int, str]:
         return (self.path, self.start.line, self.start.column, self.code)
@@ -87,3 +88,7 @@ class RuleInfo:
 
 
 SARIF_LEVELS = {"error": "error", "warning": "warning", "info": "note", "hint": "note"}
+
+# SARIF 2.1.0 `result.rank` (0.0 to 100.0, higher means more likely a real problem) for each
+# confidence; README.md ("The command line") states the mapping.
+SARIF_RANKS = {"high": 90.0, "medium": 60.0, "low": 30.0}

@@ -33,6 +33,7 @@ def report_findings(display: str, source: bytes, findings: Sequence[Finding]) ->
             position(finding.end),
             _fix(finding.fix, position),
             finding.source,
+            finding.confidence.label,
         )
 
 

@@ -2,8 +2,9 @@
 
 Each object has ``path``, ``line``, ``column``, ``endLine``, ``endColumn`` (1-based, columns in
 code points, the end exclusive), ``code``, ``name``, ``severity``, ``message`` and ``fix``
-(``{"title", "edits": [{"line", "column", "endLine", "endColumn", "newText"}]}`` or null) and
-``source`` (``"forge"`` for the rules, ``"forge (claude)"`` for Claude's review, codes ``FGC...``).
+(``{"title", "edits": [{"line", "column", "endLine", "endColumn", "newText"}]}`` or null),
+``source`` (``"forge"`` for the rules, ``"forge (claude)"`` for Claude's review, codes ``FGC...``)
+and ``confidence`` (``"high"``, ``"medium"`` or ``"low"``: how sure the rule is).
 """
 
 from __future__ import annotations
@@ -45,6 +46,7 @@ def finding_object(finding: Reported) -> dict[str, Any]:
         "message": finding.message,
         "fix": _fix(finding.fix),
         "source": finding.source,
+        "confidence": finding.confidence,
     }
 
 

@@ -9,6 +9,10 @@ Claude's findings (``check --ai``) stay in the same run: their codes (``FGC...``
 the same driver, listed after the offline rules only when ``--ai`` ran, each described as a
 model's review; their results carry ``properties.source = "forge (claude)"``. One run keeps
 one tool per upload for code-scanning services, and the ``FGC`` prefix keeps the two apart.
+
+Each result states the finding's confidence twice: as SARIF's ``rank`` (0 to 100, higher is
+more likely real: high 90, medium 60, low 30, `SARIF_RANKS`), which viewers sort by, and as
+``properties.confidence`` (``"high"``, ``"medium"`` or ``"low"``), Forge's own word.
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import quote
 
-from forge_lsp.report import SARIF_LEVELS, Position, Reported, ReportedFix, RuleInfo
+from forge_lsp.report import SARIF_LEVELS, SARIF_RANKS, Position, Reported, ReportedFix, RuleInfo
 
 SCHEMA_URI = (
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
@@ -98,13 +102,16 @@ def result(finding: Reported, rule_index: dict[str, int]) -> dict[str, Any]:
         entry["ruleIndex"] = rule_index[finding.code]
     entry |= {
         "level": SARIF_LEVELS.get(finding.severity, "warning"),
+        "rank": SARIF_RANKS.get(finding.confidence, SARIF_RANKS["high"]),
         "message": {"text": finding.message},
         "locations": [location],
     }
     if finding.fix is not None and finding.fix.edits:
         entry["fixes"] = [_fix(finding.path, finding.fix)]
+    properties: dict[str, str] = {"confidence": finding.confidence}
     if finding.source != "forge":
-        entry["properties"] = {"source": finding.source}
+        properties["source"] = finding.source
+    entry["properties"] = properties
     return entry
 
 

@@ -1,4 +1,7 @@
-"""The `text` format: one ``path:line:col CODE message`` line per finding, and a summary."""
+"""The `text` format: one ``path:line:col CODE message`` line per finding, and a summary.
+
+A finding less than highly confident says so after its code (``FG101 [medium] ...``); high
+confidence, the usual case, adds nothing, so the common line stays short."""
 
 from __future__ import annotations
 
@@ -9,9 +12,13 @@ from forge_lsp.report import Reported, RuleInfo
 
 
 def format_finding(finding: Reported) -> str:
-    """``path:line:col CODE message``: 1-based line and column (counted in characters)."""
+    """``path:line:col CODE message``: 1-based line and column (counted in characters), with
+    ``[medium]`` or ``[low]`` after the code when the finding is not of high confidence."""
     message = " ".join(finding.message.splitlines())
-    return f"{finding.path}:{finding.start.line}:{finding.start.column} {finding.code} {message}"
+    code = finding.code
+    if finding.confidence != "high":
+        code += f" [{finding.confidence}]"
+    return f"{finding.path}:{finding.start.line}:{finding.start.column} {code} {message}"
 
 
 def _plural(count: int, word: str) -> str:

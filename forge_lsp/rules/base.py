@@ -16,6 +16,7 @@ import tree_sitter
 
 from forge_lsp.core.languages import LANGUAGES, LanguageSpec
 from forge_lsp.core.model import Confidence, Edit, Finding, Fix, Point, Severity
+from forge_lsp.dataflow.flow import FileFlow
 from forge_lsp.rules.query_batch import Match, QueryBatch
 from forge_lsp.rules.query_batch import compile_query as compile_query  # for scoped queries
 
@@ -105,6 +106,12 @@ class CheckContext:
 
     def text(self, node: tree_sitter.Node) -> str:
         return self.source[node.start_byte : node.end_byte].decode("utf-8", "replace")
+
+    @property
+    def flow(self) -> FileFlow:
+        """Where the file's values come from (`forge_lsp.dataflow`): built lazily, function by
+        function, and shared by every rule of the check."""
+        return self.memo("dataflow", lambda: FileFlow(self.language.name, self.root, self.source))
 
 
 class Rule:

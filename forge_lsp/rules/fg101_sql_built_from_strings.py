@@ -8,8 +8,10 @@ from dataclasses import dataclass
 import tree_sitter
 
 from forge_lsp.core.model import Finding, Severity
+from forge_lsp.dataflow.facts import UNKNOWN_VALUE, Origin
 from forge_lsp.rules.base import CheckContext, Rule, RuleOption, has_error, lines_below
 from forge_lsp.rules.families import sql
+from forge_lsp.rules.families.sql import origins
 
 Node = tree_sitter.Node
 
@@ -437,15 +439,24 @@ class SqlBuiltFromStrings(Rule):
             label = _sink_label(ctx, caps.get("receiver", [None])[0], method_name)
             if method.parent is not None and method.parent.type == "scoped_identifier":
                 label = f"{ctx.text(method.parent)}()"  # rust `sqlx::query_as()`
+            if ctx.flow.is_dead(call):
+                continue  # behind a condition that is never true
             for arg in spec.candidates(method_name, args):
                 built = evaluator.evaluate(arg)
                 if method_name not in spec.fragments and not sql.looks_like_sql(built.text):
                     continue
-                for site in built.sites if built.dynamic else ():
+                verdict = _verdict(ctx, built) if built.dynamic else origins.NO_FINDING
+                for site in built.sites if verdict.severity is not None else ():
                     key = (site.node.start_byte, site.node.end_byte)
                     if key not in reported:
                         reported.add(key)
-                        yield self.finding(site.node, _message(ctx, site, label, arg, call))
+                        message = _message(ctx, site, label, arg, call, verdict)
+                        yield self.finding(
+                            site.node,
+                            message,
+                            severity=verdict.severity,
+                            confidence=verdict.confidence,
+                        )
                 if spec.scan:
                     break
 
@@ -481,14 +492,50 @@ def _last_name(node: Node) -> Node | None:
     return None
 
 
-def _message(ctx: CheckContext, site: sql.Site, label: str, arg: Node, call: Node) -> str:
+def _quoted(label: str) -> str:
+    """`request.args` in code quotes; a description (`a request parameter`) as it is."""
+    return label if " " in label else f"`{label}`"
+
+
+def _verdict(ctx: CheckContext, built: sql.Built) -> origins.Verdict:
+    """How much a dynamic SQL string matters, from where its holes' values come from."""
+    holes = built.holes or ()
+    values = [ctx.flow.value(hole) for hole in holes] or [UNKNOWN_VALUE]
+    identifiers = origins.positions(built.text, len(holes)) if holes else [False]
+    return origins.judge(values, identifiers)
+
+
+def _message(
+    ctx: CheckContext,
+    site: sql.Site,
+    label: str,
+    arg: Node,
+    call: Node,
+    verdict: origins.Verdict,
+) -> str:
+    advice = _ADVICE
+    if verdict.identifier:
+        quoting = origins.QUOTING.get(ctx.language.name, "the driver's quoting function")
+        advice = f"pick the identifier from an allow-list or quote it with {quoting}"
     inline = call.start_byte <= site.node.start_byte and site.node.end_byte <= call.end_byte
-    if inline:
-        return f"SQL built with {site.how} reaches `{label}`: {_ADVICE}"
-    where = lines_below(call, site.node)
-    via = " ".join(ctx.text(arg).split())
-    via = via if len(via) <= 40 else via[:37] + "..."
-    return f"SQL built with {site.how} here reaches `{label}` {where} through `{via}`: {_ADVICE}"
+    where = "" if inline else " here"
+    reaches = f"reaches `{label}`"
+    if not inline:
+        via = " ".join(ctx.text(arg).split())
+        via = via if len(via) <= 40 else via[:37] + "..."
+        reaches = f"reaches `{label}` {lines_below(call, site.node)} through `{via}`"
+    source = verdict.source
+    if source is not None and source.origin is Origin.UNTRUSTED:
+        line = f" (line {source.line + 1})" if source.line >= 0 else ""
+        return (
+            f"Untrusted input from {_quoted(source.detail)}{line} is spliced into SQL built with "
+            f"{site.how}{where}, which {reaches}: {advice}"
+        )
+    if source is not None and source.origin is Origin.PARAMETER:
+        return (
+            f"SQL built with {site.how}{where} from parameter `{source.detail}` {reaches}: {advice}"
+        )
+    return f"SQL built with {site.how}{where} {reaches}: {advice}"
 
 
 RULE = SqlBuiltFromStrings()

@@ -11,6 +11,7 @@ import tree_sitter
 from forge_lsp.core.model import Finding, Severity
 from forge_lsp.rules import base
 from forge_lsp.rules.base import CheckContext, Rule, RuleOption, has_error
+from forge_lsp.rules.families import handler_context as hc
 from forge_lsp.rules.families import swallowed as sw
 
 PYTHON_QUERY = "(except_clause (block) @body) @clause"
@@ -21,6 +22,9 @@ PY_BROAD = frozenset({"Exception", "BaseException"})
 JAVA_BROAD = frozenset({"Exception", "Throwable", "RuntimeException", "Error"})
 # Catch parameter names that say "ignored on purpose" (IntelliJ's convention for Java).
 JAVA_INTENT_NAME = re.compile(r"(?i)^(_|ignored?|expected|unused|cannot_?happen|impossible)\w*$")
+# The author states that the interrupt cannot arrive (`ForkJoinPool.managedBlock` of a blocker
+# that never throws): the one name that excuses an empty `InterruptedException` handler.
+CANNOT_HAPPEN = re.compile(r"(?i)^(cannot_?happen|impossible)\w*$")
 # ImportError/ModuleNotFoundError: the optional-dependency probe, whose fallback *is* the
 # handling. KeyboardInterrupt: a CLI leaving quietly on Ctrl-C.
 DEFAULT_IGNORED = ["ImportError", "ModuleNotFoundError", "KeyboardInterrupt"]
@@ -97,44 +101,134 @@ class SwallowedException(Rule):
             DEFAULT_IGNORED,
             "Exception names that may be swallowed without a comment.",
         ),
+        RuleOption(
+            "includeTests",
+            bool,
+            False,
+            "Also check test files (`test_*.py`, `*Test.java`, `*.spec.ts`, `tests/`...).",
+        ),
     )
     doc = """
 ## What it does
 
 Flags `except`/`catch` handlers whose body does nothing: `pass`, `continue`, `...`, `{}` or
-only comments. **The verdict depends on what the handler catches, and whether you could have
-caught less:**
+only comments, in Python, Java, Kotlin and JavaScript/TypeScript (Go and Rust have no
+exceptions: FG302, FG303 and FG305 cover their dropped errors). **The verdict depends on what
+the handler catches, whether you could have caught less, and what the code around it does
+with the failure.**
 
-- **Catch-alls are flagged even with a comment**: bare `except:`, `except Exception` /
-  `BaseException` (also inside a tuple), Java `catch (Exception | Throwable |
-  RuntimeException | Error e)`, Kotlin `catch (e: Exception)` / `Throwable`. You could have
-  named the exception you expected; the comment explains that one, not the `TypeError` from
-  the bug you have not found yet (`allowBroadWithComment`, default `false`, relaxes this).
-- **JavaScript/TypeScript `catch` cannot be narrowed**, so a comment in the block (or after
-  it on the same line) is the only statement of intent left, and is accepted, as ESLint's
-  `no-empty` does. An empty, uncommented `catch {}` is flagged.
-- **A specific exception type** is flagged only when the `try` holds several statements and
-  nothing says why. Accepted: a `try` of one simple statement (the lookup-or-fallback idiom,
-  `try: return cache[key] / except KeyError: pass`: the only thing that can raise it is right
-  there); an explanatory comment in the handler or on the `except` line; a Java or Kotlin
-  parameter named `ignored`/`expected`/`cannotHappen` (IntelliJ's convention); a type listed in
-  `ignoredExceptions` (default `ImportError`, `ModuleNotFoundError`: the optional-dependency
-  probe, whose fallback *is* the handling; `KeyboardInterrupt`: a CLI leaving quietly on
-  Ctrl-C). `allowNarrowWithComment` (default `true`) turns the comment and name escapes off.
-- **Kotlin** follows the Java policy (`catch (e: IOException) {}` around one simple
-  expression is the lookup-or-fallback idiom). `runCatching { }` is out of scope.
-- **Java `InterruptedException` is always flagged**: an empty handler clears the thread's
-  interrupt status, and the executor shutting down waits for a thread that no longer knows
-  it was asked to stop.
-- **Cleanup inside another handler is accepted**: `except: rollback(); raise` /
-  `catch (e) { try { await tx.rollback() } catch {} throw e }`. The original error is in
-  flight; a secondary failure must not mask it.
+**Never a finding**, whatever the handler catches (except Java `InterruptedException`):
+
+- **Trying candidates in a loop**: the `try` sits in a loop, and its block (or Python's
+  `else:`, or a statement after it in the loop body) returns or breaks out on success, so a
+  failure moves on to the next candidate and the code after the loop is the fallback:
+  `for fmt in FORMATS: try: return datetime.strptime(s, fmt) / except ValueError: pass`,
+  `for (String p : patterns) { try { return LocalDate.parse(raw, of(p)); } catch (Exception
+  e) {} }`, `while True: key = new_key() / try: save(key) / except Taken: continue / return`.
+  Polling is the same shape: a timeout (`socket.timeout`, `TimeoutError`,
+  `SocketTimeoutException`...) caught in a loop is how the loop wakes up to check whether to
+  stop (`while running: try: conn.drain_events(timeout=1) / except socket.timeout: pass`).
+- **The failure is reported right after**: the statement right after the `try` (or, when the
+  `try` ends an `if` branch, the statement after that `if`) is an `if`
+  whose condition reads a name the `try` block assigns (`x`, `self.x`, `this.x`), and whose
+  branch raises or throws, calls a logger (`log.error`, `logger.warning`, `console.error`,
+  `warnings.warn`...), calls `abort(...)`, or returns an error value (a `return` naming an
+  `...Error`/`...Exception`/`Invalid...`/`BadRequest`/`Failure`, `Err(...)`, or a 4xx/5xx
+  status): `port = None / try: port = int(raw) ... / except ValueError: pass / if port is None:
+  raise ConfigError(...)`. An `if` that only picks a default (`if x is None: x = 3`) is not a
+  report.
+- **A test that expects the exception**: test files (`test_*.py`, `*Test.java`,
+  `*.spec.ts`, `tests/`...) are skipped unless the `includeTests` option is set; in any file,
+  a `try` holding only calls, assertions and declarations inside a test function (`def
+  test_*`, a `@Test`/`@ParameterizedTest`/`@RepeatedTest` method, a callback of `it(...)` /
+  `test(...)`, a benchmark case `suite.add("invalid input", () => ...)`) is an
+  expected-exception test.
+- **A function whose contract is not to fail**: its name says it swallows (`closeQuietly`,
+  `cancelIgnoringExceptions`, `silent_remove`, `parse_date_safe`, `generic_repr`: `quiet`,
+  `ignor`, `silent`, `safe`, `safely`, `repr`), or it must not raise (`__repr__`, `__str__`,
+  `__del__`, `__eq__`, `__hash__`, `equals`, `hashCode`, `toString`, `finalize`).
+- **Vendored third-party code**: files under `vendor/`, `vendored/`, `third_party/`,
+  `node_modules/`, `bower_components/`, and `*.min.js`. No reviewer of the project changes
+  them.
+- Cleanup inside another handler: `except: rollback(); raise` / `catch (e) { try { await
+  tx.rollback() } catch {} throw e }`. The original error is in flight; a secondary failure
+  must not mask it.
 - Another linter's explicit waiver on the handler (`# noqa: BLE001`, `# pylint:
-  disable=broad-except`, `# nosec`, `// eslint-disable-line no-empty`) already records the
-  decision and is honoured. Tool directives (`# type: ignore`, `// eslint-disable...` for
-  other rules) do not count as explanations.
+  disable=broad-except`, `# nosec`, `// eslint-disable-line no-empty`).
 
-`contextlib.suppress(...)` is out of scope: it names its exception types by construction.
+**Catch-alls are flagged even with a comment**: bare `except:`, `except Exception` /
+`BaseException` (also inside a tuple), Java `catch (Exception | Throwable | RuntimeException |
+Error e)`, Kotlin `catch (e: Exception)` / `Throwable`. You could have named the exception you
+expected; the comment explains that one, not the `TypeError` from the bug you have not found
+yet (`allowBroadWithComment`, default `false`, relaxes this).
+
+**JavaScript/TypeScript `catch` cannot be narrowed**, so a comment that gives a reason, in the
+block or after it on the same line, is the only statement of intent left and is accepted, as
+ESLint's `no-empty` does. `try { return JSON.parse(s) } catch {}` with no reason is flagged:
+the catch cannot say it expects the `SyntaxError` and nothing else.
+
+**A specific exception type** is accepted when:
+
+- **the failure is the answer**: the `try` holds one simple statement (or Python's `try` has an
+  `else:` branch for the success path), and the exception is not a real failure (below): `try:
+  return cache[key] / except KeyError: pass`, `Integer.parseInt(raw)` /
+  `NumberFormatException`, `it.next()` / `NoSuchElementException`, `resolve(path)` /
+  `Resolver404`, `import x` / `ImportError`, `os.remove(p)` / `FileNotFoundError`. A longer
+  `try` that returns what it found is accepted for lookups and parses only: `KeyError`,
+  `IndexError`, `LookupError`, `AttributeError`, `StopIteration`, `ImportError`,
+  `FileNotFoundError`, `UnicodeDecodeError`, `JSONDecodeError`, `NumberFormatException`,
+  `NoSuchElementException`, `DateTimeException`, `ClassNotFoundException`, `NoSuch...`,
+  `...DoesNotExist`, `...AlreadyExists`, `...NotFound(Error|Exception)`, `NoResultFound`,
+  `ValidationError`; and `ValueError`, `TypeError`, `OverflowError`, `IllegalArgumentException`
+  when the block parses (`int(`, `float(`, `Decimal(`, `UUID(`, `json.loads(`, `strptime(`,
+  `fromisoformat(`, `parse...(`, `valueOf(`, `fromString(`, `toInt()`...);
+- **a short block does the lookup or the parse**: at most three statements with no loop,
+  `with` or nested `try`, holding the operation the type comes from (`KeyError`, `IndexError`,
+  `LookupError`: a subscript or `.pop(`; `AttributeError`: an attribute; `StopIteration`:
+  `next(`; `FileNotFoundError`: `remove`/`unlink`/`open`/`stat`...), or, for `ValueError`/
+  `TypeError`, a parse and no call but parses and string splitting (`srid = int(raw) / srs =
+  "EPSG:%d" % srid`, not `n = int(raw) / limits.check(n)`);
+- **a comment gives a reason** (see below), in the handler, on its line, or right above the
+  `try` when it speaks of the failure (names the type, or says `error`, `exception`, `fail`,
+  `ignore`, `raise`, `throw`, `exists`: a comment there that only says what the block does is
+  not about the handler), or a Java or Kotlin parameter is named
+  `ignored`/`expected`/`cannotHappen` (IntelliJ's convention, a waiver like `noqa`);
+  `allowNarrowWithComment` (default `true`) turns these escapes off;
+- it is listed in `ignoredExceptions` (default `ImportError`, `ModuleNotFoundError`: the
+  optional-dependency probe, whose fallback *is* the handling; `KeyboardInterrupt`: a CLI
+  leaving quietly on Ctrl-C).
+
+**A real failure swallowed around one call stays flagged**: an I/O, SQL or network error
+(`OSError`, `IOError`, `PermissionError`, `ConnectionError`, `socket.error`, `DatabaseError`,
+`OperationalError`, `IntegrityError`, `SQLAlchemyError`, `RequestException`, `HTTPError`,
+`IOException`, `UncheckedIOException`, `SQLException`, `SocketException`, `EOFException`,
+`DataAccessException`...), or any exception that is not a plain lookup around a call that
+writes, sends, flushes, commits or closes (`.close(`, `.commit(`, `.flush(`, `.send(`,
+`.write(`, `.sync(`, `.save(`, `.store(`, `.publish(`, `.rollback(`, `.shutdown(`,
+`.execute(`, `.put(`). A failed close can be a lost commit; a failed flush is lost data.
+
+**What counts as a reason in a comment.** A comment for people (tool directives such as
+`# type: ignore` or `// eslint-disable...` for other rules do not count) that is not only a
+label. A label names the empty handler and says nothing else: every word is one of `ignore`,
+`ignored`, `do nothing`, `noop`, `no-op`, `empty`, `pass`, `skip`, `swallow`, `silently`,
+`intentionally`, `ok`, `fine`, `best effort`, `exception`, `error`... (`// ignore`, `/* do
+nothing */`, `# pass`, `// empty`, `// best effort`), and a `TODO`/`FIXME` is never a reason.
+Anything else with at least two words (`# Invalid header.`, `// shouldn't happen`) or with a
+word that carries a reason (`because`, `since`, `already`, `expected`, `optional`, `missing`,
+`unsupported`, `fallback`, `default`, `retry`, `next`, `never`, `cannot`, `may`, `happen`...)
+is a reason.
+
+**Kotlin** follows the Java policy. `runCatching { }` and Python's `contextlib.suppress(...)`
+are not handlers at all and are out of scope (`suppress` names its exception types by
+construction). **Java `InterruptedException` is always flagged**: an empty handler clears the
+thread's interrupt status, and the executor shutting down waits for a thread that no longer
+knows it was asked to stop. The one exception is a parameter named `cannotHappen` or
+`impossible` (`ForkJoinPool.managedBlock` of a blocker that never throws): the author states
+the interrupt cannot arrive; `ignored` does not say that.
+
+What Forge cannot see: an exception handled by a caller the handler's function reports to,
+a `finally` that records the failure, a result tested further down than the next statement,
+and types: `except self.interface_errors` is judged by its name only.
 There is no quick fix: Forge cannot know your logger or what the fallback should be.
 
 ## Why it matters in production
@@ -237,6 +331,10 @@ worker thread in the test and assert `Thread.currentThread().isInterrupted()` af
 """
 
     def check(self, ctx: CheckContext) -> Iterable[Finding]:
+        if ctx.in_test_file and not ctx.options.get("includeTests", False):
+            return  # a test swallows the exception it expects, and asserts on what follows
+        if hc.vendored(ctx.path):
+            return
         policy = _Policy(
             allow_narrow=bool(ctx.options.get("allowNarrowWithComment", True)),
             allow_broad=bool(ctx.options.get("allowBroadWithComment", False)),
@@ -280,10 +378,49 @@ class _Handler:
     types: frozenset[str]
     explained: bool  # a comment or an intent-revealing parameter name says why
     waived: bool  # another linter's suppression of the same check
-    eafp: bool  # the `try` holds one simple statement: the lookup-or-fallback idiom
+    context: _Context  # what the code around the handler does with the failure
+    cannot_happen: bool = False  # Java/Kotlin parameter named `cannotHappen`/`impossible`
 
 
 CATCH_ALL, NARROW, INTERRUPT = "catch-all", "narrow", "interrupt"
+
+
+@dataclass(frozen=True, slots=True)
+class _Context:
+    """What the code around a do-nothing handler says about the failure."""
+
+    answer: bool  # a lookup or parse whose failure is the answer (one statement, or it returns)
+    one_statement: bool  # the `try` guards one simple statement
+    candidates: bool  # one attempt in a loop that returns or breaks on success
+    reported: bool  # the statement after the `try` tests the result and raises/logs/errs
+    expected: bool  # a test function's `try` of calls: the exception is the expected outcome
+    by_contract: bool = False  # the function says it swallows, or must not raise
+
+
+def _context(
+    ctx: CheckContext, clause: tree_sitter.Node, types: frozenset[str], one_statement: bool
+) -> _Context:
+    try_node = clause.parent
+    block = hc.try_block(try_node) if try_node is not None else None
+    if try_node is None or block is None:
+        return _Context(False, one_statement, False, False, False)
+    guarded = ctx.text(block)
+    if hc.lost_failure(types, guarded):
+        answer = False
+    elif one_statement or hc.has_else(try_node):
+        answer = bool(types)
+    elif hc.small_lookup(types, block):
+        answer = True
+    else:
+        answer = hc.failure_is_answer(types, guarded) and hc.returns_answer(try_node)
+    return _Context(
+        answer=answer,
+        one_statement=one_statement,
+        candidates=hc.tries_candidates(try_node) or hc.polls(try_node, types),
+        reported=hc.reported_after(try_node),
+        expected=hc.expects_exception(try_node),
+        by_contract=hc.quiet_by_contract(try_node),
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -294,13 +431,16 @@ class _Policy:
 
     def verdict(self, handler: _Handler) -> str | None:
         """The message for a do-nothing handler, or None when the policy accepts it."""
-        if handler.waived:
+        context = handler.context
+        if handler.waived or context.expected:
             return None
-        if handler.kind == INTERRUPT:
+        if handler.kind == INTERRUPT and not handler.cannot_happen:
             return (
                 f"`{handler.shown}` with an empty body clears the thread's interrupt status: "
                 "call `Thread.currentThread().interrupt()` or let the exception propagate."
             )
+        if context.candidates or context.reported or context.by_contract:
+            return None
         if handler.kind == CATCH_ALL:
             if self.allow_broad and handler.explained:
                 return None
@@ -310,8 +450,14 @@ class _Policy:
             )
         if self.allow_narrow and handler.explained:
             return None
-        if handler.eafp or (handler.types and handler.types <= self.ignored):
+        if context.answer or (handler.types and handler.types <= self.ignored):
             return None
+        if context.one_statement:
+            return (
+                f"`{handler.shown}` does nothing around a call that can fail for real (I/O, "
+                "SQL, network; a failed close or flush can be lost data): log the error, or "
+                "say in a comment why losing it is safe."
+            )
         return (
             f"`{handler.shown}` does nothing around several statements: handle or log the "
             "error, or say in a comment why ignoring it is safe."
@@ -330,24 +476,32 @@ def _handler(
     shown = _header_text(ctx, clause, header_end)
     comments = sw.comments_of(body) + sw.trailing_comments(body) + sw.leading_comments(clause)
     waived = any(WAIVER.search(ctx.text(c)) for c in comments)
-    explained = any(sw.explains(c) for c in comments)
+    explained = any(_gives_reason(ctx, c) for c in comments)
     if language == "kotlin":
         types, name = _kotlin_types(ctx, clause)
         kind = INTERRUPT if "InterruptedException" in types else NARROW
         kind = CATCH_ALL if JAVA_BROAD & types and not _unchecked_rethrown(ctx, clause) else kind
         explained = explained or bool(name and JAVA_INTENT_NAME.match(name))
-        return _Handler(header_end, shown, kind, types, explained, waived, _kotlin_eafp(clause))
+        explained = explained or _explained_above(clause, types)
+        context = _context(ctx, clause, types, _kotlin_eafp(clause))
+        cannot = bool(name and CANNOT_HAPPEN.match(name))
+        return _Handler(header_end, shown, kind, types, explained, waived, context, cannot)
     if language != "java":
         # JavaScript cannot narrow a catch: the comment is the only statement of intent left.
+        explained = explained or _explained_above(clause, frozenset())
         kind = NARROW if explained else CATCH_ALL
-        return _Handler(header_end, shown, kind, frozenset(), explained, waived, eafp=False)
+        context = _context(ctx, clause, frozenset(), one_statement=False)
+        return _Handler(header_end, shown, kind, frozenset(), explained, waived, context)
     types, name = _java_types(ctx, clause)
     if "InterruptedException" in types:
         kind = INTERRUPT
     else:
         kind = CATCH_ALL if JAVA_BROAD & types else NARROW
     explained = explained or bool(name and JAVA_INTENT_NAME.match(name))
-    return _Handler(header_end, shown, kind, types, explained, waived, _eafp(clause))
+    explained = explained or _explained_above(clause, types)
+    context = _context(ctx, clause, types, _eafp(clause))
+    cannot = bool(name and CANNOT_HAPPEN.match(name))
+    return _Handler(header_end, shown, kind, types, explained, waived, context, cannot)
 
 
 def _python_handler(
@@ -361,8 +515,19 @@ def _python_handler(
     waived = any(WAIVER.search(ctx.text(c)) for c in comments)
     kind = CATCH_ALL if not types or PY_BROAD & types else NARROW
     shown = _header_text(ctx, clause, header_end)
-    explained = any(sw.explains(c) for c in comments)
-    return _Handler(header_end, shown, kind, types, explained, waived, _eafp(clause))
+    explained = any(_gives_reason(ctx, c) for c in comments) or _explained_above(clause, types)
+    context = _context(ctx, clause, types, _eafp(clause))
+    return _Handler(header_end, shown, kind, types, explained, waived, context)
+
+
+def _explained_above(clause: tree_sitter.Node, types: frozenset[str]) -> bool:
+    """A comment right above the `try` that says why its failure may be ignored."""
+    return clause.parent is not None and hc.reason_above(clause.parent, types)
+
+
+def _gives_reason(ctx: CheckContext, comment: tree_sitter.Node) -> bool:
+    """A comment for people (not a tool directive) that says why, not only `// ignore`."""
+    return sw.explains(comment) and hc.gives_reason(ctx.text(comment))
 
 
 def _inside_handler(clause: tree_sitter.Node) -> bool:

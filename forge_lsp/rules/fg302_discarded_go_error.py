@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from forge_lsp.core.model import Finding, Severity
+import tree_sitter
+
+from forge_lsp.core.model import Confidence, Finding, Severity
 from forge_lsp.rules.base import CheckContext, Rule, RuleOption, has_error
+from forge_lsp.rules.families import error_results as er
 from forge_lsp.rules.families import swallowed as sw
 
 
@@ -38,6 +41,16 @@ Flags an error thrown away with the blank identifier:
   `bits.Add64`), `(ctx, cancel)` (`context.WithTimeout`), pairs (`filepath.Split`,
   `net.Pipe`), and functions **this file declares** with a non-`error` last result. Map
   lookups, type assertions, channel receives and `range` are never calls and never flagged.
+- **Documented defaults** are accepted: the `_` of a parse whose zero value the code means.
+  `on, _ := strconv.ParseBool(s)` always (the result is `false` on error, the same as an unset
+  option: "anything but a valid true means off"; when `false` is the unsafe side, such as a
+  `verifyTLS` switch, check the error). `strconv.Atoi`, `ParseInt`, `ParseUint`, `ParseFloat`
+  and `time.ParseDuration` (0 on error) only when the `if` right after the parse, or the `if`
+  whose initializer it is, compares the parsed value with a number (`n, _ := strconv.Atoi(s)`
+  then `if n <= 0 { n = 20 }`, or `if d, _ := time.ParseDuration(s); d > 0 {`): the code gives
+  the zero value a meaning, so bad input gets the default. A parse used directly
+  (`port, _ := strconv.ParseInt(os.Getenv("PORT"), 10, 32)` then `return int(port)`) is still
+  flagged: `PORT=80a` listens on a random port.
 - Calls whose arguments are all literals (`http.NewRequest("GET", "/health", nil)`) are
   skipped: they fail on every run or on none, and a test catches the first case.
 - `_ = call()` is flagged only for calls that must be checked: `Commit`, `Flush`, `Sync`,
@@ -47,13 +60,26 @@ Flags an error thrown away with the blank identifier:
   where `Close` writes the tail. `_ = tx.Rollback()`, `_ = os.Remove(tmp)` and `_ = f.Close()`
   on a file opened for reading are deliberate cleanup and stay quiet (`flagAllSingleCalls`
   flags every `_ = call()`).
+- **Functions of this file** count like library ones: `_ = migrate(db)` and `_ = s.publish(o)`
+  are flagged when the file declares `func migrate(...) error` or a `publish` method whose
+  last result is `error` (see FG303 for how a method call is matched to its declaration),
+  except functions named for cleanup (`cancel`, `close...`, `cleanup...`, `rollback...`,
+  `stop...`, `kill`, `release`, `abort`, `discard`, `teardown`, `unlock`), which are treated as
+  `Rollback` and `Remove` are. These have **medium** confidence: a helper's error may be
+  informational. (`v, _ := s.save(o)` was already flagged: every multi-value call is.)
 - Writes to `bytes.Buffer`, `strings.Builder`, hashes and `http.ResponseWriter` are skipped:
   they never fail, or the only cause is a client that already hung up.
 - Discards inside `if err != nil { ... }` are cleanup on a path that already failed.
+- A comment on the line or just above that says why (`// user.Current fails when
+  cross-compiling: go on without a home directory`) excuses the discard; tool directives
+  (`// expect:`, `// noqa`) are not reasons.
+- Test code is skipped unless `includeTests` is set: `_test.go` files, test folders, files that
+  import `testing`, and test helpers (`package testutil`, a `testutils/` folder).
 
-The heuristics read one file without types: what a name holds (`os.Create`, `bufio.NewWriter`,
-`w http.ResponseWriter`) is learnt per top-level function, struct fields file-wide. There is
-no quick fix: the right handling depends on the call.
+The heuristics read one file without types, and know nothing across files: a function of
+the same package declared in another file is as unknown as a library's. What a name holds
+(`os.Create`, `bufio.NewWriter`, `w http.ResponseWriter`) is learnt per top-level function,
+struct fields file-wide. There is no quick fix: the right handling depends on the call.
 
 ## Why it matters in production
 
@@ -128,9 +154,10 @@ on the Nth write) and assert the caller sees the error: a 400, a wrapped error w
             call = sw.go_call(ctx, match["value"][0])
             if call is None or sw.statement_in_error_branch(statement):
                 continue
-            if any(sw.explains(c) for c in sw.trailing_comments(statement)):
+            if any(sw.explains(c) for c in sw.trailing_comments(statement) + _above(statement)):
                 continue  # `body, _ := io.ReadAll(r) // only for the error message`
             kinds = bindings.at(statement)
+            confidence = Confidence.HIGH
             left = statement.child_by_field_name("left")
             targets = left.named_child_count if left is not None else 0
             if targets > 1:
@@ -139,13 +166,25 @@ on the Nth write) and assert the caller sees the error: a 400, a wrapped error w
                     and not sw.constant_arguments(call)
                     and not _quiet_write(call, kinds)
                     and not (pgx and call.name == "Query")
+                    and not er.documented_default(ctx, statement, call)
                 )
             else:
                 flagged = flag_all or (
                     _must_check(call, kinds) and not sw.closed_before_remove(statement, call)
                 )
+                if not flagged and er.go_same_file_error(ctx, call):
+                    flagged, confidence = True, Confidence.MEDIUM
             if flagged:
-                yield self.finding(blank, _message(call, targets))
+                yield self.finding(blank, _message(call, targets), confidence=confidence)
+
+
+def _above(statement: tree_sitter.Node) -> list[tree_sitter.Node]:
+    """The comments just above `statement` (or above the `if` it initializes)."""
+    if statement.parent is not None and statement.parent.type == "if_statement":
+        statement = statement.parent
+    if statement.prev_sibling is None and statement.parent is not None:
+        statement = statement.parent  # the block's first statement: the comment opens the block
+    return sw.leading_comments(statement)
 
 
 def _quiet_write(call: sw.GoCall, kinds: dict[str, str]) -> bool:

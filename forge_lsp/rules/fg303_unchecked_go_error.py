@@ -8,8 +8,9 @@ from collections.abc import Iterable, Iterator
 
 import tree_sitter
 
-from forge_lsp.core.model import Finding, Severity
+from forge_lsp.core.model import Confidence, Finding, Severity
 from forge_lsp.rules.base import CheckContext, Rule, has_error, lines_below
+from forge_lsp.rules.families import error_results as er
 from forge_lsp.rules.families import swallowed as sw
 
 SERVE_METHODS = frozenset({"ListenAndServe", "ListenAndServeTLS", "Serve", "ServeTLS", "RunTLS"})
@@ -44,6 +45,24 @@ return an error *and* whose failure matters:
   a gzip/zip/tar/multipart writer, and `Flush` only on a `bufio.Writer` or such a writer:
   there the last write's error surfaces only at `Close`/`Flush`.
 
+**Functions of this file** count like library ones: `reindex(db)` or `l.append(ctx, e)` as a
+statement is flagged when the file declares `func reindex(...) error` or an `append` method
+whose last result is `error`. A plain call matches the file's function of that name. A method
+call `x.m()` matches by `x`'s type when the enclosing function declares it (the method's
+receiver, a parameter `st *Store`): that type's `m`, and nothing when the type is one the file
+declares no method on (`db *sql.DB`). Otherwise it matches by name alone, only when every
+function and method of the file called `m` agrees on returning an error (a name declared both
+with and without one is unknown). Not matched: a method on a field or a call's result
+(`h.db.Save()`, `newStore().Save()`: their type is not read), a call on an imported package,
+the names the library policy below already judges whoever declares them (`Close`, `Flush`,
+`Rollback`, `Remove`, `Write*`, `WriteHeader`, `Set*Deadline`, `Kill`), and functions named
+for cleanup (`cancel`, `close...`, `cleanup...`, `stop...`, `release`, `unlock`...). `defer` and
+`go` of a same-file function stay quiet, as they are for library calls, and so does a call
+with a comment on its line or the line above saying why (`// best effort: the next read
+reports a dead stream`). These findings have **medium** confidence: the library tables list
+calls whose failure matters, while a helper's error may be informational (it already logged or
+answered the client). Functions declared in another file of the package are not known.
+
 Not flagged: `fmt.Print*`; writes to `bytes.Buffer`, `strings.Builder`, hashes,
 `os.Stdout`/`os.Stderr` and `http.ResponseWriter` (they never fail, or the client already
 left); `io.Copy(io.Discard, body)` (draining); `Close` on anything not known to be a writer
@@ -56,7 +75,8 @@ quiet, except `defer` of `Commit`, and `Close`/`Flush` on a writer (above). Call
 != nil` drops `a`'s failure. Any mention of the variable between the two assignments
 (a check, a closure, a `return err`) counts as a read.
 
-Files that import `testing` are skipped unless `includeTests` is set. The heuristics read
+Test code is skipped unless `includeTests` is set: `_test.go` files, test folders, files that
+import `testing`, and test helpers (`package testutil`, a `testutils/` folder). The heuristics read
 one file without types: what a name holds (`os.Create`, `bufio.NewWriter`,
 `w http.ResponseWriter`) is learnt per top-level function, struct fields file-wide. No
 quick fix: the handling depends on the call.
@@ -161,13 +181,18 @@ returns an error wrapping it (`errors.Is`) and that the handler answers 5xx. Add
             where = "defer" if "defer" in match else "go" if "go" in match else "statement"
             if bindings is None:
                 bindings = sw.go_bindings(ctx)  # only for files with calls worth a look
-            if not _drops_error_that_matters(call, bindings.at(call.node), where):
+            library = _drops_error_that_matters(call, bindings.at(call.node), where)
+            same_file = not library and where == "statement" and er.go_same_file_error(ctx, call)
+            if not library and not same_file:
                 continue
             if sw.statement_in_error_branch(call.node) or sw.closed_before_remove(
                 call.node.parent or call.node, call
             ):
                 continue
-            yield self.finding(call.node, _call_message(call, where))
+            if same_file and _explained(match["statement"][0]):
+                continue
+            confidence = Confidence.MEDIUM if same_file else Confidence.HIGH
+            yield self.finding(call.node, _call_message(call, where), confidence=confidence)
 
     def _overwritten(self, ctx: CheckContext) -> Iterator[Finding]:
         by_block: dict[int, list[tuple[tree_sitter.Node, str]]] = {}
@@ -183,6 +208,15 @@ returns an error wrapping it (`errors.Is`) and that the handler answers 5xx. Add
             for (first, name), (second, other) in itertools.pairwise(assignments):
                 if name == other and not _read_between(ctx, first, second, name):
                     yield self.finding(first, _overwrite_message(ctx, first, second, name))
+
+
+def _explained(statement: tree_sitter.Node) -> bool:
+    """A comment on the line or just above says why the call's error is not wanted."""
+    above: tree_sitter.Node = statement
+    if above.prev_sibling is None and above.parent is not None:
+        above = above.parent  # the first statement: a comment opening the block precedes the list
+    comments = sw.trailing_comments(statement) + sw.leading_comments(above)
+    return any(sw.explains(c) for c in comments)
 
 
 def _drops_error_that_matters(call: sw.GoCall, kinds: dict[str, str], where: str) -> bool:

@@ -9,6 +9,7 @@ import tree_sitter
 
 from forge_lsp.core.model import Finding, Severity
 from forge_lsp.rules.base import CheckContext, Rule, has_error
+from forge_lsp.rules.families import handler_context as hc
 from forge_lsp.rules.families import swallowed as sw
 
 QUERY = sw.PROMISE_QUERY
@@ -55,8 +56,10 @@ Flags promise rejection handlers that do nothing: `.catch(() => {})`,
 `.catch(function () {})`, `.catch(_ => undefined)`, `.catch(() => null)`, `.catch(noop)`,
 `.catch(_.noop)` and the second argument of `.then(onFulfilled, () => {})`.
 
-A comment inside the handler (`.catch(() => { /* best effort: cache warm-up */ })`), on the
-same line or on the line right above states the intent and is accepted, as for FG301's
+A comment that gives a reason, inside the handler (`.catch(() => { /* best effort: cache
+warm-up */ })`), on the same line or on the line right above, states the intent and is
+accepted; a label that only names the empty handler (`/* ignore */`, `// noop`, `// empty`)
+gives no reason and is not (FG301 says what counts as a reason), as for FG301's
 JavaScript `catch` blocks: a promise rejection cannot be narrowed to one error type, so the
 comment is the only statement of intent left. Handlers that return a fallback value
 (`.catch(() => [])`, `.catch(() => false)`) are a decision, not silence, and stay quiet.
@@ -195,12 +198,19 @@ def _not_a_promise(ctx: CheckContext, call: tree_sitter.Node) -> bool:
     return prop is not None and ctx.text(prop) not in ("then", "catch", "finally")
 
 
+def _reason(comment: tree_sitter.Node) -> bool:
+    """A comment for people that says why, not a directive or a label (`/* ignore */`)."""
+    return sw.explains(comment) and hc.gives_reason(
+        (comment.text or b"").decode("utf-8", "replace")
+    )
+
+
 def _explained(handler: tree_sitter.Node, call: tree_sitter.Node) -> bool:
     """A comment in the handler or on the line where the call ends says why."""
     body = handler.child_by_field_name("body")
-    if body is not None and any(sw.explains(c) for c in sw.comments_of(body)):
+    if body is not None and any(_reason(c) for c in sw.comments_of(body)):
         return True
-    if any(sw.explains(c) for c in sw.trailing_comments(call)):
+    if any(_reason(c) for c in sw.trailing_comments(call)):
         return True
     # A comment on the line right above the statement: `// nothing else awaits this promise`.
     statement = call.parent
@@ -209,7 +219,7 @@ def _explained(handler: tree_sitter.Node, call: tree_sitter.Node) -> bool:
         above is not None
         and "comment" in above.type
         and above.end_point[0] == call.start_point[0] - 1
-        and sw.explains(above)
+        and _reason(above)
     )
 
 

@@ -7,9 +7,10 @@ from collections.abc import Iterable
 
 import tree_sitter
 
-from forge_lsp.core.model import Finding, Severity
+from forge_lsp.core.model import Confidence, Finding, Severity
 from forge_lsp.rules.base import CheckContext, Rule, RuleOption, ancestors, has_error
 from forge_lsp.rules.families import credentials as cred
+from forge_lsp.rules.families import error_results as er
 from forge_lsp.rules.families import swallowed as sw
 
 Node = tree_sitter.Node
@@ -82,6 +83,20 @@ Flags a `Result` thrown away without a look:
   is looked through, and so is a trailing `.ok()` (`let _ = tx.send(e).ok();`). `.close()`
   is not in the list: `sqlx::Pool::close` and tokio's
   `Receiver::close` return `()`, and `let _ = pool.close().await` is harmless.
+- **`let _ = f(...);` on a function or method of this file** that returns a `Result`: a return
+  type named `Result` or ending in `Result` (`Result<T, E>`, `io::Result<T>`,
+  `anyhow::Result<T>`, an alias such as `ParseResult<T>`; not `fmt::Result`, whose error
+  carries nothing and never comes from a `String`), outermost
+  (`Option<Result<..>>` is an `Option`), and not an either (`Result<u64, u64>`, the
+  compare-and-swap shape, whose `Err` is a value). `load()` and `mod` functions match by
+  name; `Self::load()` and `Store::load()` by the `impl` block; `self.save()` by the
+  surrounding `impl`, `store.save()` by name when every same-named function and method of the
+  file agrees (a name declared with and without a `Result` is unknown). An `async fn` counts
+  under `.await` only. Functions of other modules and crates are not known. These findings
+  have **medium** confidence: a helper's error may be informational.
+
+A bare statement `load();` is not flagged: rustc's `unused_must_use` warning already reports a
+dropped `Result`, and `let _ =` is the form that silences it.
 
 `let _x = expr;` binds the value and is not flagged; `let _ = expr;` is the explicit "I do
 not care" form, so Forge accepts it when a comment on the line or the line above says why
@@ -147,8 +162,11 @@ an `Err` returned or a log line; with `let _ =` it sees neither.
             statement = statements[0] if statements else None
             if statement is None or has_error(statement):
                 continue
+            confidence = Confidence.HIGH
             if "let" in match:
                 call = _fallible(ctx, match["value"][0])
+                if call is None and (call := _same_file(ctx, match["value"][0])):
+                    confidence = Confidence.MEDIUM
                 message = call and (
                     f"`let _ =` discards the `Result` of `{call}`: propagate it with `?`, or "
                     "handle the error and say why ignoring it is safe."
@@ -163,7 +181,7 @@ an `Err` returned or a log line; with `let _ =` it sees neither.
                 )
             if not message or _excused(ctx, statement, include_tests):
                 continue
-            yield self.finding(statement, message)
+            yield self.finding(statement, message, confidence=confidence)
 
 
 def _fallible(ctx: CheckContext, value: Node) -> str | None:
@@ -193,6 +211,25 @@ def _fallible(ctx: CheckContext, value: Node) -> str | None:
     receiver = function.child_by_field_name("value")
     if method == "ok" and no_arguments and receiver is not None:  # `let _ = x.commit().ok();`
         return _fallible(ctx, receiver)
+    return None
+
+
+def _same_file(ctx: CheckContext, value: Node) -> str | None:
+    """The call shown when `value` runs a function of this file returning a `Result`."""
+    while value.type in ("await_expression", "parenthesized_expression") and value.named_children:
+        value = value.named_children[0]
+    if value.type != "call_expression":
+        return None
+    if er.rust_same_file_result(ctx, value):
+        return _shown(ctx, value)
+    function = value.child_by_field_name("function")
+    arguments = value.child_by_field_name("arguments")
+    if function is None or function.type != "field_expression" or arguments is None:
+        return None
+    field, receiver = function.child_by_field_name("field"), function.child_by_field_name("value")
+    no_arguments = not [c for c in arguments.named_children if "comment" not in c.type]
+    if field is not None and ctx.text(field) == "ok" and no_arguments and receiver is not None:
+        return _same_file(ctx, receiver)  # `let _ = load().ok();`
     return None
 
 

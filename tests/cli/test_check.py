@@ -276,6 +276,7 @@ def test_json_format(tmp_path, cli, needs_fg301):
         "message",
         "fix",
         "source",
+        "confidence",
     }
     assert finding["path"] == "bad.py"
     assert (finding["line"], finding["column"]) == (3, 1)

@@ -307,6 +307,8 @@ def test_check_ai_adds_claudes_findings_to_every_format(tmp_path, reviewing, key
             "message": FINDING["title"],
             "fix": None,
             "source": "forge (claude)",
+            # Claude's own score is filtered by `claude.minConfidence`; what is shown is high.
+            "confidence": "high",
         }
     ]
 
@@ -319,7 +321,8 @@ def test_check_ai_adds_claudes_findings_to_every_format(tmp_path, reviewing, key
     rules = run_["tool"]["driver"]["rules"]
     [result] = [r for r in run_["results"] if r["ruleId"] == "FGC300"]
     assert rules[result["ruleIndex"]]["id"] == "FGC300"
-    assert result["properties"] == {"source": "forge (claude)"}
+    assert result["properties"] == {"source": "forge (claude)", "confidence": "high"}
+    assert result["rank"] == 90
 
 
 def test_check_ai_limits_files_skips_excluded_ones_and_survives_a_failed_review(tmp_path, key):

@@ -26,7 +26,7 @@ EXPECTED = {
     "go/cmd/orders/main.go": {"FG701", "FG703"},
     "node/server.js": {"FG101", "FG201", "FG202", "FG304", "FG401", "FG503"},
     "node/refunds.ts": {"FG101", "FG202", "FG301"},
-    "java/src/main/java/com/example/orders/OrderRepository.java": {"FG101", "FG201"},
+    "java/src/main/java/com/example/orders/OrderRepository.java": {"FG101", "FG201", "FG301"},
     "rust/src/orders.rs": {"FG101", "FG201", "FG305"},
     "kotlin/OrderSync.kt": {"FG101", "FG301"},
 }

@@ -108,3 +108,60 @@ async def test_a_debounce_out_of_range_is_reported_and_the_lower_layer_applies(
     version = session.change(uri, "# edited\n" + HANDLER)
     [finding] = await session.diagnostics(uri, version)  # within seconds, not 81 minutes
     assert finding.code == "FG301"
+
+
+@pytest.mark.init_options({"minConfidence": "sure"})
+async def test_an_invalid_min_confidence_is_one_message_and_shows_everything(
+    session: Session,
+) -> None:
+    uri = session.open("files.py", HANDLER, "python")
+    [finding] = await session.diagnostics(uri)
+    assert isinstance(finding.data, dict) and finding.data["confidence"] == "high"
+    warnings = [m for m in session.messages if m.type == types.MessageType.Warning]
+    assert len(warnings) == 1
+    assert "initializationOptions.minConfidence: expected one of low, medium, high" in (
+        warnings[0].message
+    )
+
+
+async def test_a_project_min_confidence_of_high_keeps_high_findings(session: Session) -> None:
+    session.write("forge.toml", 'min-confidence = "high"\n')
+    uri = session.open("files.py", HANDLER, "python")
+    [finding] = await session.diagnostics(uri)
+    assert finding.code == "FG301" and finding.data["confidence"] == "high"
+
+
+# A parameter of unknown origin reaching SQL: issue 13 makes FG101 report it at medium.
+PARAMETER_TO_SQL = (
+    "def find_user_by_email(cursor, email):\n"
+    "    cursor.execute(f\"SELECT id, name FROM users WHERE email = '{email}'\")\n"
+    "    return cursor.fetchone()\n"
+)
+
+
+async def test_min_confidence_hides_a_less_sure_finding(session: Session) -> None:
+    uri = session.open("repo.py", PARAMETER_TO_SQL, "python")
+    [finding] = [d for d in await session.diagnostics(uri) if d.code == "FG101"]
+    assert isinstance(finding.data, dict)
+    confidence = finding.data["confidence"]
+    if confidence == "high":
+        # Enables itself once FG101 (dataflow, issue 13) reports unknown parameters at medium;
+        # until then tests/unit/test_confidence.py covers the filter in the server's analysis.
+        pytest.skip("FG101 reports no finding below high confidence yet")
+    floor = "high" if confidence == "medium" else "medium"
+    session.client.set_configuration({"minConfidence": floor}, section="forge")
+    published = len(session.published[uri])
+    session.client.workspace_did_change_configuration(
+        types.DidChangeConfigurationParams(settings=None)
+    )
+    if session.pulls:
+        await session.until(lambda: session.client.diagnostic_refresh_count > 0, "a refresh")
+        assert [d for d in await session.diagnostics(uri) if d.code == "FG101"] == []
+    else:
+        await session.until(
+            lambda: (
+                len(session.published[uri]) > published
+                and not [d for d in session.published[uri][-1].diagnostics if d.code == "FG101"]
+            ),
+            f"diagnostics re-published without the {confidence} FG101 finding",
+        )

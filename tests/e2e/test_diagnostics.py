@@ -23,6 +23,7 @@ async def test_open_publishes_forge_diagnostics(session: Session) -> None:
     assert finding.code_description.href.startswith("file://")
     assert finding.code_description.href.endswith("/FG301.md")
     assert isinstance(finding.data, dict) and finding.data["code"] == "FG301"
+    assert finding.data["confidence"] == "high"
 
 
 @pytest.mark.parametrize("name", ["My Project/svc.py", "v1.2+3~x/svc.py", "café/svc.py"])

@@ -4,7 +4,7 @@
  * import: unit-tested.
  */
 
-/** `forge.*` keys the server reads (forge_lsp/config.py `_KEYS`). */
+/** `forge.*` keys the server reads (forge_lsp/config/settings.py `RULE_SETTINGS`). */
 export const SERVER_SETTINGS = [
   'select',
   'ignore',
@@ -13,6 +13,7 @@ export const SERVER_SETTINGS = [
   'rules',
   'maxFileSize',
   'debounceMs',
+  'minConfidence',
 ] as const;
 
 /** `forge.claude.*` keys the server reads (forge_lsp/config/claude.py `_FIELDS`), except `apiKey`. */

@@ -15,15 +15,25 @@ from forge_lsp.lsp.forge_server import ForgeServer
 from forge_lsp.lsp.lsp_convert import client_column, client_range, contains
 
 
-def rule_hover_markdown(code: str, message: str | None = None) -> str | None:
-    """The hover text of a rule: the finding's message (if any), then the rule's doc."""
+def rule_hover_markdown(
+    code: str, message: str | None = None, confidence: str | None = None
+) -> str | None:
+    """The hover text of a rule: the finding's message (if any, with its confidence when that
+    is not high), then the rule's doc."""
     from forge_lsp.rules import registry
 
     rule = registry.get(code)
     if rule is None:
         return None
-    lead = f"**Forge {rule.code}** · {message}\n\n---\n\n" if message else ""
+    unsure = f" (confidence: {confidence})" if confidence and confidence != "high" else ""
+    lead = f"**Forge {rule.code}** · {message}{unsure}\n\n---\n\n" if message else ""
     return lead + rule.markdown()
+
+
+def _confidence(diagnostic: types.Diagnostic) -> str | None:
+    data = diagnostic.data
+    value = data.get("confidence") if isinstance(data, dict) else None
+    return value if isinstance(value, str) else None
 
 
 def _suppression_codes(analysis: Analysis, position: types.Position, encoding: str) -> list[str]:
@@ -92,7 +102,7 @@ def register(server: ForgeServer) -> None:
         if analysis is None or not analysis.checked:
             return None
         sections = [
-            rule_hover_markdown(str(d.code), d.message)
+            rule_hover_markdown(str(d.code), d.message, _confidence(d))
             for d in analysis.diagnostics
             if contains(d.range, params.position)
         ]

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import tree_sitter
 
+from forge_lsp.dataflow import signatures as sig
 from forge_lsp.rules.base import CheckContext, RuleOption
 from forge_lsp.rules.query_batch import Match
 
@@ -400,6 +401,10 @@ GO_NON_ERROR_LAST = frozenset(
         ".GetQueryMap",
         ".GetPostFormMap",
         ".Cut",
+        # grpc's (metadata, ok); protobuf's generated Descriptor() ([]byte, []int)
+        "metadata.FromIncomingContext",
+        "metadata.FromOutgoingContext",
+        ".Descriptor",
         # (value, size int) and other arithmetic pairs
         "utf8.DecodeRune",
         "utf8.DecodeRuneInString",
@@ -566,8 +571,8 @@ COMMAND_METHODS = frozenset({"Run", "Start", "Wait", "Output", "CombinedOutput"}
 WRITER_KINDS = frozenset({WFILE, STREAM})
 # Receivers whose Write never fails or whose failure nobody can act on.
 _QUIET_WRITER_NAME = re.compile(
-    r"^(buf|b|bb|sb|builder|h|hash|hasher|digest|mac|sum|crc|sha|md5)\d*$|(Buffer|Buf|buf|Builder|"
-    r"builder|Hash|hash|Hasher|Digest)$"
+    r"^(buf|b|bb|sb|builder|h|hash|hasher|digest|mac|sum|crc|sha|md5)\d*$|(Buffer|buffer|Buf|buf|"
+    r"Builder|builder|Hash|hash|Hasher|Digest)$"
 )
 _QUIET_WRITERS = frozenset({"os.Stdout", "os.Stderr", "io.Discard", "ioutil.Discard"})
 _LITERALS = frozenset(
@@ -657,10 +662,9 @@ def _constant(node: tree_sitter.Node) -> bool:
     return False
 
 
-GO_RESULTS_QUERY = """
-(function_declaration name: (identifier) @name result: (_) @result)
-(method_declaration name: (field_identifier) @name result: (_) @result)
-"""
+def file_signatures(ctx: CheckContext) -> sig.Signatures:
+    """The functions and methods the file declares (`dataflow.signatures`), once per check."""
+    return ctx.memo("signatures", lambda: sig.index(ctx.root, ctx.language.name))
 
 
 def _declared_results(ctx: CheckContext) -> dict[str, bool]:
@@ -669,18 +673,13 @@ def _declared_results(ctx: CheckContext) -> dict[str, bool]:
     Names declared with disagreeing results (`Next() (rune, bool)` on a scanner and
     `Next(dest) error` on rows) are left out: the call sites decide.
     """
-    seen: dict[str, set[bool]] = {}
-    for _, match in go_error_pass(ctx).results:
-        name = ctx.text(match["name"][0])
-        result = match["result"][0]
-        last = result
-        if result.type == "parameter_list":
-            params = [p for p in result.named_children if p.type == "parameter_declaration"]
-            if not params:
-                continue
-            last = params[-1].child_by_field_name("type") or params[-1]
-        seen.setdefault(name, set()).add(ctx.text(last) == "error")
-    return {name: kinds.pop() for name, kinds in seen.items() if len(kinds) == 1}
+    declared = file_signatures(ctx)
+    found = {}
+    for name in declared.functions.keys() | declared.methods.keys():
+        signature = declared.method(name)
+        if signature is not None:
+            found[name] = signature.returns_error
+    return found
 
 
 def closed_before_remove(statement: tree_sitter.Node, call: GoCall) -> bool:
@@ -692,6 +691,12 @@ def closed_before_remove(statement: tree_sitter.Node, call: GoCall) -> bool:
 
 
 _IMPORTS_TESTING = re.compile(rb'^\s*(?:import\s+)?(?:\w+\s+)?"testing"\s*$', re.MULTILINE)
+_TEST_HELPER_FOLDERS = frozenset({"testutil", "testutils", "testdata", "testhelpers"})
+# Test helper packages (`package testutil`, grpc's `package test`) serve tests without
+# importing `testing` themselves.
+_TEST_PACKAGE = re.compile(
+    rb"^package\s+(?:tests?|testdata|testhelpers?|\w*testutils?|\w+_test)\s*$", re.MULTILINE
+)
 INCLUDE_TESTS_OPTION = RuleOption(
     "includeTests",
     bool,
@@ -701,13 +706,18 @@ INCLUDE_TESTS_OPTION = RuleOption(
 
 
 def skip_go_tests(ctx: CheckContext) -> bool:
-    """True for a Go test file (it imports `testing`) unless the user asked for tests too.
+    """True for a Go test file (`_test.go`, a test folder, an import of `testing`) or a test
+    helper (`package testutil`, a `testutils/` folder) unless the user asked for tests too.
 
     A test that drops an error fails on its assertion instead; findings there are noise.
     """
     if ctx.options.get("includeTests", False):
         return False
-    return bool(_IMPORTS_TESTING.search(ctx.source))
+    if ctx.in_test_file or _TEST_HELPER_FOLDERS & set(
+        (ctx.path or "").replace("\\", "/").split("/")
+    ):
+        return True
+    return bool(_IMPORTS_TESTING.search(ctx.source) or _TEST_PACKAGE.search(ctx.source))
 
 
 # FG302: the blank identifier as the last target of an assignment whose right side is one call.
@@ -749,7 +759,6 @@ class GoErrorPass:
     assigns: list[Match]
     bindings: list[Match]
     last_targets: list[Match]
-    results: list[Match]
 
 
 _GO_ERROR_QUERIES = (
@@ -758,7 +767,6 @@ _GO_ERROR_QUERIES = (
     ASSIGN_QUERY,
     GO_BINDINGS_QUERY,
     GO_LAST_TARGET_QUERY,
-    GO_RESULTS_QUERY,
 )
 
 

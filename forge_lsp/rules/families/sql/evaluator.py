@@ -12,6 +12,7 @@ from typing import ClassVar
 
 import tree_sitter
 
+from forge_lsp.dataflow.solver import Entry, EntryKind
 from forge_lsp.rules.base import CheckContext, has_error
 from forge_lsp.rules.families.sql.text import (
     is_constant_name,
@@ -52,10 +53,20 @@ class Built:
     sites: tuple[Site, ...] = ()
     # True when the sites came from a variable's earlier assignment, not from this expression.
     via_var: bool = False
+    # The expressions whose values are not known to be constant (a parameter, a call's result):
+    # the dataflow layer tells where each comes from.
+    holes: tuple[Node, ...] = ()
 
 
 CONSTANT = Built("")
 UNKNOWN = Built(HOLE, dynamic=True)
+
+
+def hole(node: Node) -> Built:
+    """An unknown value, remembering the expression it came from."""
+    return Built(HOLE, True, holes=(node,))
+
+
 FRAGMENT = Built(" ")
 
 
@@ -103,11 +114,14 @@ class Evaluator:
     def evaluate(self, node: Node, depth: int = 0) -> Built:
         """What `node` is built from (an UNKNOWN hole when it cannot tell)."""
         if depth > _MAX_DEPTH or has_error(node):
-            return UNKNOWN
+            return hole(node)
         if node.type in self.identifier_types:
-            return self.resolve(node, depth)
-        built = self.expression(node, depth)
-        return UNKNOWN if built is None else built
+            built = self.resolve(node, depth)
+        else:
+            built = self.expression(node, depth) or UNKNOWN
+        if built.dynamic and not built.holes:
+            return Built(built.text, True, built.sites, built.via_var, (node,))
+        return built
 
     # ------------------------------------------------------- per-language hook
 
@@ -144,7 +158,8 @@ class Evaluator:
         # (`f"DROP TABLE {name}"` where `name = "%s_tmp" % ident`): report where the SQL is.
         text = "".join(part.text for part in parts)
         if any(part.dynamic for part in parts):
-            return Built(text, True, (Site(node, how),))
+            holes = tuple(h for part in parts for h in part.holes)
+            return Built(text, True, (Site(node, how),), holes=holes)
         return Built(text)
 
     @staticmethod
@@ -153,7 +168,9 @@ class Evaluator:
         text = branches[0].text if branches else ""
         sites = tuple(site for b in branches for site in b.sites)
         dynamic = any(b.dynamic for b in branches)
-        return Built(text, dynamic, sites, via_var=all(b.via_var for b in branches if b.dynamic))
+        holes = tuple(h for b in branches for h in b.holes)
+        via_var = all(b.via_var for b in branches if b.dynamic)
+        return Built(text, dynamic, sites, via_var=via_var, holes=holes)
 
     def all_constant(self, nodes: list[Node], depth: int) -> bool:
         return not any(self.evaluate(n, depth + 1).dynamic for n in nodes)
@@ -193,6 +210,9 @@ class Evaluator:
             return FRAGMENT  # `quotedTable := pgx.Identifier{t}.Sanitize()`: the author quoted it
         if is_constant_name(name):
             return self._constant_named(name, depth)
+        flowing = self._flowing(ident, name, depth)
+        if flowing is not None:
+            return flowing
         scope = self.scope_of(ident)
         first = True
         while True:
@@ -207,6 +227,42 @@ class Evaluator:
                 return self.unknown(name)
             scope = self.scope_of(scope)
             first = False
+
+    def _flowing(self, ident: Node, name: str, depth: int) -> Built | None:
+        """The value of a local name from the dataflow layer's reaching definitions, which
+        respect branches, loops and constant conditions (`if (p == null) p = "";` does not
+        hide the request parameter on the other path). None when the layer cannot tell, or
+        the name comes from outside the function (the scopes walk answers that)."""
+        reaching = self.ctx.flow.reaching(ident)
+        if not reaching:
+            return None
+        defs = self.definitions().get((self.scope_of(ident).id, name), [])
+        by_value = {(d.value.start_byte, d.value.end_byte): d for d in defs}
+        chosen: list[Definition] = []
+        extra: list[Built] = []
+        for definition in reaching:
+            if isinstance(definition, Entry):
+                if definition.kind is EntryKind.OUTSIDE:
+                    return None
+                if definition.kind is EntryKind.SANITIZED:
+                    extra.append(Built("0"))  # an allow-list or a numeric test held here
+                else:
+                    extra.append(self.unknown(name))
+                continue
+            value = definition.value
+            known = None if value is None else by_value.get((value.start_byte, value.end_byte))
+            if known is None:
+                return None  # an assignment only the dataflow layer sees (`for`, unpacking)
+            chosen.append(known)
+        chosen.sort(key=lambda d: d.statement.start_byte, reverse=True)
+        parts = [self._merge(name, chosen, depth)] if chosen else []
+        for part in extra:
+            if part.dynamic and not part.holes:
+                part = Built(part.text, True, part.sites, part.via_var, (ident,))
+            parts.append(part)
+        if len(parts) == 1:
+            return parts[0]
+        return self.choice(parts)
 
     @staticmethod
     def unknown(name: str) -> Built:
@@ -257,6 +313,7 @@ class Evaluator:
         """The value of a variable from the assignments reaching a use (oldest first)."""
         texts: list[str] = []
         sites: list[Site] = []
+        holes: list[Node] = []
         dynamic = False
         for definition in reversed(reaching):
             if definition.statement.id in self._active:
@@ -267,11 +324,13 @@ class Evaluator:
             finally:
                 self._active.discard(definition.statement.id)
             if definition.augmented and value.dynamic and not value.via_var:
-                value = Built(value.text, True, (Site(definition.value, "concatenation"),))
+                site = Site(definition.value, "concatenation")
+                value = Built(value.text, True, (site,), holes=value.holes)
             texts.append(value.text)
             sites.extend(value.sites)
+            holes.extend(value.holes)
             dynamic = dynamic or value.dynamic
-        return Built("".join(texts), dynamic, tuple(sites), via_var=bool(sites))
+        return Built("".join(texts), dynamic, tuple(sites), via_var=bool(sites), holes=tuple(holes))
 
     def scope_of(self, node: Node) -> Node:
         """The nearest enclosing scope node (the file's root outside any)."""

@@ -159,7 +159,8 @@ class JavaEvaluator(_FormatMixin):
         text = "".join(p.text for p in parts)
         if site is None:
             return Built(text)
-        return Built(text, True, (site,), via_var=True)
+        holes = tuple(h for p in parts for h in p.holes)
+        return Built(text, True, (site,), via_var=True, holes=holes)
 
     def _appended(self, scope: Node, name: str, start: int, end: int) -> list[Node]:
         """Arguments of `name.append(...)` calls (chained or not) between two byte offsets."""
