@@ -85,6 +85,7 @@ class _DocumentState:
 
     def forget_tree(self) -> None:
         self.tree, self.source, self.findings, self.file_matches = None, b"", None, {}
+        self.diagnostics = DiagnosticCache()  # it serves edits, as the tree does
         if self.latest is not None and self.latest.tree is not None:
             self.latest = replace(self.latest, tree=None)
 
