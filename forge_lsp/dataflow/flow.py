@@ -10,7 +10,10 @@ raises: what the layer cannot read is `UNKNOWN`.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
+
+import tree_sitter
 
 from forge_lsp.dataflow import facts, ir, lower, solver, sources
 from forge_lsp.dataflow.conditions import Conditions
@@ -45,8 +48,14 @@ CONVERSIONS = frozenset(
      "json.NewDecoder", "bufio.NewReader", "bufio.NewScanner", "io.ReadAll", "ioutil.ReadAll"}
 )  # fmt: skip
 _GETTERS = frozenset({"get", "Get", "getOrDefault", "get_or", "getOrElse", "getOrNull", "getlist"})
+# Calls that may register a callback (`app.get("/", handler)`).
+_CALL_TYPES = frozenset({"call", "call_expression", "method_invocation"})
 _DECORATOR_NAME = re.compile(r"@?\s*([\w.]+)")
 _ERROR_RETURN = re.compile(r"(\berror\s*\)?\s*$)|(\bResult\s*<)|(^\s*Result\b)|(io::Result)")
+
+
+# A whole-file query's matches: (pattern index, captures by name), as tree-sitter gives them.
+FileMatches = Callable[[str], list[tuple[int, dict[str, list[tree_sitter.Node]]]]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,10 +79,22 @@ class _Function:
 class FileFlow:
     """The dataflow of one file, built lazily. `language` as in `core.languages`."""
 
-    def __init__(self, language: str, root: Node, source: bytes) -> None:
+    def __init__(
+        self,
+        language: str,
+        root: Node,
+        source: bytes,
+        file_matches: FileMatches | None = None,
+        grammar: tree_sitter.Language | None = None,
+    ) -> None:
         self.language = language
         self.root = root
         self.source = source
+        # The engine's whole-file query pass (`CheckContext.file_matches`, with the grammar it
+        # compiles for): the index below asks it for the file's functions rather than walking
+        # every node in Python, and a re-check of one function carries its matches over.
+        self._file_matches = file_matches if grammar is not None else None
+        self._grammar = grammar
         self._lowering: lower.Lowering | None = None
         self._table: sources.SourceTable | None = None
         try:
@@ -187,24 +208,36 @@ class FileFlow:
             return self._by_name
         types = self._lowering.function_types
         registrations = self._table.callbacks if self._table is not None else {}
+        kinds = types | _CALL_TYPES if registrations else types
+        for node in self._nodes_of(kinds):
+            if node.type in types:
+                name = node.child_by_field_name("name")
+                parent = node.parent
+                if name is None and parent is not None and parent.type == "variable_declarator":
+                    name = parent.child_by_field_name("name")
+                if name is not None:
+                    self._by_name.setdefault(self._text(name), []).append(node)
+            elif registrations and node.type in _CALL_TYPES:
+                self._registration(node, registrations)
+        return self._by_name
+
+    def _nodes_of(self, kinds: frozenset[str]) -> list[Node]:
+        """The file's nodes of these types, in document order (parents first)."""
+        if self._file_matches is not None and self._grammar is not None:
+            known = sorted(k for k in kinds if self._grammar.id_for_node_kind(k, True))
+            query = "\n".join(f"({kind}) @node" for kind in known)
+            try:
+                return [captures["node"][0] for _, captures in self._file_matches(query)]
+            except Exception:  # a query the grammar refuses: walk the tree instead
+                pass
+        found = []
         cursor = self.root.walk()
         visited = False
         while True:
             node = cursor.node
             if not visited and node is not None:
-                if node.type in types:
-                    name = node.child_by_field_name("name")
-                    parent = node.parent
-                    if name is None and parent is not None and parent.type == "variable_declarator":
-                        name = parent.child_by_field_name("name")
-                    if name is not None:
-                        self._by_name.setdefault(self._text(name), []).append(node)
-                elif registrations and node.type in {
-                    "call",
-                    "call_expression",
-                    "method_invocation",
-                }:
-                    self._registration(node, registrations)
+                if node.type in kinds:
+                    found.append(node)
                 if cursor.goto_first_child():
                     continue
             if cursor.goto_next_sibling():
@@ -213,7 +246,7 @@ class FileFlow:
             if not cursor.goto_parent():
                 break
             visited = True
-        return self._by_name
+        return found
 
     def _registration(self, node: Node, registrations: dict[str, tuple[int, str]] | object) -> None:
         shape = self._shape(node)

@@ -111,7 +111,16 @@ class CheckContext:
     def flow(self) -> FileFlow:
         """Where the file's values come from (`forge_lsp.dataflow`): built lazily, function by
         function, and shared by every rule of the check."""
-        return self.memo("dataflow", lambda: FileFlow(self.language.name, self.root, self.source))
+        return self.memo(
+            "dataflow",
+            lambda: FileFlow(
+                self.language.name,
+                self.root,
+                self.source,
+                self.file_matches,
+                self.language.grammar,
+            ),
+        )
 
 
 class Rule:
