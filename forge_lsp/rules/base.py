@@ -111,13 +111,17 @@ class CheckContext:
     def flow(self) -> FileFlow:
         """Where the file's values come from (`forge_lsp.dataflow`): built lazily, function by
         function, and shared by every rule of the check."""
+        # In a re-check of one function the file's function index comes from the whole-file
+        # query pass, carried across edits; a full check walks the tree (holding every call's
+        # match for the whole file would cost more memory than the walk costs time there).
+        partial = self.queries is not None and self.queries is not self.file_queries
         return self.memo(
             "dataflow",
             lambda: FileFlow(
                 self.language.name,
                 self.root,
                 self.source,
-                self.file_matches,
+                self.file_matches if partial else None,
                 self.language.grammar,
             ),
         )
