@@ -8,9 +8,9 @@ from dataclasses import dataclass
 
 import tree_sitter
 
-from forge_lsp.core.model import Finding, Severity
+from forge_lsp.core.model import Confidence, Finding, Severity
 from forge_lsp.rules.base import CheckContext, Rule, has_error
-from forge_lsp.rules.families import crypto
+from forge_lsp.rules.families import crypto, crypto_flow, hash_purpose
 from forge_lsp.rules.families.crypto import Call
 
 Node = tree_sitter.Node
@@ -60,6 +60,16 @@ _GO_ALGORITHMS = {
     ("sha512", "Sum512_224"): "sha512224",
     ("sha512", "New512_256"): "sha512256",
     ("sha512", "Sum512_256"): "sha512256",
+}
+# `crypto.MD5.New()` (the `crypto.Hash` registry), by the constant's name.
+_GO_CRYPTO_HASHES = {
+    "crypto.MD4": "md4",
+    "crypto.MD5": "md5",
+    "crypto.SHA1": "sha1",
+    "crypto.SHA224": "sha224",
+    "crypto.SHA256": "sha256",
+    "crypto.SHA384": "sha384",
+    "crypto.SHA512": "sha512",
 }
 _JS_NAMES = frozenset({"createHash"})
 _JVM_NAMES = frozenset(
@@ -123,20 +133,50 @@ def _python(ctx: CheckContext, call: Call) -> _Hash | None:
     receiver = crypto.last_name(ctx, call.receiver)
     if receiver in {"MD5", "SHA1", "SHA"} and call.name == "new":  # pycryptodome
         return _Hash(call, "md5" if receiver == "MD5" else "sha1", f"{receiver}.new()")
-    if call.receiver is None or ctx.text(call.receiver) not in {"hashlib", "_hashlib"}:
+    module, _, name = _python_qualified(ctx, call).rpartition(".")
+    if module not in {"hashlib", "_hashlib"}:
         return None
-    if call.name == "new":
-        algorithm = crypto.literal(ctx, call.args[0] if call.args else call.keywords.get("name"))
-        if algorithm is None:
+    if name == "new":
+        texts = crypto_flow.constant_texts(
+            ctx, call.args[0] if call.args else call.keywords.get("name")
+        )
+        if not texts:
             return None
+        algorithm = _pick(texts)
         return _Hash(call, _normalize(algorithm), f'hashlib.new("{algorithm}")')
-    return _Hash(call, _normalize(call.name), f"hashlib.{call.name}()")
+    return _Hash(call, _normalize(name), f"hashlib.{name}()")
+
+
+def _python_qualified(ctx: CheckContext, call: Call) -> str:
+    """`hashlib.md5` for `hashlib.md5(x)`, `md5(x)` after `from hashlib import md5`,
+    `s(x)` after `from hashlib import sha1 as s` (-> hashlib.sha1), `h.md5(x)` after `import
+    hashlib as h`; '' for anything else."""
+    imports = crypto_flow.python_imports(ctx)
+    if call.receiver is None:
+        return imports.get(call.name, "")
+    if call.receiver.type != "identifier":
+        return ""
+    module = ctx.text(call.receiver)
+    return f"{imports.get(module, module)}.{call.name}"
+
+
+def _pick(texts: list[str]) -> str:
+    """Of the constants an algorithm argument may be, the weak one (any path counts)."""
+    return next((t for t in texts if _normalize(t) in _WEAK), texts[0])
 
 
 def _go(ctx: CheckContext, call: Call) -> _Hash | None:
-    if call.receiver is None or call.receiver.type != "identifier":
+    receiver = call.receiver
+    if receiver is None:
         return None
-    package = ctx.text(call.receiver)
+    if call.name == "New":  # `crypto.MD5.New()`, or `hash := crypto.SHA1; hash.New()`
+        for value in [receiver, *crypto_flow.assigned(ctx, receiver)]:
+            algorithm = _GO_CRYPTO_HASHES.get(ctx.text(value))
+            if algorithm is not None:
+                return _Hash(call, algorithm, f"{ctx.text(value)}.New()")
+    if receiver.type != "identifier" or crypto_flow.assigned(ctx, receiver):
+        return None  # a local variable, not the package
+    package = ctx.text(receiver)
     algorithm = _GO_ALGORITHMS.get((package, call.name))
     if algorithm is None:
         return None
@@ -144,9 +184,10 @@ def _go(ctx: CheckContext, call: Call) -> _Hash | None:
 
 
 def _js(ctx: CheckContext, call: Call) -> _Hash | None:
-    algorithm = crypto.literal(ctx, call.args[0] if call.args else None)
-    if algorithm is None:
+    texts = crypto_flow.constant_texts(ctx, call.args[0] if call.args else None)
+    if not texts:
         return None
+    algorithm = _pick(texts)
     return _Hash(call, _normalize(algorithm), f'createHash("{algorithm}")')
 
 
@@ -155,9 +196,10 @@ def _jvm(ctx: CheckContext, call: Call) -> _Hash | None:
     if call.name == "getInstance":
         if receiver != "MessageDigest" or not call.args:
             return None
-        algorithm = crypto.literal(ctx, call.args[0])
-        if algorithm is None:
+        texts = crypto_flow.constant_texts(ctx, call.args[0])
+        if not texts:
             return None
+        algorithm = _pick(texts)
         normalized = "sha1" if _normalize(algorithm) == "sha" else _normalize(algorithm)
         return _Hash(call, normalized, f'MessageDigest.getInstance("{algorithm}")')
     if receiver == "DigestUtils":  # Apache Commons Codec, Spring's `md5DigestAsHex`
@@ -192,7 +234,11 @@ _RECOGNIZERS = {
 
 def _hashes(ctx: CheckContext) -> Iterator[_Hash]:
     recognize = _RECOGNIZERS[ctx.language.name]
-    for call in crypto.calls(ctx, _NAMES[ctx.language.name]):
+    names = _NAMES[ctx.language.name]
+    if ctx.language.name == "python":  # `from hashlib import sha1 as s`: `s` is a hash call
+        imports = crypto_flow.python_imports(ctx)
+        names = names | {a for a, q in imports.items() if q.startswith(("hashlib.", "_hashlib."))}
+    for call in crypto.calls(ctx, names):
         found = recognize(ctx, call)
         if found is not None and found.algorithm in _FAST:
             yield found
@@ -215,7 +261,8 @@ def _data(ctx: CheckContext, found: _Hash) -> list[Node]:
     """The expressions hashed: the call's own data argument, chained `.update(x)` /
     `.digest(x)` calls, and feeds of the variable the hasher is stored in (same function)."""
     call = found.call
-    data = [a for a in call.args if not (call.name == "new" and a is call.args[0])]
+    named_first = found.label.startswith("hashlib.new")  # the algorithm, not data
+    data = [a for a in call.args if not (named_first and a is call.args[0])]
     if ctx.language.name in {"javascript", "typescript", "tsx"} or call.name == "getInstance":
         data = []  # the argument is the algorithm name
     data.extend(v for k, v in call.keywords.items() if k in {"data", "string"})
@@ -298,12 +345,8 @@ def _is_password(name: str) -> bool:
     return bool(parts & _PASSWORD_WORDS) and not parts & _NOT_PASSWORD_WORDS
 
 
-def _password_name(ctx: CheckContext, data: list[Node]) -> str | None:
-    for node in data:
-        for name in crypto.names_in(node):
-            if _is_password(ctx.text(name)):
-                return ctx.text(name)
-    return None
+def _password_name(names: list[str]) -> str | None:
+    return next((name for name in names if _is_password(name)), None)
 
 
 # Wrappers the digest passes through on its way to the name it is stored under.
@@ -365,11 +408,11 @@ def _holder_names(ctx: CheckContext, node: Node) -> list[str]:
     return names
 
 
-def _non_security(ctx: CheckContext, found: _Hash) -> bool:
+def _non_security(holders: list[str]) -> bool:
     return any(
         # `ETagFor` splits into e/tag; HTTP spells it that way often enough to special-case.
         set(crypto.words(name.replace("ETag", "Etag"))) & _NON_SECURITY_WORDS
-        for name in _holder_names(ctx, found.call.node)
+        for name in holders
     )
 
 
@@ -536,7 +579,12 @@ class WeakHash(Rule):
                 yield finding
 
     def _judge(self, ctx: CheckContext, found: _Hash) -> Finding | None:
-        password = _password_name(ctx, _data(ctx, found))
+        names = hash_purpose.data_names(ctx, _data(ctx, found))
+        password = _password_name(names)
+        weak = found.algorithm in _WEAK
+        protocol = hash_purpose.protocol(ctx, found.call.node) if weak else None
+        if protocol is not None and (password is None or protocol.covers_password):
+            return None  # the protocol fixes the algorithm: the code has no choice
         name = _DISPLAY.get(found.algorithm, found.algorithm.upper())
         if password is not None:
             message = (
@@ -544,28 +592,49 @@ class WeakHash(Rule):
                 f"tries billions of times a second: store passwords with argon2id, bcrypt or "
                 f"scrypt"
             )
-            return self._at(found, message, Severity.ERROR)
-        if found.algorithm not in _WEAK:
+            return self._at(found, message, Severity.ERROR, Confidence.HIGH)
+        if not weak:
             return None
         if _declared_non_security(ctx, found):
             message = (
                 f"`{found.label}` is declared `usedforsecurity=False`: fine for checksums and "
                 f"cache keys, never for signatures, tokens or passwords"
             )
-            return self._at(found, message, Severity.HINT)
-        if _non_security(ctx, found):
+            return self._at(found, message, Severity.HINT, Confidence.HIGH)
+        holders = _holder_names(ctx, found.call.node)
+        use = hash_purpose.security_use(names, [])
+        if use is None and _non_security(holders):
             # Named a cache key, ETag, checksum or fingerprint: quiet. Even an info finding
             # fails `forge-lsp check`, and these names are how the code documents intent.
             return None
+        use = use or hash_purpose.security_use([], holders)
         advice = "use SHA-256, or HMAC-SHA-256 when the digest authenticates data"
+        if use is not None:
+            message = (
+                f"{name} from `{found.label}` protects something here ({use}), and {name} "
+                f"collisions are cheap to make: {advice}"
+            )
+            return self._at(found, message, Severity.WARNING, Confidence.MEDIUM)
+        declare = ""
         if ctx.language.name == "python":
-            advice += " (`usedforsecurity=False` marks a plain checksum)"
-        message = f"{name} from `{found.label}` is broken (collisions take seconds): {advice}"
-        return self._at(found, message, Severity.WARNING)
+            declare = ", or declare a checksum with `usedforsecurity=False`"
+        message = (
+            f"{name} from `{found.label}`: {name} here is fine for a checksum, a cache key or "
+            f"an ID, not for a signature, a token or a password, and nothing around it says "
+            f"which (SHA-256 ends the question{declare})"
+        )
+        return self._at(found, message, Severity.INFO, Confidence.LOW)
 
-    def _at(self, found: _Hash, message: str, severity: Severity) -> Finding:
-        finding = self.finding(found.call.node, message, end_node=found.end)
-        return dataclasses.replace(finding, severity=severity)
+    def _at(
+        self, found: _Hash, message: str, severity: Severity, confidence: Confidence
+    ) -> Finding:
+        return self.finding(
+            found.call.node,
+            message,
+            end_node=found.end,
+            severity=severity,
+            confidence=confidence,
+        )
 
 
 RULE = WeakHash()
