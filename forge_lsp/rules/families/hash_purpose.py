@@ -115,10 +115,23 @@ def data_names(ctx: CheckContext, data: list[Node]) -> list[str]:
         seen.add(node.id)
         for name in crypto.names_in(node):
             out.append(ctx.text(name))
-            if depth < 2:
+            if depth < 2 and _standalone(name):
                 pending.extend((v, depth + 1) for v in crypto_flow.assigned(ctx, name))
         out.extend(_string_keys(ctx, node))
     return out
+
+
+_MEMBER_TYPES = frozenset(
+    {"attribute", "member_expression", "selector_expression", "field_access"}
+    | {"field_expression", "navigation_expression", "navigation_suffix", "method_invocation"}
+)
+
+
+def _standalone(name: Node) -> bool:
+    """A plain local name (`pw`), not the member part or the receiver of `a.b` (a receiver's
+    assignments are about the object, not this member of it)."""
+    parent = name.parent
+    return parent is None or parent.type not in _MEMBER_TYPES
 
 
 def _string_keys(ctx: CheckContext, node: Node) -> list[str]:
@@ -138,7 +151,7 @@ def _string_keys(ctx: CheckContext, node: Node) -> list[str]:
 # Words in the data that make it a secret: hashing it with MD5 / SHA-1 protects something.
 _SECRET_WORDS = frozenset(
     {"secret", "secrets", "token", "tokens", "credential", "credentials", "apikey", "otp"}
-    | {"csrf", "session", "private", "privkey"}
+    | {"csrf", "session", "privkey"}
 )
 # Words in the names the digest ends up under (or the function computing it) that say it
 # authenticates: a signature, a MAC, a token, a verification.
