@@ -432,23 +432,54 @@ pycryptodome `MD5.new()`; Go `md5.New` / `md5.Sum` / `sha1.New` / `sha1.Sum`; No
 `md5DigestAsHex`), Guava `Hashing.md5()` / `sha1()`; Rust `md5::compute`, `Md5::new()`,
 `Sha1::new()` / `Sha1::digest()`. The range is the call.
 
-Three verdicts, by what the code says about intent:
+The algorithm name is read where it is written or through the dataflow layer: a literal, a
+module or class constant (`hashlib.new(ALG)` with `ALG = "md5"`, Java `static final String
+ALGORITHM = "MD5"`, Kotlin `const val`, JS `const ALG = "md5"`), a local variable, the `name=`
+keyword, and Go's `crypto.MD5.New()` or `hash := crypto.SHA1; hash.New()`. Python's `from
+hashlib import md5`, `from hashlib import sha1 as s` and `import hashlib as h` are read as
+`hashlib.md5` / `hashlib.sha1`. A name that may hold any algorithm (a parameter) is not flagged.
 
-- **error**: the hashed data names a password (`password`, `passwd`, `pwd`, `passphrase`,
-  `userPassword`, `getPassword()`; not `password_reset_token` or `password_hash`) and the hash
-  is any fast one, SHA-256 and SHA-512 included. The data is the call's argument, a chained
-  `.update(x)` / `.digest(x)`, or an `update` / `Write` / `io.WriteString` on the variable the
-  hasher was stored in, in the same function.
+The verdict depends on what the code says the digest is for:
+
+- **error** (high confidence): the hashed data is a password (`password`, `passwd`, `pwd`,
+  `passphrase`, `userPassword`, `getPassword()`, `form["password"]`; not
+  `password_reset_token` or `password_hash`) and the hash is any fast one, SHA-256 and SHA-512
+  included. The data is the call's argument, a chained `.update(x)` / `.digest(x)`, or an
+  `update` / `Write` / `io.WriteString` on the variable the hasher was stored in, in the same
+  function; a local name is followed back through up to two assignments (`pw =
+  form["password"]; md5(pw)`).
+- **no finding**: a protocol fixes the algorithm, so the code has no choice: the WebSocket
+  accept key (the file holds `Sec-WebSocket-Accept` or RFC 6455's GUID, or the function or
+  class is named `webSocket...`), HTTP Digest authentication (a function or class named with
+  `digest` and `auth` / `header` / `challenge`, like `HTTPDigestAuth.build_digest_header`, or
+  `HA1` / `HA2` in the function), PostgreSQL's MD5 password authentication
+  (`AuthenticationMD5Password` or a `postgres...md5` name in the file), Chef's signed headers
+  (`X-Ops-Content-Hash` / `X-Ops-Sign` in the file), CRAM-MD5. HTTP Digest, Postgres and
+  CRAM-MD5 hash the password by definition, so a password does not make them an error; the
+  WebSocket and Chef markers do not excuse hashing a password. The markers are file-wide: a
+  file that implements one of these protocols is quiet about every MD5 / SHA-1 in it.
 - **hint**: Python's `usedforsecurity=False`: the author has declared a checksum, and the hint
   only reminds the next reader never to repurpose it.
 - **no finding**: the digest is stored under a name, or computed in a function whose name,
   contains the word `cache`, `etag`, `checksum` or `fingerprint` (`cache_key =
   hashlib.md5(...)`, `func ETagFor(...)`, `{"etag": md5(body)}`, `def fingerprint(data)`).
-  That is the whole heuristic, word-based (`setAge` is not `etag`), with no guessing from file
-  names or callers. It stays quiet rather than reporting at a lower severity because any
-  finding fails `forge-lsp check`, and these names are how code documents a non-security
-  digest. A password in the data still wins: `cache_key = md5(password)` is an error.
-- **warning** otherwise (for MD5 and SHA-1).
+  Word-based (`setAge` is not `etag`), with no guessing from file names or callers. A secret
+  in the data still wins: `cache_key = md5(secret)` is a warning.
+- **warning** (medium confidence) for MD5 and SHA-1 that protect something: the data is a
+  secret (`secret`, `token`, `api_key`, `credential`, `session`, `csrf`, `otp`, `privkey`), or
+  the digest goes into, or is computed by a function named for, a signature, an HMAC, a token,
+  a verification or authentication (`signature`, `sign...`, `hmac`, `token`, `verify`,
+  `auth`, `session`, `csrf`, `otp`, `integrity`, `nonce`).
+- **info** (low confidence) for MD5 and SHA-1 otherwise: "MD5 here is fine for a checksum, a
+  cache key or an ID, not for a signature, a token or a password". Most MD5 in real code is a
+  checksum, an ID or a cache-busting suffix; the rule cannot tell which, so it says so without
+  failing a review (filter it out with `--min-confidence medium`).
+
+What stays out of reach: an algorithm name that arrives from another file or from
+configuration; a digest whose use is only visible in the caller (the rule reads the names
+around the call, not who calls it); a digest compared in constant time or sent as a MAC under
+a neutral name (`h := md5.New()` then `return h.Sum(nil)` is an info); protocols other than
+the ones listed, and a protocol implemented without its tell-tale strings or names.
 
 Test files are skipped: tests hash fixtures to compare them. No fix: the replacement depends on
 what the digest is for.
@@ -480,7 +511,7 @@ def sign_manifest(manifest: bytes) -> str:
 ```
 
 ```go
-sum := md5.Sum(upload)            // warning: used to decide whether the upload is trusted
+signature := md5.Sum(upload)      // warning: a signature; `sum := md5.Sum(upload)` is info
 ```
 
 ```typescript

@@ -69,14 +69,40 @@ _DOC = r"""
   `readObject(ObjectInputStream in)` hook of a `Serializable` class) and anonymous subclasses
   (which usually override `resolveClass` with an allow-list) are not flagged.
 - JavaScript and TypeScript: `unserialize()` in a file that imports `node-serialize`.
-- Go: `gob.NewDecoder(r)` only when `r` is obviously the network: `r.Body` / `req.Body` /
+- Go: `gob.NewDecoder(r)` only when `r` is untrusted input by the dataflow, or obviously the
+  network: `r.Body` / `req.Body` /
   `resp.Body`, a variable named `conn` / `*Conn`, a `net.Conn` parameter, or one of those
   behind `bufio.NewReader`, `io.LimitReader` or `http.MaxBytesReader`.
+
+Python calls are recognised through their imports too: `from pickle import loads` then
+`loads(b)`, `import pickle as pkl`, `from pickle import Unpickler`, `from yaml import load`.
+
+**Severity by where the bytes come from** (the dataflow layer's facts about the data argument;
+for Java and Kotlin, the argument of the `ObjectInputStream` / `XMLDecoder` constructor):
+
+- **error** (high confidence): untrusted input reaches it: a request body, form, file upload
+  or cookie, a socket, a queue message (the language's source table), also through decoders
+  that keep the bytes (`base64.b64decode`, `unhexlify`, `decompress`, `Buffer.from`,
+  `DecodeString`). The message names the source and the line it entered. Go's gob findings are
+  all errors: they are only reported for a network reader.
+- **warning** (medium confidence): the bytes come from a local file (`open(path, "rb")`,
+  `Path.read_bytes()`, `new FileInputStream(f)`, `Files.newInputStream`, `os.Open`,
+  `fs.readFileSync`, Kotlin `File(p).readBytes()`), looking through `.read()` and wrapper
+  streams: whoever can write that file runs code in the process, which is a real but narrower
+  risk.
+- **warning** (medium confidence): any other origin (a parameter, a field, a cache client's
+  return value). The format runs code whoever wrote the bytes, so the call is worth a look, but
+  only the caller knows who wrote them. The rule does not go lower for "the process's own
+  cache": nothing in the code proves who else can write to a Redis or a shared directory.
+
+Out of reach: a source in another file or function (a helper that returns `request.data` is
+followed only within the same file), a file path that is itself user input (the file origin
+wins and gives a warning), and stream types built by factories.
 
 The range is the call. Test files are skipped. One fix: `yaml.load(x)` with no other argument
 becomes `yaml.safe_load(x)` (and `load_all` becomes `safe_load_all`): `SafeLoader` builds only
 plain data, which is what a caller that never chose a loader expects, and on PyYAML 6 the
-original call raises `TypeError` anyway.
+original call raises `TypeError` anyway (not offered for `from yaml import load`).
 
 ## Why it matters in production
 
