@@ -454,8 +454,10 @@ The verdict depends on what the code says the digest is for:
   `digest` and `auth` / `header` / `challenge`, like `HTTPDigestAuth.build_digest_header`, or
   `HA1` / `HA2` in the function), PostgreSQL's MD5 password authentication
   (`AuthenticationMD5Password` or a `postgres...md5` name in the file), Chef's signed headers
-  (`X-Ops-Content-Hash` / `X-Ops-Sign` in the file), CRAM-MD5. HTTP Digest, Postgres and
-  CRAM-MD5 hash the password by definition, so a password does not make them an error; the
+  (`X-Ops-Content-Hash` / `X-Ops-Sign` in the file), CRAM-MD5, MySQL's password scrambles
+  (`mysql_native_password` / `caching_sha2_password` in the file, SHA-1 and SHA-256). HTTP
+  Digest, Postgres, MySQL and CRAM-MD5 hash the password by definition, so a password does not
+  make them an error; the
   WebSocket and Chef markers do not excuse hashing a password. The markers are file-wide: a
   file that implements one of these protocols is quiet about every MD5 / SHA-1 in it.
 - **hint**: Python's `usedforsecurity=False`: the author has declared a checksum, and the hint
@@ -613,7 +615,9 @@ class WeakHash(Rule):
         names = hash_purpose.data_names(ctx, _data(ctx, found))
         password = _password_name(names)
         weak = found.algorithm in _WEAK
-        protocol = hash_purpose.protocol(ctx, found.call.node) if weak else None
+        protocol = None
+        if weak or password is not None:
+            protocol = hash_purpose.protocol(ctx, found.call.node)
         if protocol is not None and (password is None or protocol.covers_password):
             return None  # the protocol fixes the algorithm: the code has no choice
         name = _DISPLAY.get(found.algorithm, found.algorithm.upper())

@@ -90,10 +90,13 @@ for Java and Kotlin, the argument of the `ObjectInputStream` / `XMLDecoder` cons
   `fs.readFileSync`, Kotlin `File(p).readBytes()`), looking through `.read()` and wrapper
   streams: whoever can write that file runs code in the process, which is a real but narrower
   risk.
+- **info** (low confidence): the bytes come from the object's own in-memory store, named a
+  cache or memo (`pickled = self._cache[key]; pickle.loads(pickled)`, a local-memory cache
+  that pickles to hand out copies): only this process writes that memory.
 - **warning** (medium confidence): any other origin (a parameter, a field, a cache client's
   return value). The format runs code whoever wrote the bytes, so the call is worth a look, but
-  only the caller knows who wrote them. The rule does not go lower for "the process's own
-  cache": nothing in the code proves who else can write to a Redis or a shared directory.
+  only the caller knows who wrote them. A Redis, a database table or a shared directory is not
+  "the process's own cache": nothing in the code proves who else can write to it.
 
 Out of reach: a source in another file or function (a helper that returns `request.data` is
 followed only within the same file), a file path that is itself user input (the file origin
@@ -382,9 +385,10 @@ def _python_target(qualified: str) -> tuple[str, str] | None:
 
 def _origin(ctx: CheckContext, data: Node | None, call: Node) -> tuple[Severity, Confidence, str]:
     """Severity, confidence and a leading sentence naming where `data` comes from: untrusted
-    input (ERROR, HIGH), a local file (WARNING, MEDIUM), or unknown (WARNING, MEDIUM, no
-    sentence): the format runs code whoever wrote the bytes, so an unknown origin is still
-    worth a look, but only input from outside is a defect for certain."""
+    input (ERROR, HIGH), a local file (WARNING, MEDIUM), the object's own in-memory cache
+    (INFO, LOW), or unknown (WARNING, MEDIUM, no sentence): the format runs code whoever wrote
+    the bytes, so an unknown origin is still worth a look, but only input from outside is a
+    defect for certain."""
     if data is None:
         return Severity.WARNING, Confidence.MEDIUM, ""
     source = _untrusted_source(ctx, data, 0)
@@ -406,7 +410,40 @@ def _origin(ctx: CheckContext, data: Node | None, call: Node) -> tuple[Severity,
             f"The bytes come from a local file (`{text}`, line {line}): whoever can write it "
             f"runs code in this process. ",
         )
+    store = _own_memory(ctx, data, 0)
+    if store is not None:
+        return (
+            Severity.INFO,
+            Confidence.LOW,
+            f"The bytes come from this object's in-memory `{store}`, which only this process "
+            f"writes (a copy, not input). ",
+        )
     return Severity.WARNING, Confidence.MEDIUM, ""
+
+
+_MEMORY_WORDS = frozenset({"cache", "memo", "memory", "mem", "locmem"})
+
+
+def _own_memory(ctx: CheckContext, node: Node, depth: int) -> str | None:
+    """`self._cache[key]` (or a local assigned from it): an in-process store on the object
+    itself, named a cache or memo. Its text, or None."""
+    if node.type in {"identifier", "simple_identifier"} and depth < 2:
+        values = crypto_flow.assigned(ctx, node)
+        found = [_own_memory(ctx, v, depth + 1) for v in values]
+        return found[0] if found and all(found) else None
+    while node.type in {"subscript", "subscript_expression", "index_expression"}:
+        inner = node.child_by_field_name("value") or node.child_by_field_name("object")
+        if inner is None:
+            return None
+        node = inner
+    if node.type not in {"attribute", "member_expression", "field_access"}:
+        return None
+    receiver = node.named_children[0] if node.named_children else None
+    if receiver is None or ctx.text(receiver) not in {"self", "this"}:
+        return None
+    if set(crypto.words(crypto.last_name(ctx, node))) & _MEMORY_WORDS:
+        return ctx.text(node)
+    return None
 
 
 # Decoders whose output is their input in another encoding: taint goes through them

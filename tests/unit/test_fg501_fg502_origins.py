@@ -71,6 +71,10 @@ ERROR = (Severity.ERROR, Confidence.HIGH)
          "    MessageDigest.getInstance(ALG).digest(b)\n", [(3, *INFO)]),
         ("go", "package p\nfunc Sign(secret []byte) []byte {\n\thash := crypto.SHA1\n"
          "\th := hash.New()\n\th.Write(secret)\n\treturn h.Sum(nil)\n}\n", [(4, *WARNING)]),
+        # MySQL's scrambles hash the password with SHA-1 / SHA-256 by protocol.
+        ("go", 'package p\nconst plugin = "mysql_native_password"\n'
+         "func scramble(password string) []byte {\n\th := sha1.New()\n"
+         "\th.Write([]byte(password))\n\treturn h.Sum(nil)\n}\n", []),
         ("go", "package p\nfunc ID(b []byte) []byte {\n\th := crypto.MD5.New()\n"
          "\th.Write(b)\n\treturn h.Sum(nil)\n}\n", [(3, *INFO)]),
     ],
@@ -107,6 +111,22 @@ def test_fg501_weighs_the_algorithm_and_the_purpose(
         ("java", "class A {\n  Object f(HttpServletRequest request) throws Exception {\n"
          "    ObjectInputStream in = new ObjectInputStream(request.getInputStream());\n"
          "    return in.readObject();\n  }\n}\n", [(4, *ERROR)]),
+        # The object's own in-memory cache -> info; a cache client's value stays a warning.
+        ("python", "import pickle\nclass LocMem:\n    def get(self, key):\n"
+         "        pickled = self._cache[key]\n        return pickle.loads(pickled)\n",
+         [(5, Severity.INFO, Confidence.LOW)]),
+        ("python", "import pickle\nclass Shared:\n    def get(self, key):\n"
+         "        return pickle.loads(self._client.get(key))\n", [(4, *WARNING)]),
+        ("go", "package p\nfunc f(r *http.Request) {\n\tbody := r.Body\n"
+         "\tgob.NewDecoder(body).Decode(&m)\n}\n", [(4, *ERROR)]),
+        ("go", "package p\nfunc f(path string) {\n\tf, _ := os.Open(path)\n"
+         "\tgob.NewDecoder(f).Decode(&m)\n}\n", []),
+        ("kotlin", "fun load(path: String): Any? {\n"
+         "    val input = ObjectInputStream(File(path).inputStream())\n"
+         "    return input.readObject()\n}\n", [(3, *WARNING)]),
+        ("kotlin", "fun load(socket: Socket): Any? =\n"
+         "    ObjectInputStream(socket.getInputStream()).use { it.readObject() }\n",
+         [(2, *ERROR)]),
         ("javascript", 'const s = require("node-serialize");\nfunction f(req) {\n'
          "  return s.unserialize(req.body.profile);\n}\n", [(3, *ERROR)]),
         ("javascript", 'const fs = require("fs");\nconst s = require("node-serialize");\n'

@@ -4,7 +4,8 @@ purpose the code does not tell.
 - `protocol`: the hash belongs to a protocol that fixes the algorithm, so the code has no
   choice: the WebSocket accept key (SHA-1, RFC 6455), HTTP Digest authentication (`HA1` /
   `HA2`, MD5 or SHA by the server's challenge), PostgreSQL's MD5 password authentication, Chef's
-  signed headers (SHA-1 before protocol 1.3), CRAM-MD5. Evidence is the protocol's own strings
+  signed headers (SHA-1 before protocol 1.3), CRAM-MD5, MySQL's `mysql_native_password` /
+  `caching_sha2_password` scrambles. Evidence is the protocol's own strings
   in the file (`Sec-WebSocket-Accept`, `AuthenticationMD5Password`, `X-Ops-Content-Hash`) or
   the names around the call (`HTTPDigestAuth.build_digest_header`, `ha1`, `websocket`).
 - `data_names`: the names the hashed data is made of, one or two local assignments back
@@ -38,6 +39,7 @@ _HTTP_DIGEST = Protocol("HTTP Digest authentication (the server's challenge pick
 _POSTGRES = Protocol("PostgreSQL's MD5 password authentication (the server asks for it)", True)
 _CHEF = Protocol("Chef's signed-header authentication (SHA-1 before protocol 1.3)", False)
 _CRAM = Protocol("CRAM-MD5 authentication (the mechanism is MD5 by definition)", True)
+_MYSQL = Protocol("MySQL's password authentication (the server's plugin fixes the scramble)", True)
 
 # Strings a file only contains because it implements the protocol.
 _FILE_MARKERS = (
@@ -45,6 +47,7 @@ _FILE_MARKERS = (
     (re.compile(r"authenticationmd5password|postgres\w*md5|md5\w*postgres", re.I), _POSTGRES),
     (re.compile(r"x-ops-content-hash|x-ops-sign", re.I), _CHEF),
     (re.compile(r"cram-md5", re.I), _CRAM),
+    (re.compile(r"mysql_native_password|caching_sha2_password"), _MYSQL),
 )
 _CLASS_TYPES = frozenset(
     {"class_definition", "class_declaration", "object_declaration", "impl_item", "class"}
