@@ -169,17 +169,22 @@ def _go(ctx: CheckContext, call: Call) -> _Hash | None:
     receiver = call.receiver
     if receiver is None:
         return None
-    if call.name == "New":  # `crypto.MD5.New()`, or `hash := crypto.SHA1; hash.New()`
-        for value in [receiver, *crypto_flow.assigned(ctx, receiver)]:
+    # `crypto.MD5.New()`, or `hash := crypto.SHA1; hash.New()`: only in a file importing the
+    # `crypto` package (`New` is everywhere: no dataflow query for `errors.New`).
+    if call.name == "New" and b'"crypto"' in ctx.source:
+        values = [receiver]
+        if receiver.type == "identifier":
+            values += crypto_flow.assigned(ctx, receiver)
+        for value in values:
             algorithm = _GO_CRYPTO_HASHES.get(ctx.text(value))
             if algorithm is not None:
                 return _Hash(call, algorithm, f"{ctx.text(value)}.New()")
-    if receiver.type != "identifier" or crypto_flow.assigned(ctx, receiver):
-        return None  # a local variable, not the package
+    if receiver.type != "identifier":
+        return None
     package = ctx.text(receiver)
     algorithm = _GO_ALGORITHMS.get((package, call.name))
-    if algorithm is None:
-        return None
+    if algorithm is None or crypto_flow.assigned(ctx, receiver):
+        return None  # not a hash package, or a local variable of that name
     return _Hash(call, algorithm, f"{package}.{call.name}()")
 
 
@@ -435,7 +440,8 @@ pycryptodome `MD5.new()`; Go `md5.New` / `md5.Sum` / `sha1.New` / `sha1.Sum`; No
 The algorithm name is read where it is written or through the dataflow layer: a literal, a
 module or class constant (`hashlib.new(ALG)` with `ALG = "md5"`, Java `static final String
 ALGORITHM = "MD5"`, Kotlin `const val`, JS `const ALG = "md5"`), a local variable, the `name=`
-keyword, and Go's `crypto.MD5.New()` or `hash := crypto.SHA1; hash.New()`. Python's `from
+keyword, and Go's `crypto.MD5.New()` or `hash := crypto.SHA1; hash.New()` (in a file
+that imports `crypto`). Python's `from
 hashlib import md5`, `from hashlib import sha1 as s` and `import hashlib as h` are read as
 `hashlib.md5` / `hashlib.sha1`. A name that may hold any algorithm (a parameter) is not flagged.
 

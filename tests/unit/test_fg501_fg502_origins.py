@@ -69,14 +69,15 @@ ERROR = (Severity.ERROR, Confidence.HIGH)
          [(4, *WARNING)]),
         ("kotlin", 'const val ALG = "SHA-1"\nfun blobId(b: ByteArray) =\n'
          "    MessageDigest.getInstance(ALG).digest(b)\n", [(3, *INFO)]),
-        ("go", "package p\nfunc Sign(secret []byte) []byte {\n\thash := crypto.SHA1\n"
-         "\th := hash.New()\n\th.Write(secret)\n\treturn h.Sum(nil)\n}\n", [(4, *WARNING)]),
+        ("go", 'package p\nimport "crypto"\nfunc Sign(secret []byte) []byte {\n'
+         "\thash := crypto.SHA1\n\th := hash.New()\n\th.Write(secret)\n\treturn h.Sum(nil)\n}\n",
+         [(5, *WARNING)]),
         # MySQL's scrambles hash the password with SHA-1 / SHA-256 by protocol.
         ("go", 'package p\nconst plugin = "mysql_native_password"\n'
          "func scramble(password string) []byte {\n\th := sha1.New()\n"
          "\th.Write([]byte(password))\n\treturn h.Sum(nil)\n}\n", []),
-        ("go", "package p\nfunc ID(b []byte) []byte {\n\th := crypto.MD5.New()\n"
-         "\th.Write(b)\n\treturn h.Sum(nil)\n}\n", [(3, *INFO)]),
+        ("go", 'package p\nimport "crypto"\nfunc ID(b []byte) []byte {\n'
+         "\th := crypto.MD5.New()\n\th.Write(b)\n\treturn h.Sum(nil)\n}\n", [(4, *INFO)]),
     ],
 )  # fmt: skip
 def test_fg501_weighs_the_algorithm_and_the_purpose(
