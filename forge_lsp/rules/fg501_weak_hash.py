@@ -457,15 +457,15 @@ The verdict depends on what the code says the digest is for:
 - **no finding**: a protocol fixes the algorithm, so the code has no choice: the WebSocket
   accept key (the file holds `Sec-WebSocket-Accept` or RFC 6455's GUID, or the function or
   class is named `webSocket...`), HTTP Digest authentication (a function or class named with
-  `digest` and `auth` / `header` / `challenge`, like `HTTPDigestAuth.build_digest_header`, or
-  `HA1` / `HA2` in the function), PostgreSQL's MD5 password authentication
-  (`AuthenticationMD5Password` or a `postgres...md5` name in the file), Chef's signed headers
-  (`X-Ops-Content-Hash` / `X-Ops-Sign` in the file), CRAM-MD5, MySQL's password scrambles
-  (`mysql_native_password` / `caching_sha2_password` in the file, SHA-1 and SHA-256). HTTP
-  Digest, Postgres, MySQL and CRAM-MD5 hash the password by definition, so a password does not
-  make them an error; the
-  WebSocket and Chef markers do not excuse hashing a password. The markers are file-wide: a
-  file that implements one of these protocols is quiet about every MD5 / SHA-1 in it.
+  `digest` and `auth` / `header` / `challenge`, like `HTTPDigestAuth.build_digest_header`,
+  `HA1` / `HA2` in the function, or both `HA1` and `HA2` in the file), PostgreSQL's MD5
+  password authentication (`AuthenticationMD5Password` or a `postgres...md5` name in the
+  file), Chef's signed headers (`X-Ops-Content-Hash` / `X-Ops-Sign` in the file), CRAM-MD5,
+  MySQL's password scrambles (`mysql_native_password` / `caching_sha2_password` in the file,
+  SHA-1 and SHA-256). HTTP Digest, Postgres, MySQL and CRAM-MD5 hash the password by
+  definition, so a password does not make them an error; the WebSocket and Chef markers do not
+  excuse hashing a password. The markers are file-wide: a file that implements one of these
+  protocols is quiet about every MD5 / SHA-1 in it.
 - **hint**: Python's `usedforsecurity=False`: the author has declared a checksum, and the hint
   only reminds the next reader never to repurpose it.
 - **no finding**: the digest is stored under a name, or computed in a function whose name,

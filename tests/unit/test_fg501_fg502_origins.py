@@ -52,6 +52,9 @@ ERROR = (Severity.ERROR, Confidence.HIGH)
         ("javascript", 'const crypto = require("crypto");\nconst ACCEPT = "Sec-WebSocket-Accept";\n'
          'function accept(key) {\n  return crypto.createHash("sha1").update(key).digest();\n}\n',
          []),
+        ("python", "from hashlib import md5\ndef H(data):\n    return md5(data).hexdigest()\n"
+         "def HA1(realm, user, password):\n    return H(realm + user + password)\n"
+         "def HA2(method, uri):\n    return H(method + uri)\n", []),
         # A protocol that does not cover passwords does not excuse hashing one.
         ("javascript", 'const crypto = require("crypto");\nconst ACCEPT = "Sec-WebSocket-Accept";\n'
          'function store(password) {\n  return crypto.createHash("md5").update(password);\n}\n',

@@ -99,7 +99,13 @@ def _file_marker(ctx: CheckContext) -> Protocol | None:
     for pattern, found in _FILE_MARKERS:
         if pattern.search(text):
             return found
+    if _HA1.search(text) and _HA2.search(text):  # RFC 7616's names, both of them
+        return _HTTP_DIGEST
     return None
+
+
+_HA1 = re.compile(r"\bHA1\b", re.I)
+_HA2 = re.compile(r"\bHA2\b", re.I)
 
 
 _IDENTIFIER_STRING = re.compile(r"^[A-Za-z_][\w-]{1,40}$")
