@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import tree_sitter
 
-from forge_lsp.core.model import Finding, Severity
+from forge_lsp.core.model import Confidence, Finding, Severity
 from forge_lsp.rules.base import CheckContext, Rule, ancestors, has_error
 from forge_lsp.rules.families import network as net
 
@@ -104,6 +104,7 @@ RUST_QUERY = """
   function: (field_expression field: (field_identifier) @method)
   (#eq? @method "build")) @build
 """
+_GO_MAIN = re.compile(rb"^package\s+main\b", re.MULTILINE)
 _REQWEST_USE = re.compile(r"\breqwest::(\{[^}]*\bClient(Builder)?\b|Client(Builder)?\b)")
 
 _HTTP_OPENERS = ("Client::builder", "ClientBuilder::new")
@@ -395,11 +396,23 @@ open a raw TCP connection, send half a request line, and assert the server close
                     f"`http.{fn}()` uses `http.DefaultClient`, which has no timeout: use an "
                     "`http.Client` with `Timeout` set, or a request with a context deadline.",
                 )
-            elif fn in GO_SERVE:
+            elif fn in GO_SERVE and _GO_MAIN.search(ctx.source):
                 yield self.finding(
                     call,
                     f"`http.{fn}()` serves with no read or write timeouts, so slow clients "
                     "can hold every connection: use an `http.Server` with `ReadHeaderTimeout`.",
+                )
+            elif fn in GO_SERVE:
+                # A helper outside `package main` (gin's `Run`): whether the application
+                # serves production traffic through it is decided by callers in other files.
+                yield self.finding(
+                    call,
+                    f"`http.{fn}()` serves with no read or write timeouts; this helper is "
+                    "outside `package main`, so whoever serves through it gets no "
+                    "`ReadHeaderTimeout`: build an `http.Server` with one, or let callers "
+                    "pass their own.",
+                    severity=Severity.INFO,
+                    confidence=Confidence.LOW,
                 )
 
     def _go_literal(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from forge_lsp.core.model import Finding, Severity
+from forge_lsp.core.model import Confidence, Finding, Severity
 from forge_lsp.rules.base import CheckContext, Rule, has_error
 from forge_lsp.rules.families import network as net
 from forge_lsp.rules.families import retries
@@ -197,13 +197,26 @@ class RetryWithoutBackoff(Rule):
             elif retry.sleeps:
                 sleep, arg = retry.sleeps[0]
                 delay = f"`{ctx.text(arg)}`" if arg is not None else "a fixed delay"
-                yield self.finding(
-                    sleep,
-                    f"This retry waits a fixed {delay} between attempts, so every caller retries "
-                    f"in lockstep against a struggling dependency: grow the delay with the "
-                    f"attempt and add jitter, "
-                    f"e.g. {library}.",
-                )
+                if _calls_network(ctx, retry):
+                    yield self.finding(
+                        sleep,
+                        f"This retry waits a fixed {delay} between attempts, so every caller "
+                        "retries in lockstep against a struggling dependency: grow the delay "
+                        f"with the attempt and add jitter, e.g. {library}.",
+                    )
+                else:
+                    # Bounded, and what is retried is no call the rule knows as remote (a
+                    # helper, a local lock, a statement through a wrapper): whether a shared
+                    # dependency is hammered is out of its reach.
+                    yield self.finding(
+                        sleep,
+                        f"This bounded retry waits a fixed {delay} between attempts: if what it "
+                        "retries is a shared remote dependency, every caller retries in "
+                        "lockstep; grow the delay with the attempt and add jitter, "
+                        f"e.g. {library}.",
+                        severity=Severity.INFO,
+                        confidence=Confidence.LOW,
+                    )
             elif retry.counted and _calls_network(ctx, retry):
                 yield self.finding(
                     retry.loop,

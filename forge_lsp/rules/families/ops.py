@@ -205,12 +205,27 @@ def _script_starts(ctx: CheckContext) -> list[Start]:
     starts = []
     for call, obj in listens:
         receiver = ctx.text(obj)
+        if _returned(call):
+            continue  # the caller gets the server and owns its shutdown (Koa's `app.listen`)
         if (obj.type == "identifier" and receiver in servers) or (
             obj.type == "call_expression" and _JS_SERVER_CALL.match(receiver)
         ):
             name = short(receiver)
             starts.append(Start(call, f"`{name}.listen()`", False))
     return starts
+
+
+def _returned(call: Node) -> bool:
+    """`return server.listen(...args)` or `() => app.listen(port)`: a wrapper that hands the
+    listening server to its caller, not an entry point."""
+    node, parent = call, call.parent
+    while parent is not None and parent.type in ("await_expression", "parenthesized_expression"):
+        node, parent = parent, parent.parent
+    if parent is None:
+        return False
+    if parent.type == "return_statement":
+        return True
+    return parent.type == "arrow_function" and parent.child_by_field_name("body") == node
 
 
 _JAVA_SERVER_VAR = re.compile(
