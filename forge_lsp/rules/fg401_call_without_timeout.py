@@ -161,12 +161,23 @@ upstream that trickles a byte every minute holds the request forever, and `fetch
 resources. A Go client built without `Timeout` is flagged even when requests carry a context:
 Forge cannot see every caller's context, and `Timeout` is the backstop. A Go server needs
 `ReadHeaderTimeout` (or `ReadTimeout`, which covers the headers too); `WriteTimeout` is
-left to you, since streaming handlers legitimately run long.
+left to you, since streaming handlers legitimately run long. A Go `ListenAndServe`/`Serve`
+outside `package main` is a helper (gin's `Engine.Run`): whether anything serves production
+traffic through it is decided by callers elsewhere, so it is reported as information with low
+confidence; in `package main`, and for an `http.Server` literal anywhere, it is a warning.
 
 Test files are skipped (option `ignoreInTests`). A connection or session configured in
 another function (a `self.session` built in `__init__`, a helper that sets the timeouts) is not
 followed: Forge checks one function at a time. No quick fix: the right number comes from your
 latency budget, and Forge cannot know it.
+
+**Where values come from.** The rule is syntactic and uses no dataflow: it reads the call's
+own arguments (a `timeout=` keyword, an options object literal, a builder chain, a struct
+literal's keys) and, for a `requests.Session` or an `HttpURLConnection`, simple local names
+bound in the same function or at module level. Any value counts as a timeout, whatever it
+is; an options object held in a variable is assumed to carry one. Out of reach: a timeout
+set in another file or function, a client's defaults from configuration or the environment,
+a context deadline set by a caller, and a proxy or service mesh timing out in front of it.
 
 ## Why it matters in production
 

@@ -122,10 +122,22 @@ Flags code that switches off TLS certificate or hostname verification:
 - **Rust**: `danger_accept_invalid_certs(true)` and `danger_accept_invalid_hostnames(true)`.
 
 Only literal settings are reported: `verify=settings.VERIFY_TLS` or
-`InsecureSkipVerify: cfg.Insecure` is a configuration decision Forge cannot evaluate. Test files
+`InsecureSkipVerify: cfg.Insecure` is a configuration decision Forge cannot evaluate. A
+literal setting inside a branch that selects it in the same function (`case 'no-verify':`,
+`if (config.ssl === 'no-verify')`, `if insecure:`, a `when`/`match` arm, a ternary) is an
+opt-in, like pg's documented `sslmode=no-verify`: it is reported as information with low
+confidence. A branch that tests a failure (`if err != nil`, an `error` or `exception` in the
+condition) is a fallback, not an opt-in, and stays an error. Test files
 are skipped (option `ignoreInTests`). No quick fix: turning verification back on breaks a
 deliberately self-signed development setup until its CA is trusted, which is a change you make
 on purpose (see *Use instead*).
+
+**Where values come from.** The rule is syntactic and uses no dataflow: it reads literals
+written at the setting (`False`, `true`, `"0"`, an empty method body) and the text of the
+condition around it in the same function. A setting held in a variable, read from
+configuration or the environment, or passed in from another file is not evaluated; nor is
+what sets an opt-in's condition (a flag, an environment variable, a connection string), nor
+whether a trust manager defined here is installed somewhere else.
 
 ## Why it matters in production
 

@@ -56,7 +56,16 @@ hook unless the `io.ktor.server.engine.ShutdownHook` property is `false`), actix
 `HttpServer` (drains on SIGTERM by default) and Rocket. Flask's `app.run()`
 is the development server; running it in production is its own problem, and the deploy's WSGI
 server (gunicorn drains on SIGTERM) is the fix, so it is not flagged here either. `serve_forever`
-inside a library function (Django's `runserver`) is not an entry point.
+inside a library function (Django's `runserver`) is not an entry point, and neither is a
+Node `listen` whose server is returned to the caller (`return server.listen(...args)`, as in
+Koa's own `Application#listen`): the caller owns that server and its shutdown.
+
+**Where values come from.** The rule reads no values: it matches the server start and
+searches the text of the same file for shutdown handling, imports and a `package main` or
+`__main__` guard. Out of reach: a drain installed in another file or package (a shared
+`server` module, a `graceful` helper under another name), a process manager or container
+runtime that drains for you (a `preStop` hook, PM2, systemd), and the entry point of a
+service split across several files.
 
 ## Why it matters in production
 

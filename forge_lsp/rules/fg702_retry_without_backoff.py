@@ -52,6 +52,19 @@ Python, Go, JavaScript, TypeScript, Java and Kotlin (`while (true)`, `for (attem
 n)`, `try`/`catch`; `repeat(n) { }` is not recognised yet). The rule is function-local. No
 fix: the right budget and backoff are yours to choose.
 
+**Severity.** A loop that never gives up, an immediate retry of a network call, and a fixed
+sleep around a call the rule knows as remote (an HTTP client call, `connect`, `Dial`, `Ping`)
+are warnings. A fixed sleep in a bounded loop whose attempt is some other call (a helper, a
+lock, a statement through a wrapper) is information with low confidence: whether it retries
+a shared remote dependency is not visible from the call.
+
+**Where values come from.** The rule reads the delay through the loop only: a delay is fixed
+when it is a literal, a constant or a parameter and no assignment in the loop changes it;
+a call (jitter, a backoff helper) counts as growing. It does not follow the delay to where a
+constant or parameter is defined (another file, configuration, the environment), does not
+see into a helper that makes the attempt, and cannot know how many callers run the loop at
+once.
+
 ## Why it matters in production
 
 A dependency browns out for ten seconds. Every instance of every caller notices at the same

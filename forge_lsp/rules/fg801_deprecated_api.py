@@ -293,6 +293,22 @@ was naive: comparisons with stored naive values raise `TypeError` and `isoformat
 argument of unknown type could be a size or a string. `url.parse` and the WHATWG `URL`
 disagree on real inputs. The one-argument `URLEncoder.encode` uses the platform charset.
 
+**Severity.** APIs that are removed in a release (Python 3.12's unittest aliases, `imp`,
+`distutils`, `ssl.wrap_socket`), scheduled for removal (Java's box constructors) or unsafe as
+they stand (`new Buffer`, `url.parse`, `fs.exists`, the platform-charset `URLEncoder`) are
+warnings. APIs that are deprecated but keep working, with no removal scheduled, are
+information with low confidence: Go's `ioutil` (kept forever by the Go 1 compatibility
+promise), `logger.warn`, `datetime.utcnow()`, and `asyncio.get_event_loop()` inside a
+coroutine (where it returns the running loop). Switching them is a cleanup whose timing
+depends on the oldest version the project supports, which the rule cannot see.
+
+**Where values come from.** The rule resolves names, not values: what `ioutil`, `logging`,
+`url` or `self` is bound to comes from this file's imports, `require`s and class
+declarations, and `new Buffer(x)` is fixed only when `x` is visibly content or a size (a
+literal, a `.length`, `JSON.stringify(...)`). Out of reach: the project's target versions
+(`go.mod`, `requires-python`, `engines`, the JDK release), which decide whether the successor
+is available; names re-exported from other modules; the type of an argument from elsewhere.
+
 **Go imports.** Each Go fix edits the imports so that the file compiles after that fix
 alone: it adds `"io"` or `"os"` when missing and drops `"io/ioutil"` with its last use. Apply
 the fixes one at a time (each re-check recomputes the next), or let `goimports` tidy up.
