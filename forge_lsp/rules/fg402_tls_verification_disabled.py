@@ -123,11 +123,13 @@ Flags code that switches off TLS certificate or hostname verification:
 
 Only literal settings are reported: `verify=settings.VERIFY_TLS` or
 `InsecureSkipVerify: cfg.Insecure` is a configuration decision Forge cannot evaluate. A
-literal setting inside a branch that selects it in the same function (`case 'no-verify':`,
-`if (config.ssl === 'no-verify')`, `if insecure:`, a `when`/`match` arm, a ternary) is an
-opt-in, like pg's documented `sslmode=no-verify`: it is reported as information with low
-confidence. A branch that tests a failure (`if err != nil`, an `error` or `exception` in the
-condition) is a fallback, not an opt-in, and stays an error. Test files
+literal setting inside a branch in the same function that tests a setting (a condition or
+`switch` naming a flag, a mode, TLS, the environment or the configuration: `case
+'no-verify':`, `if (config.ssl === 'no-verify')`, `if insecure:`, a `when`/`match` arm, a
+ternary) is an opt-in, like pg's documented `sslmode=no-verify`: it is reported as
+information with low confidence. A branch that tests a failure (`if err != nil`, an `error`
+or `exception` in the condition) is a fallback, not an opt-in, and stays an error, as does a
+branch on anything else (`if __name__ == "__main__":`, a status code). Test files
 are skipped (option `ignoreInTests`). No quick fix: turning verification back on breaks a
 deliberately self-signed development setup until its CA is trusted, which is a change you make
 on purpose (see *Use instead*).
@@ -402,31 +404,45 @@ _CASES = frozenset(
     {"case_clause", "expression_case", "switch_case", "switch_block_statement_group"}
     | {"switch_rule", "when_entry", "match_arm"}
 )
+# A condition that reads as a setting: a flag, a mode, the environment, the configuration.
+_SETTING = re.compile(
+    r"(?i)insecure|verif|ssl|tls|cert|skip|mode|environ|getenv|process\.env|debug|\bdev|"
+    r"local|config|conf\b|option|opts|setting|flag|allow|strict|unsafe|trust|self.?signed|"
+    r"\bargs\.|\bcfg\b"
+)
 # A condition that tests a failure is a fallback, not an opt-in: `if err != nil { insecure }`.
 _FAILURE = re.compile(r"\berr\b|[Ee]rror|[Ee]xception|[Ff]ail")
 
 
 def _opt_in(ctx: CheckContext, node: tree_sitter.Node) -> str | None:
-    """Where the nearest branch around `node` in its function selects it (`when `x` holds`,
-    `in the case `'no-verify'``); None when the setting applies unconditionally or the branch
-    tests a failure."""
+    """Where a branch around `node` in its function selects it on a setting (`when `insecure`
+    holds`, `in the case `'no-verify'``); None when the setting applies unconditionally, when
+    no branch tests something that reads as a setting, or when one tests a failure."""
     functions = net.FUNCTION_TYPES[ctx.language.name]
     child, parent = node, node.parent
+    found: str | None = None
     while parent is not None and parent.type not in functions:
         if parent.type in _GUARDS:
             condition = _condition(parent)
             if condition is not None and not _contains(condition, child):
                 text = " ".join(ctx.text(condition).split())
                 if _FAILURE.search(text):
-                    return None
-                if text.startswith("(") and text.endswith(")"):
-                    text = text[1:-1]
-                text = text.removeprefix("case ").removesuffix(":").strip()
-                text = text if len(text) <= 60 else text[:57] + "..."
+                    return None  # a fallback after a failure, wherever it sits
                 case = parent.type in _CASES
-                return f"in the case `{text}`" if case else f"when `{text}` holds"
+                # A case is read with its switch's subject (`switch (process.env.PGSSLMODE)`).
+                subject = ctx.text(parent.parent)[:80] if case and parent.parent else ""
+                if found is None and _SETTING.search(f"{text} {subject}"):
+                    found = _describe(text, case)
         child, parent = parent, parent.parent
-    return None
+    return found
+
+
+def _describe(text: str, case: bool) -> str:
+    if text.startswith("(") and text.endswith(")"):
+        text = text[1:-1]
+    text = text.removeprefix("case ").removesuffix(":").strip()
+    text = text if len(text) <= 60 else text[:57] + "..."
+    return f"in the case `{text}`" if case else f"when `{text}` holds"
 
 
 def _condition(branch: tree_sitter.Node) -> tree_sitter.Node | None:

@@ -86,6 +86,21 @@ def test_fg402_opt_in_in_every_branch_shape() -> None:
     assert [f[1:] for f in _found("FG402", "kotlin", kotlin)] == [INFO]
 
 
+def test_fg402_a_branch_on_anything_but_a_setting_stays_an_error() -> None:
+    source = (
+        "import requests\n\n"
+        'if __name__ == "__main__":\n'
+        '    requests.get("https://x", verify=False, timeout=3)\n\n'
+        "def h(resp, url):\n"
+        "    if resp.status_code == 200:\n"
+        "        requests.get(url, verify=False, timeout=3)\n"
+    )
+    assert [f[1:] for f in _found("FG402", "python", source)] == [
+        (Severity.ERROR, Confidence.HIGH),
+        (Severity.ERROR, Confidence.HIGH),
+    ]
+
+
 def test_fg701_a_returned_listen_is_a_wrapper_not_an_entry_point() -> None:
     wrapper = "class App {\n  listen(...args) {\n    return server.listen(...args);\n  }\n}\n"
     started = "const app = express();\napp.listen(8080);\n"
