@@ -66,9 +66,8 @@ Stays quiet when the route list is incomplete (a router mounted from elsewhere:
 `app.use("/api", orders)`, `include_router`, `register_blueprint`, chi `Mount`, a computed
 path), when any string in the file names a health path, on Spring Boot (Actuator provides
 `/actuator/health`; the routes live in controllers) and on Ktor, whose routes usually live in
-`Application` modules across files. A Node `listen` whose server is returned to the caller
-(a framework's `listen` wrapper) is not a server start. No fix: what "healthy" means is yours
-to decide.
+`Application` modules across files. No fix: what "healthy" means is yours to
+decide.
 
 **Where values come from.** The rule reads route paths from string literals written at the
 registration in this file; a path built from a variable or a constant defined elsewhere makes

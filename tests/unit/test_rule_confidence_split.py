@@ -101,10 +101,14 @@ def test_fg402_a_branch_on_anything_but_a_setting_stays_an_error() -> None:
     ]
 
 
-def test_fg701_a_returned_listen_is_a_wrapper_not_an_entry_point() -> None:
+def test_fg701_a_listen_wrapper_is_information_an_entry_point_warns() -> None:
     wrapper = "class App {\n  listen(...args) {\n    return server.listen(...args);\n  }\n}\n"
+    returned = "const app = express();\nfunction start() {\n  return app.listen(8080);\n}\n"
     started = "const app = express();\napp.listen(8080);\n"
-    assert _found("FG701", "javascript", wrapper) == []
+    assert [f[1:] for f in _found("FG701", "javascript", wrapper)] == [INFO]
+    assert [f[1:] for f in _found("FG701", "javascript", returned)] == [
+        (Severity.WARNING, Confidence.HIGH)
+    ]
     assert [f[1:] for f in _found("FG701", "javascript", started)] == [
         (Severity.WARNING, Confidence.HIGH)
     ]
