@@ -174,10 +174,10 @@ latency budget, and Forge cannot know it.
 **Where values come from.** The rule is syntactic and uses no dataflow: it reads the call's
 own arguments (a `timeout=` keyword, an options object literal, a builder chain, a struct
 literal's keys) and, for a `requests.Session` or an `HttpURLConnection`, simple local names
-bound in the same function or at module level. Any value counts as a timeout, whatever it
-is; an options object held in a variable is assumed to carry one. Out of reach: a timeout
-set in another file or function, a client's defaults from configuration or the environment,
-a context deadline set by a caller, and a proxy or service mesh timing out in front of it.
+bound in the same function or at module level. A timeout of any value counts (only httpx's
+`timeout=None` is read); an options object held in a variable is assumed to carry one. Out
+of reach: a timeout set in another file or function, a client's defaults from configuration
+or the environment, a caller's context deadline, and a proxy or mesh timing out in front.
 
 ## Why it matters in production
 
