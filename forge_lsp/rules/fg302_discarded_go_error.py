@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 import tree_sitter
@@ -154,28 +155,37 @@ on the Nth write) and assert the caller sees the error: a 400, a wrapped error w
             call = sw.go_call(ctx, match["value"][0])
             if call is None or sw.statement_in_error_branch(statement):
                 continue
-            if any(sw.explains(c) for c in sw.trailing_comments(statement) + _above(statement)):
+            if any(er.excuses(c) for c in sw.trailing_comments(statement) + _above(statement)):
                 continue  # `body, _ := io.ReadAll(r) // only for the error message`
             kinds = bindings.at(statement)
-            confidence = Confidence.HIGH
             left = statement.child_by_field_name("left")
             targets = left.named_child_count if left is not None else 0
             if targets > 1:
-                flagged = (
-                    sw.go_last_result_is_error(call, local)
-                    and not sw.constant_arguments(call)
-                    and not _quiet_write(call, kinds)
-                    and not (pgx and call.name == "Query")
-                    and not er.documented_default(ctx, statement, call)
-                )
-            else:
-                flagged = flag_all or (
-                    _must_check(call, kinds) and not sw.closed_before_remove(statement, call)
-                )
-                if not flagged and er.go_same_file_error(ctx, call):
-                    flagged, confidence = True, Confidence.MEDIUM
+                if (
+                    not sw.go_last_result_is_error(call, local)
+                    or _quiet_write(call, kinds)
+                    or (pgx and call.name == "Query")
+                    or er.documented_default(ctx, statement, call)
+                    or _request_output_pair(ctx, call)
+                ):
+                    continue
+                weight = er.weigh(ctx, statement, call)
+                if weight is not None:
+                    yield self.finding(
+                        blank,
+                        weight.message,
+                        severity=weight.severity,
+                        confidence=weight.confidence,
+                    )
+                continue
+            confidence = Confidence.HIGH
+            flagged = flag_all or (
+                _must_check(call, kinds) and not sw.closed_before_remove(statement, call)
+            )
+            if not flagged and er.go_same_file_error(ctx, call):
+                flagged, confidence = True, Confidence.MEDIUM
             if flagged:
-                yield self.finding(blank, _message(call, targets), confidence=confidence)
+                yield self.finding(blank, _message(call), confidence=confidence)
 
 
 def _above(statement: tree_sitter.Node) -> list[tree_sitter.Node]:
@@ -187,7 +197,17 @@ def _above(statement: tree_sitter.Node) -> list[tree_sitter.Node]:
     return sw.leading_comments(statement)
 
 
+def _request_output_pair(ctx: CheckContext, call: sw.GoCall) -> bool:
+    """The AWS SDK's `req, out := svc.GetObjectRequest(&s3.GetObjectInput{...})`: a request and
+    its output, no error."""
+    if not call.name.endswith("Request") or len(call.args) != 1:
+        return False
+    return bool(re.fullmatch(r"&\s*\w+\.\w+Input\s*\{.*", ctx.text(call.args[0]), re.DOTALL))
+
+
 def _quiet_write(call: sw.GoCall, kinds: dict[str, str]) -> bool:
+    if call.qualified in ("fmt.Print", "fmt.Printf", "fmt.Println"):
+        return True  # standard output, as FG303 treats it
     if call.name in sw.WRITE_METHODS and call.qualifier:
         return sw.quiet_writer(call, kinds)
     if call.qualified.startswith("fmt.Fprint") and call.args:
@@ -217,13 +237,8 @@ def _must_check(call: sw.GoCall, kinds: dict[str, str]) -> bool:
     return call.name in sw.GO_MUST_CHECK_METHODS
 
 
-def _message(call: sw.GoCall, targets: int) -> str:
+def _message(call: sw.GoCall) -> str:
     shown = f"{call.qualified}()"
-    if targets > 1:
-        return (
-            f"The error from `{shown}` is thrown away with `_`: check it, or the zero value "
-            "carries on as if it were real data."
-        )
     return (
         f"`_ = {shown}` throws its error away: check it, or the failure it reports is lost "
         "without a trace."

@@ -182,6 +182,12 @@ returns an error wrapping it (`errors.Is`) and that the handler answers 5xx. Add
             if bindings is None:
                 bindings = sw.go_bindings(ctx)  # only for files with calls worth a look
             library = _drops_error_that_matters(call, bindings.at(call.node), where)
+            if library and where == "go":
+                # A goroutine's result goes nowhere: its errors travel by channel or log, as
+                # `go serfin.Query(q, errch)` does. Only a server that fails to bind is lost.
+                library = call.name in SERVE_METHODS
+            if library and call.qualifier and call.qualified not in sw.GO_MUST_CHECK_FUNCS:
+                library = not _not_a_library_method(ctx, call)
             same_file = not library and where == "statement" and er.go_same_file_error(ctx, call)
             if not library and not same_file:
                 continue
@@ -210,13 +216,24 @@ returns an error wrapping it (`errors.Is`) and that the handler answers 5xx. Add
                     yield self.finding(first, _overwrite_message(ctx, first, second, name))
 
 
+def _not_a_library_method(ctx: CheckContext, call: sw.GoCall) -> bool:
+    """A call the method tables must not judge: a function of an imported package
+    (`serfin.Query(q, errch)` is not `db.Query`), or a method on a value of this package's own
+    type (`qq := &Tokenizer{...}` then `qq.Execute()`), declared where this file cannot see."""
+    if call.qualifier in sw.file_signatures(ctx).packages:
+        return call.qualified not in HTTP_CLIENT_FUNCS and not call.qualified.startswith(
+            ("os.", "io.", "fmt.", "exec.", "json.")
+        )
+    return er.receiver_type(ctx, call) == er.PACKAGE
+
+
 def _explained(statement: tree_sitter.Node) -> bool:
     """A comment on the line or just above says why the call's error is not wanted."""
     above: tree_sitter.Node = statement
     if above.prev_sibling is None and above.parent is not None:
         above = above.parent  # the first statement: a comment opening the block precedes the list
     comments = sw.trailing_comments(statement) + sw.leading_comments(above)
-    return any(sw.explains(c) for c in comments)
+    return any(er.excuses(c) for c in comments)
 
 
 def _drops_error_that_matters(call: sw.GoCall, kinds: dict[str, str], where: str) -> bool:
