@@ -53,15 +53,27 @@ receiver, a parameter `st *Store`): that type's `m`, and nothing when the type i
 declares no method on (`db *sql.DB`). Otherwise it matches by name alone, only when every
 function and method of the file called `m` agrees on returning an error (a name declared both
 with and without one is unknown). Not matched: a method on a field or a call's result
-(`h.db.Save()`, `newStore().Save()`: their type is not read), a call on an imported package,
-the names the library policy below already judges whoever declares them (`Close`, `Flush`,
-`Rollback`, `Remove`, `Write*`, `WriteHeader`, `Set*Deadline`, `Kill`), and functions named
-for cleanup (`cancel`, `close...`, `cleanup...`, `stop...`, `release`, `unlock`...). `defer` and
-`go` of a same-file function stay quiet, as they are for library calls, and so does a call
-with a comment on its line or the line above saying why (`// best effort: the next read
-reports a dead stream`). These findings have **medium** confidence: the library tables list
-calls whose failure matters, while a helper's error may be informational (it already logged or
-answered the client). Functions declared in another file of the package are not known.
+(`h.db.Save()`, `newStore().Save()`: their type is not read), a method on a local bound from
+another package (`ds := datastore.New()` then `ds.Delete(k, name)`), a call whose argument
+count fits no declaration of that name, a function whose every `return` gives `nil` for the
+error after doing some work (it keeps the result for an interface; a body that is only `return
+nil` is a stub and still counts), a call on an imported package, the names the library policy
+below already judges whoever declares them (`Close`, `Flush`, `Rollback`, `Remove`, `Write*`,
+`WriteHeader`, `Set*Deadline`, `Kill`), and functions named for cleanup (`cancel`, `close...`,
+`cleanup...`, `stop...`, `release`, `unlock`...). `defer` and `go` of a same-file function stay
+quiet, as they are for library calls, and so does a call with a comment on its line or the line
+above saying why (`// best effort: the next read reports a dead stream`; a `TODO`/`FIXME`
+admits the bug and excuses nothing). These findings have **medium** confidence: the library
+tables list calls whose failure matters, while a helper's error may be informational (it
+already logged or answered the client). Functions declared in another file of the package are
+not known.
+
+The library tables judge library calls only: a function of an imported package is not a
+method of the same name (`serfin.Query(q, errch)` is not `db.Query`), and a method on a value
+of this package's own type (`qq := &Tokenizer{...}` then `qq.Execute()`, the type declared in
+another file) is unknown, not `tmpl.Execute`. A **`go` statement** is flagged only for a
+server (`go srv.ListenAndServe()`): a goroutine's result goes nowhere, so its errors travel by
+channel or log (`go serfin.Query(q, errch)`).
 
 Not flagged: `fmt.Print*`; writes to `bytes.Buffer`, `strings.Builder`, hashes,
 `os.Stdout`/`os.Stderr` and `http.ResponseWriter` (they never fail, or the client already
