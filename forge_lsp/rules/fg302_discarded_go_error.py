@@ -42,14 +42,17 @@ assignment from a call is `_`. How much that matters depends on what Forge knows
   `client.Do`, `net.Dial`); a parse or decode (`strconv.Atoi`, `url.Parse`, `time.Parse`,
   `hex.DecodeString`, `x509.ParseCertificate`, `version.NewConstraint`) of request input.
 - **warning, medium**: the same parses of the environment or the command line
-  (`os.Getenv("PORT")`, `os.Args[1]`) or of a parameter of the function; the host
+  (`os.Getenv("PORT")`, `os.Args[1]`) or of a parameter of an exported function (callers
+  outside the package may pass anything); the host
   (`os.Hostname`, `os.UserHomeDir`, `user.Current`, `time.LoadLocation`); a function or
   method **this file declares** with an `error` last result.
-- **info, low**: a parse of a value Forge cannot trace (a field, another call's result: maybe
-  validated already); `json.Marshal`/`xml.Marshal`/`yaml.Marshal` of a value whose type is
-  not read; `res.RowsAffected()` and `res.LastInsertId()` (they fail only where the driver
-  lacks the feature, on every call); any other call: not in Forge's tables, or declared in
-  another file or package.
+- **info, low**: a parse of a parameter of an unexported function (it holds what the package's
+  own callers pass, often validated already: `versionLess(a, b)` comparing versions checked at
+  upload) or of a value Forge cannot trace (a field, another call's result);
+  `json.Marshal`/`xml.Marshal`/`yaml.Marshal` of a value whose type is not read;
+  `res.RowsAffected()` and `res.LastInsertId()` (they fail only where the driver lacks the
+  feature, on every call); any other call: not in Forge's tables, or declared in another file
+  or package.
 
 A call Forge does not know is reported at **info** only: Go convention makes its last result an
 error more often than not, but Forge does not claim it is one (the AWS SDK's

@@ -42,7 +42,7 @@ import (
 \tother "example.com/version"
 )
 
-func f(r string) {
+func F(r string) {
 \ta, _ := gversion.NewConstraint(r)
 \tb, _ := other.NewConstraint(r)
 \t_, _ = a, b
@@ -59,7 +59,7 @@ def test_a_constant_reaching_through_a_variable_cannot_fail() -> None:
 
 import "regexp"
 
-func f(name string, pattern string) bool {
+func F(name string, pattern string) bool {
 \tp := `^[a-z]+$`
 \tok, _ := regexp.MatchString(p, name)
 \tother, _ := regexp.MatchString(pattern, name)
@@ -67,3 +67,21 @@ func f(name string, pattern string) bool {
 }
 """
     assert fg302(source) == [(7, Severity.WARNING, Confidence.MEDIUM)]
+
+
+def test_a_parse_of_an_unexported_functions_parameter_is_information() -> None:
+    source = """package p
+
+import "strconv"
+
+func less(a, b string) bool {
+\tx, _ := strconv.Atoi(a)
+\ty, _ := strconv.Atoi(b)
+\treturn x < y
+}
+
+func Less(a, b string) bool {
+\treturn less(a, b)
+}
+"""
+    assert fg302(source) == [(5, Severity.INFO, Confidence.LOW), (6, Severity.INFO, Confidence.LOW)]

@@ -378,9 +378,11 @@ def _by_kind(ctx: CheckContext, call: GoCall, known: lib.Known, shown: str) -> W
 
 
 def _parse_weight(ctx: CheckContext, inputs: list[Node], shown: str) -> Weight:
-    """Input from outside (a request, the environment, the command line) or a parameter can be
-    malformed: a warning. A value the rule cannot trace (a field, another call's result) may have
-    been validated already: information."""
+    """Input from outside (a request, the environment, the command line) or a parameter of an
+    exported function (callers outside the package may pass anything) can be malformed: a
+    warning. A parameter of an unexported function holds what the package's own callers pass,
+    often validated already, and so may a value the rule cannot trace (a field, another call's
+    result): information."""
     origins = {fact.origin for arg in inputs for fact in ctx.flow.value(arg)}
     tail = (
         "malformed data silently becomes the zero value; check it, or compare the result with "
@@ -399,7 +401,7 @@ def _parse_weight(ctx: CheckContext, inputs: list[Node], shown: str) -> Weight:
             f"The error from {shown} on the environment or the command line is thrown away "
             f"with `_`: {tail}",
         )
-    if Origin.PARAMETER in origins:
+    if Origin.PARAMETER in origins and _exported_function(ctx, inputs[0]):
         return Weight(
             Severity.WARNING,
             Confidence.MEDIUM,
@@ -410,6 +412,19 @@ def _parse_weight(ctx: CheckContext, inputs: list[Node], shown: str) -> Weight:
         Confidence.LOW,
         f"The error from {shown} is thrown away with `_`: if its input can be malformed, {tail}",
     )
+
+
+def _exported_function(ctx: CheckContext, node: Node) -> bool:
+    """Is `node` inside an exported top-level function or method (`func Parse`, `func (s *S)
+    Load`)? A closure counts as its enclosing declaration."""
+    current: Node | None = node
+    while current is not None and current.type not in (
+        "function_declaration",
+        "method_declaration",
+    ):
+        current = current.parent
+    name = current.child_by_field_name("name") if current is not None else None
+    return name is not None and ctx.text(name)[:1].isupper()
 
 
 _ENVIRONMENT = re.compile(r"\b(?:os\.Getenv|os\.LookupEnv|flag\.Arg|os\.Args)\b")
