@@ -104,7 +104,8 @@ channel receives and `range` are never calls and never flagged.
   `Rollback` and `Remove` are. These have **medium** confidence: a helper's error may be
   informational. (`v, _ := s.save(o)`: see the table above.)
 - Writes to `bytes.Buffer`, `strings.Builder`, hashes and `http.ResponseWriter` are skipped:
-  they never fail, or the only cause is a client that already hung up.
+  they never fail, or the only cause is a client that already hung up. So are reads from a
+  buffer (`n, _ := m.buffer.Read(p)`): their only error is `io.EOF`, "nothing left".
 - Discards inside `if err != nil { ... }` are cleanup on a path that already failed.
 - A comment on the line or just above that says why (`// user.Current fails when
   cross-compiling: go on without a home directory`) excuses the discard; tool directives
@@ -242,9 +243,17 @@ def _request_output_pair(ctx: CheckContext, call: sw.GoCall) -> bool:
     return bool(re.fullmatch(r"&\s*\w+\.\w+Input\s*\{.*", ctx.text(call.args[0]), re.DOTALL))
 
 
+# A read from an in-memory buffer fails only with io.EOF, "nothing left": not a failure.
+BUFFER_READS = frozenset({"Read", "ReadByte", "ReadRune", "ReadString", "ReadBytes"})
+
+
 def _quiet_write(call: sw.GoCall, kinds: dict[str, str]) -> bool:
     if call.qualified in ("fmt.Print", "fmt.Printf", "fmt.Println"):
         return True  # standard output, as FG303 treats it
+    if call.name in BUFFER_READS and call.qualifier:
+        return kinds.get(call.receiver_name) == sw.BUFFER or bool(
+            re.search(r"(?:^|\.)(?:buf|buffer|\w+Buffer)$", call.qualifier)
+        )
     if call.name in sw.WRITE_METHODS and call.qualifier:
         return sw.quiet_writer(call, kinds)
     if call.qualified.startswith("fmt.Fprint") and call.args:
