@@ -60,7 +60,18 @@ CLEANUP_NAME = re.compile(
 
 
 def go_same_file_error(ctx: CheckContext, call: GoCall) -> bool:
-    """Does `call` run a function or method this file declares with an `error` last result?
+    """Does `call` run a function or method this file declares with an `error` last result
+    that it can return (see `go_same_file_result`)?"""
+    return go_same_file_result(ctx, call) == FAILS
+
+
+FAILS = "fails"  # declared here with an error result it can return
+NEVER_FAILS = "never fails"  # declared here with an error result, `nil` on every return
+
+
+def go_same_file_result(ctx: CheckContext, call: GoCall) -> str | None:
+    """Does `call` run a function or method this file declares with an `error` last result:
+    FAILS, NEVER_FAILS (`nil` on every return, see `_never_fails`), or None (not the file's).
 
     `save()` resolves to the file's function; `s.save()` to the method of `s`'s type when the
     enclosing function declares it (receiver or parameter), else by name when every same-named
@@ -72,24 +83,24 @@ def go_same_file_error(ctx: CheckContext, call: GoCall) -> bool:
     if not call.qualifier:
         found = signatures.function(call.name)
     elif call.name in LIBRARY_POLICY or call.qualifier in signatures.packages:
-        return False
+        return None
     elif "." in call.qualifier or "(" in call.qualifier:
-        return False  # `h.db.Save()`, `newStore().Save()`: the receiver's type is not read
+        return None  # `h.db.Save()`, `newStore().Save()`: the receiver's type is not read
     else:
         owner = sig.go_owner_of(call.node, call.qualifier)
         if owner is None and receiver_type(ctx, call) == FOREIGN:
-            return False  # `ds := datastore.New()`: another package's type, not ours
+            return None  # `ds := datastore.New()`: another package's type, not ours
         found = signatures.method(call.name, owner)
     if found is None or not found.returns_error or CLEANUP_NAME.match(call.name):
-        return False
+        return None
     # `ds.Delete("client", name)` is not the file's `Delete()`: the argument count must fit.
     candidates = signatures.functions.get(call.name, [])
     if call.qualifier:
         candidates = signatures.methods.get(call.name, []) + candidates
     spread = any(ctx.text(arg).endswith("...") for arg in call.args)
     if not spread and not any(c.arity in (-1, len(call.args)) for c in candidates):
-        return False
-    return not _never_fails(ctx, call.name, {c.owner for c in candidates})
+        return None
+    return NEVER_FAILS if _never_fails(ctx, call.name, {c.owner for c in candidates}) else FAILS
 
 
 def _never_fails(ctx: CheckContext, name: str, owners: set[str]) -> bool:
@@ -312,7 +323,10 @@ def weigh(ctx: CheckContext, statement: Node, call: GoCall) -> Weight | None:
     known = lib.classify(ctx, call)
     shown = f"`{call.qualified}()`"
     if known is None:
-        if go_same_file_error(ctx, call):
+        declared = go_same_file_result(ctx, call)
+        if declared == NEVER_FAILS:
+            return None
+        if declared == FAILS:
             weight = Weight(
                 Severity.WARNING,
                 Confidence.MEDIUM,
