@@ -17,7 +17,7 @@ import tree_sitter
 from forge_lsp.core.model import Confidence, Severity
 from forge_lsp.dataflow import signatures as sig
 from forge_lsp.dataflow.facts import Origin, is_constant
-from forge_lsp.dataflow.solver import Entry
+from forge_lsp.dataflow.solver import Definition, Entry
 from forge_lsp.rules.base import CheckContext
 from forge_lsp.rules.families import go_library as lib
 from forge_lsp.rules.families import swallowed as sw
@@ -154,6 +154,14 @@ def _returns_only_nil(ctx: CheckContext, body: Node) -> bool:
     return returns > 0
 
 
+def _reaching(ctx: CheckContext, node: Node) -> frozenset[Definition]:
+    """The definitions reaching the name `node`; none when the solver gives up on the body."""
+    try:
+        return ctx.flow.reaching(node)
+    except (RecursionError, ValueError):
+        return frozenset()
+
+
 FOREIGN = "foreign"  # a value of another package's type: `datastore.New()`, `&pkg.T{}`
 PACKAGE = "package"  # a value of this package's own type: `&Tokenizer{...}`, `new(T)`, `var t T`
 
@@ -168,7 +176,7 @@ def receiver_type(ctx: CheckContext, call: GoCall) -> str | None:
         return None
     packages = file_signatures(ctx).packages
     kinds = set()
-    for definition in ctx.flow.reaching(operand):
+    for definition in _reaching(ctx, operand):
         if isinstance(definition, Entry) or definition.value is None:
             return None
         kinds.add(_value_type(ctx, definition.value, packages))
@@ -454,7 +462,7 @@ def _from_environment(ctx: CheckContext, node: Node, depth: int) -> bool:
         not isinstance(d, Entry)
         and d.value is not None
         and _from_environment(ctx, d.value, depth + 1)
-        for d in ctx.flow.reaching(node)
+        for d in _reaching(ctx, node)
     )
 
 
@@ -547,7 +555,7 @@ def _plain_value(ctx: CheckContext, node: Node, depth: int) -> bool:
         return bool(arguments.named_children) and plain_type(ctx.text(arguments.named_children[0]))
     if node.type != "identifier":
         return False
-    definitions = ctx.flow.reaching(node)
+    definitions = _reaching(ctx, node)
     if not definitions:
         return False
     for definition in definitions:
