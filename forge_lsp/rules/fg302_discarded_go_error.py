@@ -44,9 +44,9 @@ assignment from a call is `_`. How much that matters depends on what Forge knows
 - **warning, medium**: the same parses of the environment or the command line
   (`os.Getenv("PORT")`, `os.Args[1]`) or of a parameter of an exported function (callers
   outside the package may pass anything); the host (`os.Hostname`, `os.UserHomeDir`,
-  `user.Current`, `time.LoadLocation`); a function or method **this file declares** with an
-  `error` last result (matched as FG303 says; one that does some work and returns `nil` for the
-  error on every path cannot fail: no finding).
+  `user.Current`, `time.LoadLocation` but for `"UTC"` and `"Local"`); a function or method
+  **this file declares** with an `error` last result (matched as FG303 says; one that does some
+  work and returns `nil` for the error on every path cannot fail: no finding).
 - **info, low**: a parse of a parameter of an unexported function (it holds what the package's
   own callers pass, often validated already: `versionLess(a, b)` comparing versions checked at
   upload) or of a value Forge cannot trace (a field, another call's result);

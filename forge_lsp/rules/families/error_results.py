@@ -352,6 +352,17 @@ def weigh(ctx: CheckContext, statement: Node, call: GoCall) -> Weight | None:
             )
     elif known.pure and _cannot_fail(ctx, call, known):
         return None
+    elif (
+        call.qualified == "time.LoadLocation"
+        and call.args
+        and ctx.text(call.args[0])
+        in (
+            '"UTC"',
+            '"Local"',
+            '""',
+        )
+    ):
+        return None  # the zones that need no time zone database
     else:
         weight = _by_kind(ctx, call, known, shown)
     first = _first_target(ctx, statement)
