@@ -10,6 +10,7 @@ raises: what the layer cannot read is `UNKNOWN`.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from forge_lsp.dataflow import facts, ir, lower, solver, sources
@@ -91,9 +92,16 @@ class FileFlow:
         self._module: dict[str, list[ir.Assign]] | None = None
         self._summaries: dict[int, Summary | None] = {}
         self._summarizing: set[int] = set()
-        self._memo: dict[tuple[int, bool], Value] = {}
-        self._active: set[tuple[object, ...]] = set()
-        self._cycles = 0
+        # `value()` is a depth-first search over expressions and assignments that memoizes
+        # per strongly connected component (Tarjan): in a loop `s = s + "x"`, every member of
+        # the cycle has the same value, known when the component's root finishes.
+        self._memo: dict[tuple[object, ...], Value] = {}
+        self._order: dict[tuple[object, ...], int] = {}  # on the search stack: its order
+        self._low: dict[tuple[object, ...], int] = {}
+        self._stack: list[tuple[object, ...]] = []
+        self._calls: list[tuple[object, ...]] = []
+        self._counter = 0
+        self._cut = 0  # answers cut short (depth, budget): not remembered
         self._budget = BUDGET
         self._plain = False  # parameters count as PARAMETER whatever the tables say
         self._conditions: Conditions | None = None
@@ -263,6 +271,7 @@ class FileFlow:
         try:
             result = self._value(expr, 0)
         except RecursionError:
+            self._reset_search()
             return facts.UNKNOWN_VALUE
         return result if result else facts.UNKNOWN_VALUE
 
@@ -277,10 +286,17 @@ class FileFlow:
         try:
             value = self._value(node, 0)
         except RecursionError:
+            self._reset_search()
             return False
         finally:
             self._plain = saved
         return any(f.origin is Origin.PARAMETER and f.detail == name for f in value)
+
+    def _reset_search(self) -> None:
+        self._order.clear()
+        self._low.clear()
+        self._stack.clear()
+        self._calls.clear()
 
     def summary(self, name: str) -> Summary | None:
         """The summary of the one same-file function called `name`, or None when there is
@@ -288,10 +304,17 @@ class FileFlow:
         nodes = self._index().get(name, [])
         if len(nodes) != 1:
             return None
-        return self._summary(nodes[0])
+        return self.summary_of(nodes[0])
 
     def summary_of(self, function: Node) -> Summary | None:
-        return self._summary(function)
+        """The summary of a function node (a method, a closure)."""
+        if not self._calls:  # a query of its own, not a step of `value()`
+            self._budget = BUDGET
+        try:
+            return self._summary(function)
+        except RecursionError:
+            self._reset_search()
+            return None
 
     def _summary(self, function: Node) -> Summary | None:
         key = function.id
@@ -303,8 +326,6 @@ class FileFlow:
         try:
             built = self._build(function)
             result = None if built is None else self._summarize(built)
-        except RecursionError:
-            result = None
         finally:
             self._summarizing.discard(key)
         self._summaries[key] = result
@@ -337,26 +358,49 @@ class FileFlow:
     # ------------------------------------------------------------------ values
 
     def _value(self, node: Node, depth: int) -> Value:
-        key = (node.id, self._plain)
+        return self._visit(
+            ("node", node.id, self._plain), lambda: self._compute(node, depth), depth
+        )
+
+    def _visit(self, key: tuple[object, ...], compute: Callable[[], Value], depth: int) -> Value:
         cached = self._memo.get(key)
         if cached is not None:
             return cached
+        order = self._order.get(key)
+        if order is not None:  # a cycle: the caller belongs to this key's component
+            if self._calls:
+                caller = self._calls[-1]
+                self._low[caller] = min(self._low[caller], order)
+            return _EMPTY
         self._budget -= 1
         if depth > MAX_DEPTH or self._budget < 0:
-            self._cycles += 1  # an answer cut short is not remembered
+            self._cut += 1
             return facts.UNKNOWN_VALUE
-        guard = ("node", node.id)
-        if guard in self._active:
-            self._cycles += 1
-            return _EMPTY
-        self._active.add(guard)
-        cycles = self._cycles
+        order = self._counter
+        self._counter += 1
+        self._order[key] = order
+        self._low[key] = order
+        self._stack.append(key)
+        self._calls.append(key)
+        cut = self._cut
         try:
-            result = self._compute(node, depth)
+            result = compute()
         finally:
-            self._active.discard(guard)
-        if self._cycles == cycles:
-            self._memo[key] = result
+            self._calls.pop()
+        low = self._low[key]
+        if self._calls:
+            caller = self._calls[-1]
+            self._low[caller] = min(self._low[caller], low)
+        if low == order:  # the root of its component: every member has its value
+            remember = self._cut == cut
+            while True:
+                member = self._stack.pop()
+                del self._order[member]
+                del self._low[member]
+                if remember:
+                    self._memo[member] = result
+                if member == key:
+                    break
         return result
 
     def _line(self, node: Node | None) -> int:
@@ -421,15 +465,12 @@ class FileFlow:
                 line = self._line(definition.node)
                 return frozenset({Fact(Origin.SANITIZED, definition.detail, line)})
             return self._outside(found, definition.name, at, depth)
-        guard = ("def", id(definition))
-        if guard in self._active:
-            self._cycles += 1
-            return _EMPTY
-        self._active.add(guard)
-        try:
-            return self._assignment(found, definition, depth)
-        finally:
-            self._active.discard(guard)
+        assign = definition
+        return self._visit(
+            ("def", id(assign), self._plain),
+            lambda: self._assignment(found, assign, depth),
+            depth,
+        )
 
     def _assignment(self, found: _Function, assign: ir.Assign, depth: int) -> Value:
         out: set[Fact] = set()
@@ -591,7 +632,8 @@ class FileFlow:
                 return frozenset({Fact(Origin.UNTRUSTED, typed, line)})
         receiver_text = self._text(call.receiver) if call.receiver is not None else ""
         if callee and (call.receiver is None or receiver_text in {"self", "this", "cls"}):
-            summary = self.summary(last)
+            nodes = self._index().get(last, [])
+            summary = self._summary(nodes[0]) if len(nodes) == 1 else None
             if summary is not None:
                 return self._substitute(summary, call, depth)
         if call.receiver is not None:
