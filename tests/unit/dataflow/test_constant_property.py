@@ -183,7 +183,7 @@ SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[Heal
 def test_python_literal_programs_give_constant_values(program: tuple[list[object], str]) -> None:
     body, sunk = program
     lines = ["def f(n):"] + [f"    {name} = 'init'" for name in NAMES]
-    lines += python_block(body, "    ") + [f"    sink({sunk})", ""]
+    lines += [*python_block(body, "    "), f"    sink({sunk})", ""]
     (value,) = values("python", "\n".join(lines))
     check(value, body)
 
