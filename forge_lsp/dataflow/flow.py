@@ -9,7 +9,6 @@ raises: what the layer cannot read is `UNKNOWN`.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -17,37 +16,27 @@ from forge_lsp.dataflow import facts, ir, lower, solver, sources
 from forge_lsp.dataflow.conditions import Conditions
 from forge_lsp.dataflow.facts import Fact, Origin, Value
 from forge_lsp.dataflow.ir import Node
+from forge_lsp.dataflow.tables import (
+    CONVERSIONS,
+    DECORATOR_NAME,
+    ERROR_RETURN,
+    GETTERS,
+    PASS_THROUGH,
+    capped,
+    position,
+    type_matches,
+)
 
 # How many assignments deep `value()` follows a name before it answers UNKNOWN.
 MAX_DEPTH = 48
+# A set of definitions larger than this is evaluated as a chain (see `_defs`).
+_SMALL = 8
 # How many expressions one query may evaluate before it answers UNKNOWN.
 BUDGET = 20_000
 # Functions larger than this many bytes are not lowered: their values are UNKNOWN.
 MAX_FUNCTION_BYTES = 2_000_000
 
 _EMPTY: Value = frozenset()
-# Methods whose result is made of their receiver (`s.strip()`, `sb.toString()`).
-PASS_THROUGH = frozenset(
-    {
-        "strip", "lstrip", "rstrip", "lower", "upper", "casefold", "title", "capitalize",
-        "encode", "decode", "trim", "trimStart", "trimEnd", "toLowerCase", "toUpperCase",
-        "toString", "String", "to_string", "to_owned", "as_str", "clone", "into", "Bytes",
-        "slice", "substring", "substr", "normalize", "ljust",
-        "rjust", "zfill", "expandtabs", "build", "get_mut", "unwrap", "unwrap_or_default",
-        "expect", "strip_prefix", "strip_suffix", "trim_start", "trim_end", "to_lowercase",
-        "to_uppercase", "toByteArray", "getBytes", "lowercase", "uppercase", "trimIndent",
-        "Decode", "ReadString", "ReadLine", "Text", "ReadBytes",
-    }
-)  # fmt: skip
-# Calls whose result is made of their arguments (`str(x)`, `String(x)`).
-CONVERSIONS = frozenset(
-    {"str", "repr", "bytes", "list", "tuple", "set", "sorted", "reversed", "String", "string",
-     "fmt.Sprint", "fmt.Sprintln", "String.valueOf", "Objects.toString", "[]byte",
-     "json.NewDecoder", "bufio.NewReader", "bufio.NewScanner", "io.ReadAll", "ioutil.ReadAll"}
-)  # fmt: skip
-_GETTERS = frozenset({"get", "Get", "getOrDefault", "get_or", "getOrElse", "getOrNull", "getlist"})
-_DECORATOR_NAME = re.compile(r"@?\s*([\w.]+)")
-_ERROR_RETURN = re.compile(r"(\berror\s*\)?\s*$)|(\bResult\s*<)|(^\s*Result\b)|(io::Result)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -351,7 +340,7 @@ class FileFlow:
             function,
             tuple(p.name for p in function.params),
             frozenset(returns),
-            bool(_ERROR_RETURN.search(function.returns_text)),
+            bool(ERROR_RETURN.search(function.returns_text)),
             raises,
         )
 
@@ -434,7 +423,7 @@ class FileFlow:
         out: set[Fact] = set()
         for part in parts:
             out |= self._value(part, depth + 1)
-        return frozenset(out)
+        return capped(frozenset(out))
 
     def _name(self, node: Node, name: str, depth: int) -> Value:
         found = self._function(node)
@@ -450,10 +439,87 @@ class FileFlow:
     def _defs(
         self, found: _Function, defs: frozenset[solver.Definition], at: Node, depth: int
     ) -> Value:
+        if len(defs) <= _SMALL:
+            return self._defs_union(found, defs, at, depth)
+        # A chain of `if`s that each add a definition gives sets that grow by one: peel the
+        # latest definitions off until a set already known, then add them back one by one,
+        # each set remembered, so the chain costs linear time rather than quadratic.
+        plain = self._plain
+        known = self._memo.get(("defs", defs, plain))
+        if known is not None:
+            return known
+        if found.solution.derivation(defs) is not None:
+            return self._derived_defs(found, defs, at, depth)
+        chain: list[tuple[frozenset[solver.Definition], solver.Definition]] = []
+        current = defs
+        latest_first = sorted(defs, key=position, reverse=True)
+        for latest in latest_first:
+            if len(current) <= _SMALL or ("defs", current, plain) in self._memo:
+                break
+            chain.append((current, latest))
+            current = current - {latest}
+        base = current
+        value = self._visit(
+            ("defs", base, plain), lambda: self._defs_union(found, base, at, depth), depth
+        )
+        previous = ("defs", base, plain)
+        for members, latest in reversed(chain):
+            key = ("defs", members, plain)
+
+            def step(
+                previous: tuple[object, ...] = previous,
+                known: Value = value,
+                latest: solver.Definition = latest,
+            ) -> Value:
+                before = self._visit(previous, lambda: known, depth)
+                return before | known | self._definition(found, latest, at, depth)
+
+            value = self._visit(key, step, depth)
+            previous = key
+        return value
+
+    def _derived_defs(
+        self, found: _Function, defs: frozenset[solver.Definition], at: Node, depth: int
+    ) -> Value:
+        """A set the solver built by extending another: walk down to a known set, then
+        evaluate only what each step adds."""
+        plain = self._plain
+        chain: list[tuple[frozenset[solver.Definition], frozenset[solver.Definition]]] = []
+        current = defs
+        while ("defs", current, plain) not in self._memo:
+            derivation = found.solution.derivation(current)
+            if derivation is None:
+                break
+            chain.append((current, derivation[1]))
+            current = derivation[0]
+        base = current
+        if ("defs", base, plain) in self._memo or found.solution.derivation(base) is None:
+            value = self._defs(found, base, at, depth)
+        else:
+            value = self._defs_union(found, base, at, depth)
+        previous = ("defs", base, plain)
+        for members, extra in reversed(chain):
+            key = ("defs", members, plain)
+
+            def step(
+                previous: tuple[object, ...] = previous,
+                known: Value = value,
+                extra: frozenset[solver.Definition] = extra,
+            ) -> Value:
+                before = self._visit(previous, lambda: known, depth)
+                return capped(before | known | self._defs_union(found, extra, at, depth))
+
+            value = self._visit(key, step, depth)
+            previous = key
+        return value
+
+    def _defs_union(
+        self, found: _Function, defs: frozenset[solver.Definition], at: Node, depth: int
+    ) -> Value:
         out: set[Fact] = set()
         for definition in defs:
             out |= self._definition(found, definition, at, depth)
-        return frozenset(out)
+        return capped(frozenset(out))
 
     def _definition(
         self, found: _Function, definition: solver.Definition, at: Node, depth: int
@@ -494,7 +560,6 @@ class FileFlow:
             ):
                 current = single
                 continue
-            before = frozenset(d for d in before if id(d) not in seen)
             out |= self._defs(found, before, current.node, depth + 1)
             current = None
         return frozenset(out)
@@ -541,7 +606,7 @@ class FileFlow:
             if marker in written:
                 return label
         for kind, label in table.parameter_types.items():
-            if kind and _type_matches(param.type_text, kind):
+            if kind and type_matches(param.type_text, kind):
                 return label
         self._index()
         registered = self._callback_nodes.get(function.node.id)
@@ -553,7 +618,7 @@ class FileFlow:
         if param.name in table.request_names or param.name in {"self", "cls", "this"}:
             return ""
         for decorator in function.decorators:
-            match = _DECORATOR_NAME.match(decorator)
+            match = DECORATOR_NAME.match(decorator)
             if match and match.group(1).rsplit(".", 1)[-1] in table.route_decorators:
                 return "a route parameter"
         return ""
@@ -637,7 +702,7 @@ class FileFlow:
             if summary is not None:
                 return self._substitute(summary, call, depth)
         if call.receiver is not None:
-            if last in _GETTERS:
+            if last in GETTERS:
                 default = self._union(call.args[1:], depth)
                 return (
                     self._lookup(call.receiver, call.args[0] if call.args else None, depth)
@@ -667,7 +732,7 @@ class FileFlow:
                 if 0 <= definition.index < len(params):
                     type_text = params[definition.index].type_text
                     for kind, methods in self._table.typed_methods.items():
-                        if _type_matches(type_text, kind) and method in methods:
+                        if type_matches(type_text, kind) and method in methods:
                             return methods[method]
         return ""
 
@@ -692,13 +757,3 @@ class FileFlow:
             else:
                 out |= self._value(argument, depth + 1)
         return frozenset(out)
-
-
-def _type_matches(written: str, kind: str) -> bool:
-    """`*gin.Context` matches `gin.Context`; `Query<Params>` matches `Query<`."""
-    if not written:
-        return False
-    bare = written.lstrip("*&").replace("mut ", "").strip()
-    if kind.endswith("<"):
-        return bare.startswith(kind) or ("." + kind) in bare or ("::" + kind) in bare
-    return bare == kind or bare.endswith("." + kind) or bare.endswith("::" + kind)

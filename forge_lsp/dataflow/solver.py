@@ -63,7 +63,20 @@ Truth = Callable[[Node], bool | None]
 Refine = Callable[[Node], Refinement]
 
 
-def _join(a: Env | None, b: Env | None) -> Env | None:
+# Sets of definitions larger than this remember how they were made (`Solution.derivation`).
+_DERIVED = 8
+Derivations = dict[int, tuple[Defs, Defs, Defs]]
+
+
+def _union(a: Defs, b: Defs, derived: Derivations | None) -> Defs:
+    out = a | b
+    if derived is not None and len(out) > _DERIVED:
+        parent, extra = (a, b - a) if len(a) >= len(b) else (b, a - b)
+        derived[id(out)] = (out, parent, extra)
+    return out
+
+
+def _join(a: Env | None, b: Env | None, derived: Derivations | None = None) -> Env | None:
     if a is None:
         return b
     if b is None or a is b:
@@ -74,14 +87,14 @@ def _join(a: Env | None, b: Env | None) -> Env | None:
         if mine is None:
             out[name] = defs
         elif mine is not defs and not defs <= mine:
-            out[name] = mine | defs
+            out[name] = _union(mine, defs, derived)
     return out
 
 
-def _join_all(envs: Iterable[Env | None]) -> Env | None:
+def _join_all(envs: Iterable[Env | None], derived: Derivations | None = None) -> Env | None:
     out: Env | None = None
     for env in envs:
-        out = _join(out, env)
+        out = _join(out, env, derived)
     return out
 
 
@@ -103,6 +116,7 @@ class Solution:
         self._index: dict[int, int] = {}  # id(statement) -> position
         self._starts: list[int] = []
         self._entry: dict[str, Entry] = {}
+        self._derived: Derivations = {}
         self.exit: Env | None = None
         for i, param in enumerate(function.params):
             self._entry[param.name] = Entry(EntryKind.PARAMETER, param.name, param.node, i)
@@ -143,6 +157,14 @@ class Solution:
         if entry is None:
             entry = Entry(EntryKind.OUTSIDE, name)
         return frozenset({entry})
+
+    def derivation(self, defs: Defs) -> tuple[Defs, Defs] | None:
+        """How a large set of definitions was made: (a set it extends, what it adds). Lets a
+        caller evaluate a chain of growing sets in linear time."""
+        entry = self._derived.get(id(defs))
+        if entry is None or entry[0] is not defs:
+            return None
+        return entry[1], entry[2]
 
     def is_dead(self, node: Node) -> bool:
         """Inside a statement that never runs (behind a constant condition, after a return)."""
@@ -221,7 +243,10 @@ class _Walker:
             if statement.op in {ir.Op.SET, ir.Op.ELEMENT}:  # both replace the name's value
                 out[statement.target] = frozenset({statement})
             else:
-                out[statement.target] = self.solution.lookup(env, statement.target) | {statement}
+                before = self.solution.lookup(env, statement.target)
+                out[statement.target] = _union(
+                    before, frozenset({statement}), self.solution._derived
+                )
             self._note(out)
             return out
         if isinstance(statement, ir.Effect):
@@ -279,7 +304,7 @@ class _Walker:
                 continue
             outs.append(self.block(orelse, else_env, position))
             current = None
-        return _join_all(outs)
+        return _join_all(outs, self.solution._derived)
 
     def _loop(self, statement: ir.Loop, env: Env | None, position: int) -> Env | None:
         head = self.block(statement.header, env, position)
@@ -290,7 +315,7 @@ class _Walker:
             self.loops.pop()
             if self.loops:  # a `continue` inside a switch goes to the enclosing loop's head
                 self.loops[-1].continues.extend(loop.continues)
-            return _join_all([end, *loop.breaks])
+            return _join_all([end, *loop.breaks], self.solution._derived)
         truth = None
         if statement.condition is not None and head is not None:
             truth = self.truth(statement.condition)
@@ -302,7 +327,7 @@ class _Walker:
             self.solution._record(statement, entry, self.solution._parent[position])
             end = self.block(statement.body, entry, position)
             self.loops.pop()
-            grown = _join_all([entry, end, *loop.continues])
+            grown = _join_all([entry, end, *loop.continues], self.solution._derived)
             if grown == entry or grown is None:
                 break
             entry = grown
@@ -310,7 +335,7 @@ class _Walker:
         if truth is not True:
             exits.append(entry if entry is not None else head)
         self._note(entry)
-        return _join_all(exits)
+        return _join_all(exits, self.solution._derived)
 
     def _try(self, statement: ir.Try, env: Env | None, position: int) -> Env | None:
         self.tries.append([] if env is None else [env])
@@ -326,10 +351,12 @@ class _Walker:
                 start = dict(start)
                 start[handler.name] = frozenset({Entry(EntryKind.OUTSIDE, handler.name)})
             ends.append(self.block(handler.body, start, position))
-        normal = _join_all(ends)
+        normal = _join_all(ends, self.solution._derived)
         if not statement.final:
             return normal
-        final_out = self.block(statement.final, _join(normal, anywhere), position)
+        final_out = self.block(
+            statement.final, _join(normal, anywhere, self.solution._derived), position
+        )
         return final_out if normal is not None else None
 
 
