@@ -39,6 +39,9 @@ MAX_FUNCTION_BYTES = 2_000_000
 _EMPTY: Value = frozenset()
 
 
+_CALL_TYPES = frozenset({"call", "call_expression", "method_invocation"})
+
+
 @dataclass(frozen=True, slots=True)
 class Summary:
     """What a same-file function returns, in facts: a `PARAMETER` fact's `detail` is the
@@ -76,6 +79,7 @@ class FileFlow:
             self._table = None
         self._functions: dict[int, _Function | None] = {}
         self._by_name: dict[str, list[Node]] | None = None
+        self._calls_by_name: dict[str, list[Node]] = {}
         self._callbacks: dict[str, tuple[int, str]] = {}
         self._callback_nodes: dict[int, tuple[int, str]] = {}
         self._module: dict[str, list[ir.Assign]] | None = None
@@ -196,12 +200,10 @@ class FileFlow:
                         name = parent.child_by_field_name("name")
                     if name is not None:
                         self._by_name.setdefault(self._text(name), []).append(node)
-                elif registrations and node.type in {
-                    "call",
-                    "call_expression",
-                    "method_invocation",
-                }:
-                    self._registration(node, registrations)
+                elif node.type in _CALL_TYPES:
+                    self._note_call(node)
+                    if registrations:
+                        self._registration(node, registrations)
                 if cursor.goto_first_child():
                     continue
             if cursor.goto_next_sibling():
@@ -211,6 +213,15 @@ class FileFlow:
                 break
             visited = True
         return self._by_name
+
+    def _note_call(self, node: Node) -> None:
+        function = node.child_by_field_name("function") or node.child_by_field_name("name")
+        if function is None:
+            return
+        written = self._text(function).replace("::", ".").replace("?.", ".")
+        name = written.rsplit(".", 1)[-1].strip()
+        if name.isidentifier():
+            self._calls_by_name.setdefault(name, []).append(node)
 
     def _registration(self, node: Node, registrations: dict[str, tuple[int, str]] | object) -> None:
         shape = self._shape(node)
@@ -233,6 +244,17 @@ class FileFlow:
         return self.source[node.start_byte : node.end_byte].decode("utf-8", "replace")
 
     # ------------------------------------------------------------------ public queries
+
+    def shape(self, node: Node) -> ir.Expr:
+        """The shape of one expression (`ir.Call`, `ir.Concat`...; `ir.Opaque()` when the
+        language has no lowering or the node is broken)."""
+        return self._shape(node)
+
+    def calls_to(self, name: str) -> list[Node]:
+        """The call nodes of the file whose callee's last segment is `name` (`helper(...)`,
+        `self.helper(...)`), in source order: where a same-file function is called."""
+        self._index()
+        return list(self._calls_by_name.get(name, []))
 
     def reaching(self, ident: Node) -> frozenset[solver.Definition]:
         """The definitions of the name `ident` that reach it: `ir.Assign`s, or a
