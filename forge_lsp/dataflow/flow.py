@@ -639,10 +639,16 @@ class FileFlow:
                 return registered[1]
         if param.name in table.request_names or param.name in {"self", "cls", "this"}:
             return ""
+        if any(marker in written for marker in table.trusted_markers):
+            return ""
         for decorator in function.decorators:
             match = DECORATOR_NAME.match(decorator)
             if match and match.group(1).rsplit(".", 1)[-1] in table.route_decorators:
                 return "a route parameter"
+        if function.name in table.view_methods:
+            names = [p.name for p in function.params[:index]]
+            if any(name in table.request_names for name in names):
+                return "a view path parameter"
         return ""
 
     def _attribute(self, node: Node, shape: ir.Attribute, depth: int) -> Value:

@@ -234,3 +234,17 @@ def test_calls_to_finds_where_a_helper_is_called_and_shape_reads_them() -> None:
     assert summary is not None
     assert flow.param_reaches(summary.function, 0, sql.args[0])
     assert not flow.param_reaches(summary.function, 0, execute.child_by_field_name("function"))
+
+
+def test_django_views_and_fastapi_dependencies() -> None:
+    view = "class V(View):\n    def get(self, request, pk):\n        sink(pk)\n"
+    assert facts.untrusted(one(view))[0].detail == "a view path parameter"
+    helper = "class V:\n    def render(self, request, pk):\n        sink(pk)\n"
+    assert origins(one(helper)) == {"parameter"}
+    function_view = "@login_required\ndef detail(request, slug):\n    sink(slug)\n"
+    assert facts.untrusted(one(function_view))
+    depends = (
+        "@app.get('/items')\ndef items(q: str, db: Session = Depends(get_db)):\n    sink({})\n"
+    )
+    assert facts.untrusted(one(depends.format("q")))
+    assert origins(one(depends.format("db"))) == {"parameter"}
