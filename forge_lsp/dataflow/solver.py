@@ -76,13 +76,21 @@ def _union(a: Defs, b: Defs, derived: Derivations | None) -> Defs:
     return out
 
 
-def _join(a: Env | None, b: Env | None, derived: Derivations | None = None) -> Env | None:
+def _join(
+    a: Env | None,
+    b: Env | None,
+    derived: Derivations | None = None,
+    names: frozenset[str] | None = None,
+) -> Env | None:
+    """The join of two environments. `names`, when given, are the only names whose
+    definitions may differ (both come from one environment, and only these were assigned)."""
     if a is None:
         return b
     if b is None or a is b:
         return a
     out = dict(a)
-    for name, defs in b.items():
+    pairs = b.items() if names is None else ((n, b[n]) for n in names if n in b)
+    for name, defs in pairs:
         mine = out.get(name)
         if mine is None:
             out[name] = defs
@@ -91,11 +99,52 @@ def _join(a: Env | None, b: Env | None, derived: Derivations | None = None) -> E
     return out
 
 
-def _join_all(envs: Iterable[Env | None], derived: Derivations | None = None) -> Env | None:
+def _join_all(
+    envs: Iterable[Env | None],
+    derived: Derivations | None = None,
+    names: frozenset[str] | None = None,
+) -> Env | None:
     out: Env | None = None
     for env in envs:
-        out = _join(out, env, derived)
+        out = _join(out, env, derived, names)
     return out
+
+
+def _children(statement: ir.Statement) -> ir.Block:
+    if isinstance(statement, ir.If):
+        return statement.then + statement.orelse
+    if isinstance(statement, ir.Loop):
+        return statement.header + statement.body
+    if isinstance(statement, ir.Try):
+        blocks = statement.body + statement.final
+        for handler in statement.handlers:
+            blocks += handler.body
+        return blocks
+    return ()
+
+
+def _assigned(root: ir.Statement, memo: dict[int, frozenset[str]]) -> frozenset[str]:
+    """The names a statement may assign, nested statements included; memoized by identity and
+    computed without recursion (an `elif` chain nests a thousand deep)."""
+    stack: list[tuple[ir.Statement, bool]] = [(root, False)]
+    while stack:
+        statement, expanded = stack.pop()
+        if id(statement) in memo:
+            continue
+        children = _children(statement)
+        if not expanded and children:
+            stack.append((statement, True))
+            stack.extend((c, False) for c in children if id(c) not in memo)
+            continue
+        found: set[str] = set()
+        if isinstance(statement, ir.Assign):
+            found.add(statement.target)
+        if isinstance(statement, ir.Try):
+            found.update(h.name for h in statement.handlers if h.name)
+        for child in children:
+            found |= memo.get(id(child), frozenset())
+        memo[id(statement)] = frozenset(found)
+    return memo[id(root)]
 
 
 @dataclass(slots=True)
@@ -224,6 +273,7 @@ class _Walker:
         self.refine = refine
         self.loops: list[_Loop] = []
         self.tries: list[list[Env]] = []
+        self.assigned: dict[int, frozenset[str]] = {}
 
     def block(self, block: ir.Block, env: Env | None, parent: int) -> Env | None:
         for statement in block:
@@ -282,6 +332,7 @@ class _Walker:
         # An `elif` chain is walked as a list of arms, not recursively: a chain of a thousand
         # arms must not exhaust Python's stack.
         outs: list[Env | None] = []
+        names = set(_assigned(statement, self.assigned))
         current: ir.If | None = statement
         while current is not None:
             if current is not statement:
@@ -295,6 +346,7 @@ class _Walker:
                 elif truth is False:
                     then_env = None
                 refinement = self.refine(condition)
+                names.update(n for n, _ in refinement.when_true + refinement.when_false)
                 then_env = self._refined(then_env, refinement.when_true, condition)
                 else_env = self._refined(else_env, refinement.when_false, condition)
             outs.append(self.block(current.then, then_env, position))
@@ -304,7 +356,7 @@ class _Walker:
                 continue
             outs.append(self.block(orelse, else_env, position))
             current = None
-        return _join_all(outs, self.solution._derived)
+        return _join_all(outs, self.solution._derived, frozenset(names))
 
     def _loop(self, statement: ir.Loop, env: Env | None, position: int) -> Env | None:
         head = self.block(statement.header, env, position)
@@ -321,14 +373,17 @@ class _Walker:
             truth = self.truth(statement.condition)
         loop = _Loop([], [])
         entry = head if truth is not False else None
+        names = _assigned(statement, self.assigned)
         for _ in range(MAX_LOOP_ROUNDS):
             loop = _Loop([], [])
             self.loops.append(loop)
             self.solution._record(statement, entry, self.solution._parent[position])
             end = self.block(statement.body, entry, position)
             self.loops.pop()
-            grown = _join_all([entry, end, *loop.continues], self.solution._derived)
-            if grown == entry or grown is None:
+            grown = _join_all([entry, end, *loop.continues], self.solution._derived, names)
+            if grown is None or (
+                entry is not None and all(grown.get(n) == entry.get(n) for n in names)
+            ):
                 break
             entry = grown
         exits: list[Env | None] = list(loop.breaks)
