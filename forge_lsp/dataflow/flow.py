@@ -85,9 +85,9 @@ class FileFlow:
         self._module: dict[str, list[ir.Assign]] | None = None
         self._summaries: dict[int, Summary | None] = {}
         self._summarizing: set[int] = set()
-        # `value()` is a depth-first search over expressions and assignments that memoizes
-        # per strongly connected component (Tarjan): in a loop `s = s + "x"`, every member of
-        # the cycle has the same value, known when the component's root finishes.
+        # `value()` is a depth-first search over expressions and assignments that tracks
+        # strongly connected components (Tarjan): in a loop `s = s + "x"`, an answer is only
+        # remembered once its component's root has finished, never while it is partial.
         self._memo: dict[tuple[object, ...], Value] = {}
         self._order: dict[tuple[object, ...], int] = {}  # on the search stack: its order
         self._low: dict[tuple[object, ...], int] = {}
@@ -402,16 +402,18 @@ class FileFlow:
         if self._calls:
             caller = self._calls[-1]
             self._low[caller] = min(self._low[caller], low)
-        if low == order:  # the root of its component: every member has its value
-            remember = self._cut == cut
+        if low == order:  # the root of its component: its value is complete
             while True:
                 member = self._stack.pop()
                 del self._order[member]
                 del self._low[member]
-                if remember:
-                    self._memo[member] = result
                 if member == key:
                     break
+            # Only the root is remembered: a member's own value can be smaller than the
+            # root's (a lookup in a constant map does not carry its map's value), so members
+            # are evaluated again when asked, from the remembered root.
+            if self._cut == cut:
+                self._memo[key] = result
         return result
 
     def _line(self, node: Node | None) -> int:
@@ -463,76 +465,53 @@ class FileFlow:
     ) -> Value:
         if len(defs) <= _SMALL:
             return self._defs_union(found, defs, at, depth)
-        # A chain of `if`s that each add a definition gives sets that grow by one: peel the
-        # latest definitions off until a set already known, then add them back one by one,
-        # each set remembered, so the chain costs linear time rather than quadratic.
         plain = self._plain
         known = self._memo.get(("defs", defs, plain))
         if known is not None:
             return known
-        if found.solution.derivation(defs) is not None:
-            return self._derived_defs(found, defs, at, depth)
-        chain: list[tuple[frozenset[solver.Definition], solver.Definition]] = []
+        # A chain of `if`s that each add a definition gives sets that grow by one. Walk down to
+        # a set already known (or small), then evaluate each larger set as the one below it
+        # plus what it adds, each remembered: the chain costs linear time, not quadratic.
+        steps: list[tuple[frozenset[solver.Definition], frozenset[solver.Definition]]] = []
         current = defs
-        latest_first = sorted(defs, key=position, reverse=True)
-        for latest in latest_first:
-            if len(current) <= _SMALL or ("defs", current, plain) in self._memo:
+        latest_first: list[solver.Definition] | None = None
+        while len(current) > _SMALL and ("defs", current, plain) not in self._memo:
+            derivation = found.solution.derivation(current)
+            if derivation is not None:
+                steps.append((current, derivation[1]))
+                current = derivation[0]
+                continue
+            if latest_first is None:
+                latest_first = sorted(current, key=position, reverse=True)
+            latest = next((d for d in latest_first if d in current), None)
+            if latest is None:
                 break
-            chain.append((current, latest))
+            steps.append((current, frozenset({latest})))
             current = current - {latest}
         base = current
-        value = self._visit(
-            ("defs", base, plain), lambda: self._defs_union(found, base, at, depth), depth
+
+        def union_of_base() -> Value:
+            return self._defs_union(found, base, at, depth)
+
+        below: tuple[tuple[object, ...], Callable[[], Value]] = (
+            ("defs", base, plain),
+            union_of_base,
         )
-        previous = ("defs", base, plain)
-        for members, latest in reversed(chain):
-            key = ("defs", members, plain)
+        value = self._visit(below[0], below[1], depth)
+        for members, extra in reversed(steps):
 
             def step(
-                previous: tuple[object, ...] = previous,
-                known: Value = value,
-                latest: solver.Definition = latest,
-            ) -> Value:
-                before = self._visit(previous, lambda: known, depth)
-                return before | known | self._definition(found, latest, at, depth)
-
-            value = self._visit(key, step, depth)
-            previous = key
-        return value
-
-    def _derived_defs(
-        self, found: _Function, defs: frozenset[solver.Definition], at: Node, depth: int
-    ) -> Value:
-        """A set the solver built by extending another: walk down to a known set, then
-        evaluate only what each step adds."""
-        plain = self._plain
-        chain: list[tuple[frozenset[solver.Definition], frozenset[solver.Definition]]] = []
-        current = defs
-        while ("defs", current, plain) not in self._memo:
-            derivation = found.solution.derivation(current)
-            if derivation is None:
-                break
-            chain.append((current, derivation[1]))
-            current = derivation[0]
-        base = current
-        if ("defs", base, plain) in self._memo or found.solution.derivation(base) is None:
-            value = self._defs(found, base, at, depth)
-        else:
-            value = self._defs_union(found, base, at, depth)
-        previous = ("defs", base, plain)
-        for members, extra in reversed(chain):
-            key = ("defs", members, plain)
-
-            def step(
-                previous: tuple[object, ...] = previous,
+                below: tuple[tuple[object, ...], Callable[[], Value]] = below,
                 known: Value = value,
                 extra: frozenset[solver.Definition] = extra,
             ) -> Value:
-                before = self._visit(previous, lambda: known, depth)
+                # Through `_visit`, so a set still being evaluated (a loop) links the two; and
+                # with what it gave (`known`), which a link to a set on the stack does not return.
+                before = self._visit(below[0], below[1], depth)
                 return capped(before | known | self._defs_union(found, extra, at, depth))
 
-            value = self._visit(key, step, depth)
-            previous = key
+            below = (("defs", members, plain), step)
+            value = self._visit(below[0], step, depth)
         return value
 
     def _defs_union(

@@ -204,3 +204,30 @@ def test_the_property_can_fail_on_an_untrusted_branch() -> None:
     code = "def f(n):\n    a = 'x'\n    if cond():\n        a = input()\n    sink(a)\n"
     (value,) = values("python", code)
     assert not facts.is_constant(value)
+
+
+def test_a_loop_of_appends_and_branches_is_constant_every_time() -> None:
+    # Found by the property above: members of a cycle were once remembered with a partial
+    # value, so the answer depended on the order sets happened to be iterated in.
+    x = Lit("x")
+    body: list[object] = [
+        Set("a", x, False),
+        Branch((), (Set("a", x, False),)),
+        Branch((Set("a", x, False), Set("a", x, True), Set("a", x, True)), ()),
+        Repeat(
+            (
+                Set("a", x, True),
+                Branch((), (Set("a", x, False),)),
+                Branch(
+                    (Set("a", x, False), Set("a", x, False)),
+                    (Set("a", Var("a"), True), Set("b", x, False)),
+                ),
+            ),
+            False,
+        ),
+    ]
+    declarations = " ".join(f'let {name} = "init";' for name in NAMES)
+    code = f"function f(n) {{ {declarations} {js_block(body)} sink(a); }}\n"
+    for _ in range(20):
+        (value,) = values("javascript", code)
+        check(value, body)
