@@ -8,10 +8,11 @@ from dataclasses import dataclass
 
 import tree_sitter
 
-from forge_lsp.core.model import Finding, Severity
+from forge_lsp.core.model import Confidence, Finding, Severity
 from forge_lsp.rules import base
 from forge_lsp.rules.base import CheckContext, Rule, RuleOption, has_error
 from forge_lsp.rules.families import handler_context as hc
+from forge_lsp.rules.families import handler_effects as fx
 from forge_lsp.rules.families import swallowed as sw
 
 PYTHON_QUERY = "(except_clause (block) @body) @clause"
@@ -335,6 +336,8 @@ worker thread in the test and assert `Thread.currentThread().isInterrupted()` af
             return  # a test swallows the exception it expects, and asserts on what follows
         if hc.vendored(ctx.path):
             return
+        if fx.test_support(ctx.source, ctx.language.name) and not ctx.options.get("includeTests"):
+            return  # a module built on a testing package (`from ...testing import`) is test code
         policy = _Policy(
             allow_narrow=bool(ctx.options.get("allowNarrowWithComment", True)),
             allow_broad=bool(ctx.options.get("allowBroadWithComment", False)),
@@ -350,9 +353,15 @@ worker thread in the test and assert `Thread.currentThread().isInterrupted()` af
             if not noop or _inside_handler(clause):
                 continue
             handler = _handler(ctx, clause, body)
-            message = handler and policy.verdict(handler)
-            if handler and message:
-                yield self.finding(clause, message, end_node=handler.header_end)
+            verdict = handler and policy.verdict(handler)
+            if handler and verdict:
+                yield self.finding(
+                    clause,
+                    verdict.message,
+                    end_node=handler.header_end,
+                    severity=verdict.severity,
+                    confidence=verdict.confidence,
+                )
 
 
 def _handlers(
@@ -391,10 +400,13 @@ class _Context:
 
     answer: bool  # a lookup or parse whose failure is the answer (one statement, or it returns)
     one_statement: bool  # the `try` guards one simple statement
-    candidates: bool  # one attempt in a loop that returns or breaks on success
+    candidates: bool  # one attempt in a loop that returns or breaks on success, or of a chain
     reported: bool  # the statement after the `try` tests the result and raises/logs/errs
     expected: bool  # a test function's `try` of calls: the exception is the expected outcome
     by_contract: bool = False  # the function says it swallows, or must not raise
+    effect: str = fx.READS  # what the guarded block does: WRITES, EFFECTS, TEARDOWN or READS
+    probe: bool = False  # one candidate of a literal list tried in a loop
+    in_flight: bool = False  # the function handles another error (`handle_dbapi_exception`)
 
 
 def _context(
@@ -413,14 +425,33 @@ def _context(
         answer = True
     else:
         answer = hc.failure_is_answer(types, guarded) and hc.returns_answer(try_node)
+    candidates = hc.tries_candidates(try_node) or hc.polls(try_node, types)
     return _Context(
         answer=answer,
         one_statement=one_statement,
-        candidates=hc.tries_candidates(try_node) or hc.polls(try_node, types),
-        reported=hc.reported_after(try_node),
+        candidates=candidates or fx.tries_next(try_node),
+        reported=hc.reported_after(try_node) or hc.reported_after_return(try_node),
         expected=hc.expects_exception(try_node),
         by_contract=hc.quiet_by_contract(try_node),
+        effect=fx.guarded_effect(try_node, ctx.source.decode("utf-8", "replace")),
+        probe=fx.probes_candidates(try_node),
+        in_flight=fx.error_in_flight(try_node),
     )
+
+
+@dataclass(frozen=True, slots=True)
+class _Verdict:
+    message: str
+    severity: Severity
+    confidence: Confidence
+
+
+_WHY_INFO = {
+    fx.TEARDOWN: "around a teardown (a close or shutdown of something being discarded)",
+    fx.READS: "around a read, a parse or a probe whose fallback is the default",
+    fx.EFFECTS: "around calls whose effect Forge cannot name",
+    fx.WRITES: "around a write",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -429,38 +460,87 @@ class _Policy:
     allow_broad: bool
     ignored: frozenset[str]
 
-    def verdict(self, handler: _Handler) -> str | None:
-        """The message for a do-nothing handler, or None when the policy accepts it."""
+    def verdict(self, handler: _Handler) -> _Verdict | None:
+        """The finding for a do-nothing handler, or None when the policy accepts it."""
         context = handler.context
         if handler.waived or context.expected:
             return None
         if handler.kind == INTERRUPT and not handler.cannot_happen:
-            return (
+            return _Verdict(
                 f"`{handler.shown}` with an empty body clears the thread's interrupt status: "
-                "call `Thread.currentThread().interrupt()` or let the exception propagate."
+                "call `Thread.currentThread().interrupt()` or let the exception propagate.",
+                Severity.WARNING,
+                Confidence.HIGH,
             )
         if context.candidates or context.reported or context.by_contract:
             return None
         if handler.kind == CATCH_ALL:
-            if self.allow_broad and handler.explained:
-                return None
-            return (
-                f"`{handler.shown}` does nothing and swallows every error, the bugs included: "
-                "catch the exception you expect, and log or rethrow the rest."
-            )
+            return self._catch_all(handler)
         if self.allow_narrow and handler.explained:
             return None
         if context.answer or (handler.types and handler.types <= self.ignored):
             return None
-        if context.one_statement:
-            return (
-                f"`{handler.shown}` does nothing around a call that can fail for real (I/O, "
-                "SQL, network; a failed close or flush can be lost data): log the error, or "
-                "say in a comment why losing it is safe."
+        return self._narrow(handler)
+
+    def _catch_all(self, handler: _Handler) -> _Verdict | None:
+        context = handler.context
+        if self.allow_broad and handler.explained:
+            return None
+        quiet = context.probe or context.in_flight or context.effect in (fx.TEARDOWN, fx.READS)
+        if handler.explained or quiet:
+            why = "with a reason given" if handler.explained else _WHY_INFO[context.effect]
+            if context.probe or context.in_flight:
+                why = "while probing candidates or handling another error"
+            return _Verdict(
+                f"`{handler.shown}` does nothing {why}: likely on purpose, but a catch-all also "
+                "hides bugs; catch the exception you expect.",
+                Severity.INFO,
+                Confidence.LOW,
             )
-        return (
-            f"`{handler.shown}` does nothing around several statements: handle or log the "
-            "error, or say in a comment why ignoring it is safe."
+        if context.effect == fx.WRITES:
+            return _Verdict(
+                f"`{handler.shown}` does nothing around a write, commit or send and swallows "
+                "every error, the bugs included: a failure here is lost data; catch the "
+                "exception you expect, and log or rethrow the rest.",
+                Severity.WARNING,
+                Confidence.HIGH,
+            )
+        return _Verdict(
+            f"`{handler.shown}` does nothing and swallows every error, the bugs included: "
+            "catch the exception you expect, and log or rethrow the rest.",
+            Severity.WARNING,
+            Confidence.MEDIUM,
+        )
+
+    def _narrow(self, handler: _Handler) -> _Verdict:
+        context = handler.context
+        real = bool(handler.types & hc.FAILURE_TYPES)
+        quiet = context.probe or context.in_flight or context.effect in (fx.TEARDOWN, fx.READS)
+        if not quiet and context.effect == fx.WRITES:
+            return _Verdict(
+                f"`{handler.shown}` does nothing around a write, commit, send or close of "
+                "something written to (a failed close or flush can be lost data): log the "
+                "error, or say in a comment why losing it is safe.",
+                Severity.WARNING,
+                Confidence.HIGH if real else Confidence.MEDIUM,
+            )
+        # Not being allowed to (`chown`, `chmod`) is the expected failure of an optional step.
+        if not quiet and handler.types & hc.FAILURE_TYPES - {"PermissionError"}:
+            return _Verdict(
+                f"`{handler.shown}` does nothing around several statements that can fail for "
+                "real (I/O, SQL, network): handle or log the error, or say in a comment why "
+                "ignoring it is safe.",
+                Severity.WARNING,
+                Confidence.MEDIUM,
+            )
+        why = _WHY_INFO[context.effect]
+        if context.probe or context.in_flight:
+            why = "while probing candidates or handling another error"
+        return _Verdict(
+            f"`{handler.shown}` does nothing {why}: the failure may well be the answer, but "
+            "say so in a comment.",
+            Severity.INFO,
+            Confidence.LOW,
         )
 
 
