@@ -129,7 +129,14 @@ with the failure.**
   Polling is the same shape: a timeout (`socket.timeout`, `TimeoutError`,
   `SocketTimeoutException`...) caught in a loop is how the loop wakes up to check whether to
   stop (`while running: try: conn.drain_events(timeout=1) / except socket.timeout: pass`).
-- **The failure is reported right after**: the statement right after the `try` (or, when the
+- **One attempt of a chain**: the `try` returns on success and the next statement is the next
+  `try` (`try { return parse(s, FMT_A) } catch (e: Exception) {} / try { return parse(s,
+  FMT_B) } ...`).
+- **Test support**: a Python module built on a testing package (`from ...testing.provision
+  import ...`, `import pytest`) is skipped like a test file.
+- **The failure is reported right after**: the `try` returns what it found and the statement
+  after it warns or raises (`if value: return value / except DBAPIError: pass /
+  util.warn("Could not detect the charset")`); or the statement right after the `try` (or, when the
   `try` ends an `if` branch, the statement after that `if`) is an `if`
   whose condition reads a name the `try` block assigns (`x`, `self.x`, `this.x`), and whose
   branch raises or throws, calls a logger (`log.error`, `logger.warning`, `console.error`,
@@ -157,11 +164,40 @@ with the failure.**
 - Another linter's explicit waiver on the handler (`# noqa: BLE001`, `# pylint:
   disable=broad-except`, `# nosec`, `// eslint-disable-line no-empty`).
 
-**Catch-alls are flagged even with a comment**: bare `except:`, `except Exception` /
-`BaseException` (also inside a tuple), Java `catch (Exception | Throwable | RuntimeException |
-Error e)`, Kotlin `catch (e: Exception)` / `Throwable`. You could have named the exception you
-expected; the comment explains that one, not the `TypeError` from the bug you have not found
-yet (`allowBroadWithComment`, default `false`, relaxes this).
+**How sure, and how loud.** A swallowed error matters as much as what it loses, so the
+severity follows what the guarded block does (its calls whose value is dropped, lambdas passed
+to `forEach { }` included):
+
+- **Writes**: the block writes, commits, flushes, sends, saves, publishes, executes, or
+  closes something written to. Catch-all: warning, high. Specific type: warning, high for an
+  I/O, SQL or network type, medium for any other.
+- **Effects Forge cannot name** (`repo.markSettled(id)`, `x()`). Catch-all: warning, medium.
+  Specific type: warning, medium for an I/O, SQL or network type (not `PermissionError`: not
+  being allowed to `chown` is the expected failure of an optional step); else info, low.
+- **Teardown or reads only** (below): info, low, whatever the type.
+
+- **Written to** (a failed close is lost data): the receiver's name (`out`, `writer`, `sink`,
+  `tx`, `transaction`, `producer`...), its declared type (`Writer`, `OutputStream`, `Sink`,
+  `Transaction`...), a write to it in the function (`ledger.write(`), or Python's
+  `open(p, "w")`. **Teardown** (a failure loses nothing): closing, shutting down or releasing
+  a socket, selector, channel, pool, connection, client, server, input stream, reader or
+  cursor (by declared type), a receiver Forge cannot place, deleting a file (`os.unlink`,
+  `shutil.rmtree`), or any call inside a function that tears down (`close`, `dispose`,
+  `__exit__`, Kotlin's `OnDestroy { }`).
+- **Reads** are assignments, returns, lookups, parses, imports, logging, validation probes
+  (`validate_sql(sql)`, `check...`, `verify...`) and edits of a local collection (`found =
+  [] / found.append(x)`, `new Map()`).
+- **Info, low, whatever the block**: a catch-all whose handler gives a reason (below) or whose
+  Java/Kotlin parameter says so (`ignored`, `_`); a `try` inside a loop over a literal list
+  of candidates (`for fts in ("FTS5", "FTS4"): try: conn.execute(...)`): a probe; a `try` in a
+  function that handles another error (`handle_dbapi_exception`, `onError`).
+- **Java `InterruptedException`** stays a warning, high (below).
+
+Catch-alls are bare `except:`, `except Exception` / `BaseException` (also inside a tuple), Java
+`catch (Exception | Throwable | RuntimeException | Error e)`, Kotlin `catch (e: Exception)` /
+`Throwable`, and every JavaScript `catch` without a reason. A catch-all with a reason stays
+visible at info: the comment explains the failure you expected, not the `TypeError` from the
+bug you have not found yet (`allowBroadWithComment`, default `false`, accepts it).
 
 **JavaScript/TypeScript `catch` cannot be narrowed**, so a comment that gives a reason, in the
 block or after it on the same line, is the only statement of intent left and is accepted, as
@@ -199,14 +235,13 @@ the catch cannot say it expects the `SyntaxError` and nothing else.
   optional-dependency probe, whose fallback *is* the handling; `KeyboardInterrupt`: a CLI
   leaving quietly on Ctrl-C).
 
-**A real failure swallowed around one call stays flagged**: an I/O, SQL or network error
-(`OSError`, `IOError`, `PermissionError`, `ConnectionError`, `socket.error`, `DatabaseError`,
+**A real failure is never the answer**: around an I/O, SQL or network error type (`OSError`,
+`IOError`, `PermissionError`, `ConnectionError`, `socket.error`, `DatabaseError`,
 `OperationalError`, `IntegrityError`, `SQLAlchemyError`, `RequestException`, `HTTPError`,
 `IOException`, `UncheckedIOException`, `SQLException`, `SocketException`, `EOFException`,
-`DataAccessException`...), or any exception that is not a plain lookup around a call that
-writes, sends, flushes, commits or closes (`.close(`, `.commit(`, `.flush(`, `.send(`,
-`.write(`, `.sync(`, `.save(`, `.store(`, `.publish(`, `.rollback(`, `.shutdown(`,
-`.execute(`, `.put(`). A failed close can be a lost commit; a failed flush is lost data.
+`DataAccessException`...), or any type that is not a plain lookup around a call that writes,
+sends, flushes, commits or closes, the escapes above for a specific type do not apply; the
+table decides how loud the finding is.
 
 **What counts as a reason in a comment.** A comment for people (tool directives such as
 `# type: ignore` or `// eslint-disable...` for other rules do not count) that is not only a

@@ -72,6 +72,12 @@ handler only stops the unhandled-rejection crash for this branch. **A cleanup ca
 `release()`): its failure changes nothing the caller can act on, as with Go's
 `defer f.Close()`. No quick fix: Forge cannot know your logger.
 
+**How sure, and how loud** (as for FG301): the promise comes from a write, send, flush,
+publish, commit, save, enqueue or update (`bus.publish(e)`, `metrics.flushAsync()`): warning,
+high. A named no-op (`.catch(noop)`, `.catch(_.noop)`) around any other call says the author
+meant to ignore it, as a Java parameter named `ignored` does: info, low (`this.query({ sql:
+"delete from sqlite_sequence ..." }).catch(noop)`). Any other empty handler: warning, medium.
+
 ## Why it matters in production
 
 `.catch(() => {})` is how a service loses writes without a trace: the audit event was never
