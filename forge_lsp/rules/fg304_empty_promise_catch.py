@@ -259,13 +259,22 @@ def _explained(handler: tree_sitter.Node, call: tree_sitter.Node) -> bool:
         return True
     if any(_reason(c) for c in sw.trailing_comments(call)):
         return True
-    # A comment on the line right above the statement: `// nothing else awaits this promise`.
+    # A comment on the line right above the statement: `// nothing else awaits this promise`,
+    # also above an `if` whose one-line branch holds the call.
     statement = call.parent
+    while (
+        statement is not None
+        and statement.parent is not None
+        and statement.parent.type not in ("statement_block", "program")
+        and statement.start_point[0] == call.start_point[0]
+    ):
+        statement = statement.parent
     above = statement.prev_sibling if statement is not None else None
     return (
         above is not None
+        and statement is not None
         and "comment" in above.type
-        and above.end_point[0] == call.start_point[0] - 1
+        and above.end_point[0] == statement.start_point[0] - 1
         and _reason(above)
     )
 

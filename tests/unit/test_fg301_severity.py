@@ -276,3 +276,14 @@ def test_written_to_reads_names_types_and_writes() -> None:
 )
 def test_fg304_weighs_the_promise_it_silences(line: str, expected) -> None:
     assert _found("javascript", f"function f() {{\n  {line}\n}}\n", "FG304") == expected
+
+
+def test_fg304_reads_a_reason_above_a_one_line_if() -> None:
+    source = (
+        "async function deflate(writer, bytes) {\n"
+        "  // A failed write errors the readable, so the reads report it\n"
+        "  if (bytes.length > 0) writer.write(bytes).catch(() => {})\n"
+        "  if (bytes.length > 0) writer.write(bytes).catch(() => {})\n"
+        "}\n"
+    )
+    assert _found("javascript", source, "FG304") == [(WARN, HIGH)]  # only the second line
