@@ -287,3 +287,13 @@ def test_fg304_reads_a_reason_above_a_one_line_if() -> None:
         "}\n"
     )
     assert _found("javascript", source, "FG304") == [(WARN, HIGH)]  # only the second line
+
+
+def test_module_functions_and_look_alike_names_are_not_misread() -> None:
+    assert fx.written_to("os", "", "") is None  # `os.close(fd)`: a module, not an output
+    assert fx.written_to("response.getOutputStream()", "", "") is True
+    handler = "\n    except Exception:\n        pass\n"
+    catalog = "def f(catalog):\n    try:\n        catalog.save()" + handler
+    assert _found("python", catalog) == [(WARN, HIGH)]  # `catalog` is no logger
+    logged = "def f(log):\n    try:\n        log.debug('x')" + handler
+    assert _found("python", logged) == [(INFO, LOW)]

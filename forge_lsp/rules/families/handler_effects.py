@@ -60,7 +60,9 @@ _TEARDOWN = re.compile(
 # Calls run for what they raise or print, not for a lasting effect.
 _PROBES = re.compile(r"(?i)^(validate\w*|check\w*|verify\w*|ensure\w*|assert\w*|require\w*)$")
 _ITERATION = frozenset({"forEach", "each", "map", "filter", "apply", "also", "let", "run", "use"})
-_LOGGERS = re.compile(r"(?i)(^|\.)(log|logger|_log|_logger|console|warnings|debug)$|log$")
+_LOGGERS = re.compile(
+    r"(^|\.)(log|_log|logger|_logger|logging|LOG|LOGGER|console|warnings)$|[a-z]Logger$"
+)
 _COLLECTION_OPS = frozenset(
     {"append", "extend", "add", "addAll", "insert", "pop", "remove", "discard", "clear", "set",
      "put", "putAll", "push", "unshift", "update", "setdefault", "delete", "removeAll"}
@@ -71,7 +73,7 @@ _COLLECTION_NAME = re.compile(
 
 # Receivers written to: closing them flushes what was written (a failure is lost data).
 _WRITTEN_NAME = re.compile(
-    r"(?i)^(out|output|os|fos|bos|w|fw|bw|pw|wfile|outfile|out_file|dest|sink|tx|txn|"
+    r"(?i)^(out|output|fos|bos|w|fw|bw|pw|wfile|outfile|out_file|dest|sink|tx|txn|"
     r"transaction|batch|producer|publisher|uploader)$|(writer|output|outputstream|sink|"
     r"transaction|producer|publisher|uploader)$"
 )
@@ -160,7 +162,8 @@ def written_to(receiver: str, scope: str, file_text: str) -> bool | None:
     OutputStream`, a field of the file), writes to it in the function, `open(p, "w")`."""
     name = receiver.removeprefix("self.").removeprefix("this.")
     if not re.fullmatch(r"[A-Za-z_$][\w$]*", name):
-        return None
+        # `response.getOutputStream().close()`, `self.files.writer.close()`
+        return True if re.search(r"(?i)writer|output|sink", name) else None
     if _WRITTEN_NAME.search(name):
         return True
     escaped = re.escape(name)
