@@ -87,8 +87,20 @@ TABLE = SourceTable(
             "api_view",
             "api_route",
             "websocket",
+            # Django function views
+            "require_GET",
+            "require_POST",
+            "require_safe",
+            "require_http_methods",
+            "login_required",
+            "permission_required",
+            "csrf_exempt",
         }
     ),
+    trusted_markers=frozenset(
+        {"Depends(", "Security(", "BackgroundTasks", "Session", "Response", "WebSocket"}
+    ),
+    view_methods=frozenset({"get", "post", "put", "patch", "delete", "head"}),
     callbacks={
         "basic_consume": (3, "a message queue"),
         "subscribe": (0, "a message queue"),
