@@ -9,7 +9,8 @@ raises: what the layer cannot read is `UNKNOWN`.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from forge_lsp.dataflow import facts, ir, lower, solver, sources
@@ -599,7 +600,12 @@ class FileFlow:
         if param is None or self._plain or self._table is None:
             return plain
         label = self._untrusted_parameter(function, param, entry.index)
-        return frozenset({Fact(Origin.UNTRUSTED, label, line)}) if label else plain
+        if not label:
+            return plain
+        converted = _safe_type(self._table.safe_types, param.type_text)
+        if converted:  # `@PathVariable Long id`, axum's `Path<u32>`: the framework parsed it
+            return frozenset({Fact(Origin.SANITIZED, converted, line)})
+        return frozenset({Fact(Origin.UNTRUSTED, label, line)})
 
     def _untrusted_parameter(self, function: ir.FunctionIR, param: ir.Param, index: int) -> str:
         table = self._table
@@ -616,9 +622,8 @@ class FileFlow:
         registered = self._callback_nodes.get(function.node.id)
         if registered is None and function.name:
             registered = self._callbacks.get(function.name)
-        if True:
-            if registered is not None and registered[0] == index:
-                return registered[1]
+        if registered is not None and registered[0] == index:
+            return registered[1]
         if param.name in table.request_names or param.name in {"self", "cls", "this"}:
             return ""
         if any(marker in written for marker in table.trusted_markers):
@@ -767,3 +772,16 @@ class FileFlow:
             else:
                 out |= self._value(argument, depth + 1)
         return frozenset(out)
+
+
+_WRAPPED = re.compile(r"^[\w:.]+<\s*([\w:.]+)\s*>$")
+
+
+def _safe_type(safe_types: Mapping[str, str], written: str) -> str:
+    """The label of a declared type that cannot carry text (`Long`, `u32`, `int`), bare or as
+    the one type argument of an extractor (`Path<u32>`); "" otherwise."""
+    kind = written.strip().removeprefix("&").removeprefix("mut ").strip().rstrip("?")
+    wrapped = _WRAPPED.match(kind)
+    if wrapped is not None:
+        kind = wrapped.group(1)
+    return safe_types.get(kind) or safe_types.get(kind.rsplit(".", 1)[-1].rsplit("::", 1)[-1], "")

@@ -81,9 +81,13 @@ def _join(
     b: Env | None,
     derived: Derivations | None = None,
     names: frozenset[str] | None = None,
+    entry: Callable[[str], Defs] | None = None,
 ) -> Env | None:
     """The join of two environments. `names`, when given, are the only names whose
-    definitions may differ (both come from one environment, and only these were assigned)."""
+    definitions may differ (both come from one environment, and only these were assigned).
+    A name one side never bound holds its `entry` definitions there (the parameter, or the
+    value from outside the function): an arm that sanitized or assigned it does not hide
+    the arm that did not."""
     if a is None:
         return b
     if b is None or a is b:
@@ -93,9 +97,13 @@ def _join(
     for name, defs in pairs:
         mine = out.get(name)
         if mine is None:
-            out[name] = defs
+            out[name] = defs if entry is None else _union(entry(name), defs, derived)
         elif mine is not defs and not defs <= mine:
             out[name] = _union(mine, defs, derived)
+    if entry is not None:
+        only_a = (n for n in (a if names is None else names) if n in a and n not in b)
+        for name in list(only_a):
+            out[name] = _union(out[name], entry(name), derived)
     return out
 
 
@@ -103,10 +111,11 @@ def _join_all(
     envs: Iterable[Env | None],
     derived: Derivations | None = None,
     names: frozenset[str] | None = None,
+    entry: Callable[[str], Defs] | None = None,
 ) -> Env | None:
     out: Env | None = None
     for env in envs:
-        out = _join(out, env, derived, names)
+        out = _join(out, env, derived, names, entry)
     return out
 
 
@@ -165,6 +174,7 @@ class Solution:
         self._index: dict[int, int] = {}  # id(statement) -> position
         self._starts: list[int] = []
         self._entry: dict[str, Entry] = {}
+        self._entry_defs: dict[str, Defs] = {}
         self._derived: Derivations = {}
         self.exit: Env | None = None
         for i, param in enumerate(function.params):
@@ -202,10 +212,16 @@ class Solution:
         defs = env.get(name)
         if defs is not None:
             return defs
-        entry = self._entry.get(name)
-        if entry is None:
-            entry = Entry(EntryKind.OUTSIDE, name)
-        return frozenset({entry})
+        return self.entry_defs(name)
+
+    def entry_defs(self, name: str) -> Defs:
+        """What `name` holds where the function never bound it: its parameter, or a value
+        from outside the function (one set per name, so joins can compare by identity)."""
+        defs = self._entry_defs.get(name)
+        if defs is None:
+            entry = self._entry.get(name) or Entry(EntryKind.OUTSIDE, name)
+            defs = self._entry_defs[name] = frozenset({entry})
+        return defs
 
     def derivation(self, defs: Defs) -> tuple[Defs, Defs] | None:
         """How a large set of definitions was made: (a set it extends, what it adds). Lets a
@@ -228,7 +244,7 @@ class Solution:
     def _record(self, statement: ir.Statement, env: Env | None, parent: int) -> int:
         position = self._index.get(id(statement))
         if position is not None:  # a loop's later round: the environment only grows
-            self._envs[position] = _join(self._envs[position], env)
+            self._envs[position] = _join(self._envs[position], env, entry=self.entry_defs)
             return position
         position = len(self._statements)
         node = statement.node
@@ -356,7 +372,7 @@ class _Walker:
                 continue
             outs.append(self.block(orelse, else_env, position))
             current = None
-        return _join_all(outs, self.solution._derived, frozenset(names))
+        return _join_all(outs, self.solution._derived, frozenset(names), self.solution.entry_defs)
 
     def _loop(self, statement: ir.Loop, env: Env | None, position: int) -> Env | None:
         head = self.block(statement.header, env, position)
@@ -367,7 +383,9 @@ class _Walker:
             self.loops.pop()
             if self.loops:  # a `continue` inside a switch goes to the enclosing loop's head
                 self.loops[-1].continues.extend(loop.continues)
-            return _join_all([end, *loop.breaks], self.solution._derived)
+            return _join_all(
+                [end, *loop.breaks], self.solution._derived, entry=self.solution.entry_defs
+            )
         truth = None
         if statement.condition is not None and head is not None:
             truth = self.truth(statement.condition)
@@ -380,7 +398,12 @@ class _Walker:
             self.solution._record(statement, entry, self.solution._parent[position])
             end = self.block(statement.body, entry, position)
             self.loops.pop()
-            grown = _join_all([entry, end, *loop.continues], self.solution._derived, names)
+            grown = _join_all(
+                [entry, end, *loop.continues],
+                self.solution._derived,
+                names,
+                self.solution.entry_defs,
+            )
             if grown is None or (
                 entry is not None and all(grown.get(n) == entry.get(n) for n in names)
             ):
@@ -390,7 +413,7 @@ class _Walker:
         if truth is not True:
             exits.append(entry if entry is not None else head)
         self._note(entry)
-        return _join_all(exits, self.solution._derived)
+        return _join_all(exits, self.solution._derived, entry=self.solution.entry_defs)
 
     def _try(self, statement: ir.Try, env: Env | None, position: int) -> Env | None:
         self.tries.append([] if env is None else [env])
@@ -398,7 +421,7 @@ class _Walker:
         points = self.tries.pop()
         if self.tries:
             self.tries[-1].extend(points)
-        anywhere = _join_all(points)
+        anywhere = _join_all(points, entry=self.solution.entry_defs)
         ends: list[Env | None] = [body_out]
         for handler in statement.handlers:
             start = anywhere
@@ -406,11 +429,13 @@ class _Walker:
                 start = dict(start)
                 start[handler.name] = frozenset({Entry(EntryKind.OUTSIDE, handler.name)})
             ends.append(self.block(handler.body, start, position))
-        normal = _join_all(ends, self.solution._derived)
+        normal = _join_all(ends, self.solution._derived, entry=self.solution.entry_defs)
         if not statement.final:
             return normal
         final_out = self.block(
-            statement.final, _join(normal, anywhere, self.solution._derived), position
+            statement.final,
+            _join(normal, anywhere, self.solution._derived, entry=self.solution.entry_defs),
+            position,
         )
         return final_out if normal is not None else None
 

@@ -9,7 +9,14 @@ import tree_sitter
 
 from forge_lsp.core.model import Confidence, Finding, Fix, Severity
 from forge_lsp.dataflow import facts
-from forge_lsp.rules.base import CheckContext, Rule, ancestors, compile_query, replace_node
+from forge_lsp.rules.base import (
+    CheckContext,
+    Rule,
+    ancestors,
+    compile_query,
+    line_from,
+    replace_node,
+)
 from forge_lsp.rules.families import crypto, crypto_flow
 from forge_lsp.rules.families.crypto import Call
 
@@ -328,7 +335,7 @@ class UnsafeDeserialization(Rule):
             reads = f"`{source or ctx.text(call.args[0])}`"
             if fact is not None and fact.line >= 0:
                 detail = "" if fact.detail == ctx.text(call.args[0]) else f"{fact.detail}, "
-                reads += f" ({detail}line {fact.line + 1})"
+                reads += f" ({detail}{line_from(fact.line, call.node)})"
             message = (
                 f"`gob.NewDecoder()` reads {reads} straight off the network, and gob is not "
                 f"hardened against hostile input (a crafted stream exhausts memory or the stack): "
@@ -393,7 +400,7 @@ def _origin(ctx: CheckContext, data: Node | None, call: Node) -> tuple[Severity,
         return Severity.WARNING, Confidence.MEDIUM, ""
     source = _untrusted_source(ctx, data, 0)
     if source is not None:
-        where = f" (line {source.line + 1})" if source.line >= 0 else ""
+        where = f" ({line_from(source.line, call)})" if source.line >= 0 else ""
         return (
             Severity.ERROR,
             Confidence.HIGH,
@@ -403,11 +410,11 @@ def _origin(ctx: CheckContext, data: Node | None, call: Node) -> tuple[Severity,
     if opened is not None:
         text = " ".join(ctx.text(opened).split())
         text = text if len(text) <= 60 else text[:57] + "..."
-        line = opened.start_point[0] + 1
+        line = line_from(opened.start_point[0], call)
         return (
             Severity.WARNING,
             Confidence.MEDIUM,
-            f"The bytes come from a local file (`{text}`, line {line}): whoever can write it "
+            f"The bytes come from a local file (`{text}`, {line}): whoever can write it "
             f"runs code in this process. ",
         )
     store = _own_memory(ctx, data, 0)

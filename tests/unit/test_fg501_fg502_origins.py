@@ -152,4 +152,4 @@ def test_fg502_names_the_source_and_its_line() -> None:
     spec = languages.LANGUAGES["python"]
     result = checker.check(source.encode(), spec, checker.RuleSelection(), path=None)
     (finding,) = [f for f in result.findings if f.code == "FG502"]
-    assert finding.message.startswith("Untrusted input, request.get_data() (line 4)")
+    assert finding.message.startswith("Untrusted input, request.get_data() (on the line above)")

@@ -128,4 +128,9 @@ TABLE = SourceTable(
         "shlex.quote": "shlex.quote",
         "secure_filename": "secure_filename",
     },
+    # FastAPI converts a typed route parameter (`item_id: int`) and rejects what does not parse.
+    safe_types={
+        kind: "a typed parameter"
+        for kind in ("int", "float", "bool", "UUID", "uuid.UUID", "datetime", "date", "Decimal")
+    },
 )
