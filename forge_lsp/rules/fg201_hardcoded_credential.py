@@ -5,11 +5,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import tree_sitter
 
-from forge_lsp.core.model import Finding, Severity
+from forge_lsp.core.model import Confidence, Finding, Severity
 from forge_lsp.rules.base import CheckContext, Rule, RuleOption, has_error
+from forge_lsp.rules.families import credential_flow
 from forge_lsp.rules.families import credentials as cred
 
 # Each pattern pairs a @name (what the code calls the value) with a @value; @compare marks
@@ -100,7 +102,9 @@ _NAME_FILTER = '(#match? @name "(?i)pass|pwd|pswd|secret|token|key|auth|cred")'
 _API_NAMES = (
     "encode|decode|new|digest|[a-z0-9]*auth|login|connect|userpassword|newstatic[a-z0-9]*|"
     "signedstring|sign|verify|createhmac|sequelize|getconnection|passwordauthentication|"
-    "hmac[0-9]+|secretkeyspec|signwith"
+    "hmac[0-9]+|secretkeyspec|signwith|newcipher|newtripledescipher|createcipheriv|"
+    "createdecipheriv|hmacshakeyfor|fernet|aesgcm|aesccm|aessiv|chacha20poly1305|from_slice|"
+    "bearer_auth"
 )
 _KV_NAMES = (
     "set[a-z0-9_]*|with[a-z0-9_]*|put[a-z0-9_]*|add[a-z0-9_]*|append|header|fill|store|option|"
@@ -132,44 +136,7 @@ _SETTER = re.compile(r"^(?:set|with|Set|With)_?([A-Za-z]\w*)$")
 _GETTERS = cred.GETTERS
 _KEY_VALUE_METHODS = cred.KEY_VALUE_METHODS
 
-# Well-known APIs with a credential in a fixed positional slot: (languages, callee tail,
-# argument index, what the literal is).
-_ALL_JS = frozenset({"javascript", "typescript", "tsx"})
-_API_SLOTS: tuple[tuple[frozenset[str], re.Pattern[str], int, str], ...] = tuple(
-    (frozenset(langs), re.compile(pattern), index, label)
-    for langs, pattern, index, label in (
-        ({"python"}, r"\bjwt\.(?:encode|decode)$", 1, "JWT signing secret"),
-        ({"python"}, r"\bhmac\.(?:new|digest)$", 0, "HMAC key"),
-        (
-            {"python"},
-            r"\b(?:HTTPBasicAuth|HTTPDigestAuth|HTTPProxyAuth|BasicAuth|DigestAuth)$",
-            1,
-            "password",
-        ),
-        ({"python"}, r"\.login$", 1, "password"),
-        ({"python"}, r"\bMySQLdb\.connect$", 2, "password"),
-        ({"go"}, r"\.SetBasicAuth$", 1, "password"),
-        ({"go"}, r"\bsmtp\.PlainAuth$", 2, "password"),
-        ({"go"}, r"\bsmtp\.CRAMMD5Auth$", 1, "secret"),
-        ({"go"}, r"\burl\.UserPassword$", 1, "password"),
-        ({"go"}, r"\bNewStatic(?:V2|V4|Credentials|CredentialsProvider)$", 1, "secret access key"),
-        ({"go"}, r"\.SignedString$", 0, "JWT signing secret"),
-        ({"go"}, r"\bhmac\.New$", 1, "HMAC key"),
-        (_ALL_JS, r"\bjwt\.(?:sign|verify)$", 1, "JWT signing secret"),
-        (_ALL_JS, r"\bcreateHmac$", 1, "HMAC key"),
-        (_ALL_JS, r"^new(?:\w+\.)?Sequelize$", 2, "password"),
-        (_ALL_JS, r"\.(?:auth|login)$", 1, "password"),
-        ({"java", "kotlin"}, r"\bDriverManager\.getConnection$", 2, "password"),
-        ({"java"}, r"^new(?:java\.net\.)?PasswordAuthentication$", 1, "password"),
-        ({"kotlin"}, r"^(?:java\.net\.)?PasswordAuthentication$", 1, "password"),
-        ({"java", "kotlin"}, r"\bAlgorithm\.HMAC(?:256|384|512)$", 0, "JWT signing secret"),
-        ({"java"}, r"^new(?:javax\.crypto\.spec\.)?SecretKeySpec$", 0, "secret key"),
-        ({"java", "kotlin"}, r"\.signWith$", 1, "JWT signing secret"),
-        ({"rust"}, r"\.basic_auth$", 1, "password"),
-        ({"rust"}, r"\bEncodingKey::from_secret$", 0, "JWT signing secret"),
-        ({"rust"}, r"\bHmac(?:<\w+>|::<\w+>)?::new_from_slice$", 0, "HMAC key"),
-    )
-)
+_API_SLOTS = credential_flow.API_SLOTS
 # Candidates for a password inside a connection string, found in one pass over the file.
 _CONNECTION_HINT = re.compile(
     rb"://[^\s:/?#@'\"`]*:[^\s/?#@'\"`]+@|@(?:tcp|unix|udp)\(|(?i:password|pwd|passwd)\s*="
@@ -182,6 +149,28 @@ class _Options:
     extra: tuple[str, ...]
     ignore: tuple[str, ...]
     skip_tests: bool
+
+
+class _Candidate(NamedTuple):
+    """A finding to be: where, what, how sure. `texts` is set for a value that reaches the slot
+    through variables (the constants it is made of), so the literal is not reported twice."""
+
+    node: tree_sitter.Node
+    message: str
+    severity: Severity | None = None
+    confidence: Confidence = Confidence.HIGH
+    texts: tuple[str, ...] = ()
+
+
+def _fallback(literal: tree_sitter.Node, what: str) -> _Candidate:
+    """A literal used only when the configured value is missing: a warning, medium."""
+    return _Candidate(
+        literal,
+        f"{what}: fail at startup when the value is not configured instead of running with "
+        "a known secret",
+        Severity.WARNING,
+        Confidence.MEDIUM,
+    )
 
 
 class HardcodedCredentialRule(Rule):
@@ -349,50 +338,91 @@ not just the tip, and treat a hit as an incident: rotate first, then rewrite.
             tuple(ctx.options.get("ignoreValues") or ()),
             bool(ctx.options.get("ignoreInTests", True)),
         )
-        if options.skip_tests and ctx.in_test_file:
+        if options.skip_tests and (
+            ctx.in_test_file or cred.is_test_support(ctx.source, ctx.language.name)
+        ):
             return
         language = ctx.language.name
         reported: set[int] = set()
+        texts: set[str] = set()  # literals reported where they are written
+        through: list[_Candidate] = []  # literals reaching a slot through variables: last
         for _, match in ctx.matches(query_source(language, bool(options.extra))):
             if "call" in match:
                 candidates = self._call_candidates(ctx, match, options)
             else:
                 candidates = self._named_candidates(ctx, match, options)
-            for literal, message in candidates:
+            for candidate in candidates:
+                if candidate.texts:
+                    through.append(candidate)
+                    continue
+                literal = candidate.node
                 if literal.start_byte in reported or not self._keep(ctx, literal, options):
                     continue
                 reported.add(literal.start_byte)
-                yield self.finding(literal, message)
+                texts.add(cred.content(literal, ctx.source))
+                yield self.finding(
+                    literal,
+                    candidate.message,
+                    severity=candidate.severity,
+                    confidence=candidate.confidence,
+                )
         yield from self._connection_strings(ctx, reported, options)
+        for candidate in through:
+            node = candidate.node
+            if node.start_byte in reported or set(candidate.texts) <= texts:
+                continue  # the literal itself is reported where it is written
+            if not self._keep(ctx, node, options) or ctx.flow.is_dead(node):
+                continue
+            reported.add(node.start_byte)
+            texts.update(candidate.texts)  # one literal used at several sinks: reported once
+            yield self.finding(
+                node,
+                candidate.message,
+                severity=candidate.severity,
+                confidence=candidate.confidence,
+            )
 
     # --- name = "literal" ------------------------------------------------------------------
 
     def _named_candidates(
         self, ctx: CheckContext, match: dict[str, list[tree_sitter.Node]], options: _Options
-    ) -> Iterator[tuple[tree_sitter.Node, str]]:
+    ) -> Iterator[_Candidate]:
         names, values = match.get("name", []), match.get("value", [])
-        if len(names) == 1 and names[0].type in _LISTS:
-            names = names[0].named_children
-        if len(values) == 1 and values[0].type in _LISTS:
-            values = values[0].named_children
+        # requests `auth=("user", pw)`: one name, one value (a pair)
+        pair = len(names) == len(values) == 1 and values[0].type == "tuple"
+        if not (pair and ctx.text(names[0]) == "auth"):
+            if len(names) == 1 and names[0].type in _LISTS:
+                names = names[0].named_children
+            if len(values) == 1 and values[0].type in _LISTS:
+                values = values[0].named_children
         if len(names) != len(values):
             return
         for name_node, value_node in zip(names, values, strict=True):
             name = _name_text(name_node, ctx.source)
             kind = cred.credential_kind(name, options.extra) if name else None
-            literal = _unwrap(value_node, ctx) if kind else None
-            if literal is None or not self._credential_value(ctx, literal, name, kind, options):
+            if kind is None and name == "auth" and value_node.type == "tuple":
+                parts = value_node.named_children  # requests `auth=("user", pw)`
+                if len(parts) == 2:
+                    kind, value_node = cred.PASSWORD, parts[1]
+            literal, fallback = _unwrap_fallback(value_node, ctx) if kind else (None, False)
+            if literal is None:
+                if kind and "compare" not in match and _flows(value_node):
+                    yield from self._through(
+                        ctx, value_node, name or "", kind, f"`{name}`", options
+                    )
+                continue
+            if not self._credential_value(ctx, literal, name, kind, options):
                 continue
             if "compare" in match:
-                yield (
+                yield _Candidate(
                     literal,
-                    (
-                        f"`{name}` is checked against a hardcoded {kind}: verify against a hash or "
-                        "a secret loaded from the environment or a secret manager"
-                    ),
+                    f"`{name}` is checked against a hardcoded {kind}: verify against a hash or "
+                    "a secret loaded from the environment or a secret manager",
                 )
+            elif fallback:
+                yield _fallback(literal, f"Hardcoded fallback {_stored(kind, name)}")
             else:
-                yield literal, f"Hardcoded {_stored(kind, name)}: {_FIX_HINT}"
+                yield _Candidate(literal, f"Hardcoded {_stored(kind, name)}: {_FIX_HINT}")
 
     def _credential_value(
         self,
@@ -403,17 +433,55 @@ not just the tip, and treat a hit as an incident: rotate first, then rewrite.
         options: _Options,
     ) -> bool:
         value = cred.content(literal, ctx.source)
+        return self._credible(value, name or "", kind, options)
+
+    def _credible(self, value: str, name: str, kind: str | None, options: _Options) -> bool:
         return (
             kind is not None
-            and not cred.is_placeholder(value, name or "", options.ignore)
+            and not cred.is_placeholder(value, name, options.ignore)
             and cred.plausible(value, kind)
+            and not cred.find_formats(value.encode())  # FG202 names the format
         )
+
+    def _through(
+        self,
+        ctx: CheckContext,
+        node: tree_sitter.Node,
+        name: str,
+        kind: str,
+        slot: str,
+        options: _Options,
+        what: str = "",
+    ) -> Iterator[_Candidate]:
+        """A slot holding a variable: the credential literals that reach it (credential_flow)."""
+        reached = credential_flow.reached(
+            ctx, node, lambda text: self._credible(text, name, kind, options)
+        )
+        if not reached or any(r.text.encode() in _formats(ctx) for r in reached):
+            return  # FG202 reports the literal where it is written, and names its format
+        texts = tuple(r.text for r in reached)
+        what = what or kind
+        where = ""
+        literal = next((r.literal for r in reached if r.literal is not None), None)
+        if literal is not None:
+            where = f" (the literal {_lines_above(literal, node)})"
+        shown = ctx.text(node)
+        shown = f"`{shown}`" if len(shown) <= 40 and "\n" not in shown else "this value"
+        if all(r.every_path for r in reached):
+            message = f"{shown} is a hardcoded {what}{where} reaching {slot}: {_FIX_HINT}"
+            yield _Candidate(node, message, texts=texts)
+        else:
+            message = (
+                f"{shown} falls back to a hardcoded {what}{where} reaching {slot} when it is "
+                "not configured: fail at startup instead of running with a known secret"
+            )
+            yield _Candidate(node, message, Severity.WARNING, Confidence.MEDIUM, texts)
 
     # --- calls -------------------------------------------------------------------------------
 
     def _call_candidates(
         self, ctx: CheckContext, match: dict[str, list[tree_sitter.Node]], options: _Options
-    ) -> Iterator[tuple[tree_sitter.Node, str]]:
+    ) -> Iterator[_Candidate]:
         call, arguments = match["call"][0], match["args"][0]
         args = [
             _argument_value(a) for a in arguments.named_children if a.type not in _NOT_ARGUMENTS
@@ -430,34 +498,50 @@ not just the tip, and treat a hit as an incident: rotate first, then rewrite.
             name = cred.content(key, ctx.source)
             kind = cred.credential_kind(name, options.extra)
             literal = _unwrap(args[1], ctx)
+            getter = method.lower() in _GETTERS
             if literal is not None and self._credential_value(ctx, literal, name, kind, options):
-                if method.lower() in _GETTERS:
-                    yield (
+                if getter:
+                    yield _fallback(
                         literal,
-                        (
-                            f"`{method}()` falls back to a hardcoded {kind} when `{name}` is "
-                            "unset: fail at startup instead of running with a known secret"
-                        ),
+                        f"`{method}()` falls back to a hardcoded {kind} when `{name}` is unset",
                     )
                 else:
-                    yield literal, f"Hardcoded {_stored(kind, name)}: {_FIX_HINT}"
+                    yield _Candidate(literal, f"Hardcoded {_stored(kind, name)}: {_FIX_HINT}")
+                return
+            if literal is None and kind and not getter and _flows(args[1]):
+                yield from self._through(ctx, args[1], name, kind, f"`{method}()`", options)
                 return
         setter = _SETTER.match(method)
         if setter and len(args) == 1:
             kind = cred.credential_kind(setter.group(1), options.extra)
-            literal = _unwrap(args[0], ctx)
-            if literal is not None and self._credential_value(
-                ctx, literal, setter.group(1), kind, options
-            ):
-                yield literal, f"Hardcoded {kind} passed to `{method}()`: {_FIX_HINT}"
+            yield from self._slot(ctx, args[0], setter.group(1), kind, method, options)
+            if kind:
                 return
         if language in ("rust", "kotlin") and len(args) == 1 and not setter:
             kind = cred.credential_kind(method, options.extra)
-            literal = _unwrap(args[0], ctx)
-            if literal is not None and self._credential_value(ctx, literal, method, kind, options):
-                yield literal, f"Hardcoded {kind} passed to `{method}()`: {_FIX_HINT}"
+            yield from self._slot(ctx, args[0], method, kind, method, options)
+            if kind:
                 return
         yield from self._api_slot(ctx, callee, args, options)
+
+    def _slot(
+        self,
+        ctx: CheckContext,
+        value: tree_sitter.Node,
+        name: str,
+        kind: str | None,
+        method: str,
+        options: _Options,
+    ) -> Iterator[_Candidate]:
+        """`setPassword(value)`, `.password(value)`: a literal, or one reaching it."""
+        if kind is None:
+            return
+        literal = _unwrap(value, ctx)
+        if literal is None:
+            if _flows(value):
+                yield from self._through(ctx, value, name, kind, f"`{method}()`", options)
+        elif self._credential_value(ctx, literal, name, kind, options):
+            yield _Candidate(literal, f"Hardcoded {kind} passed to `{method}()`: {_FIX_HINT}")
 
     def _api_slot(
         self,
@@ -465,19 +549,22 @@ not just the tip, and treat a hit as an incident: rotate first, then rewrite.
         callee: str,
         args: list[tree_sitter.Node],
         options: _Options,
-    ) -> Iterator[tuple[tree_sitter.Node, str]]:
+    ) -> Iterator[_Candidate]:
         for languages, pattern, index, label in _API_SLOTS:
             if ctx.language.name not in languages or len(args) <= index:
                 continue
             if not pattern.search(callee):
                 continue
-            literal = _unwrap(args[index], ctx)
+            argument = args[index]
+            literal = _unwrap(argument, ctx)
             kind = cred.PASSWORD if label == "password" else cred.SECRET
-            if literal is not None and self._credential_value(ctx, literal, "", kind, options):
-                shown = re.sub(r"^new(?=[A-Z])", "", callee)
-                if ")." in shown:  # `client.get("...").basic_auth`: name the method only
-                    shown = "." + shown.rsplit(").", 1)[1]
-                yield literal, f"Hardcoded {label} passed to `{shown}()`: {_FIX_HINT}"
+            shown = re.sub(r"^new(?=[A-Z])", "", callee)
+            if ")." in shown:  # `client.get("...").basic_auth`: name the method only
+                shown = "." + shown.rsplit(").", 1)[1]
+            if literal is None and _flows(argument):
+                yield from self._through(ctx, argument, "", kind, f"`{shown}()`", options, label)
+            elif literal is not None and self._credential_value(ctx, literal, "", kind, options):
+                yield _Candidate(literal, f"Hardcoded {label} passed to `{shown}()`: {_FIX_HINT}")
             return
 
     # --- connection strings ------------------------------------------------------------------
@@ -513,6 +600,15 @@ not just the tip, and treat a hit as an incident: rotate first, then rewrite.
 
 
 # --- helpers ---------------------------------------------------------------------------------
+
+
+def _formats(ctx: CheckContext) -> frozenset[bytes]:
+    """The secrets FG202 reports in the file (in their context), once per check."""
+
+    def found() -> frozenset[bytes]:
+        return frozenset(ctx.source[m.start : m.end] for m in cred.find_formats(ctx.source))
+
+    return ctx.memo("FG201.formats", found)
 
 
 def _valid_patterns(patterns: object) -> tuple[str, ...]:
@@ -577,17 +673,47 @@ def _name_text(node: tree_sitter.Node, source: bytes) -> str | None:
 def _unwrap(node: tree_sitter.Node, ctx: CheckContext) -> tree_sitter.Node | None:
     """The string literal a value expression is, or wraps: `b"x"`, `[]byte("x")`,
     `"x".toCharArray()`, `Buffer.from("x")`, `env || "x"`; None for anything computed."""
+    return _unwrap_fallback(node, ctx)[0]
+
+
+def _unwrap_fallback(
+    node: tree_sitter.Node, ctx: CheckContext
+) -> tuple[tree_sitter.Node | None, bool]:
+    """`_unwrap`, and whether the literal is only a fallback (`env || "x"`, `env or "x"`)."""
     language = ctx.language.name
+    fallback = False
     for _ in range(3):
         if node.type == "literal_element" and node.named_child_count == 1:
             node = node.named_children[0]
         if cred.is_literal(node, language):
-            return node
+            return node, fallback
         inner = _wrapped(node, ctx.source)
         if inner is None:
-            return None
+            return None, False
+        fallback = fallback or node.type in ("binary_expression", "boolean_operator")
         node = inner
-    return None
+    return None, False
+
+
+def _flows(node: tree_sitter.Node) -> bool:
+    """Whether a value that is not a literal is worth asking the dataflow layer about."""
+    return not node.has_error and node.type not in _NOT_VALUES
+
+
+_NOT_VALUES = frozenset(
+    {"lambda", "arrow_function", "function_expression", "function", "func_literal",
+     "lambda_literal", "closure_expression", "lambda_expression", "anonymous_function"}
+)  # fmt: skip
+
+
+def _lines_above(literal: tree_sitter.Node, use: tree_sitter.Node) -> str:
+    """Where the literal is written, relative to where it is used."""
+    distance = use.start_point[0] - literal.start_point[0]
+    if distance == 0:
+        return "on the same line"
+    if distance in (1, -1):
+        return "on the line above" if distance == 1 else "on the line below"
+    return f"{abs(distance)} lines {'above' if distance > 0 else 'below'}"
 
 
 def _wrapped(node: tree_sitter.Node, source: bytes) -> tree_sitter.Node | None:

@@ -1,0 +1,302 @@
+"""Where a credential slot's value comes from (FG201): a literal reaching it through variables.
+
+FG201 finds the slots that hold a credential (a `password=` argument, the key of
+`new SecretKeySpec(...)`, the secret of `jwt.sign(...)`, a `setPassword(...)` call, an
+`Authorization` header). When the slot holds a literal, the rule reports the literal. When it
+holds anything else, `reached` asks the dataflow layer (`ctx.flow`) what the value is made of:
+
+- constant on every path, and one of the constants is a credential (not a placeholder, an
+  environment variable's name, an empty string): a hardcoded credential, whatever the
+  variables in between are called (`data = "7e5tc4s3"; getConnection(url, "root", data)`);
+- a literal on some paths only (the fallback of an environment lookup, `pw or "dev"`, a
+  default assigned when a variable is empty): a hardcoded fallback, reported with less weight;
+- anything else (a parameter, a lookup, a call of unknown result): nothing.
+
+`peel` strips the conversions a key goes through on its way into the slot (`key.getBytes()`,
+`[]byte(key)`, `key.encode()`, `Buffer.from(key)`, `key.as_bytes()`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+
+import tree_sitter
+
+from forge_lsp.dataflow import facts, ir
+from forge_lsp.rules.base import CheckContext
+from forge_lsp.rules.families import credentials as cred
+
+Node = tree_sitter.Node
+
+# Methods whose result is their receiver's text, in another type.
+_CONVERSION_METHODS = frozenset(
+    {b"getBytes", b"toCharArray", b"toByteArray", b"encode", b"as_bytes", b"as_ref", b"to_vec",
+     b"into_bytes", b"to_string", b"to_owned", b"into", b"as_str", b"toString", b"trim",
+     b"strip", b"clone", b"unwrap", b"expect"}
+)  # fmt: skip
+# Calls whose one argument is the value, converted.
+_CONVERSION_CALLS = frozenset(
+    {b"Buffer.from", b"Some", b"String::from", b"SecretString::from", b"Secret::new",
+     b"SecretString::new", b"str.encode", b"bytes", b"bytearray", b"TextEncoder().encode",
+     b"new TextEncoder().encode", b"String", b"Uint8Array.from"}
+)  # fmt: skip
+# Lookups whose last argument is the value when the key is missing.
+_DEFAULTING = frozenset(
+    {b"get", b"getenv", b"getProperty", b"getOrDefault", b"getOrElse", b"unwrap_or",
+     b"LookupEnvOrDefault", b"GetEnvOrDefault", b"getString", b"environ.get", b"setdefault"}
+)  # fmt: skip
+_FALLBACK_OPERATORS = frozenset({b"||", b"??", b"or", b"?:"})
+_MAX_DEPTH = 4
+
+# --- the sink table ------------------------------------------------------------------------
+
+# Well-known APIs with a credential in a fixed positional slot: (languages, callee tail,
+# argument index, what the value is). The first entry whose pattern matches and whose slot
+# exists wins. FG201 reports a literal in the slot, or one reaching it (`reached`).
+_ALL_JS = frozenset({"javascript", "typescript", "tsx"})
+_JVM = frozenset({"java", "kotlin"})
+_NEW = r"^(?:new)?"  # Java and JavaScript constructors are written `new X(...)`, Kotlin `X(...)`
+API_SLOTS: tuple[tuple[frozenset[str], re.Pattern[str], int, str], ...] = tuple(
+    (frozenset(langs), re.compile(pattern), index, label)
+    for langs, pattern, index, label in (
+        ({"python"}, r"\bjwt\.(?:encode|decode)$", 1, "JWT signing secret"),
+        ({"python"}, r"\bhmac\.(?:new|digest)$", 0, "HMAC key"),
+        (
+            {"python"},
+            r"\b(?:HTTPBasicAuth|HTTPDigestAuth|HTTPProxyAuth|BasicAuth|DigestAuth)$",
+            1,
+            "password",
+        ),
+        ({"python"}, r"\.login$", 1, "password"),
+        ({"python"}, r"\bMySQLdb\.connect$", 2, "password"),
+        (
+            {"python"},
+            r"\b(?:AES|DES3|Blowfish|ChaCha20|ChaCha20_Poly1305|Salsa20)\.new$",
+            0,
+            "encryption key",
+        ),
+        ({"python"}, r"\b(?:Fernet|AESGCM|AESCCM|AESSIV|ChaCha20Poly1305)$", 0, "encryption key"),
+        ({"go"}, r"\.SetBasicAuth$", 1, "password"),
+        ({"go"}, r"\bsmtp\.PlainAuth$", 2, "password"),
+        ({"go"}, r"\bsmtp\.CRAMMD5Auth$", 1, "secret"),
+        ({"go"}, r"\burl\.UserPassword$", 1, "password"),
+        ({"go"}, r"\bNewStatic(?:V2|V4|Credentials|CredentialsProvider)$", 1, "secret access key"),
+        ({"go"}, r"\.SignedString$", 0, "JWT signing secret"),
+        ({"go"}, r"\bhmac\.New$", 1, "HMAC key"),
+        (
+            {"go"},
+            r"\b(?:aes\.NewCipher|des\.NewTripleDESCipher|chacha20poly1305\.NewX?)$",
+            0,
+            "encryption key",
+        ),
+        (_ALL_JS, r"\bjwt\.(?:sign|verify)$", 1, "JWT signing secret"),
+        (_ALL_JS, r"\bcreateHmac$", 1, "HMAC key"),
+        (_ALL_JS, r"\bcreate(?:Cipheriv|Decipheriv)$", 1, "encryption key"),
+        (_ALL_JS, r"^new(?:\w+\.)?Sequelize$", 2, "password"),
+        (_ALL_JS, r"\.(?:auth|login)$", 1, "password"),
+        (_JVM, r"\bDriverManager\.getConnection$", 2, "password"),
+        (_JVM, _NEW + r"(?:java\.net\.)?PasswordAuthentication$", 1, "password"),
+        (_JVM, r"\bAlgorithm\.HMAC(?:256|384|512)$", 0, "JWT signing secret"),
+        (_JVM, _NEW + r"(?:javax\.crypto\.spec\.)?SecretKeySpec$", 0, "secret key"),
+        (_JVM, r"\bKeys\.hmacShaKeyFor$", 0, "JWT signing secret"),
+        (_JVM, r"\.signWith$", 1, "JWT signing secret"),
+        (_JVM, r"\.signWith$", 0, "JWT signing secret"),
+        ({"rust"}, r"\.basic_auth$", 1, "password"),
+        ({"rust"}, r"\.bearer_auth$", 0, "token"),
+        ({"rust"}, r"\bEncodingKey::from_secret$", 0, "JWT signing secret"),
+        ({"rust"}, r"\bHmac(?:<\w+>|::<\w+>)?::new_from_slice$", 0, "HMAC key"),
+        (
+            {"rust"},
+            r"\b(?:Aes\d+(?:Gcm|GcmSiv)?|X?ChaCha20Poly1305)(?:<\w+>|::<\w+>)?"
+            r"::new_from_slice$",
+            0,
+            "encryption key",
+        ),
+        ({"rust"}, r"\bKey(?:<\w+>|::<\w+>)?::from_slice$", 0, "encryption key"),
+    )
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Reached:
+    """A credential literal reaching a slot: its text, the literal's node when the walk found
+    it, and whether the value is that constant on every path (or only a fallback)."""
+
+    text: str
+    literal: Node | None
+    every_path: bool
+
+
+def peel(node: Node, source: bytes) -> Node:
+    """The value inside the conversions around it: `data.getBytes()` -> `data`."""
+    for _ in range(4):
+        inner = _converted(node, source)
+        if inner is None:
+            return node
+        node = inner
+    return node
+
+
+def _text(node: Node | None, source: bytes) -> bytes:
+    return b"" if node is None else source[node.start_byte : node.end_byte]
+
+
+def _arguments(node: Node) -> list[Node]:
+    arguments = node.child_by_field_name("arguments")
+    if arguments is None:
+        arguments = next(
+            (c for c in node.named_children if c.type in ("value_arguments", "call_suffix")), None
+        )
+        if arguments is not None and arguments.type == "call_suffix":
+            arguments = next(
+                (c for c in arguments.named_children if c.type == "value_arguments"), None
+            )
+    if arguments is None:
+        return []
+    out = []
+    for child in arguments.named_children:
+        if child.type in ("comment", "line_comment", "block_comment", "keyword_argument"):
+            continue
+        if child.type == "value_argument" and child.named_child_count:
+            child = child.named_children[-1]
+        out.append(child)
+    return out
+
+
+def _receiver_and_method(node: Node, source: bytes) -> tuple[Node | None, bytes]:
+    """`recv.method(...)` in any grammar: (recv, b"method"); (None, b"") otherwise."""
+    if node.type == "method_invocation":
+        return node.child_by_field_name("object"), _text(node.child_by_field_name("name"), source)
+    function = node.child_by_field_name("function")
+    if function is None and node.named_child_count:
+        function = node.named_children[0]
+    if function is None:
+        return None, b""
+    if function.type in (
+        "attribute",
+        "member_expression",
+        "field_expression",
+        "selector_expression",
+    ):
+        receiver = (
+            function.child_by_field_name("object")
+            or function.child_by_field_name("value")
+            or function.child_by_field_name("operand")
+        )
+        field = (
+            function.child_by_field_name("attribute")
+            or function.child_by_field_name("property")
+            or function.child_by_field_name("field")
+        )
+        return receiver, _text(field, source)
+    if function.type == "navigation_expression" and function.named_child_count == 2:
+        receiver, suffix = function.named_children
+        return receiver, _text(suffix, source).lstrip(b".?")
+    return None, b""
+
+
+def _converted(node: Node, source: bytes) -> Node | None:
+    kind = node.type
+    if kind in ("parenthesized_expression", "as_expression", "satisfies_expression"):
+        return node.named_children[0] if node.named_child_count else None
+    if kind in ("value_argument", "literal_element") and node.named_child_count:
+        return node.named_children[-1]
+    if kind == "type_conversion_expression":  # Go []byte(key)
+        return node.child_by_field_name("operand")
+    if kind == "reference_expression" and node.named_child_count:  # Rust &key
+        return node.named_children[-1]
+    if kind not in ("call", "call_expression", "method_invocation", "new_expression"):
+        return None
+    receiver, method = _receiver_and_method(node, source)
+    if receiver is not None and method in _CONVERSION_METHODS:
+        return receiver
+    function = node.child_by_field_name("function") or node.child_by_field_name("constructor")
+    if function is None and node.named_child_count:
+        function = node.named_children[0]
+    name = _text(function, source).replace(b" ", b"")
+    args = _arguments(node)
+    if name in _CONVERSION_CALLS and len(args) == 1:
+        return args[0]
+    return None
+
+
+def reached(ctx: CheckContext, node: Node, credible: Callable[[str], bool]) -> list[Reached]:
+    """The credential literals reaching `node`, a credential slot that does not hold a literal
+    itself. Empty when the value is not known to be a credential constant on any path."""
+    value_node = peel(node, ctx.source)
+    if value_node.type == "ERROR" or value_node.has_error:
+        return []
+    value = ctx.flow.value(value_node)
+    constants = [t for t in facts.constant_texts(value) if credible(t)]
+    if not constants:
+        return []
+    literals = list(_literals(ctx, value_node, 0, set()))
+    every_path = facts.is_constant(value)
+    if every_path:
+        by_text = {cred.content(lit, ctx.source): lit for lit in literals}
+        return [Reached(text, by_text.get(text), True) for text in sorted(constants)]
+    # Mixed: only a literal that is the whole value on its path is a fallback; a constant piece
+    # of a concatenation (`"postgres://u:" + pw + "@db"`) is not a credential on its own.
+    out: list[Reached] = []
+    for literal in literals:
+        text = cred.content(literal, ctx.source)
+        if credible(text):
+            out.append(Reached(text, literal, False))
+    return out
+
+
+def _literals(ctx: CheckContext, node: Node, depth: int, seen: set[int]) -> Iterator[Node]:
+    """String literals that are the whole value of `node` on some path."""
+    if depth > _MAX_DEPTH or node.id in seen:
+        return
+    seen.add(node.id)
+    node = peel(node, ctx.source)
+    language = ctx.language.name
+    if cred.is_literal(node, language):
+        yield node
+        return
+    kind = node.type
+    if kind in ("identifier", "simple_identifier"):
+        for definition in _definitions(ctx, node):
+            yield from _literals(ctx, definition, depth + 1, seen)
+        return
+    if kind in ("binary_expression", "boolean_operator", "elvis_expression"):
+        operator = node.child_by_field_name("operator")
+        if operator is None:
+            operator = next((c for c in node.children if not c.is_named), None)
+        if _text(operator, ctx.source) in _FALLBACK_OPERATORS:
+            for side in ("left", "right"):
+                child = node.child_by_field_name(side)
+                if child is not None:
+                    yield from _literals(ctx, child, depth + 1, seen)
+            if node.child_by_field_name("left") is None and node.named_child_count == 2:
+                for child in node.named_children:  # Kotlin `a ?: "b"`
+                    yield from _literals(ctx, child, depth + 1, seen)
+        return
+    if kind in ("conditional_expression", "ternary_expression", "if_expression"):
+        for child in (
+            node.named_children[1:]
+            if kind != "conditional_expression"
+            else [
+                node.named_children[0],
+                node.named_children[-1],
+            ]
+        ):
+            yield from _literals(ctx, child, depth + 1, seen)
+        return
+    if kind in ("call", "call_expression", "method_invocation"):
+        _, method = _receiver_and_method(node, ctx.source)
+        args = _arguments(node)
+        if method in _DEFAULTING and len(args) >= 2:
+            yield from _literals(ctx, args[-1], depth + 1, seen)
+        elif method in (b"unwrap_or", b"getOrElse", b"orElse") and len(args) == 1:
+            yield from _literals(ctx, args[0], depth + 1, seen)
+
+
+def _definitions(ctx: CheckContext, ident: Node) -> Iterable[Node]:
+    """The right-hand sides of the assignments reaching `ident` (local ones only)."""
+    for definition in ctx.flow.reaching(ident):
+        if isinstance(definition, ir.Assign) and definition.op is ir.Op.SET and definition.value:
+            yield definition.value
