@@ -97,7 +97,7 @@ _KOTLIN = """
 _SOURCES = {"python": _PYTHON, "go": _GO, "javascript": _JS, "typescript": _TS, "tsx": _TSX,
             "java": _JAVA, "rust": _RUST, "kotlin": _KOTLIN}  # fmt: skip
 # Names that can hold a credential at all (credential_kind decides); callees worth a look.
-_NAME_FILTER = '(#match? @name "(?i)pass|pwd|pswd|secret|token|key|auth|cred")'
+_NAME_FILTER = '(#match? @name "(?i)pass|pw|pswd|secret|token|key|auth|cred|bearer")'
 # No backslashes: tree-sitter query strings have their own escaping.
 _API_NAMES = (
     "encode|decode|new|digest|[a-z0-9]*auth|login|connect|userpassword|newstatic[a-z0-9]*|"

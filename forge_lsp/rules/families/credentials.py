@@ -152,7 +152,9 @@ PASSWORD, SECRET, API_KEY, ACCESS_KEY, TOKEN, PRIVATE_KEY, CREDENTIAL, AUTH_HEAD
     "Authorization header",
 )
 
-_PASSWORD_WORDS = frozenset({"password", "passwd", "pwd", "pass", "passphrase", "passcode", "pswd"})
+_PASSWORD_WORDS = frozenset(
+    {"password", "passwd", "pwd", "pw", "pass", "passphrase", "passcode", "pswd"}
+)
 _KEY_QUALIFIERS = {
     "api": API_KEY,
     "access": ACCESS_KEY,
@@ -236,8 +238,10 @@ def credential_kind(name: str, extra: tuple[str, ...] = ()) -> str | None:
         return PASSWORD
     if last in ("secret", "secrets"):
         return SECRET
-    if last in ("authorization", "credentials", "credential"):
+    if last in ("authorization", "credentials", "credential", "cred", "creds"):
         return AUTH_HEADER if last == "authorization" else CREDENTIAL
+    if last == "bearer":
+        return TOKEN
     if last in ("key", "keys") and before in _KEY_QUALIFIERS:
         kind = _KEY_QUALIFIERS[before]
         return SECRET if kind == API_KEY and "secret" in parts else kind
