@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+import tree_sitter
+
 from forge_lsp.core.model import Finding, Severity
 from forge_lsp.rules.base import CheckContext, Rule, RuleOption, has_error
 from forge_lsp.rules.families import log_calls
@@ -142,9 +144,16 @@ class SecretInLog(Rule):
                 )
                 what = "this value" if len(what) > 40 or "\n" in what else f"`{what}`"
                 article = _article(leak.kind)
+                came = ""
+                if leak.via is not None:
+                    source = ctx.text(leak.via)
+                    source = (
+                        f"`{source}`" if len(source) <= 50 and "\n" not in source else "a secret"
+                    )
+                    came = f" (made from {source}, {_above(leak.via, leak.first)})"
                 yield self.finding(
                     leak.first,
-                    f"{what} puts {article} {leak.kind} into `{call.label}`: log an id or "
+                    f"{what}{came} puts {article} {leak.kind} into `{call.label}`: log an id or "
                     "whether it was present, never the secret itself",
                     end_node=leak.last,
                 )
@@ -165,6 +174,13 @@ def _parser_token(ctx: CheckContext, call: log_calls.LogCall, leak: log_calls.Le
     if name.rsplit(".", 1)[-1].lower() != "token":
         return False
     return _NOT_AUTH_CONTEXT.search(ctx.text(call.call)) is not None
+
+
+def _above(earlier: tree_sitter.Node, later: tree_sitter.Node) -> str:
+    distance = later.start_point[0] - earlier.start_point[0]
+    if distance <= 0:
+        return "on the same line" if distance == 0 else "below"
+    return "on the line above" if distance == 1 else f"{distance} lines above"
 
 
 def _article(word: str) -> str:
