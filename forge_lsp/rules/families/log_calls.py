@@ -174,6 +174,13 @@ _DERIVED = frozenset(
      "env", "var", "path", "file", "url", "uri", "hashes", "salt", "size", "reset", "expiry",
      "expires", "ttl", "changed", "updated", "set", "kind", "label", "placeholder", "pattern"}
 )  # fmt: skip
+# Names that say their value is derived from a secret, not the secret: not followed back.
+_NOT_FOLLOWED = frozenset(
+    {"masked", "mask", "redacted", "redact", "hashed", "hash", "encrypted", "obfuscated",
+     "sanitized", "scrubbed", "truncated", "safe", "hint", "len", "length", "count", "has",
+     "is", "present", "exists", "valid", "fingerprint", "digest", "prefix", "suffix", "size",
+     "last", "hashes", "salt", "ok", "found"}
+)  # fmt: skip
 _MAX_FOLLOW = 4  # assignments followed back from one logged name
 _KEY_RE = re.compile(r"^[\w.\-]+:?\s*=?\s*$")
 _COOKIE_OWNERS = frozenset({"", "session", "auth", "sid", "login"})
@@ -327,7 +334,7 @@ class SecretScan:
         if (
             len(self._following) >= _MAX_FOLLOW
             or ident.id in self._following
-            or any(part in _DERIVED for part in credentials.words(name))
+            or any(part in _NOT_FOLLOWED for part in credentials.words(name))
         ):
             return
         self._following.add(ident.id)
