@@ -425,7 +425,7 @@ not just the tip, and treat a hit as an incident: rotate first, then rewrite.
                     f"`{name}` is checked against a hardcoded {kind}: verify against a hash or "
                     "a secret loaded from the environment or a secret manager",
                 )
-            elif fallback:
+            elif fallback or _when_unset(name_node, name or "", ctx):
                 yield _fallback(literal, f"Hardcoded fallback {_stored(kind, name)}")
             else:
                 yield _Candidate(literal, f"Hardcoded {_stored(kind, name)}: {_FIX_HINT}")
@@ -615,6 +615,30 @@ def _formats(ctx: CheckContext) -> frozenset[bytes]:
         return frozenset(ctx.source[m.start : m.end] for m in cred.find_formats(ctx.source))
 
     return ctx.memo("FG201.formats", found)
+
+
+_IF_TYPES = frozenset({"if_statement", "if_expression", "if_clause"})
+_UNSET_TEST = (
+    r'(?:==|===|is)\s*(?:""|\'\'|null|nil|None|undefined)|\.(?:isEmpty|isBlank|is_empty)\(|'
+    r"isNullOrEmpty|isNullOrBlank|isEmpty\(|^\s*\(?\s*(?:!|not\s)"
+)
+
+
+def _when_unset(target: tree_sitter.Node, name: str, ctx: CheckContext) -> bool:
+    """`if pw == "" { pw = "dev" }`: an assignment in a branch that tests the same name for
+    empty, null or missing is a fallback, not the value on every path."""
+    node: tree_sitter.Node | None = target
+    for _ in range(6):
+        node = node.parent if node is not None else None
+        if node is None:
+            return False
+        if node.type in _IF_TYPES:
+            condition = node.child_by_field_name("condition")
+            if condition is None and node.named_child_count:
+                condition = node.named_children[0]
+            text = ctx.text(condition) if condition is not None else ""
+            return bool(name) and name in text and re.search(_UNSET_TEST, text) is not None
+    return False
 
 
 def _valid_patterns(patterns: object) -> tuple[str, ...]:

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 import tree_sitter
 
-from forge_lsp.dataflow import facts, ir
+from forge_lsp.dataflow import facts, ir, solver
 from forge_lsp.rules.base import CheckContext
 from forge_lsp.rules.families import credentials as cred
 
@@ -231,10 +231,17 @@ def reached(ctx: CheckContext, node: Node, credible: Callable[[str], bool]) -> l
     value = ctx.flow.value(value_node)
     constants = [t for t in facts.constant_texts(value) if credible(t)]
     if not constants:
+        field = field_literal(ctx, value_node)
+        if field is not None and credible(text := cred.content(field, ctx.source)):
+            return [Reached(text, field, True)]
         return []
-    literals = list(_literals(ctx, value_node, 0, set()))
+    outside: list[str] = []  # names the value reads from outside the function
+    literals = list(_literals(ctx, value_node, 0, set(), outside))
+    if not all(_assigned_once(ctx, name) for name in outside):
+        return []  # a field or global also written elsewhere in the file: not a constant
     every_path = facts.is_constant(value)
     if every_path:
+        literals += [f for f in (_field_named(ctx, name) for name in outside) if f is not None]
         by_text = {cred.content(lit, ctx.source): lit for lit in literals}
         return [Reached(text, by_text.get(text), True) for text in sorted(constants)]
     # Mixed: only a literal that is the whole value on its path is a fallback; a constant piece
@@ -247,7 +254,9 @@ def reached(ctx: CheckContext, node: Node, credible: Callable[[str], bool]) -> l
     return out
 
 
-def _literals(ctx: CheckContext, node: Node, depth: int, seen: set[int]) -> Iterator[Node]:
+def _literals(
+    ctx: CheckContext, node: Node, depth: int, seen: set[int], outside: list[str]
+) -> Iterator[Node]:
     """String literals that are the whole value of `node` on some path."""
     if depth > _MAX_DEPTH or node.id in seen:
         return
@@ -259,8 +268,8 @@ def _literals(ctx: CheckContext, node: Node, depth: int, seen: set[int]) -> Iter
         return
     kind = node.type
     if kind in ("identifier", "simple_identifier"):
-        for definition in _definitions(ctx, node):
-            yield from _literals(ctx, definition, depth + 1, seen)
+        for definition in _definitions(ctx, node, outside):
+            yield from _literals(ctx, definition, depth + 1, seen, outside)
         return
     if kind in ("binary_expression", "boolean_operator", "elvis_expression"):
         operator = node.child_by_field_name("operator")
@@ -270,10 +279,10 @@ def _literals(ctx: CheckContext, node: Node, depth: int, seen: set[int]) -> Iter
             for side in ("left", "right"):
                 child = node.child_by_field_name(side)
                 if child is not None:
-                    yield from _literals(ctx, child, depth + 1, seen)
+                    yield from _literals(ctx, child, depth + 1, seen, outside)
             if node.child_by_field_name("left") is None and node.named_child_count == 2:
                 for child in node.named_children:  # Kotlin `a ?: "b"`
-                    yield from _literals(ctx, child, depth + 1, seen)
+                    yield from _literals(ctx, child, depth + 1, seen, outside)
         return
     if kind in ("conditional_expression", "ternary_expression", "if_expression"):
         for child in (
@@ -284,19 +293,116 @@ def _literals(ctx: CheckContext, node: Node, depth: int, seen: set[int]) -> Iter
                 node.named_children[-1],
             ]
         ):
-            yield from _literals(ctx, child, depth + 1, seen)
+            yield from _literals(ctx, child, depth + 1, seen, outside)
         return
     if kind in ("call", "call_expression", "method_invocation"):
         _, method = _receiver_and_method(node, ctx.source)
         args = _arguments(node)
         if method in _DEFAULTING and len(args) >= 2:
-            yield from _literals(ctx, args[-1], depth + 1, seen)
+            yield from _literals(ctx, args[-1], depth + 1, seen, outside)
         elif method in (b"unwrap_or", b"getOrElse", b"orElse") and len(args) == 1:
-            yield from _literals(ctx, args[0], depth + 1, seen)
+            yield from _literals(ctx, args[0], depth + 1, seen, outside)
 
 
-def _definitions(ctx: CheckContext, ident: Node) -> Iterable[Node]:
-    """The right-hand sides of the assignments reaching `ident` (local ones only)."""
+def _definitions(ctx: CheckContext, ident: Node, outside: list[str]) -> Iterable[Node]:
+    """The right-hand sides of the assignments reaching `ident` (local ones only); the names
+    read from outside the function go to `outside`."""
     for definition in ctx.flow.reaching(ident):
         if isinstance(definition, ir.Assign) and definition.op is ir.Op.SET and definition.value:
             yield definition.value
+        elif (
+            isinstance(definition, solver.Entry)
+            and definition.kind is solver.EntryKind.OUTSIDE
+            and definition.name
+        ):
+            outside.append(definition.name)
+
+
+# --- class fields --------------------------------------------------------------------------
+
+# Field declarations in a class body: (node type, name field, value field).
+_FIELD_DECLARATIONS = {
+    "variable_declarator": ("name", "value"),  # Java (inside a field_declaration)
+    "field_definition": ("property", "value"),  # JavaScript
+    "public_field_definition": ("name", "value"),  # TypeScript
+}
+_RECEIVERS = frozenset({"self", "this", "cls", "static"})
+
+
+def field_literal(ctx: CheckContext, node: Node) -> Node | None:
+    """The literal a class field is declared with, when `node` reads that field (`this.key`,
+    `self.KEY`, `Config.KEY`, a bare `key` inside the class) and nothing in the file assigns it
+    again: `private static final String KEY = "..."`, `private val pw = "..."`, `KEY = "..."`
+    in a Python class body. The dataflow layer follows locals and module constants; a field's
+    one declaration is read here."""
+    if node.type in ("identifier", "simple_identifier"):
+        name = ctx.text(node)
+    elif node.named_child_count >= 2 and node.type in (
+        "attribute", "field_access", "member_expression", "navigation_expression"
+    ):  # fmt: skip
+        receiver, last = node.named_children[0], node.named_children[-1]
+        name = ctx.text(last).lstrip(".")
+        receiver_text = ctx.text(receiver)
+        if receiver_text not in _RECEIVERS and not receiver_text[:1].isupper():
+            return None  # `cfg.password` is some object's field, not this class's
+    else:
+        return None
+    return _field_named(ctx, name)
+
+
+def _field_named(ctx: CheckContext, name: str) -> Node | None:
+    found = _fields(ctx).get(name, [])
+    return found[0] if len(found) == 1 and _assigned_once(ctx, name) else None
+
+
+def _assigned_once(ctx: CheckContext, name: str) -> bool:
+    """Whether the file assigns `name` (or `self.name`, `this.name`) at most once."""
+    pattern = (
+        rb"(?<![\w.$])(?:(?:self|this|cls)\.)?"
+        + re.escape(name.encode())
+        + rb"\s*(?::[^=\n;]*)?(?:=|\+=|:=)(?!=)"
+    )
+    return len(re.findall(pattern, ctx.source)) <= 1
+
+
+def _fields(ctx: CheckContext) -> dict[str, list[Node]]:
+    return ctx.memo("FG201.fields", lambda: _index_fields(ctx))
+
+
+def _index_fields(ctx: CheckContext) -> dict[str, list[Node]]:
+    """Every class-body declaration of a name with a plain string literal."""
+    language = ctx.language.name
+    out: dict[str, list[Node]] = {}
+    stack = [ctx.root]
+    while stack:
+        node = stack.pop()
+        stack.extend(node.named_children)
+        name_node = value = None
+        if node.type in _FIELD_DECLARATIONS:
+            name_field, value_field = _FIELD_DECLARATIONS[node.type]
+            parent = node.parent
+            if node.type == "variable_declarator" and (
+                parent is None or parent.type != "field_declaration"
+            ):
+                continue
+            name_node = node.child_by_field_name(name_field)
+            value = node.child_by_field_name(value_field)
+        elif node.type == "assignment" and language == "python":
+            statement = node.parent
+            block = statement.parent if statement is not None else None
+            owner = block.parent if block is not None else None
+            if owner is None or owner.type != "class_definition":
+                continue
+            name_node, value = node.child_by_field_name("left"), node.child_by_field_name("right")
+        elif node.type == "property_declaration" and language == "kotlin":
+            if node.parent is None or node.parent.type not in ("class_body", "object_declaration"):
+                continue
+            declaration = next(
+                (c for c in node.named_children if c.type == "variable_declaration"), None
+            )
+            name_node = declaration.named_children[0] if declaration is not None else None
+            value = node.named_children[-1] if node.named_child_count else None
+        if name_node is None or value is None or not cred.is_literal(value, language):
+            continue
+        out.setdefault(ctx.text(name_node), []).append(value)
+    return out
