@@ -238,16 +238,77 @@ stored password hashes (`"pbkdf2_sha256$..."`, `"$2b$12$..."`), file paths, docs
 URLs on RFC 2606 documentation hosts (`example.com`, `*.test`). `"changeme"`, `"admin"` and `"test"`
 *are* reported: they are not placeholders, they are the first passwords every scanner tries.
 A literal default in an environment lookup (`os.getenv("DB_PASSWORD", "hunter2")`) is reported
-too: the lookup is fine, the fallback is a hardcoded password.
+as a warning: the lookup is fine, the fallback is a hardcoded password.
+Regular expressions (`"([a-zA-Z0-9-!#$%&'*+.^_`{|}~]+)"` in a variable named `token`) are not
+credentials either. Short names count: `pw`, `pwd`, `cred`, `creds` and `bearer` hold a
+credential like their long forms.
+
+**Where values come from.** A credential slot that does not hold a literal is asked of the
+dataflow layer: what the value is made of on every path through the function, following local
+assignments (`data = "7e5tc4s3"; chosen = data`), conversions (`key.getBytes()`,
+`[]byte(key)`, `key.encode()`, `Buffer.from(key)`, `key.as_bytes()`, `Some(key)`), module and
+top-level constants (`const KEY = "..."`, `private static final String KEY = "..."`,
+`const val KEY`), and class fields declared once with a literal and assigned nowhere else in
+the file (`this.key`, `self.KEY`, `private val key = "..."`). So a literal reaching the slot
+through variables is a hardcoded credential **whatever the variables are called**:
+
+- a credential literal on every path (directly, or through variables, fields and constants):
+  **error, high confidence**;
+- a literal on some paths only, the default of an environment lookup
+  (`os.getenv("X", "dev")`, `System.getenv("X") ?: "dev"`, `env || "dev"`,
+  `unwrap_or("dev")`) or an assignment under a test that the variable is unset
+  (`if pw == "" { pw = "dev" }`): **warning, medium confidence**, since the service runs with a
+  known secret the day the variable is missing;
+- an empty string, a placeholder (`"<password>"`, `"${DB_PASSWORD}"`, `"xxx"`), an environment
+  variable's name (`"DB_PASSWORD"`), a regex, a file path: nothing;
+- a parameter, an environment or config lookup, a call of unknown result, a field written
+  elsewhere in the file: nothing.
+
+One literal that reaches several sinks is reported once; a literal already reported where it is
+written (a credential-named variable) is not reported again at the sink.
+
+**The sinks**, besides every argument, keyword, object or struct field, setter
+(`setPassword`, `DataSource.setPassword`), builder (`.password(...)`) and header
+(`headers["Authorization"]`, `setHeader("Authorization", ...)`, `Header.Set`) whose name
+says it holds a credential:
+
+- database connects: `DriverManager.getConnection(url, user, PW)` (Java, Kotlin),
+  `psycopg2.connect(password=PW)`, `mysql.connector.connect(password=PW)`,
+  `MySQLdb.connect(h, u, PW)`, `new Pool({ password })`, `createConnection({ password })`,
+  `new Sequelize(db, u, PW)`, `redis.Options{Password: PW}`,
+  `PgConnectOptions::new().password(PW)`; connection strings with an embedded password
+  wherever the literal is written (`sql.Open("postgres", "postgres://u:pw@db")`,
+  `PgPool::connect("...")`);
+- crypto keys: `new SecretKeySpec(KEY, "AES")`, `Keys.hmacShaKeyFor(KEY)`, `AES.new(KEY, ...)`,
+  `Fernet(KEY)`, `AESGCM(KEY)`, `crypto.createCipheriv(alg, KEY, iv)`, Go
+  `aes.NewCipher(KEY)`, `chacha20poly1305.New(KEY)`, Rust `Aes256Gcm::new_from_slice(KEY)`,
+  `Key::<..>::from_slice(KEY)`;
+- HMAC and JWT secrets: `hmac.new(KEY, ...)`, `jwt.encode(payload, KEY)`,
+  `jwt.sign(payload, KEY)`, `createHmac(alg, KEY)`, `Jwts.builder().signWith(...)`,
+  `Algorithm.HMAC256(KEY)`, Go `token.SignedString(KEY)`, `hmac.New(sha256.New, KEY)`, Rust
+  `EncodingKey::from_secret(KEY)`, `Hmac::<Sha256>::new_from_slice(KEY)`;
+- basic auth and tokens: `requests.get(..., auth=("user", PW))`, `HTTPBasicAuth(u, PW)`,
+  `req.SetBasicAuth(u, PW)`, `smtp.PlainAuth(...)`, `url.UserPassword(u, PW)`,
+  `new PasswordAuthentication(u, PW)`, `setBasicAuth`, Rust `.basic_auth(u, Some(PW))`,
+  `.bearer_auth(TOKEN)`;
+- auth headers: `headers["Authorization"] = "Bearer ..."`, `{ Authorization: "Bearer " + T }`,
+  `setHeader("Authorization", ...)`, `req.Header.Set("Authorization", ...)`.
+
+**Out of reach:** secrets read from config files, `.env` files, another source file (an
+imported constant), another service or a secret store; a value passed in by a caller (a
+parameter counts as unknown, not as hardcoded); a key split across computed pieces; fields
+assigned in a constructor from a literal in another method.
 
 A literal that matches a vendor key format is left to FG202 (leaked-secret-format), which names
 the format. Options: `extraNames` (regular expressions for more names), `ignoreValues`
 (values to accept), `ignoreInTests` (on by default: skip test files, such as `tests/`,
-`test_*.py`, `*_test.go`, `*.spec.ts` and `src/test/`, and literals inside `test_*` functions,
-`Test*` classes, Go `Test*`/`Benchmark*` functions, JUnit `@Test`/`@Before*` methods and
-`describe`/`it`/`test` callbacks). Test code is full of throwaway form passwords that are not
-anyone's credential; a real key there is still a leak, and FG202 still reports every known key
-format in test files. To silence other folders, use the project's `exclude` globs.
+`test_*.py`, `*_test.go`, `*.spec.ts` and `src/test/`, modules that import a test framework or
+a `testing` package (SQLAlchemy's `provision.py`, a Go package importing `"testing"`, JUnit or
+Mockito imports), and literals inside `test_*` functions, `Test*` classes, Go
+`Test*`/`Benchmark*` functions, JUnit `@Test`/`@Before*` methods and `describe`/`it`/`test`
+callbacks). Test code is full of throwaway form passwords that are not anyone's credential; a
+real key there is still a leak, and FG202 still reports vendor-issued key formats in test files.
+To silence other folders, use the project's `exclude` globs.
 
 ## Why it matters in production
 
@@ -279,6 +340,13 @@ const token = jwt.sign(claims, "my-jwt-signing-secret");        // FG201
 
 ```java
 Connection c = DriverManager.getConnection(url, "app", "s3cr3t"); // FG201
+
+private static final String KEY = "k3y-Abc123xyz-987";
+SecretKeySpec spec = new SecretKeySpec(KEY.getBytes(), "AES");    // FG201: through a constant
+String data = "7e5tc4s3";
+Connection r = DriverManager.getConnection(url, "report", data);  // FG201: through a variable
+String pw = System.getenv("DB_PASSWORD");
+if (pw == null) pw = "dev-pass";                                  // FG201 (warning): a fallback
 ```
 
 ```rust
