@@ -229,7 +229,7 @@ def reached(ctx: CheckContext, node: Node, credible: Callable[[str], bool]) -> l
     if value_node.type == "ERROR" or value_node.has_error:
         return []
     value = ctx.flow.value(value_node)
-    constants = [t for t in facts.constant_texts(value) if credible(t)]
+    constants = [t for t in facts.constant_texts(value) if credible(t) and _quoted(ctx.source, t)]
     if not constants:
         field = field_literal(ctx, value_node)
         if field is not None and credible(text := cred.content(field, ctx.source)):
@@ -252,6 +252,12 @@ def reached(ctx: CheckContext, node: Node, credible: Callable[[str], bool]) -> l
         if credible(text):
             out.append(Reached(text, literal, False))
     return out
+
+
+def _quoted(source: bytes, text: str) -> bool:
+    """Whether `text` is written in the file as a string (a number or Go's `iota` is not)."""
+    raw = text.encode()
+    return any(quote + raw in source for quote in (b'"', b"'", b"`"))
 
 
 def _literals(
