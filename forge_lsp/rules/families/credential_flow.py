@@ -49,6 +49,11 @@ _DEFAULTING = frozenset(
 )  # fmt: skip
 _FALLBACK_OPERATORS = frozenset({b"||", b"??", b"or", b"?:"})
 _MAX_DEPTH = 4
+# Charset and encoding names: the constant argument of `pw.getBytes("UTF8")`, never the secret.
+_ENCODING = re.compile(
+    r"(?i)^(?:utf-?(?:8|16|32)(?:le|be)?|(?:iso-?)?8859[-_]\d+|(?:us-?)?ascii|latin-?1|"
+    r"cp\d+|windows-\d+|hex|base64|binary|ucs-?2)$"
+)
 
 # --- the sink table ------------------------------------------------------------------------
 
@@ -229,7 +234,11 @@ def reached(ctx: CheckContext, node: Node, credible: Callable[[str], bool]) -> l
     if value_node.type == "ERROR" or value_node.has_error:
         return []
     value = ctx.flow.value(value_node)
-    constants = [t for t in facts.constant_texts(value) if credible(t) and _quoted(ctx.source, t)]
+    constants = [
+        t
+        for t in facts.constant_texts(value)
+        if credible(t) and _quoted(ctx.source, t) and not _ENCODING.match(t)
+    ]
     if not constants:
         field = field_literal(ctx, value_node)
         if field is not None and credible(text := cred.content(field, ctx.source)):
