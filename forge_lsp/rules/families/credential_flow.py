@@ -233,6 +233,11 @@ def reached(ctx: CheckContext, node: Node, credible: Callable[[str], bool]) -> l
     value_node = peel(node, ctx.source)
     if value_node.type == "ERROR" or value_node.has_error:
         return []
+    if not _worth_asking(ctx, value_node, 0, set()):
+        field = field_literal(ctx, value_node)
+        if field is not None and credible(text := cred.content(field, ctx.source)):
+            return [Reached(text, field, True)]
+        return []
     value = ctx.flow.value(value_node)
     constants = [
         t
@@ -261,6 +266,45 @@ def reached(ctx: CheckContext, node: Node, credible: Callable[[str], bool]) -> l
         if credible(text):
             out.append(Reached(text, literal, False))
     return out
+
+
+_MEMBER_TYPES = frozenset(
+    {"attribute", "field_access", "member_expression", "navigation_expression",
+     "selector_expression", "field_expression", "subscript", "index_expression",
+     "subscript_expression", "element_access_expression"}
+)  # fmt: skip
+
+
+def _worth_asking(ctx: CheckContext, node: Node, depth: int, seen: set[int]) -> bool:
+    """Whether a string literal can reach `node` through what the dataflow layer follows: a
+    cheap syntactic walk of the local definitions first, so an object's field
+    (`cc.dopts.copts.TransportCredentials`) or a parameter never costs a value query."""
+    if depth > _MAX_DEPTH or node.id in seen:
+        return False
+    seen.add(node.id)
+    node = peel(node, ctx.source)
+    kind = node.type
+    if kind in _MEMBER_TYPES:
+        return False  # a field of some object; `this.key` / `self.KEY` go to `field_literal`
+    if kind in ("identifier", "simple_identifier"):
+        for definition in ctx.flow.reaching(node):
+            if isinstance(definition, solver.Entry):
+                if definition.kind is solver.EntryKind.OUTSIDE:
+                    return True  # a module or top-level constant
+                continue
+            if definition.value is not None and _worth_asking(
+                ctx, definition.value, depth + 1, seen
+            ):
+                return True
+        return False
+    if kind in ("call", "call_expression", "method_invocation"):
+        receiver, _ = _receiver_and_method(node, ctx.source)
+        return receiver is None or any(
+            _worth_asking(ctx, a, depth + 1, seen) for a in _arguments(node)
+        )  # a same-file function's result, or a lookup with a literal default
+    if cred.is_literal(node, ctx.language.name):
+        return True
+    return any(_worth_asking(ctx, c, depth + 1, seen) for c in node.named_children)
 
 
 def _quoted(source: bytes, text: str) -> bool:

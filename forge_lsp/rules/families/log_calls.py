@@ -181,7 +181,11 @@ _NOT_FOLLOWED = frozenset(
      "is", "present", "exists", "valid", "fingerprint", "digest", "prefix", "suffix", "size",
      "last", "hashes", "salt", "ok", "found"}
 )  # fmt: skip
-_MAX_FOLLOW = 4  # assignments followed back from one logged name
+_MAX_FOLLOW = 4
+# Words without which a function holds no secret `_through` could find (case-insensitive).
+_SECRET_WORDS = re.compile(
+    rb"(?i)pass|pwd|\bpw\b|secret|token|auth|key|cred|cookie|bearer|session|private"
+)  # assignments followed back from one logged name
 _KEY_RE = re.compile(r"^[\w.\-]+:?\s*=?\s*$")
 _COOKIE_OWNERS = frozenset({"", "session", "auth", "sid", "login"})
 
@@ -216,6 +220,7 @@ class SecretScan:
         self.ctx = ctx
         self.language = ctx.language.name
         self._following: set[int] = set()  # identifiers whose definitions are being read
+        self._mentions: dict[int, bool] = {}  # function node id -> mentions a secret
 
     def leaks(self, args: Node) -> Iterator[Leak]:
         if self.language == "rust":
@@ -335,6 +340,7 @@ class SecretScan:
             len(self._following) >= _MAX_FOLLOW
             or ident.id in self._following
             or any(part in _NOT_FOLLOWED for part in credentials.words(name))
+            or not self._mentions_secret(ident)
         ):
             return
         self._following.add(ident.id)
@@ -351,6 +357,20 @@ class SecretScan:
                     return
         finally:
             self._following.discard(ident.id)
+
+    def _mentions_secret(self, node: Node) -> bool:
+        """Whether the function around `node` mentions a secret at all: a cheap text test
+        before the dataflow layer lowers it (most functions that log hold no secret)."""
+        function: Node | None = node
+        types = self.ctx.language.function_types
+        while function is not None and function.type not in types:
+            function = function.parent
+        function = function or self.ctx.root
+        known = self._mentions.get(function.id)
+        if known is None:
+            text = self.ctx.source[function.start_byte : function.end_byte]
+            known = self._mentions[function.id] = _SECRET_WORDS.search(text) is not None
+        return known
 
     def _is_test(self, node: Node) -> bool:
         """Comparisons, negations and arithmetic yield a flag or a number, not the secret."""
