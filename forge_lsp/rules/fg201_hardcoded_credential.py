@@ -158,14 +158,14 @@ class _Options:
 
 
 class _Candidate(NamedTuple):
-    """A finding to be: where, what, how sure. `texts` is set for a value that reaches the slot
-    through variables (the constants it is made of), so the literal is not reported twice."""
+    """A finding to be: where, what, how sure; `through` for a value that reaches the slot
+    through variables (reported at the slot)."""
 
     node: tree_sitter.Node
     message: str
     severity: Severity | None = None
     confidence: Confidence = Confidence.HIGH
-    texts: tuple[str, ...] = ()
+    through: bool = False
 
 
 def _fallback(literal: tree_sitter.Node, what: str) -> _Candidate:
@@ -264,8 +264,10 @@ through variables is a hardcoded credential **whatever the variables are called*
 - a parameter, an environment or config lookup, a call of unknown result, a field written
   elsewhere in the file: nothing.
 
-One literal that reaches several sinks is reported once; a literal already reported where it is
-written (a credential-named variable) is not reported again at the sink.
+A literal reported where it is written (under a credential name: `DB_PASSWORD = "..."`) is not
+reported again where it is used; a literal under a name that says nothing (`MATERIAL`, `data`)
+is reported at each credential slot it reaches. Both are decided from the slot and the literal
+alone, so re-checking one edited function gives the same findings as checking the whole file.
 
 **The sinks**, besides every argument, keyword, object or struct field, setter
 (`setPassword`, `DataSource.setPassword`), builder (`.password(...)`) and header
@@ -418,43 +420,25 @@ not just the tip, and treat a hit as an incident: rotate first, then rewrite.
             return
         language = ctx.language.name
         reported: set[int] = set()
-        texts: set[str] = set()  # literals reported where they are written
-        through: list[_Candidate] = []  # literals reaching a slot through variables: last
         for _, match in ctx.matches(query_source(language, bool(options.extra))):
             if "call" in match:
                 candidates = self._call_candidates(ctx, match, options)
             else:
                 candidates = self._named_candidates(ctx, match, options)
             for candidate in candidates:
-                if candidate.texts:
-                    through.append(candidate)
+                node = candidate.node
+                if node.start_byte in reported or not self._keep(ctx, node, options):
                     continue
-                literal = candidate.node
-                if literal.start_byte in reported or not self._keep(ctx, literal, options):
+                if candidate.through and ctx.flow.is_dead(node):
                     continue
-                reported.add(literal.start_byte)
-                texts.add(cred.content(literal, ctx.source))
+                reported.add(node.start_byte)
                 yield self.finding(
-                    literal,
+                    node,
                     candidate.message,
                     severity=candidate.severity,
                     confidence=candidate.confidence,
                 )
         yield from self._connection_strings(ctx, reported, options)
-        for candidate in through:
-            node = candidate.node
-            if node.start_byte in reported or set(candidate.texts) <= texts:
-                continue  # the literal itself is reported where it is written
-            if not self._keep(ctx, node, options) or ctx.flow.is_dead(node):
-                continue
-            reported.add(node.start_byte)
-            texts.update(candidate.texts)  # one literal used at several sinks: reported once
-            yield self.finding(
-                node,
-                candidate.message,
-                severity=candidate.severity,
-                confidence=candidate.confidence,
-            )
 
     # --- name = "literal" ------------------------------------------------------------------
 
@@ -533,7 +517,8 @@ not just the tip, and treat a hit as an incident: rotate first, then rewrite.
         )
         if not reached or any(r.text.encode() in _formats(ctx) for r in reached):
             return  # FG202 reports the literal where it is written, and names its format
-        texts = tuple(r.text for r in reached)
+        if all(self._reported_where_written(ctx, r, options) for r in reached):
+            return  # `DB_PASSWORD = "..."` is reported where it is written, not at every use
         what = what or kind
         where = ""
         literal = next((r.literal for r in reached if r.literal is not None), None)
@@ -543,13 +528,28 @@ not just the tip, and treat a hit as an incident: rotate first, then rewrite.
         shown = f"`{shown}`" if len(shown) <= 40 and "\n" not in shown else "this value"
         if all(r.every_path for r in reached):
             message = f"{shown} is a hardcoded {what}{where} reaching {slot}: {_FIX_HINT}"
-            yield _Candidate(node, message, texts=texts)
+            yield _Candidate(node, message, through=True)
         else:
             message = (
                 f"{shown} falls back to a hardcoded {what}{where} reaching {slot} when it is "
                 "not configured: fail at startup instead of running with a known secret"
             )
-            yield _Candidate(node, message, Severity.WARNING, Confidence.MEDIUM, texts)
+            yield _Candidate(node, message, Severity.WARNING, Confidence.MEDIUM, through=True)
+
+    def _reported_where_written(
+        self, ctx: CheckContext, reached: credential_flow.Reached, options: _Options
+    ) -> bool:
+        """Whether the name-based check reports this literal where it is declared: decided
+        from the literal and its name alone, so a re-check of one function agrees with a
+        check of the whole file."""
+        kind = cred.credential_kind(reached.name, options.extra) if reached.name else None
+        if kind is None:
+            return False
+        if reached.literal is None:
+            return self._credible(reached.text, reached.name, kind, options)
+        return self._credential_value(
+            ctx, reached.literal, reached.name, kind, options
+        ) and self._keep(ctx, reached.literal, options)
 
     # --- calls -------------------------------------------------------------------------------
 

@@ -93,15 +93,18 @@ def test_a_value_from_a_parameter_or_the_environment_is_not_hardcoded() -> None:
     assert findings("python", code, "FG201") == []
 
 
-def test_one_literal_used_at_several_sinks_is_reported_once() -> None:
+def test_a_constant_is_reported_where_it_is_written_when_its_name_says_credential() -> None:
     code = """
-        const KEY: &str = "abc123xyz-k3y-Qq";
+        const %s: &str = "abc123xyz-k3y-Qq";
         fn f() {
-            let a = Aes256Gcm::new_from_slice(KEY.as_bytes());
-            let h = Hmac::<Sha256>::new_from_slice(KEY.as_bytes());
+            let a = Aes256Gcm::new_from_slice(%s.as_bytes());
+            let h = Hmac::<Sha256>::new_from_slice(%s.as_bytes());
         }
         """
-    assert [f.start.line for f in findings("rust", code, "FG201")] == [3]
+    named = findings("rust", code % (("SECRET_KEY",) * 3), "FG201")
+    assert [f.start.line for f in named] == [1]  # the declaration, not each use
+    plain = findings("rust", code % (("MATERIAL",) * 3), "FG201")
+    assert [f.start.line for f in plain] == [3, 4]  # each sink: the name says nothing
 
 
 def test_a_regex_named_token_is_not_a_credential() -> None:

@@ -132,6 +132,7 @@ class Reached:
     text: str
     literal: Node | None
     every_path: bool
+    name: str = ""  # the name the literal is declared under, when known
 
 
 def peel(node: Node, source: bytes) -> Node:
@@ -236,7 +237,7 @@ def reached(ctx: CheckContext, node: Node, credible: Callable[[str], bool]) -> l
     if not _worth_asking(ctx, value_node, 0, set()):
         field = field_literal(ctx, value_node)
         if field is not None and credible(text := cred.content(field, ctx.source)):
-            return [Reached(text, field, True)]
+            return [Reached(text, field, True, declared_name(ctx, field))]
         return []
     value = ctx.flow.value(value_node)
     constants = [
@@ -247,7 +248,7 @@ def reached(ctx: CheckContext, node: Node, credible: Callable[[str], bool]) -> l
     if not constants:
         field = field_literal(ctx, value_node)
         if field is not None and credible(text := cred.content(field, ctx.source)):
-            return [Reached(text, field, True)]
+            return [Reached(text, field, True, declared_name(ctx, field))]
         return []
     outside: list[str] = []  # names the value reads from outside the function
     literals = list(_literals(ctx, value_node, 0, set(), outside))
@@ -257,14 +258,20 @@ def reached(ctx: CheckContext, node: Node, credible: Callable[[str], bool]) -> l
     if every_path:
         literals += [f for f in (_field_named(ctx, name) for name in outside) if f is not None]
         by_text = {cred.content(lit, ctx.source): lit for lit in literals}
-        return [Reached(text, by_text.get(text), True) for text in sorted(constants)]
+        only = outside[0] if len(set(outside)) == 1 else ""
+        found = []
+        for text in sorted(constants):
+            literal = by_text.get(text)
+            name = declared_name(ctx, literal) if literal is not None else only
+            found.append(Reached(text, literal, True, name))
+        return found
     # Mixed: only a literal that is the whole value on its path is a fallback; a constant piece
     # of a concatenation (`"postgres://u:" + pw + "@db"`) is not a credential on its own.
     out: list[Reached] = []
     for literal in literals:
         text = cred.content(literal, ctx.source)
         if credible(text):
-            out.append(Reached(text, literal, False))
+            out.append(Reached(text, literal, False, declared_name(ctx, literal)))
     return out
 
 
@@ -305,6 +312,47 @@ def _worth_asking(ctx: CheckContext, node: Node, depth: int, seen: set[int]) -> 
     if cred.is_literal(node, ctx.language.name):
         return True
     return any(_worth_asking(ctx, c, depth + 1, seen) for c in node.named_children)
+
+
+# Where a literal is declared: (node type, the field holding the name).
+_DECLARATIONS = {
+    "assignment": "left",
+    "variable_declarator": "name",
+    "field_definition": "property",
+    "public_field_definition": "name",
+    "const_item": "name",
+    "static_item": "name",
+    "let_declaration": "pattern",
+    "const_spec": "name",
+    "var_spec": "name",
+    "short_var_declaration": "left",
+    "assignment_statement": "left",
+    "assignment_expression": "left",
+}
+
+
+def declared_name(ctx: CheckContext, literal: Node) -> str:
+    """The name a literal is declared or assigned under (`KEY` in `const KEY = "..."`), or ""."""
+    node: Node | None = literal
+    for _ in range(4):
+        node = node.parent if node is not None else None
+        if node is None:
+            return ""
+        if node.type == "property_declaration":  # Kotlin
+            declaration = next(
+                (c for c in node.named_children if c.type == "variable_declaration"), None
+            )
+            return ctx.text(declaration.named_children[0]) if declaration is not None else ""
+        field = _DECLARATIONS.get(node.type)
+        if field is not None:
+            target = node.child_by_field_name(field)
+            if target is not None and target.type == "expression_list":
+                named = target.named_children
+                target = named[0] if len(named) == 1 else None
+            if target is None:
+                return ""
+            return ctx.text(target).rsplit(".", 1)[-1]
+    return ""
 
 
 def _quoted(source: bytes, text: str) -> bool:
