@@ -179,6 +179,7 @@ _NOT_CREDENTIAL_TOKENS = frozenset(
         "unk", "mask", "bos", "eos", "cls", "sep", "special", "split", "delimiter", "separator",
         "lexer", "parser", "idempotency", "request", "trace", "correlation", "last", "first",
         "current", "cur", "prefix", "open", "close", "word", "sentence", "string", "type",
+        "balance", "balancer", "lb", "routing",
     }
 )  # fmt: skip
 _PASS_OWNERS = frozenset(
