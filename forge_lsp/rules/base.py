@@ -172,6 +172,22 @@ def lines_below(later: tree_sitter.Node, earlier: tree_sitter.Node) -> str:
     return f"{distance} lines below"
 
 
+def line_from(line: int, node: tree_sitter.Node) -> str:
+    """Where the zero-based `line` is, seen from `node` ("on the same line", "2 lines above").
+
+    For messages that name where a value came from: relative, like `lines_below`, so a finding
+    carried over an edit above it stays true.
+    """
+    distance = node.start_point[0] - line
+    if distance == 0:
+        return "on the same line"
+    if distance == 1:
+        return "on the line above"
+    if distance == -1:
+        return "on the line below"
+    return f"{distance} lines above" if distance > 0 else f"{-distance} lines below"
+
+
 def point(ts_point: tree_sitter.Point | tuple[int, int]) -> Point:
     return Point(ts_point[0], ts_point[1])
 

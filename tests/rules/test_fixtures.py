@@ -4,7 +4,12 @@ Fixture layout: ``tests/fixtures/rules/<CODE>/<language>/`` holds
 
 - ``positive.<ext>``: each line that must produce a finding ends with a comment
   ``expect: CODE`` (several codes separated by commas); the finding must *start* on that line.
-- ``negative.<ext>``: the safe forms; no ``expect:`` markers, so no finding of any rule.
+  ``expect: CODE(error)`` (or ``warning``, ``info``) also asserts the finding's severity;
+  a plain ``expect: CODE`` accepts any severity.
+- ``negative.<ext>``: the safe forms; no ``expect:`` markers, so no finding of any rule (info
+  included).
+- other files whose stem ends with ``_positive`` / ``_negative`` (``flows_positive.py``,
+  ``flows_negative.py``: the dataflow shapes of a rule) are read the same way.
 - for fixable rules, ``fix_input.<ext>`` and ``fix_output.<ext>``: applying every fix of the
   rule to the input gives the output, and the output has no finding of that rule.
 
@@ -25,7 +30,8 @@ from forge_lsp.rules import registry
 from forge_lsp.rules.base import DOC_SECTIONS, doc_sections
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "rules"
-EXPECT = re.compile(r"expect:\s*([A-Z0-9, ]+)")
+EXPECT = re.compile(r"expect:\s*((?:[A-Z]+[0-9]+(?:\((?:error|warning|info)\))?[, ]*)+)")
+MARKER = re.compile(r"([A-Z]+[0-9]+)(?:\((error|warning|info)\))?")
 ALL_RULES = checker.RuleSelection()
 
 
@@ -38,14 +44,22 @@ def fixture_files() -> list[Path]:
     )
 
 
-def expected_markers(source: str) -> set[tuple[int, str]]:
-    markers = set()
+def expected_severities(source: str) -> dict[tuple[int, str], str | None]:
+    """(line, code) -> the severity its marker asks for, or None for "any severity"."""
+    markers: dict[tuple[int, str], str | None] = {}
     for line_number, line in enumerate(source.splitlines()):
         for match in EXPECT.finditer(line):
-            for code in match.group(1).split(","):
-                if code.strip():
-                    markers.add((line_number, code.strip()))
+            for code, severity in MARKER.findall(match.group(1)):
+                markers[(line_number, code)] = severity or None
     return markers
+
+
+def expected_markers(source: str) -> set[tuple[int, str]]:
+    return set(expected_severities(source))
+
+
+def is_negative(path: Path) -> bool:
+    return path.stem == "negative" or path.stem.endswith("_negative")
 
 
 def check_file(path: Path) -> checker.CheckResult:
@@ -58,15 +72,36 @@ def check_file(path: Path) -> checker.CheckResult:
 def test_fixture_findings_match_markers(path: Path) -> None:
     result = check_file(path)
     found = {(f.start.line, f.code) for f in result.findings}
-    expected = expected_markers(path.read_text(encoding="utf-8"))
-    if path.stem == "negative":
+    severities = expected_severities(path.read_text(encoding="utf-8"))
+    expected = set(severities)
+    if is_negative(path):
         assert not expected, "negative fixtures carry no expect markers"
     describe = {
-        (f.start.line, f.code): f"{f.start.line + 1}: {f.code} {f.message}" for f in result.findings
+        (f.start.line, f.code): f"{f.start.line + 1}: {f.code}({f.severity.name.lower()}) "
+        f"{f.message}"
+        for f in result.findings
     }
     unexpected = sorted(describe[key] for key in found - expected)
     missing = sorted(f"{line + 1}: {code}" for line, code in expected - found)
-    assert not unexpected and not missing, f"unexpected={unexpected} missing={missing}"
+    # Every finding on a marked line must have the marked severity (when one is marked).
+    wrong = sorted(
+        f"{describe[(f.start.line, f.code)]} (expected {wanted})"
+        for f in result.findings
+        if (wanted := severities.get((f.start.line, f.code))) and f.severity.name.lower() != wanted
+    )
+    assert not unexpected and not missing and not wrong, (
+        f"unexpected={unexpected} missing={missing} wrong_severity={wrong}"
+    )
+
+
+def test_markers_read_codes_and_severities() -> None:
+    source = "x()  # expect: FG101(error), FG705\ny()  // expect: FG101(info)\nz()  # expect: FG1\n"
+    assert expected_severities(source) == {
+        (0, "FG101"): "error",
+        (0, "FG705"): None,
+        (1, "FG101"): "info",
+        (2, "FG1"): None,
+    }
 
 
 @pytest.mark.parametrize("rule", registry.all_rules(), ids=lambda r: r.code)

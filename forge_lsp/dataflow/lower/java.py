@@ -64,6 +64,19 @@ _WRAPPERS = frozenset(
 )
 # Reads from a stream or reader (`sc.nextLine()`, `br.readLine()`): made of the stream.
 _READS = frozenset({"readLine", "nextLine", "next", "readAllBytes", "readUTF", "lines", "read"})
+# Calls whose value is made of their arguments (`Optional.ofNullable(x)`, a null check).
+_WRAPPING_CALLS = frozenset(
+    {
+        "Optional.ofNullable",
+        "Optional.of",
+        "Objects.requireNonNull",
+        "Objects.requireNonNullElse",
+        "StringUtils.defaultString",
+        "StringUtils.trim",
+        "StringUtils.trimToEmpty",
+        "StringUtils.defaultIfBlank",
+    }
+)
 _COLLECTION_FACTORIES = frozenset(
     {"List.of", "Set.of", "Arrays.asList", "Collections.singletonList", "Stream.of", "EnumSet.of"}
 )
@@ -269,6 +282,8 @@ def _call(node: Node, source: bytes) -> ir.Expr:
             return ir.Concat((receiver, *args), "concat")
         if name in _APPEND and args:
             return ir.Concat((receiver, args[-1]), "StringBuilder.append")
+    if callee in _WRAPPING_CALLS and args:
+        return ir.Opaque(args)
     if callee in _COLLECTION_FACTORIES:
         return ir.Collection(args)
     if callee in _MAP_FACTORIES:
@@ -391,7 +406,7 @@ class _Lowerer:
         stack = list(reversed(root.named_children))
         while stack:  # in document order: a later field may read an earlier one
             node = stack.pop()
-            if node.type == "field_declaration":
+            if node.type in ("field_declaration", "constant_declaration"):
                 out.extend(self._declarators(node))
             elif node.type in _CLASS_PARTS:
                 stack.extend(reversed(node.named_children))

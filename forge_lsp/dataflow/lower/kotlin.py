@@ -93,6 +93,10 @@ _EXPRESSION_STATEMENTS = frozenset(
     }
 )
 _BOOLEAN_OPERATORS = frozenset({"==", "!=", "===", "!==", "<", ">", "<=", ">=", "&&", "||"})
+# Top-level nodes that are not statements of a script.
+_DECLARATIONS = frozenset(
+    {"package_header", "import_list", "import_header", "import", "type_alias", "file_annotation"}
+)
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _KEYWORDS = {"true": ("true", "bool"), "false": ("false", "bool"), "null": ("null", "null")}
 
@@ -346,7 +350,11 @@ def _call(node: Node, source: bytes) -> ir.Expr:
             return ir.Concat((receiver, *args), name)
         if name in _APPEND and args:
             return ir.Concat((receiver, args[-1]), "StringBuilder.append")
-        if name in ("get", "getValue", "getOrDefault", "getOrElse", "getOrNull") and args:
+        if (
+            name
+            in ("get", "getValue", "getOrDefault", "getOrElse", "getOrNull", "getOrFail", "getAll")
+            and args
+        ):
             return ir.Index(receiver, args[0])
         if name in _READS and not args:
             return ir.Opaque((receiver,))
@@ -518,7 +526,7 @@ class _Lowerer:
                 "class_body",
             ):
                 stack.extend((c, False) for c in reversed(named(node)))
-            elif top and node.type not in FUNCTION_TYPES:
+            elif top and node.type not in FUNCTION_TYPES and node.type not in _DECLARATIONS:
                 out.extend(self.statement(node))
         return out
 

@@ -1,5 +1,6 @@
 """Rust's lowering: function and closure bodies (and `const`/`static` items) into `ir`.
 
+Attributes are the function's decorators (see `_attribute_text`).
 Statements: `let`/`let mut` (patterns bind ELEMENTs of the value), assignments and compound
 assignments, `m[k] = v`, `map.insert(k, v)`/`vec.push(v)` (PUT), `s.push_str(x)` and
 `write!(s, ...)` (APPEND), `if` and `if let` (the pattern's names are ELEMENTs of the
@@ -438,8 +439,7 @@ class _Lowerer:
             "block_comment",
         ):
             if previous.type == "attribute_item":
-                # `#[get("/<name>")]` as `get("/<name>")`: the form tables match by name.
-                decorators.append(text(previous, src).strip()[2:-1].strip())
+                decorators.append(_attribute_text(previous, src))
             previous = previous.prev_named_sibling
         decorators.reverse()
         body = node.child_by_field_name("body")
@@ -714,6 +714,16 @@ class _Lowerer:
             target = local_name(values[0], src) if values else None
             return ir.Assign(target, node, node, ir.Op.APPEND) if target else None
         return None
+
+
+def _attribute_text(item: Node, source: bytes) -> str:
+    """An attribute as written, `#[...]` left out when its route has rocket's `<name>`
+    segments (`get("/<name>")`), so a table's route decorators match it by name: rocket binds
+    those segments to plain parameters. actix's `#[get("/{id}")]` keeps its `#[`: its handlers
+    take extractors (`web::Path<T>`), and a plain parameter there is app state."""
+    written = text(item, source).strip()
+    inner = written[2:-1].strip() if written.startswith("#[") and written.endswith("]") else written
+    return inner if re.search(r'"[^"]*<\w+\.*>[^"]*"', inner) else written
 
 
 def _is_tail(node: Node) -> bool:

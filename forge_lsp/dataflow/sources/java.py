@@ -170,6 +170,31 @@ TABLE = SourceTable(
             "StreamListener",
         }
     ),
+    safe_types={
+        kind: "a typed parameter"
+        for kind in (
+            "int",
+            "long",
+            "short",
+            "byte",
+            "double",
+            "float",
+            "boolean",
+            "Integer",
+            "Long",
+            "Short",
+            "Byte",
+            "Double",
+            "Float",
+            "Boolean",
+            "BigDecimal",
+            "BigInteger",
+            "UUID",
+            "LocalDate",
+            "LocalDateTime",
+            "Instant",
+        )
+    },
     sanitizers={
         "Integer.parseInt": "Integer.parseInt",
         "Integer.valueOf": "Integer.valueOf",

@@ -50,6 +50,13 @@ TABLE = SourceTable(
     parameter_markers=JAVA.parameter_markers,
     parameter_types=JAVA.parameter_types,
     route_decorators=JAVA.route_decorators,
+    safe_types={
+        **JAVA.safe_types,
+        **{
+            kind: "a typed parameter"
+            for kind in ("Int", "Int?", "Long?", "Double?", "Boolean?", "UUID?")
+        },
+    },
     sanitizers={
         **JAVA.sanitizers,
         "toInt": "toInt()",

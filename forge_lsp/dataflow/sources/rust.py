@@ -71,6 +71,29 @@ TABLE = SourceTable(
     # rocket: a route attribute's plain parameters are the path's `<name>` segments and query;
     # actix's attribute macros name their extractors by type, which `parameter_types` reads.
     route_decorators=frozenset({"get", "post", "put", "delete", "patch", "head", "route"}),
+    safe_types={
+        kind: "a typed parameter"
+        for kind in (
+            "i8",
+            "i16",
+            "i32",
+            "i64",
+            "i128",
+            "isize",
+            "u8",
+            "u16",
+            "u32",
+            "u64",
+            "u128",
+            "usize",
+            "f32",
+            "f64",
+            "bool",
+            "Uuid",
+            "NaiveDate",
+            "DateTime<Utc>",
+        )
+    },
     sanitizers={
         "parse": "parse()",
         "Uuid.parse_str": "Uuid::parse_str",

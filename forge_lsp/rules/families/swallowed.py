@@ -643,10 +643,11 @@ def constant_arguments(call: GoCall) -> bool:
     """
     if not call.args or call.qualifier not in _PURE_PACKAGES:
         return False
-    return all(_constant(arg) for arg in call.args)
+    return all(constant_node(arg) for arg in call.args)
 
 
-def _constant(node: tree_sitter.Node) -> bool:
+def constant_node(node: tree_sitter.Node) -> bool:
+    """A literal, or an exported name of an imported package (`http.MethodGet`)."""
     if node.type in _LITERALS:
         return True
     if node.type == "selector_expression":

@@ -167,6 +167,14 @@ def test_lambda_is_its_own_function_and_expression_body_is_a_return() -> None:
     assert isinstance(lam.body[0], ir.Return)
 
 
+def test_interface_constants_are_the_file_top_level_too() -> None:
+    parsed, source = tree("java", 'interface Q { String T = "users"; }\n')
+    lowered = lowering("java")
+    assert lowered is not None
+    top = lowered.lower(parsed.root_node, source)
+    assert [s.target for s in top.body if isinstance(s, ir.Assign)] == ["T"]
+
+
 def test_class_constants_are_the_file_top_level() -> None:
     parsed, source = tree("java", java("", 'static final String TABLE = "users";\nint n = 3;\n'))
     lowered = lowering("java")

@@ -57,6 +57,11 @@ JAVA_SOURCES = [
         "stdin",
     ),
     ("void h() { sink(System.console().readLine()); }", "stdin"),
+    (
+        "void h(HttpServletRequest r) {"
+        ' sink(Optional.ofNullable(r.getParameter("q")).orElse("")); }',
+        "a request parameter",
+    ),
 ]
 
 JAVA_SAFE = [
@@ -138,6 +143,10 @@ KOTLIN_SOURCES = [
     ),
     ('fun Route.r() { get("/u") { sink(call.request.cookies["s"]) } }', "the request cookies"),
     (
+        'fun Route.r() { get("/u") { sink(call.parameters.getOrFail("id")) } }',
+        "the route and query parameters",
+    ),
+    (
         'class C { @PostMapping("/x") fun h(@RequestBody body: String) { sink(body) } }',
         "the request body",
     ),
@@ -177,7 +186,7 @@ def test_kotlin_look_alikes_are_not_sources() -> None:
 
 RUST_SOURCES = [
     ("async fn h(Json(body): Json<Body>) { sink(body.name); }", "the request body"),
-    ("async fn h(Path(id): Path<u32>) { sink(id); }", "the path parameters"),
+    ("async fn h(Path(id): Path<String>) { sink(id); }", "the path parameters"),
     ("async fn h(Form(f): Form<Login>) { sink(f.user); }", "the form fields"),
     ('async fn h(headers: HeaderMap) { sink(headers.get("x-id")); }', "the request headers"),
     ("async fn h(RawQuery(q): RawQuery) { sink(q); }", "the query string"),
@@ -196,7 +205,7 @@ RUST_SOURCES = [
         "a socket",
     ),
     (
-        '#[post("/u/<id>", data = "<form>")]\nfn h(id: u32, form: Form<U>) { sink(id); }',
+        '#[post("/u/<id>", data = "<form>")]\nfn h(id: String, form: Form<U>) { sink(id); }',
         "a route parameter",
     ),
 ]
@@ -225,6 +234,10 @@ def test_rust_look_alikes_are_not_sources() -> None:
     assert not facts.untrusted(one("rust", "fn h(name: &str) { sink(name); }"))
     assert not facts.untrusted(one("rust", "#[test]\nfn h(name: &str) { sink(name); }"))
     assert not facts.untrusted(one("rust", "fn h(req: HttpRequest) { sink(req); }"))
+    actix_state = (
+        '#[get("/users/{id}")]\nasync fn h(data: web::Data<AppState>) { sink(data.table); }'
+    )
+    assert not facts.untrusted(one("rust", actix_state))
 
 
 @pytest.mark.parametrize("language", ["java", "kotlin", "rust"])
@@ -238,3 +251,20 @@ def test_tables_load_by_language_and_are_data(language: str) -> None:
         assert all(label for label in methods.values())
     # A name is never both a source and a sanitizer: the flow checks sanitizers first.
     assert not set(table.calls) & set(table.sanitizers)
+
+
+@pytest.mark.parametrize(
+    ("language", "kinds"),
+    [
+        ("java", ("Long", "int", "UUID")),
+        ("kotlin", ("Int", "Long", "UUID")),
+        ("rust", ("u32", "i64")),
+    ],
+)
+def test_safe_types_name_the_scalar_types_a_framework_converts_to(
+    language: str, kinds: tuple[str, ...]
+) -> None:
+    table = sources.table(language)
+    assert table is not None
+    assert all(kind in table.safe_types for kind in kinds)
+    assert "String" not in table.safe_types and "str" not in table.safe_types
