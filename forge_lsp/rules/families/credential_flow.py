@@ -294,6 +294,8 @@ def _worth_asking(ctx: CheckContext, node: Node, depth: int, seen: set[int]) -> 
     if kind in _MEMBER_TYPES:
         return False  # a field of some object; `this.key` / `self.KEY` go to `field_literal`
     if kind in ("identifier", "simple_identifier"):
+        if not _ever_assigned(ctx, ctx.text(node)):
+            return False  # only a parameter (or an import): no literal can reach it here
         for definition in ctx.flow.reaching(node):
             if isinstance(definition, solver.Entry):
                 if definition.kind is solver.EntryKind.OUTSIDE:
@@ -353,6 +355,18 @@ def declared_name(ctx: CheckContext, literal: Node) -> str:
                 return ""
             return ctx.text(target).rsplit(".", 1)[-1]
     return ""
+
+
+def _ever_assigned(ctx: CheckContext, name: str) -> bool:
+    """Whether the file assigns or declares `name` with a value anywhere (a cheap text test
+    that spares lowering a function for a name that is only ever a parameter)."""
+    found: dict[str, bool] = ctx.memo("FG201.assigned", dict)
+    if name not in found:
+        pattern = (
+            rb"(?<![\w.$])" + re.escape(name.encode()) + rb"\s*(?::[^=\n;(){}]*)?(?::=|=)(?!=)"
+        )
+        found[name] = re.search(pattern, ctx.source) is not None
+    return found[name]
 
 
 def _quoted(source: bytes, text: str) -> bool:
@@ -458,6 +472,9 @@ def field_literal(ctx: CheckContext, node: Node) -> Node | None:
 
 
 def _field_named(ctx: CheckContext, name: str) -> Node | None:
+    declared = rb"(?<![\w.$])" + re.escape(name.encode()) + rb"\s*(?::[^=\n;]*)?=\s*[bBrRuU]?[\"'`]"
+    if not name or re.search(declared, ctx.source) is None:
+        return None  # no `name = "..."` anywhere: no need to walk the tree for fields
     found = _fields(ctx).get(name, [])
     return found[0] if len(found) == 1 and _assigned_once(ctx, name) else None
 
