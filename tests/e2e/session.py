@@ -14,11 +14,12 @@ from pytest_lsp import LanguageClient, client_capabilities
 
 TIMEOUT = 15
 
-# A Python function whose handler swallows every error: one FG301 finding, on line 3.
+# A Python function whose handler swallows every error of a write: one FG301 finding, a
+# warning, on line 3.
 HANDLER = (
-    "def load(path):\n"
+    "def save(path, text):\n"
     "    try:\n"
-    "        return open(path).read()\n"
+    '        open(path, "w").write(text)\n'
     "    except Exception:\n"
     "        pass\n"
 )
