@@ -70,6 +70,12 @@ class CheckContext:
         return self.path is not None and is_test_path(self.path)
 
     @property
+    def in_test_support(self) -> bool:
+        """Whether the module imports a test framework or a `testing` package (test support
+        code wherever it lives, like SQLAlchemy's `dialects/*/provision.py`)."""
+        return self.memo("test_support", lambda: is_test_support(self.source, self.language.name))
+
+    @property
     def root(self) -> tree_sitter.Node:
         return self.tree.root_node
 
@@ -243,6 +249,36 @@ def is_test_path(path: str) -> bool:
     a test file by each language's convention."""
     parts = path.replace("\\", "/").split("/")
     return _TEST_FILE.search(parts[-1]) is not None or any(p in _TEST_FOLDERS for p in parts[:-1])
+
+
+# Imports that make a module test support wherever it lives: SQLAlchemy's
+# `dialects/*/provision.py` imports `...testing.provision`, a Go `testutil` package "testing".
+_TEST_IMPORTS = {
+    "python": re.compile(
+        rb"(?m)^[ \t]*(?:from[ \t]+(?:\.+|[\w.]+\.)?testing(?:\.\w+)*[ \t]+import|"
+        rb"import[ \t]+(?:pytest|unittest)\b|from[ \t]+(?:pytest|unittest)\b)"
+    ),
+    "go": re.compile(rb'(?m)^[ \t]*(?:import[ \t]+)?(?:\w+[ \t]+)?"testing"[ \t]*$'),
+    "java": re.compile(rb"(?m)^[ \t]*import[ \t]+(?:static[ \t]+)?org\.(?:junit|testng|mockito)\."),
+    "kotlin": re.compile(
+        rb"(?m)^[ \t]*import[ \t]+(?:org\.(?:junit|testng|mockito)|kotlin\.test|io\.mockk)\."
+    ),
+}
+# A word every such import contains: most files have none, and skip the regex.
+_TEST_WORDS = {
+    "python": (b"testing", b"pytest", b"unittest"),
+    "go": (b'"testing"',),
+    "java": (b"junit", b"testng", b"mockito"),
+    "kotlin": (b"junit", b"testng", b"mockito", b"kotlin.test", b"io.mockk"),
+}
+
+
+def is_test_support(source: bytes, language: str) -> bool:
+    """A module that imports a test framework or a `testing` package: test support code."""
+    pattern = _TEST_IMPORTS.get(language)
+    if pattern is None or not any(word in source for word in _TEST_WORDS[language]):
+        return False
+    return pattern.search(source) is not None
 
 
 _SECTION_RE = re.compile(r"^## (.+?)\s*$", re.MULTILINE)

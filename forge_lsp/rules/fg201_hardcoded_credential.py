@@ -414,9 +414,7 @@ not just the tip, and treat a hit as an incident: rotate first, then rewrite.
             tuple(ctx.options.get("ignoreValues") or ()),
             bool(ctx.options.get("ignoreInTests", True)),
         )
-        if options.skip_tests and (
-            ctx.in_test_file or cred.is_test_support(ctx.source, ctx.language.name)
-        ):
+        if options.skip_tests and (ctx.in_test_file or ctx.in_test_support):
             return
         language = ctx.language.name
         reported: set[int] = set()

@@ -371,7 +371,7 @@ worker thread in the test and assert `Thread.currentThread().isInterrupted()` af
             return  # a test swallows the exception it expects, and asserts on what follows
         if hc.vendored(ctx.path):
             return
-        if fx.test_support(ctx.source, ctx.language.name) and not ctx.options.get("includeTests"):
+        if ctx.in_test_support and not ctx.options.get("includeTests"):
             return  # a module built on a testing package (`from ...testing import`) is test code
         policy = _Policy(
             allow_narrow=bool(ctx.options.get("allowNarrowWithComment", True)),

@@ -293,8 +293,11 @@ open a raw TCP connection, send half a request line, and assert the server close
             call, fn, args = match["call"][0], match["fn"][0], match["args"][0]
             if has_error(call):
                 continue
-            positional, keywords, splat = net.python_arguments(args)
             origin = net.python_origin(ctx, fn)
+            method = fn.child_by_field_name("attribute") if fn.type == "attribute" else None
+            if not origin and (method is None or ctx.text(method) not in HTTP_VERBS):
+                continue  # neither an imported client nor a method a session has
+            positional, keywords, splat = net.python_arguments(args)
             shown = ctx.text(fn)
             if origin in HTTPX_CALLS or origin == "httpx.Timeout":
                 yield from self._httpx(ctx, call, origin, positional, keywords)

@@ -362,11 +362,27 @@ def _ever_assigned(ctx: CheckContext, name: str) -> bool:
     that spares lowering a function for a name that is only ever a parameter)."""
     found: dict[str, bool] = ctx.memo("FG201.assigned", dict)
     if name not in found:
-        pattern = (
-            rb"(?<![\w.$])" + re.escape(name.encode()) + rb"\s*(?::[^=\n;(){}]*)?(?::=|=)(?!=)"
-        )
-        found[name] = re.search(pattern, ctx.source) is not None
+        rest = rb"\s*(?::[^=\n;(){}]*)?(?::=|=)(?!=)"
+        found[name] = bool(_standalone(ctx.source, name.encode(), rest, limit=1))
     return found[name]
+
+
+_NAME_BYTE = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.$")
+
+
+def _standalone(source: bytes, name: bytes, rest: bytes, limit: int) -> int:
+    """How many times (up to `limit`) `name` followed by the pattern `rest` occurs where the
+    byte before `name` is not part of a longer name or a member access. The search starts
+    with the literal name, which `re` finds fast; a leading look-behind would make it try
+    every position of the file."""
+    count = 0
+    for match in re.finditer(re.escape(name) + rest, source):
+        start = match.start()
+        if start == 0 or source[start - 1] not in _NAME_BYTE:
+            count += 1
+            if count >= limit:
+                break
+    return count
 
 
 def _quoted(source: bytes, text: str) -> bool:
@@ -472,8 +488,8 @@ def field_literal(ctx: CheckContext, node: Node) -> Node | None:
 
 
 def _field_named(ctx: CheckContext, name: str) -> Node | None:
-    declared = rb"(?<![\w.$])" + re.escape(name.encode()) + rb"\s*(?::[^=\n;]*)?=\s*[bBrRuU]?[\"'`]"
-    if not name or re.search(declared, ctx.source) is None:
+    declared = rb"\s*(?::[^=\n;]*)?=\s*[bBrRuU]?[\"'`]"
+    if not name or not _standalone(ctx.source, name.encode(), declared, limit=1):
         return None  # no `name = "..."` anywhere: no need to walk the tree for fields
     found = _fields(ctx).get(name, [])
     return found[0] if len(found) == 1 and _assigned_once(ctx, name) else None
@@ -481,12 +497,18 @@ def _field_named(ctx: CheckContext, name: str) -> Node | None:
 
 def _assigned_once(ctx: CheckContext, name: str) -> bool:
     """Whether the file assigns `name` (or `self.name`, `this.name`) at most once."""
-    pattern = (
-        rb"(?<![\w.$])(?:(?:self|this|cls)\.)?"
-        + re.escape(name.encode())
-        + rb"\s*(?::[^=\n;]*)?(?:=|\+=|:=)(?!=)"
-    )
-    return len(re.findall(pattern, ctx.source)) <= 1
+    rest = rb"\s*(?::[^=\n;]*)?(?:=|\+=|:=)(?!=)"
+    assignments = 0
+    for match in re.finditer(re.escape(name.encode()) + rest, ctx.source):
+        start = match.start()
+        before = ctx.source[max(0, start - 5) : start]
+        if start == 0 or ctx.source[start - 1] not in _NAME_BYTE:
+            assignments += 1
+        elif before.endswith((b"self.", b"this.", b" cls.", b"\tcls.", b"\ncls.")):
+            assignments += 1  # `self.name = ...`
+        if assignments > 1:
+            return False
+    return True
 
 
 def _fields(ctx: CheckContext) -> dict[str, list[Node]]:

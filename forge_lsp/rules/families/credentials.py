@@ -713,26 +713,6 @@ def known_formats(node: tree_sitter.Node, source: bytes) -> bool:
 
 # --- test code -----------------------------------------------------------------------------
 
-# Imports that make a module test support wherever it lives: SQLAlchemy's
-# `dialects/*/provision.py` imports `...testing.provision`, a Go `testutil` package "testing".
-_TEST_IMPORTS = {
-    "python": re.compile(
-        rb"(?m)^\s*(?:from\s+(?:\.+|[\w.]+\.)?testing(?:\.\w+)*\s+import|"
-        rb"import\s+(?:pytest|unittest)\b|from\s+(?:pytest|unittest)\b)"
-    ),
-    "go": re.compile(rb'(?m)^\s*(?:import\s+)?(?:\w+\s+)?"testing"\s*$'),
-    "java": re.compile(rb"(?m)^\s*import\s+(?:static\s+)?org\.(?:junit|testng|mockito)\."),
-    "kotlin": re.compile(
-        rb"(?m)^\s*import\s+(?:org\.(?:junit|testng|mockito)|kotlin\.test|io\.mockk)\."
-    ),
-}
-
-
-def is_test_support(source: bytes, language: str) -> bool:
-    """A module that imports a test framework or a `testing` package: test support code."""
-    pattern = _TEST_IMPORTS.get(language)
-    return pattern is not None and pattern.search(source) is not None
-
 
 _TEST_CALLS = frozenset(
     {"describe", "it", "test", "beforeEach", "beforeAll", "afterEach", "afterAll", "before",

@@ -276,14 +276,3 @@ def tries_next(try_node: tree_sitter.Node) -> bool:
     while following is not None and "comment" in following.type:
         following = following.next_named_sibling
     return following is not None and following.type in ("try_statement", "try_expression")
-
-
-_TESTING_IMPORT = re.compile(
-    rb"^\s*(from\s+[\w.]*\btesting\b[\w.]*\s+import|import\s+pytest\b|from\s+pytest\b)", re.M
-)
-
-
-def test_support(source: bytes, language: str) -> bool:
-    """A Python module built on a testing package (`from ...testing.provision import ...`,
-    `import pytest`): test support, like a test file."""
-    return language == "python" and bool(_TESTING_IMPORT.search(source))

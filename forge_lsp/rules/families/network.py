@@ -151,6 +151,8 @@ def python_origin(ctx: CheckContext, node: tree_sitter.Node) -> str:
         return ""
     imports = python_imports(ctx)
     parts = text.split(".")
+    if parts[0] not in imports:
+        return ""  # every imported name's first segment is itself a key (`os` for `os.path`)
     for cut in range(len(parts), 0, -1):
         head = ".".join(parts[:cut])
         if head in imports:
