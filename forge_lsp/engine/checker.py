@@ -18,6 +18,7 @@ import tree_sitter
 from forge_lsp.config.selection import RuleSelection
 from forge_lsp.core.languages import LanguageSpec
 from forge_lsp.core.model import Finding
+from forge_lsp.dataflow.flow import FileFlow
 from forge_lsp.engine.suppression import Suppression, find_suppressions
 from forge_lsp.rules.base import CheckContext, Rule
 from forge_lsp.rules.query_batch import QueryBatch, learned_queries
@@ -151,6 +152,11 @@ def rules_pass(
             file_queries=whole,
         )
         findings.extend(_run_rule(rule, ctx))
+    # The dataflow points back at itself through the syntax tree: drop it now rather than
+    # leave every checked file's tree to a cycle collector the CLI runs rarely.
+    flow = shared.get("dataflow")
+    if isinstance(flow, FileFlow):
+        flow.close()
     return RulesPass(findings, whole.kept(learned_queries(spec.name, "partial:file")))
 
 
