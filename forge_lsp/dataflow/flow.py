@@ -9,8 +9,7 @@ raises: what the layer cannot read is `UNKNOWN`.
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import tree_sitter
@@ -618,7 +617,7 @@ class FileFlow:
         label = self._untrusted_parameter(function, param, entry.index)
         if not label:
             return plain
-        converted = _safe_type(self._table.safe_types, param.type_text)
+        converted = sources.safe_type(self._table, param.type_text)
         if converted:  # `@PathVariable Long id`, axum's `Path<u32>`: the framework parsed it
             return frozenset({Fact(Origin.SANITIZED, converted, line)})
         return frozenset({Fact(Origin.UNTRUSTED, label, line)})
@@ -788,16 +787,3 @@ class FileFlow:
             else:
                 out |= self._value(argument, depth + 1)
         return frozenset(out)
-
-
-_WRAPPED = re.compile(r"^[\w:.]+<\s*([\w:.]+)\s*>$")
-
-
-def _safe_type(safe_types: Mapping[str, str], written: str) -> str:
-    """The label of a declared type that cannot carry text (`Long`, `u32`, `int`), bare or as
-    the one type argument of an extractor (`Path<u32>`); "" otherwise."""
-    kind = written.strip().removeprefix("&").removeprefix("mut ").strip().rstrip("?")
-    wrapped = _WRAPPED.match(kind)
-    if wrapped is not None:
-        kind = wrapped.group(1)
-    return safe_types.get(kind) or safe_types.get(kind.rsplit(".", 1)[-1].rsplit("::", 1)[-1], "")

@@ -10,6 +10,7 @@ attribute as written, by suffix on whole segments (`request.args.get` matches
 from __future__ import annotations
 
 import importlib
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -84,3 +85,17 @@ def table(language: str) -> SourceTable | None:
 def matches_suffix(dotted: str, key: str) -> bool:
     """`flask.request.args.get` ends with `request.args.get` on whole segments."""
     return dotted == key or dotted.endswith("." + key)
+
+
+_WRAPPED = re.compile(r"^[\w:.]+<\s*([\w:.]+)\s*>$")
+
+
+def safe_type(table: SourceTable, written: str) -> str:
+    """The label of a declared type that cannot carry text (`Long`, `u32`, `int`), bare or as
+    the one type argument of an extractor (`Path<u32>`); "" otherwise."""
+    kind = written.strip().removeprefix("&").removeprefix("mut ").strip().rstrip("?")
+    wrapped = _WRAPPED.match(kind)
+    if wrapped is not None:
+        kind = wrapped.group(1)
+    short = kind.rsplit(".", 1)[-1].rsplit("::", 1)[-1]
+    return table.safe_types.get(kind) or table.safe_types.get(short, "")
