@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 from forge_lsp.dataflow import ir
 from forge_lsp.dataflow.ir import Node
-from forge_lsp.dataflow.solver import Refinement
+from forge_lsp.dataflow.solver import FALSY, Refinement
 
 _NEGATIONS = frozenset({"!", "not"})
 _AND = frozenset({"&&", "and"})
@@ -152,29 +152,48 @@ class Conditions:
         node = _strip(node)
         inner = _negated(node)
         if inner is not None:
-            flipped = self.refine(inner, depth + 1)
-            return Refinement(flipped.when_false, flipped.when_true)
+            return _flip(self.refine(inner, depth + 1))
         parts = _operator(node)
         if parts is not None:
             op, left, right = parts
             if op in _AND:
                 a, b = self.refine(left, depth + 1), self.refine(right, depth + 1)
-                return Refinement(a.when_true + b.when_true)
+                return Refinement(
+                    a.when_true + b.when_true,
+                    when_true_if_exit=a.when_true_if_exit + b.when_true_if_exit,
+                )
             if op in _OR:
                 a, b = self.refine(left, depth + 1), self.refine(right, depth + 1)
-                return Refinement((), a.when_false + b.when_false)
+                return Refinement(
+                    (),
+                    a.when_false + b.when_false,
+                    when_false_if_exit=a.when_false_if_exit + b.when_false_if_exit,
+                )
             if op in {"in", "not in"}:
                 name = self._name(left)
-                if name and self._allow_list(right):
-                    found = ((name, "allow-list"),)
-                    return Refinement(found) if op == "in" else Refinement((), found)
+                if name:
+                    found = self._membership(name, right)
+                    return found if op == "in" else _flip(found)
             return Refinement()
         shape = self.shape(node)
         if isinstance(shape, ir.Call):
             return self._call(shape)
         if isinstance(shape, ir.Name):
-            return self._comma_ok(node, shape.name)
+            found = self._comma_ok(node, shape.name)
+            if found.when_true or found.when_false:
+                return found
+            # `if x:` / `if (x)`: where it fails, `x` is None, empty, zero or false.
+            return Refinement((), ((shape.name, FALSY),))
         return Refinement()
+
+    def _membership(self, name: str, collection: Node) -> Refinement:
+        """`name in collection` held: an allow-list when the collection reads as one (literals,
+        an UPPER_CASE or `allowed_*` name); any other collection counts only when the arm where
+        the test failed leaves (`if sort not in sortable_columns: raise ...`)."""
+        found = ((name, "allow-list"),)
+        if self._allow_list(collection):
+            return Refinement(found)
+        return Refinement(when_true_if_exit=found)
 
     def _comma_ok(self, node: Node, name: str) -> Refinement:
         """Go's `if _, ok := allowed[x]; ok {`: `x` is a key of the allow-list map."""
@@ -205,12 +224,12 @@ class Conditions:
         last = call.callee.rsplit(".", 1)[-1]
         if last in _MEMBERSHIP and call.receiver is not None and call.args:
             name = self._name(call.args[0])
-            if name and self._allow_list(call.receiver):
-                return Refinement(((name, "allow-list"),))
+            if name:
+                return self._membership(name, call.receiver)
         if call.callee in _MEMBERSHIP_CALLS and len(call.args) == 2:
             name = self._name(call.args[1])
-            if name and self._allow_list(call.args[0]):
-                return Refinement(((name, "allow-list"),))
+            if name:
+                return self._membership(name, call.args[0])
         if last in _CHARACTER_TESTS and call.receiver is not None and not call.args:
             name = self._name(call.receiver)
             if name:
@@ -278,6 +297,16 @@ class Conditions:
             name = shape.name
         last = name.rsplit(".", 1)[-1]
         return bool(last) and (last.isupper() or bool(_ALLOW_WORDS.search(last)))
+
+
+def _flip(refinement: Refinement) -> Refinement:
+    """The refinement of the negated test."""
+    return Refinement(
+        refinement.when_false,
+        refinement.when_true,
+        refinement.when_false_if_exit,
+        refinement.when_true_if_exit,
+    )
 
 
 def _python_value(literal: ir.Literal) -> object:

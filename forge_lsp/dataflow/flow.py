@@ -36,6 +36,7 @@ PASS_THROUGH = frozenset(
         "expect", "strip_prefix", "strip_suffix", "trim_start", "trim_end", "to_lowercase",
         "to_uppercase", "toByteArray", "getBytes", "lowercase", "uppercase", "trimIndent",
         "Decode", "ReadString", "ReadLine", "Text", "ReadBytes",
+        "items", "keys", "values",  # `for k, v in request.args.items()`
     }
 )  # fmt: skip
 # Calls whose result is made of their arguments (`str(x)`, `String(x)`).
@@ -423,6 +424,8 @@ class FileFlow:
             if definition.kind is solver.EntryKind.SANITIZED:
                 line = self._line(definition.node)
                 return frozenset({Fact(Origin.SANITIZED, definition.detail, line)})
+            if definition.kind is solver.EntryKind.FALSY:  # `if x:` failed: None, "", 0
+                return frozenset({Fact(Origin.CONSTANT, "", self._line(definition.node))})
             return self._outside(found, definition.name, at, depth)
         guard = ("def", id(definition))
         if guard in self._active:

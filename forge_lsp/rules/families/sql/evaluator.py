@@ -12,6 +12,7 @@ from typing import ClassVar
 
 import tree_sitter
 
+from forge_lsp.dataflow.ir import Op
 from forge_lsp.dataflow.solver import Entry, EntryKind
 from forge_lsp.rules.base import CheckContext, has_error
 from forge_lsp.rules.families.sql.text import (
@@ -99,6 +100,8 @@ class Evaluator:
     # Query with @name, @value and @def (plain) or @aug (`+=`) captures.
     definitions_query: ClassVar[str]
     identifier_types: ClassVar[frozenset[str]] = frozenset({"identifier"})
+    # List (array, tuple) literal node types, whose items `collected` reads.
+    list_types: ClassVar[frozenset[str]] = frozenset()
 
     def __init__(self, ctx: CheckContext) -> None:
         self.ctx = ctx
@@ -246,6 +249,8 @@ class Evaluator:
                     return None
                 if definition.kind is EntryKind.SANITIZED:
                     extra.append(Built("0"))  # an allow-list or a numeric test held here
+                elif definition.kind is EntryKind.FALSY:
+                    extra.append(CONSTANT)  # `if x:` failed here: None, empty, zero
                 else:
                     extra.append(self.unknown(name))
                 continue
@@ -255,7 +260,7 @@ class Evaluator:
                 return None  # an assignment only the dataflow layer sees (`for`, unpacking)
             chosen.append(known)
         chosen.sort(key=lambda d: d.statement.start_byte, reverse=True)
-        parts = [self._merge(name, chosen, depth)] if chosen else []
+        parts = [self._alternatives(name, chosen, depth)] if chosen else []
         for part in extra:
             if part.dynamic and not part.holes:
                 part = Built(part.text, True, part.sites, part.via_var, (ident,))
@@ -263,6 +268,63 @@ class Evaluator:
         if len(parts) == 1:
             return parts[0]
         return self.choice(parts)
+
+    def collected(self, node: Node, depth: int) -> list[Built] | None:
+        """The items of a list built in this function, in source order: a list literal, or a
+        local name assigned one and then appended to (`parts.append(...)`, `parts.push(...)`:
+        the dataflow layer's PUT / APPEND). None when the items cannot all be listed."""
+        if node.type in self.list_types:
+            return [self.evaluate(item, depth + 1) for item in _arguments(node)]
+        if node.type not in self.identifier_types:
+            return None
+        definitions = [d for d in self.ctx.flow.reaching(node) if not isinstance(d, Entry)]
+        if len(definitions) != len(self.ctx.flow.reaching(node)) or not definitions:
+            return None
+        items: list[Built] = []
+        for definition in sorted(definitions, key=lambda d: d.node.start_byte):
+            value = definition.value
+            if value is None:
+                return None
+            if definition.op is Op.SET:
+                if value.type not in self.list_types:
+                    return None
+                items.extend(self.evaluate(item, depth + 1) for item in _arguments(value))
+            elif definition.op in {Op.PUT, Op.APPEND} and definition.key is None:
+                items.append(self.evaluate(value, depth + 1))
+            else:
+                return None
+        return items
+
+    def joined(self, node: Node, separator: str, items: list[Built]) -> Built:
+        """`separator.join(items)` as one built string."""
+        parts: list[Built] = []
+        for index, item in enumerate(items):
+            if index:
+                parts.append(Built(separator))
+            parts.append(item)
+        return self.build(node, "`join`", parts)
+
+    def _alternatives(self, name: str, chosen: list[Definition], depth: int) -> Built:
+        """Definitions reaching one use: the plain ones are alternatives (the arms of a branch
+        merge), the augmented ones (`+=`) add to them. The dynamic alternatives come first, so
+        the text's holes line up with the expressions."""
+        plain = [d for d in chosen if not d.augmented]
+        if len(plain) <= 1:
+            return self._merge(name, chosen, depth)
+        added = [d for d in chosen if d.augmented]
+        options = [self._merge(name, [d], depth) for d in plain]
+        options.sort(key=lambda b: not b.dynamic)
+        base = self.choice(options)
+        if not added:
+            return base
+        rest = self._merge(name, added, depth)
+        return Built(
+            base.text + rest.text,
+            base.dynamic or rest.dynamic,
+            base.sites + rest.sites,
+            via_var=True,
+            holes=base.holes + rest.holes,
+        )
 
     @staticmethod
     def unknown(name: str) -> Built:
