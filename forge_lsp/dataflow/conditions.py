@@ -153,6 +153,13 @@ class Conditions:
         inner = _negated(node)
         if inner is not None:
             return _flip(self.refine(inner, depth + 1))
+        if node.type in {"index_expression", "subscript_expression", "subscript"}:
+            # `if !sortable[sort] { return }`: a lookup in a map of booleans.
+            shape = self.shape(node)
+            if isinstance(shape, ir.Index) and shape.key is not None:
+                name = self._name(shape.key)
+                return self._membership(name, shape.obj) if name else Refinement()
+            return Refinement()
         parts = _operator(node)
         if parts is not None:
             op, left, right = parts

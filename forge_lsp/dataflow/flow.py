@@ -43,7 +43,8 @@ PASS_THROUGH = frozenset(
 CONVERSIONS = frozenset(
     {"str", "repr", "bytes", "list", "tuple", "set", "sorted", "reversed", "String", "string",
      "fmt.Sprint", "fmt.Sprintln", "String.valueOf", "Objects.toString", "[]byte",
-     "json.NewDecoder", "bufio.NewReader", "bufio.NewScanner", "io.ReadAll", "ioutil.ReadAll"}
+     "json.NewDecoder", "bufio.NewReader", "bufio.NewScanner", "io.ReadAll", "ioutil.ReadAll",
+     "Object.entries", "Object.keys", "Object.values"}
 )  # fmt: skip
 _GETTERS = frozenset({"get", "Get", "getOrDefault", "get_or", "getOrElse", "getOrNull", "getlist"})
 _DECORATOR_NAME = re.compile(r"@?\s*([\w.]+)")

@@ -273,12 +273,14 @@ class Evaluator:
         """The items of a list built in this function, in source order: a list literal, or a
         local name assigned one and then appended to (`parts.append(...)`, `parts.push(...)`:
         the dataflow layer's PUT / APPEND). None when the items cannot all be listed."""
-        if node.type in self.list_types:
-            return [self.evaluate(item, depth + 1) for item in _arguments(node)]
+        literal = self.list_items(node)
+        if literal is not None:
+            return [self.evaluate(item, depth + 1) for item in literal]
         if node.type not in self.identifier_types:
             return None
-        definitions = [d for d in self.ctx.flow.reaching(node) if not isinstance(d, Entry)]
-        if len(definitions) != len(self.ctx.flow.reaching(node)) or not definitions:
+        reaching = self.ctx.flow.reaching(node)
+        definitions = [d for d in reaching if not isinstance(d, Entry)]
+        if len(definitions) != len(reaching) or not definitions:
             return None
         items: list[Built] = []
         for definition in sorted(definitions, key=lambda d: d.node.start_byte):
@@ -286,14 +288,23 @@ class Evaluator:
             if value is None:
                 return None
             if definition.op is Op.SET:
-                if value.type not in self.list_types:
+                start = self.list_items(value)
+                if start is None and not self.empty_builder(value):
                     return None
-                items.extend(self.evaluate(item, depth + 1) for item in _arguments(value))
+                items.extend(self.evaluate(item, depth + 1) for item in start or [])
             elif definition.op in {Op.PUT, Op.APPEND} and definition.key is None:
                 items.append(self.evaluate(value, depth + 1))
             else:
                 return None
         return items
+
+    def list_items(self, node: Node) -> list[Node] | None:
+        """The items of a list literal, or None when `node` is not one."""
+        return _arguments(node) if node.type in self.list_types else None
+
+    def empty_builder(self, node: Node) -> bool:
+        """A value a string builder starts from empty (Go's `var b strings.Builder`)."""
+        return False
 
     def joined(self, node: Node, separator: str, items: list[Built]) -> Built:
         """`separator.join(items)` as one built string."""
