@@ -10,6 +10,7 @@ raises: what the layer cannot read is `UNKNOWN`.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from forge_lsp.dataflow import facts, ir, lower, solver, sources
@@ -495,6 +496,9 @@ class FileFlow:
         plain = frozenset({Fact(Origin.PARAMETER, entry.name, line)})
         if param is None or self._plain or self._table is None:
             return plain
+        safe = _safe_type(param.type_text, self._table.safe_types)
+        if safe:  # `@PathVariable long id`, `Path<u32>`, `id: int`: only a number gets in
+            return frozenset({Fact(Origin.SANITIZED, safe, line)})
         label = self._untrusted_parameter(function, param, entry.index)
         return frozenset({Fact(Origin.UNTRUSTED, label, line)}) if label else plain
 
@@ -657,6 +661,22 @@ class FileFlow:
             else:
                 out |= self._value(argument, depth + 1)
         return frozenset(out)
+
+
+_ONE_TYPE_ARGUMENT = re.compile(r"^[\w:.]+\s*<\s*([\w:.]+\??)\s*>$")
+
+
+def _safe_type(written: str, safe_types: Mapping[str, str]) -> str:
+    """The label of a declared type that cannot carry text (`long`, `u32`, `Int?`), also as the
+    one type argument of a wrapper (`Path<u32>`, `Query<i64>`, `Optional<Long>`); else ""."""
+    if not written or not safe_types:
+        return ""
+    bare = written.strip().lstrip("*&").replace("mut ", "").strip()
+    found = safe_types.get(bare)
+    if found:
+        return found
+    match = _ONE_TYPE_ARGUMENT.match(bare)
+    return safe_types.get(match.group(1), "") if match else ""
 
 
 def _type_matches(written: str, kind: str) -> bool:

@@ -94,6 +94,23 @@ TABLE = SourceTable(
         "subscribe": (0, "a message queue"),
         "add_message_handler": (0, "a message queue"),
     },
+    # Annotated parameters that only hold numbers, booleans, UUIDs or dates (FastAPI converts
+    # a path or query parameter to its annotation, or answers 422).
+    safe_types={
+        kind: "a typed parameter"
+        for kind in (
+            "int",
+            "float",
+            "bool",
+            "Decimal",
+            "UUID",
+            "uuid.UUID",
+            "date",
+            "datetime",
+            "datetime.date",
+            "datetime.datetime",
+        )
+    },
     sanitizers={
         "int": "int()",
         "float": "float()",

@@ -186,7 +186,7 @@ def test_kotlin_look_alikes_are_not_sources() -> None:
 
 RUST_SOURCES = [
     ("async fn h(Json(body): Json<Body>) { sink(body.name); }", "the request body"),
-    ("async fn h(Path(id): Path<u32>) { sink(id); }", "the path parameters"),
+    ("async fn h(Path(id): Path<String>) { sink(id); }", "the path parameters"),
     ("async fn h(Form(f): Form<Login>) { sink(f.user); }", "the form fields"),
     ('async fn h(headers: HeaderMap) { sink(headers.get("x-id")); }', "the request headers"),
     ("async fn h(RawQuery(q): RawQuery) { sink(q); }", "the query string"),
@@ -205,7 +205,7 @@ RUST_SOURCES = [
         "a socket",
     ),
     (
-        '#[post("/u/<id>", data = "<form>")]\nfn h(id: u32, form: Form<U>) { sink(id); }',
+        '#[post("/u/<id>", data = "<form>")]\nfn h(id: String, form: Form<U>) { sink(id); }',
         "a route parameter",
     ),
 ]

@@ -131,3 +131,31 @@ def test_items_of_a_request_mapping_stay_untrusted() -> None:
         """,
     )
     assert [f.detail for f in facts.untrusted(value)] == ["request.args"]
+
+
+def test_parameters_of_a_type_that_cannot_carry_text_are_sanitized() -> None:
+    spring = jvm_rust_helpers.one(
+        "java",
+        """
+        class C {
+          @GetMapping("/u/{id}")
+          Object f(@PathVariable long id, @PathVariable String name) { sink(id); return null; }
+        }
+        """,
+    )
+    assert {f.origin for f in spring} == {Origin.SANITIZED}
+    axum = jvm_rust_helpers.one("rust", "async fn h(Path(id): Path<u32>) { sink(id); }")
+    assert {f.origin for f in axum} == {Origin.SANITIZED}
+    text = jvm_rust_helpers.one("rust", "async fn h(Path(id): Path<String>) { sink(id); }")
+    assert {f.origin for f in text} == {Origin.UNTRUSTED}
+    fastapi = one(
+        "python",
+        """
+        @app.get("/items/{item_id}")
+        def item(item_id: int, q: str):
+            sink(item_id)
+        """,
+    )
+    assert {f.origin for f in fastapi} == {Origin.SANITIZED}
+    go = one("go", "package a\nfunc f(id int64, name string) { sink(id) }\n")
+    assert {f.origin for f in go} == {Origin.SANITIZED}
