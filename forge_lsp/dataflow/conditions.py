@@ -176,7 +176,7 @@ class Conditions:
                     a.when_false + b.when_false,
                     when_false_if_exit=a.when_false_if_exit + b.when_false_if_exit,
                 )
-            if op in {"in", "not in"}:
+            if op in {"in", "not in", "!in"}:  # Python, Kotlin
                 name = self._name(left)
                 if name:
                     found = self._membership(name, right)

@@ -240,11 +240,13 @@ class FileFlow:
 
     # ------------------------------------------------------------------ public queries
 
-    def reaching(self, ident: Node) -> frozenset[solver.Definition]:
+    def reaching(self, ident: Node, name: str | None = None) -> frozenset[solver.Definition]:
         """The definitions of the name `ident` that reach it: `ir.Assign`s, or a
-        `solver.Entry` (PARAMETER, OUTSIDE the function, SANITIZED by a test)."""
-        shape = self._shape(ident)
-        name = shape.name if isinstance(shape, ir.Name) else self._text(ident)
+        `solver.Entry` (PARAMETER, OUTSIDE the function, SANITIZED by a test). `name` reads
+        a name that has no node of its own at `ident` (Kotlin's `"$name"` template entry)."""
+        if name is None:
+            shape = self._shape(ident)
+            name = shape.name if isinstance(shape, ir.Name) else self._text(ident)
         found = self._function(ident)
         if found is None:
             return frozenset()

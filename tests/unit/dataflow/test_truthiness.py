@@ -159,3 +159,20 @@ def test_parameters_of_a_type_that_cannot_carry_text_are_sanitized() -> None:
     assert {f.origin for f in fastapi} == {Origin.SANITIZED}
     go = one("go", "package a\nfunc f(id int64, name string) { sink(id) }\n")
     assert {f.origin for f in go} == {Origin.SANITIZED}
+
+
+def test_kotlin_not_in_is_a_negated_membership_test() -> None:
+    value = jvm_rust_helpers.one(
+        "kotlin",
+        """
+        private val SORTABLE = setOf("name", "created_at")
+        fun products(request: HttpServletRequest) {
+            val sort = request.getParameter("sort")
+            if (sort !in SORTABLE) {
+                throw IllegalArgumentException("bad sort")
+            }
+            sink(sort)
+        }
+        """,
+    )
+    assert {f.origin for f in value} == {Origin.SANITIZED}

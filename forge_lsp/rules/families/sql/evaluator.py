@@ -236,7 +236,7 @@ class Evaluator:
         respect branches, loops and constant conditions (`if (p == null) p = "";` does not
         hide the request parameter on the other path). None when the layer cannot tell, or
         the name comes from outside the function (the scopes walk answers that)."""
-        reaching = self.ctx.flow.reaching(ident)
+        reaching = self.ctx.flow.reaching(ident, name)
         if not reaching:
             return None
         defs = self.definitions().get((self.scope_of(ident).id, name), [])
