@@ -37,6 +37,8 @@ _ALLOW_WORDS = re.compile(
     r"allow|valid|whitelist|permitted|supported|known|choices|columns|fields|options|safe",
     re.IGNORECASE,
 )
+# Methods that view a value without changing it (`sort.as_str()`, `name.to_owned()`).
+_VIEWS = frozenset({"as_str", "as_ref", "as_deref", "to_string", "to_owned", "borrow", "clone"})
 _ANCHORED = re.compile(r"^(\^|\\A).*(\$|\\z|\\Z)$", re.DOTALL)
 
 Shape = Callable[[Node], ir.Expr]
@@ -284,8 +286,24 @@ class Conditions:
         return None
 
     def _name(self, node: Node) -> str:
-        shape = self.shape(_strip(node))
-        return shape.name if isinstance(shape, ir.Name) else ""
+        """The local name a test is about, through borrows and views of it (`&sort.as_str()`,
+        `name.to_string()`): the test holds for the name's value too."""
+        for _ in range(4):
+            shape = self.shape(_strip(node))
+            if isinstance(shape, ir.Name):
+                return shape.name
+            if isinstance(shape, ir.Opaque) and len(shape.parts) == 1:
+                node = shape.parts[0]
+            elif (
+                isinstance(shape, ir.Call)
+                and shape.receiver is not None
+                and not shape.args
+                and shape.callee.rsplit(".", 1)[-1] in _VIEWS
+            ):
+                node = shape.receiver
+            else:
+                return ""
+        return ""
 
     def _allow_list(self, node: Node) -> bool:
         node = _strip(node)

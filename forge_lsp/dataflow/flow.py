@@ -37,7 +37,8 @@ PASS_THROUGH = frozenset(
         "expect", "strip_prefix", "strip_suffix", "trim_start", "trim_end", "to_lowercase",
         "to_uppercase", "toByteArray", "getBytes", "lowercase", "uppercase", "trimIndent",
         "Decode", "ReadString", "ReadLine", "Text", "ReadBytes",
-        "items", "keys", "values",  # `for k, v in request.args.items()`
+        "items", "keys", "values", "iter", "into_iter", "keySet", "entrySet",
+        # `for k, v in request.args.items()`, `for (k, v) in params.iter()`
     }
 )  # fmt: skip
 # Calls whose result is made of their arguments (`str(x)`, `String(x)`).
@@ -607,6 +608,8 @@ class FileFlow:
             summary = self.summary(last)
             if summary is not None:
                 return self._substitute(summary, call, depth)
+        if callee in CONVERSIONS and call.args:  # before methods: `Object.keys(req.query)`
+            return self._union(call.args, depth)
         if call.receiver is not None:
             if last in _GETTERS:
                 default = self._union(call.args[1:], depth)
@@ -616,8 +619,6 @@ class FileFlow:
                 )
             if last in PASS_THROUGH:
                 return self._value(call.receiver, depth + 1)
-        if callee in CONVERSIONS and call.args:
-            return self._union(call.args, depth)
         return facts.UNKNOWN_VALUE
 
     def _typed_method(self, call: ir.Call, method: str) -> str:

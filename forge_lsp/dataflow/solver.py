@@ -281,6 +281,25 @@ class _Walker:
                 elif truth is False:
                     then_env = None
                 refinement = self.refine(condition)
+                # A refined name the function never assigned (a parameter, an outside name) gets
+                # its entry written out in both arms, so the join keeps the unrefined arm's.
+                missing = {
+                    name
+                    for names in (
+                        refinement.when_true,
+                        refinement.when_false,
+                        refinement.when_true_if_exit,
+                        refinement.when_false_if_exit,
+                    )
+                    for name, _ in names
+                    if name not in env
+                }
+                if missing:
+                    env = dict(env)
+                    for name in missing:
+                        env[name] = self.solution.lookup(env, name)
+                    then_env = env if then_env is not None else None
+                    else_env = env if else_env is not None else None
                 then_env = self._refined(then_env, refinement.when_true, condition)
                 else_env = self._refined(else_env, refinement.when_false, condition)
                 if refinement.when_true_if_exit and _exits(current.orelse):

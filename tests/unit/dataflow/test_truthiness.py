@@ -176,3 +176,32 @@ def test_kotlin_not_in_is_a_negated_membership_test() -> None:
         """,
     )
     assert {f.origin for f in value} == {Origin.SANITIZED}
+
+
+def test_a_refined_parameter_keeps_its_unrefined_arm_at_the_join() -> None:
+    value = one(
+        "python",
+        """
+        ALLOWED = ("a", "b")
+
+        @app.route("/x/<sort>")
+        def f(sort):
+            if sort in ALLOWED:
+                print(sort)
+            sink(sort)
+        """,
+    )
+    assert {f.origin for f in value} == {Origin.SANITIZED, Origin.UNTRUSTED}
+    rust = jvm_rust_helpers.one(
+        "rust",
+        """
+        const SORTABLE: [&str; 2] = ["name", "created_at"];
+        pub async fn products(Path(sort): Path<String>) {
+            if SORTABLE.contains(&sort.as_str()) {
+                tracing::info!("sorted");
+            }
+            sink(sort);
+        }
+        """,
+    )
+    assert {f.origin for f in rust} == {Origin.SANITIZED, Origin.UNTRUSTED}
