@@ -149,6 +149,10 @@ class FileFlow:
             self._conditions = Conditions(self._shape, self._module_literal, self.source)
         return self._conditions
 
+    def shape(self, node: Node) -> ir.Expr:
+        """The IR shape of an expression (`ir.Call`, `ir.Name`...); `ir.Opaque` when unknown."""
+        return self._shape(node)
+
     def _shape(self, node: Node) -> ir.Expr:
         if self._lowering is None or node.type == "ERROR":
             return ir.Opaque()

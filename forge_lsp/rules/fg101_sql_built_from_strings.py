@@ -7,11 +7,12 @@ from dataclasses import dataclass
 
 import tree_sitter
 
-from forge_lsp.core.model import Finding, Severity
-from forge_lsp.dataflow.facts import UNKNOWN_VALUE, Origin
+from forge_lsp.core.model import Confidence, Finding, Severity
+from forge_lsp.dataflow import ir
+from forge_lsp.dataflow.facts import UNKNOWN_VALUE, Origin, Value
 from forge_lsp.rules.base import CheckContext, Rule, RuleOption, has_error, lines_below
 from forge_lsp.rules.families import sql
-from forge_lsp.rules.families.sql import origins
+from forge_lsp.rules.families.sql import callers, origins
 
 Node = tree_sitter.Node
 
@@ -430,27 +431,23 @@ class SqlBuiltFromStrings(Rule):
         evaluator_type = sql.EVALUATORS[ctx.language.name]
         evaluator: sql.Evaluator | None = None
         reported: set[tuple[int, int]] = set()
-        for _, caps in ctx.matches(spec.query):
-            call, method, args = caps["call"][0], caps["method"][0], caps["args"][0]
-            if has_error(call):
-                continue
+        for sink in _sinks(ctx, spec, ctx.matches(spec.query)):
             evaluator = evaluator or evaluator_type(ctx)
-            method_name = ctx.text(method)
-            label = _sink_label(ctx, caps.get("receiver", [None])[0], method_name)
-            if method.parent is not None and method.parent.type == "scoped_identifier":
-                label = f"{ctx.text(method.parent)}()"  # rust `sqlx::query_as()`
-            if ctx.flow.is_dead(call):
-                continue  # behind a condition that is never true
-            for arg in spec.candidates(method_name, args):
+            for arg in spec.candidates(sink.method, sink.args):
                 built = evaluator.evaluate(arg)
-                if method_name not in spec.fragments and not sql.looks_like_sql(built.text):
+                if sink.method not in spec.fragments and not sql.looks_like_sql(built.text):
                     continue
-                verdict = _verdict(ctx, built) if built.dynamic else origins.NO_FINDING
+                values = _values(ctx, built)
+                verdict = _verdict(built, values) if built.dynamic else origins.NO_FINDING
+                if verdict.severity not in {None, Severity.ERROR} and _callers_harmless(
+                    ctx, sink.call, values
+                ):
+                    verdict = origins.NO_FINDING  # a private helper only ever given constants
                 for site in built.sites if verdict.severity is not None else ():
                     key = (site.node.start_byte, site.node.end_byte)
                     if key not in reported:
                         reported.add(key)
-                        message = _message(ctx, site, label, arg, call, verdict)
+                        message = _message(ctx, site, sink.label, arg, sink.call, verdict)
                         yield self.finding(
                             site.node,
                             message,
@@ -459,6 +456,103 @@ class SqlBuiltFromStrings(Rule):
                         )
                 if spec.scan:
                     break
+        yield from self._callers(ctx, spec, evaluator_type)
+
+    def _callers(
+        self, ctx: CheckContext, spec: _SinkSpec, evaluator_type: type[sql.Evaluator]
+    ) -> Iterable[Finding]:
+        """Untrusted arguments of same-file calls of a helper whose parameter reaches its SQL
+        (`find(cur, request.args["email"])` with `def find(cur, email): cur.execute(... email)`):
+        an error at the argument, besides the helper's own finding."""
+        helpers: dict[int, tuple[ir.FunctionIR, list[tuple[_Sink, set[str]]]]] = {}
+        evaluator: sql.Evaluator | None = None
+        for sink in _sinks(ctx, spec, ctx.file_matches(spec.query)):
+            helper = callers.helper_of(ctx, sink.call)
+            if helper is None:
+                continue
+            evaluator = evaluator or evaluator_type(ctx)
+            for arg in spec.candidates(sink.method, sink.args):
+                built = evaluator.evaluate(arg)
+                if not built.dynamic or (
+                    sink.method not in spec.fragments and not sql.looks_like_sql(built.text)
+                ):
+                    continue
+                params = {
+                    f.detail
+                    for value in _values(ctx, built)
+                    for f in value
+                    if f.origin is Origin.PARAMETER
+                }
+                if params:
+                    entry = helpers.setdefault(helper.node.id, (helper, []))
+                    entry[1].append((sink, params))
+                if spec.scan:
+                    break
+        reported: set[int] = set()
+        for helper, sinks in helpers.values():
+            for call in callers.calls_of(ctx, helper, in_range=True):
+                for sink, params in sinks:
+                    for param in sorted(params):
+                        argument = call.arguments.get(param)
+                        if argument is None or argument.id in reported:
+                            continue
+                        found = callers.untrusted(ctx.flow.value(argument))
+                        if not found:
+                            continue
+                        reported.add(argument.id)
+                        source = found[0]
+                        line = f" (line {source.line + 1})" if source.line >= 0 else ""
+                        where = callers.relative(argument, helper.node)
+                        message = (
+                            f"Untrusted input from {_quoted(source.detail)}{line} reaches SQL "
+                            f"built in `{helper.name}()` {where}, which passes it to "
+                            f"`{sink.label}`: {_ADVICE}"
+                        )
+                        yield self.finding(
+                            argument, message, severity=Severity.ERROR, confidence=Confidence.HIGH
+                        )
+
+
+@dataclass(frozen=True, slots=True)
+class _Sink:
+    call: Node
+    method: str
+    args: Node
+    label: str
+
+
+def _sinks(ctx: CheckContext, spec: _SinkSpec, matches: list) -> Iterable[_Sink]:
+    """The live sink calls among a query's matches."""
+    for _, caps in matches:
+        call, method, args = caps["call"][0], caps["method"][0], caps["args"][0]
+        if has_error(call) or ctx.flow.is_dead(call):
+            continue  # broken, or behind a condition that is never true
+        method_name = ctx.text(method)
+        label = _sink_label(ctx, caps.get("receiver", [None])[0], method_name)
+        if method.parent is not None and method.parent.type == "scoped_identifier":
+            label = f"{ctx.text(method.parent)}()"  # rust `sqlx::query_as()`
+        yield _Sink(call, method_name, args, label)
+
+
+def _callers_harmless(ctx: CheckContext, call: Node, values: list[Value]) -> bool:
+    """The SQL's non-constant parts are parameters of a private helper, and every same-file
+    call of it passes constants or sanitized values for them (at least one call)."""
+    params = {f.detail for value in values for f in value if f.origin is Origin.PARAMETER}
+    if not params or any(
+        f.origin not in {Origin.CONSTANT, Origin.SANITIZED, Origin.PARAMETER}
+        for value in values
+        for f in value
+    ):
+        return False
+    helper = callers.helper_of(ctx, call)
+    if helper is None or not callers.is_private(ctx, helper):
+        return False
+    calls = callers.calls_of(ctx, helper, in_range=False)
+    return bool(calls) and all(
+        param in c.arguments and callers.harmless(ctx.flow.value(c.arguments[param]))
+        for c in calls
+        for param in params
+    )
 
 
 def _sink_label(ctx: CheckContext, receiver: Node | None, method: str) -> str:
@@ -497,10 +591,14 @@ def _quoted(label: str) -> str:
     return label if " " in label else f"`{label}`"
 
 
-def _verdict(ctx: CheckContext, built: sql.Built) -> origins.Verdict:
+def _values(ctx: CheckContext, built: sql.Built) -> list[Value]:
+    """Where each hole of a built string gets its value (one UNKNOWN when it has none)."""
+    return [ctx.flow.value(hole) for hole in built.holes or ()] or [UNKNOWN_VALUE]
+
+
+def _verdict(built: sql.Built, values: list[Value]) -> origins.Verdict:
     """How much a dynamic SQL string matters, from where its holes' values come from."""
     holes = built.holes or ()
-    values = [ctx.flow.value(hole) for hole in holes] or [UNKNOWN_VALUE]
     identifiers = origins.positions(built.text, len(holes)) if holes else [False]
     return origins.judge(values, identifiers)
 

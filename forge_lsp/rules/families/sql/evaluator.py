@@ -12,6 +12,7 @@ from typing import ClassVar
 
 import tree_sitter
 
+from forge_lsp.dataflow import ir
 from forge_lsp.dataflow.ir import Op
 from forge_lsp.dataflow.solver import Entry, EntryKind
 from forge_lsp.rules.base import CheckContext, has_error
@@ -26,6 +27,10 @@ Node = tree_sitter.Node
 
 HOLE = "\x00"
 _MAX_DEPTH = 6
+# How many same-file helpers deep a call is followed.
+_MAX_HELPERS = 2
+_CALL_TYPES = frozenset({"call", "call_expression", "method_invocation"})
+_SELF_NAMES = frozenset({"self", "this", "cls", "Self"})
 
 
 # Helpers whose result is safe to splice into SQL: quoting / escaping functions of the drivers
@@ -111,6 +116,9 @@ class Evaluator:
         self._active: set[int] = set()
         # Names known to hold numbers while a callback body is evaluated (a `map` index).
         self.numeric_names: set[str] = set()
+        # The same-file helpers being followed, innermost last: (function node id, the
+        # caller's argument for each parameter).
+        self._bindings: list[tuple[int, dict[str, Node | None]]] = []
 
     # ----------------------------------------------------------------- public
 
@@ -121,7 +129,10 @@ class Evaluator:
         if node.type in self.identifier_types:
             built = self.resolve(node, depth)
         else:
-            built = self.expression(node, depth) or UNKNOWN
+            found = self.expression(node, depth)
+            if found is None and node.type in _CALL_TYPES:
+                found = self.helper(node, depth)
+            built = found or UNKNOWN
         if built.dynamic and not built.holes:
             return Built(built.text, True, built.sites, built.via_var, (node,))
         return built
@@ -131,6 +142,72 @@ class Evaluator:
     def expression(self, node: Node, depth: int) -> Built | None:
         """Fold a non-identifier expression; None means "not a string we understand"."""
         raise NotImplementedError
+
+    # ------------------------------------------------------ same-file helpers
+
+    def helper(self, node: Node, depth: int) -> Built | None:
+        """A call of a function of this file (`by_name(n)`, `self.where_for(x)`): the SQL its
+        return expressions build, with its parameters bound to this call's arguments. The
+        text is reported at this call (the helper has no sink of its own), and the holes are
+        the caller's, so the verdict reads the caller's facts. Depth-bounded; a recursive
+        helper is not followed."""
+        shape = self.ctx.flow.shape(node)
+        if not isinstance(shape, ir.Call) or not shape.callee:
+            return None
+        receiver = self.ctx.text(shape.receiver) if shape.receiver is not None else ""
+        if receiver and receiver not in _SELF_NAMES:
+            return None
+        name = shape.callee.rsplit(".", 1)[-1]
+        summary = self.ctx.flow.summary(name)
+        if summary is None or len(self._bindings) >= _MAX_HELPERS:
+            return None
+        function = summary.function
+        if any(key == function.node.id for key, _ in self._bindings):
+            return None
+        returns = returned(function.body)
+        if not returns:
+            return None
+        params = [p.name for p in function.params]
+        if params and params[0] in _SELF_NAMES:
+            params = params[1:]
+        keywords = dict(shape.keywords)
+        bound: dict[str, Node | None] = {}
+        for index, param in enumerate(params):
+            argument = keywords.get(param)
+            if argument is None and index < len(shape.args):
+                argument = shape.args[index]
+            bound[param] = argument
+        self._bindings.append((function.node.id, bound))
+        try:
+            options = [self.evaluate(value, depth + 1) for value in returns]
+        finally:
+            self._bindings.pop()
+        options.sort(key=lambda b: not b.dynamic)
+        built = self.choice(options)
+        if not built.dynamic:
+            return Built(built.text)
+        distance = node.start_point[0] - function.node.start_point[0]
+        where = f"{abs(distance)} lines {'above' if distance > 0 else 'below'}"
+        where = "on the same line" if distance == 0 else where
+        site = Site(node, f"the helper `{name}()` {where}")
+        return Built(built.text, True, (site,), holes=built.holes)
+
+    def _bound(self, ident: Node, name: str, depth: int) -> Built | None:
+        """A parameter of a helper being followed: the caller's argument for it."""
+        if not self._bindings:
+            return None
+        function = self.ctx.flow.function_at(ident)
+        key, bound = self._bindings[-1]
+        if function is None or function.node.id != key or name not in bound:
+            return None
+        argument = bound[name]
+        if argument is None:
+            return UNKNOWN
+        saved = self._bindings.pop()  # the argument is read in the caller's function
+        try:
+            return self.evaluate(argument, depth + 1)
+        finally:
+            self._bindings.append(saved)
 
     # ------------------------------------------------------------ combining
 
@@ -247,6 +324,11 @@ class Evaluator:
             if isinstance(definition, Entry):
                 if definition.kind is EntryKind.OUTSIDE:
                     return None
+                if definition.kind is EntryKind.PARAMETER:
+                    argument = self._bound(ident, name, depth)
+                    if argument is not None:
+                        extra.append(argument)
+                        continue
                 if definition.kind is EntryKind.SANITIZED:
                     extra.append(Built("0"))  # an allow-list or a numeric test held here
                 elif definition.kind is EntryKind.FALSY:
@@ -439,6 +521,26 @@ class Evaluator:
                 key = (self.scope_of(statement).id, name)
                 self._defs.setdefault(key, []).append(definition)
         return self._defs
+
+
+def returned(block: ir.Block) -> list[Node]:
+    """The expressions a function body returns, in source order (nested functions excluded:
+    they are functions of their own)."""
+    out: list[Node] = []
+    stack: list[ir.Statement] = list(block)
+    while stack:
+        statement = stack.pop()
+        if isinstance(statement, ir.Return) and statement.value is not None:
+            out.append(statement.value)
+        elif isinstance(statement, ir.If):
+            stack.extend(statement.then + statement.orelse)
+        elif isinstance(statement, ir.Loop):
+            stack.extend(statement.header + statement.body)
+        elif isinstance(statement, ir.Try):
+            stack.extend(statement.body + statement.final)
+            for handler in statement.handlers:
+                stack.extend(handler.body)
+    return sorted(out, key=lambda n: n.start_byte)
 
 
 def _ancestors(node: Node):
