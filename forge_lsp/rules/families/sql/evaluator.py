@@ -189,7 +189,7 @@ class Evaluator:
         distance = node.start_point[0] - function.node.start_point[0]
         where = f"{abs(distance)} lines {'above' if distance > 0 else 'below'}"
         where = "on the same line" if distance == 0 else where
-        site = Site(node, f"the helper `{name}()` {where}")
+        site = Site(node, f"the helper `{name}()` ({where})")
         return Built(built.text, True, (site,), holes=built.holes)
 
     def _bound(self, ident: Node, name: str, depth: int) -> Built | None:
