@@ -96,6 +96,10 @@ class FileFlow:
         self._summaries: dict[int, Summary | None] = {}
         self._summarizing: set[int] = set()
         self._memo: dict[tuple[int, bool], Value] = {}
+        # Values that met a cycle guard (a loop's own definitions): exact for the query that
+        # computed them (every fact the guard left out is unioned into that query's answer),
+        # so reused within it and dropped after. Without them a loop nest costs exponential time.
+        self._provisional: dict[tuple[int, bool], Value] = {}
         self._active: set[tuple[object, ...]] = set()
         self._cycles = 0
         self._budget = BUDGET
@@ -270,6 +274,7 @@ class FileFlow:
     def value(self, expr: Node) -> Value:
         """What the value of `expr` is made of, on every path that reaches it."""
         self._budget = BUDGET
+        self._provisional = {}
         try:
             result = self._value(expr, 0)
         except RecursionError:
@@ -284,6 +289,7 @@ class FileFlow:
         saved = self._plain
         self._plain = True
         self._budget = BUDGET
+        self._provisional = {}
         try:
             value = self._value(node, 0)
         except RecursionError:
@@ -349,6 +355,8 @@ class FileFlow:
     def _value(self, node: Node, depth: int) -> Value:
         key = (node.id, self._plain)
         cached = self._memo.get(key)
+        if cached is None:
+            cached = self._provisional.get(key)
         if cached is not None:
             return cached
         self._budget -= 1
@@ -367,6 +375,8 @@ class FileFlow:
             self._active.discard(guard)
         if self._cycles == cycles:
             self._memo[key] = result
+        else:
+            self._provisional[key] = result
         return result
 
     def _line(self, node: Node | None) -> int:

@@ -229,7 +229,8 @@ class Evaluator:
             return None
         if numeric and numeric_sum(left, right):
             return Built("0")
-        parts = [self.evaluate(left, depth + 1), self.evaluate(right, depth + 1)]
+        operands = concatenated(node, numeric=numeric)
+        parts = [self.evaluate(operand, depth + 1) for operand in operands]
         return self.build(node, how, parts)
 
     def build(self, node: Node, how: str, parts: list[Built]) -> Built:
@@ -521,6 +522,30 @@ class Evaluator:
                 key = (self.scope_of(statement).id, name)
                 self._defs.setdefault(key, []).append(definition)
         return self._defs
+
+
+def concatenated(node: Node, *, numeric: bool = True) -> list[Node]:
+    """The operands of a left-deep chain of `+` (`"a" + x + "b" + y`), in order. Walked in a
+    loop, so a chain of any length costs one level of depth, not one per `+`; an inner
+    `i + 1` stays one operand (arithmetic)."""
+    operands: list[Node] = []
+    current = node
+    while True:
+        left, right = current.child_by_field_name("left"), current.child_by_field_name("right")
+        operator = current.child_by_field_name("operator") or next(
+            (c for c in current.children if not c.is_named), None
+        )
+        if left is None or right is None or operator is None or operator.type != "+":
+            break
+        if current is not node and numeric and numeric_sum(left, right):
+            break
+        operands.append(right)
+        current = left
+        if current.type != node.type:
+            break
+    operands.append(current)
+    operands.reverse()
+    return operands
 
 
 def returned(block: ir.Block) -> list[Node]:

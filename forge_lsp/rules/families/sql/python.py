@@ -15,6 +15,7 @@ from forge_lsp.rules.families.sql.evaluator import (
     _inner,
     _literal,
     call_name,
+    concatenated,
     numeric_sum,
 )
 from forge_lsp.rules.families.sql.text import (
@@ -95,7 +96,7 @@ class PythonEvaluator(_FormatMixin):
         if operator.type == "+":
             if numeric_sum(left, right):
                 return Built("0")
-            parts = [self.evaluate(left, depth + 1), self.evaluate(right, depth + 1)]
+            parts = [self.evaluate(operand, depth + 1) for operand in concatenated(node)]
             return self.build(node, "concatenation", parts)
         if operator.type == "%":
             template = self.evaluate(left, depth + 1)
