@@ -264,18 +264,86 @@ time and bind their arguments, so they never match. Kotlin: string templates (`"
 `"${x}"`), `+` and `String.format` reaching the JDBC and Spring sinks above and Exposed's raw
 `exec("...")`.
 
-The string is followed through simple local assignments in the same function, so the two-step
-form (`sql = f"..."`, then `cursor.execute(sql)`) is reported on the line that built it. The
-finding spans the built-string expression. Forge stays quiet when every part is constant
-(literals, `UPPER_CASE` constants, integer literals), when a value only reaches the SQL through
-a numeric conversion (`%d`, `int(x)`, `strconv.Itoa`), a driver quoting helper (`quote_name`,
-`pq.QuoteIdentifier`, `escapeId`) or a placeholder list (`",".join(["%s"] * len(ids))`), and for
-tagged templates that parameterize (`` sql`...` ``, Prisma `` $queryRaw`...` ``). Two naming
-conventions are trusted: a parameter called like SQL (`where_sql`, `tablesCondition`) is a clause
-composed elsewhere, not a value, and a variable called `quoted*` / `escaped*` was quoted by its
-author. `SAVEPOINT` names are generated counters and are not flagged. Test files (`tests/`,
+The string is followed through the function's assignments, so the two-step form
+(`sql = f"..."`, then `cursor.execute(sql)`) is reported on the line that built it, and a
+statement built in a loop (`where += " AND " + key + " = ?"`), a list joined with `join`, a
+`StringBuilder`, `strings.Builder`, `buildString { }` or `push_str` is read part by part. The
+finding spans the built-string expression. A tagged template that parameterizes
+(`` sql`...` ``, Prisma `` $queryRaw`...` ``) never matches. Two naming conventions are
+trusted: a parameter called like SQL (`where_sql`, `tablesCondition`) is a clause composed
+elsewhere, not a value, and a variable called `quoted*` / `escaped*` was quoted by its author.
+`SAVEPOINT` names are generated counters and are not flagged. Test files (`tests/`,
 `test_*.py`, `*_test.go`, `*.spec.ts`, `src/test/`) are skipped unless the `includeTests` option
 is set: tests compose SQL from their own fixtures, not from anyone's input.
+
+### Where the values come from
+
+Forge's dataflow layer says what each non-constant part of the SQL is made of, on every path
+that reaches the query: reaching definitions respect branches (`if`/`else`, `switch`, `match`),
+loops, `try`, early returns and raises, and a branch behind a constant condition
+(`if DEBUG:` with `DEBUG = False`) counts for nothing. A reassignment on one path does not hide
+the other: after `p = request.getParameter("name"); if (p == null) p = "";` the value is still
+the request's.
+
+- **Sources** (untrusted input), per framework: Flask `request.args` / `form` / `values` /
+  `json` / `cookies` / `headers` / `files` and route parameters (`@app.route("/<name>")`);
+  Django `request.GET` / `POST` / `COOKIES` / `META` / `body`; FastAPI `Query()` / `Path()` /
+  `Body()` / `Header()` / `Cookie()` / `Form()` parameters; Go `net/http` (`r.URL.Query()`,
+  `r.FormValue`, `r.PathValue`, `r.Header`, `r.Body`), gorilla `mux.Vars`, chi `URLParam`, gin
+  (`c.Query`, `c.Param`, `c.PostForm`, `ShouldBind*`), echo (`c.QueryParam`, `c.Param`,
+  `c.FormValue`) and fiber; Express `req.query` / `params` / `body` / `headers` / `cookies`,
+  Koa `ctx.query` / `ctx.params` / `ctx.request.body`, NestJS `@Query()` / `@Param()` /
+  `@Body()` / `@Headers()` parameters; servlets (`request.getParameter`, `getHeader`,
+  `getCookies`, `getInputStream`...), Spring `@RequestParam` / `@PathVariable` /
+  `@RequestBody` / `@RequestHeader`, JAX-RS `@QueryParam` / `@PathParam` / `@FormParam`; Ktor
+  `call.parameters`, `call.request.queryParameters`, `call.receive*()`; actix `web::Query` /
+  `web::Path` / `web::Json` / `HttpRequest`, axum `Query` / `Path` / `Json` / `Form` /
+  `HeaderMap`, rocket route parameters; and stdin, sockets and message-queue callbacks in every
+  language. The tables are in `forge_lsp/dataflow/sources/`.
+- **Sanitizers**: numeric parses (`int()`, `strconv.Atoi`, `parseInt`, `Integer.parseInt`,
+  `toInt()`, `.parse::<i64>()`), UUID parses, the drivers' quoting functions (`quote_ident`,
+  `sql.Identifier`, `format_table`, `quote_name`, `pq.QuoteIdentifier`, `escapeId`,
+  `pg-format`'s `format.ident`, `Statement.enquoteIdentifier`) and a parameter declared with a
+  type that cannot carry text (`@PathVariable long id`, `Path<u32>`, `item_id: int`,
+  `id int64`). A value that only reaches the SQL through one is not a finding.
+- **Allow-lists**: a membership test with an early exit on the failing arm (`if sort not in
+  SORTABLE: abort(400)`, `if (!ALLOWED.contains(col)) throw ...`, `if !sortable[col] { return }`),
+  the arm where a membership test in a constant collection held, a lookup in a constant map
+  (`SORT_COLUMNS[key]`, `.get(key, "name")`), an anchored full regex match, `isdigit()`. Any
+  collection counts when the failing arm leaves (`sortable_columns` read from the database is
+  still a list of identifiers). Where `if x:` / `if (x)` fails, `x` is None, empty or zero:
+  harmless.
+- **Constant on every path**: literals, `UPPER_CASE` and module-level constants, collections of
+  literals read with a constant key, and same-file functions that return constants. No finding.
+- **Same-file helpers**: a helper that builds and returns the SQL
+  (`def by_name(n): return "... '" + n + "'"`) is read through, with its parameters bound to
+  the caller's arguments (two helpers deep), and reported at the call with the caller's facts.
+  A helper that holds the query and whose parameter reaches it
+  (`def find(cur, email): cur.execute("..." + email)`) gets its own finding (a parameter,
+  below), and each same-file call passing untrusted input gets an error at that argument. A
+  private helper (Python `_name`, Go lowercase, Java/Kotlin/TypeScript `private`, Rust without
+  `pub`) that every same-file caller (at least one) calls with constants or sanitized values has
+  no finding: nothing else can call it.
+
+**Severity and confidence** follow the origin. Untrusted input reaching the SQL is an
+**error**, high confidence, and the message names the source and its line. A parameter of the
+function, origin unknown, in a value position is a **warning**, medium confidence, reported once
+at the function, not at every caller. Anything else the rule cannot place (a field, a library
+call's result, a parameter used as an identifier, which is the function's contract) is
+**information**, low confidence: visible, and filtered out by `--min-confidence medium`.
+
+**Identifier and value positions.** A hole after `=`, `LIKE`, `IN (`, `VALUES (`, `LIMIT` or
+inside quotes is a value: a bound parameter always works, and the message says so. A hole
+where a table or column name goes (after `FROM`, `ORDER BY`, anything in DDL — `CREATE`,
+`DROP`, `ALTER`, `GRANT` — or a `PRAGMA`, which take no parameters) is an identifier: the
+message names the quoting function to use or asks for an allow-list.
+
+**Out of reach.** Values that cross files (a helper imported from another module, a handler
+registered in another file), services (a value read from a queue or an HTTP API is only known
+when the read is a listed source), fields set elsewhere (`self.table` assigned in another
+method), values read back from the database (a name stored by one request and used in SQL by
+another: second-order injection) and callbacks passed through libraries. Those holes are
+information, not warnings.
 
 ## Why it matters in production
 
@@ -370,8 +438,7 @@ column = SORTABLE.get(sort, "created_at")
 cursor.execute(f"SELECT id, name FROM users ORDER BY {column} LIMIT %s", (limit,))
 ```
 
-Forge still flags that last line because it cannot prove the allow-list: suppress it with
-`# forge: ignore[FG101]` and a comment naming the allow-list.
+Forge reads the lookup in the constant map as an allow-list: the last line has no finding.
 
 ## How to test it
 
