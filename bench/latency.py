@@ -199,3 +199,98 @@ def measure_real_files(edits: int) -> tuple[list[RealFileLatency], list[corpus.S
             continue
         results.append(asyncio.run(_measure_real(language, path, edits)))
     return results, skipped
+
+
+# Typing inside one function of a large real file (the re-check of that function only):
+# (label, language, package, path inside it, function name).
+REAL_FUNCTION_EDITS = (
+    (
+        "sql/compiler.py visit_table",
+        "python",
+        "SQLAlchemy",
+        "lib/sqlalchemy/sql/compiler.py",
+        "visit_table",
+    ),
+    (
+        "orm/mapper.py _configure_property",
+        "python",
+        "SQLAlchemy",
+        "lib/sqlalchemy/orm/mapper.py",
+        "_configure_property",
+    ),
+)
+
+
+@dataclass(frozen=True)
+class RealFunctionLatency:
+    """Latency of one-character edits inside a named function of a real file."""
+
+    label: str
+    lines: int
+    diagnostics: int
+    change_ms: list[float]
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.change_ms)
+
+
+def function_body_point(path: Path, language: str, name: str) -> tuple[int, int]:
+    """(line, column) just after the first character of the first identifier in function
+    `name`'s body: typing there renames a variable, so the file stays valid and the edit stays
+    inside the body (an edit at the body's first byte may reshape where the body starts)."""
+    from forge_lsp.core import languages
+    from forge_lsp.engine import checker
+
+    spec = languages.LANGUAGES[language]
+    tree = checker.parse(spec, path.read_bytes())
+    stack = [tree.root_node]
+    while stack:
+        node = stack.pop()
+        named = node.child_by_field_name("name")
+        if node.type in spec.function_types and named is not None and named.text == name.encode():
+            body = node.child_by_field_name("body")
+            inside = [body] if body is not None else []
+            while inside:
+                candidate = inside.pop()
+                if candidate.type == "identifier" and candidate.end_byte - candidate.start_byte > 1:
+                    return candidate.start_point[0], candidate.start_point[1] + 1
+                inside.extend(reversed(candidate.children))
+        stack.extend(reversed(node.children))
+    raise ValueError(f"no function {name} with an identifier in its body in {path}")
+
+
+async def _measure_real_function(
+    label: str, language: str, path: Path, name: str, edits: int, environment: dict[str, str] | None
+) -> RealFunctionLatency:
+    text = path.read_text(encoding="utf-8")
+    client = await LspClient.spawn(forge_command(), environment)
+    try:
+        await client.initialize({"debounceMs": 0})
+        await asyncio.sleep(SETTLE_SECONDS)
+        uri = path.as_uri()
+        count, _ = await _open(client, uri, language, text)
+        line, column = function_body_point(path, language, name)
+        times = [await _edit(client, uri, 2 + i, line, column + i) for i in range(edits)]
+        return RealFunctionLatency(label, text.count("\n"), count, times)
+    finally:
+        await client.shutdown()
+
+
+def measure_real_functions(
+    edits: int, environment: dict[str, str] | None = None
+) -> tuple[list[RealFunctionLatency], list[corpus.Skipped]]:
+    """Typing inside a function of the large real files above, a fresh server each."""
+    results, skipped = [], []
+    for label, language, package, relative, name in REAL_FUNCTION_EDITS:
+        reason = corpus.fetch(language)
+        path = corpus.real_file(language, package, relative)
+        if reason is None and not path.is_file():
+            reason = corpus.Skipped(language, f"{relative} is not in {package}")
+        if reason is not None:
+            skipped.append(reason)
+            continue
+        results.append(
+            asyncio.run(_measure_real_function(label, language, path, name, edits, environment))
+        )
+    return results, skipped

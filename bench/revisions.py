@@ -87,6 +87,24 @@ def latencies(
     }
 
 
+def real_function_latencies(
+    sides: dict[str, Path], edits: int, rounds: int
+) -> tuple[list[str], dict[str, list[float]]]:
+    """Typing inside a function of large real files (`latency.REAL_FUNCTION_EDITS`): each
+    side's median per file, alternating sides `rounds` times; the median across rounds."""
+    by_side: dict[str, list[list[float]]] = {name: [] for name in sides}
+    labels: list[str] = []
+    for _ in range(rounds):
+        for side, tree in sides.items():
+            results, _ = latency.measure_real_functions(edits, environment(tree))
+            labels = [f"{r.label} ({r.lines:,} lines)" for r in results]
+            by_side[side].append([r.median for r in results])
+    return labels, {
+        side: [statistics.median(col) for col in zip(*rows, strict=True)]
+        for side, rows in by_side.items()
+    }
+
+
 def check_times(sides: dict[str, Path], target: Path, runs: int) -> dict[str, list[float]]:
     """Wall time of `forge-lsp check TARGET` (one job), interleaved between the sides."""
     times: dict[str, list[float]] = {name: [] for name in sides}
@@ -117,15 +135,29 @@ def corpus(folder: Path, lines: int) -> Path:
     return folder
 
 
+def _print_real_functions(sides: dict[str, Path], rounds: int) -> None:
+    labels, real = real_function_latencies(sides, 16, rounds)
+    print(f"\n## Typing in a function of a real file (ms, median of 16, of {rounds} rounds)\n")
+    print("| file | " + " | ".join(real) + " |\n|---|" + "---|" * len(real))
+    for i, label in enumerate(labels):
+        print(f"| {label} | " + " | ".join(f"{real[s][i]:.1f}" for s in real) + " |")
+
+
 def main(argv: Sequence[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--base", required=True, help="the earlier revision (a commit, a tag)")
     parser.add_argument("--runs", type=int, default=15, help="start-up and check runs per side")
+    parser.add_argument(
+        "--real-only", action="store_true", help="only typing in functions of real files"
+    )
     args = parser.parse_args(argv)
     sizes, edits, rounds = (1_000, 5_000), 10, 3
     with checkout(args.base) as base, tempfile.TemporaryDirectory() as folder:
         sides = {f"base {args.base[:10]}": base, "this checkout": REPO_DIR}
         print(f"# This checkout against {args.base}, one run, alternating\n")
+        if args.real_only:
+            _print_real_functions(sides, rounds)
+            return 0
         up = startup(sides, args.runs)
         print(f"## Start-up: spawn to `initialize` result, median of {args.runs} (ms)\n")
         print("| server | median | min |\n|---|---|---|")
@@ -139,6 +171,7 @@ def main(argv: Sequence[str]) -> int:
         print("| file | " + " | ".join(lat) + " |\n|---|" + "---|" * len(lat))
         for i, file in enumerate(files):
             print(f"| {file} lines | " + " | ".join(f"{lat[s][i]:.1f}" for s in lat) + " |")
+        _print_real_functions(sides, rounds)
         target = corpus(Path(folder), 10_000)
         checks = check_times(sides, target, args.runs)
         print(f"\n## `forge-lsp check` of 30,000 generated lines, one job (ms, {args.runs} runs)\n")

@@ -10,47 +10,40 @@ raises: what the layer cannot read is `UNKNOWN`.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+
+import tree_sitter
 
 from forge_lsp.dataflow import facts, ir, lower, solver, sources
 from forge_lsp.dataflow.conditions import Conditions
 from forge_lsp.dataflow.facts import Fact, Origin, Value
 from forge_lsp.dataflow.ir import Node
+from forge_lsp.dataflow.nodes import FileMatches, nodes_of
+from forge_lsp.dataflow.tables import (
+    CONVERSIONS,
+    DECORATOR_NAME,
+    ERROR_RETURN,
+    GETTERS,
+    PASS_THROUGH,
+    capped,
+    position,
+    type_matches,
+)
 
 # How many assignments deep `value()` follows a name before it answers UNKNOWN.
 MAX_DEPTH = 48
+# A set of definitions larger than this is evaluated as a chain (see `_defs`).
+_SMALL = 8
 # How many expressions one query may evaluate before it answers UNKNOWN.
 BUDGET = 20_000
 # Functions larger than this many bytes are not lowered: their values are UNKNOWN.
 MAX_FUNCTION_BYTES = 2_000_000
 
 _EMPTY: Value = frozenset()
-# Methods whose result is made of their receiver (`s.strip()`, `sb.toString()`).
-PASS_THROUGH = frozenset(
-    {
-        "strip", "lstrip", "rstrip", "lower", "upper", "casefold", "title", "capitalize",
-        "encode", "decode", "trim", "trimStart", "trimEnd", "toLowerCase", "toUpperCase",
-        "toString", "String", "to_string", "to_owned", "as_str", "clone", "into", "Bytes",
-        "slice", "substring", "substr", "normalize", "ljust",
-        "rjust", "zfill", "expandtabs", "build", "get_mut", "unwrap", "unwrap_or_default",
-        "expect", "strip_prefix", "strip_suffix", "trim_start", "trim_end", "to_lowercase",
-        "to_uppercase", "toByteArray", "getBytes", "lowercase", "uppercase", "trimIndent",
-        "Decode", "ReadString", "ReadLine", "Text", "ReadBytes",
-        "items", "keys", "values", "iter", "into_iter", "keySet", "entrySet",
-        # `for k, v in request.args.items()`, `for (k, v) in params.iter()`
-    }
-)  # fmt: skip
-# Calls whose result is made of their arguments (`str(x)`, `String(x)`).
-CONVERSIONS = frozenset(
-    {"str", "repr", "bytes", "list", "tuple", "set", "sorted", "reversed", "String", "string",
-     "fmt.Sprint", "fmt.Sprintln", "String.valueOf", "Objects.toString", "[]byte",
-     "json.NewDecoder", "bufio.NewReader", "bufio.NewScanner", "io.ReadAll", "ioutil.ReadAll",
-     "Object.entries", "Object.keys", "Object.values"}
-)  # fmt: skip
-_GETTERS = frozenset({"get", "Get", "getOrDefault", "get_or", "getOrElse", "getOrNull", "getlist"})
-_DECORATOR_NAME = re.compile(r"@?\s*([\w.]+)")
-_ERROR_RETURN = re.compile(r"(\berror\s*\)?\s*$)|(\bResult\s*<)|(^\s*Result\b)|(io::Result)")
+
+
+_CALL_TYPES = frozenset({"call", "call_expression", "method_invocation"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,10 +67,22 @@ class _Function:
 class FileFlow:
     """The dataflow of one file, built lazily. `language` as in `core.languages`."""
 
-    def __init__(self, language: str, root: Node, source: bytes) -> None:
+    def __init__(
+        self,
+        language: str,
+        root: Node,
+        source: bytes,
+        file_matches: FileMatches | None = None,
+        grammar: tree_sitter.Language | None = None,
+    ) -> None:
         self.language = language
         self.root = root
         self.source = source
+        # The engine's whole-file query pass (`CheckContext.file_matches`, with the grammar it
+        # compiles for): the index below asks it for the file's functions rather than walking
+        # every node in Python, and a re-check of one function carries its matches over.
+        self._file_matches = file_matches if grammar is not None else None
+        self._grammar = grammar
         self._lowering: lower.Lowering | None = None
         self._table: sources.SourceTable | None = None
         try:
@@ -90,18 +95,22 @@ class FileFlow:
             self._table = None
         self._functions: dict[int, _Function | None] = {}
         self._by_name: dict[str, list[Node]] | None = None
+        self._calls_by_name: dict[str, list[Node]] = {}
         self._callbacks: dict[str, tuple[int, str]] = {}
         self._callback_nodes: dict[int, tuple[int, str]] = {}
         self._module: dict[str, list[ir.Assign]] | None = None
         self._summaries: dict[int, Summary | None] = {}
         self._summarizing: set[int] = set()
-        self._memo: dict[tuple[int, bool], Value] = {}
-        # Values that met a cycle guard (a loop's own definitions): exact for the query that
-        # computed them (every fact the guard left out is unioned into that query's answer),
-        # so reused within it and dropped after. Without them a loop nest costs exponential time.
-        self._provisional: dict[tuple[int, bool], Value] = {}
-        self._active: set[tuple[object, ...]] = set()
-        self._cycles = 0
+        # `value()` is a depth-first search over expressions and assignments that tracks
+        # strongly connected components (Tarjan): in a loop `s = s + "x"`, an answer is only
+        # remembered once its component's root has finished, never while it is partial.
+        self._memo: dict[tuple[object, ...], Value] = {}
+        self._order: dict[tuple[object, ...], int] = {}  # on the search stack: its order
+        self._low: dict[tuple[object, ...], int] = {}
+        self._stack: list[tuple[object, ...]] = []
+        self._calls: list[tuple[object, ...]] = []
+        self._counter = 0
+        self._cut = 0  # answers cut short (depth, budget): not remembered
         self._budget = BUDGET
         self._plain = False  # parameters count as PARAMETER whatever the tables say
         self._conditions: Conditions | None = None
@@ -153,10 +162,6 @@ class FileFlow:
             self._conditions = Conditions(self._shape, self._module_literal, self.source)
         return self._conditions
 
-    def shape(self, node: Node) -> ir.Expr:
-        """The IR shape of an expression (`ir.Call`, `ir.Name`...); `ir.Opaque` when unknown."""
-        return self._shape(node)
-
     def _shape(self, node: Node) -> ir.Expr:
         if self._lowering is None or node.type == "ERROR":
             return ir.Opaque()
@@ -199,33 +204,33 @@ class FileFlow:
             return self._by_name
         types = self._lowering.function_types
         registrations = self._table.callbacks if self._table is not None else {}
-        cursor = self.root.walk()
-        visited = False
-        while True:
-            node = cursor.node
-            if not visited and node is not None:
-                if node.type in types:
-                    name = node.child_by_field_name("name")
-                    parent = node.parent
-                    if name is None and parent is not None and parent.type == "variable_declarator":
-                        name = parent.child_by_field_name("name")
-                    if name is not None:
-                        self._by_name.setdefault(self._text(name), []).append(node)
-                elif registrations and node.type in {
-                    "call",
-                    "call_expression",
-                    "method_invocation",
-                }:
+        for node in self._nodes_of(types | _CALL_TYPES):
+            if node.type in types:
+                name = node.child_by_field_name("name")
+                parent = node.parent
+                if name is None and parent is not None and parent.type == "variable_declarator":
+                    name = parent.child_by_field_name("name")
+                if name is not None:
+                    self._by_name.setdefault(self._text(name), []).append(node)
+            elif node.type in _CALL_TYPES:
+                self._note_call(node)
+                if registrations:
                     self._registration(node, registrations)
-                if cursor.goto_first_child():
-                    continue
-            if cursor.goto_next_sibling():
-                visited = False
-                continue
-            if not cursor.goto_parent():
-                break
-            visited = True
         return self._by_name
+
+    def _nodes_of(self, kinds: frozenset[str]) -> list[Node]:
+        return nodes_of(self.root, kinds, self._file_matches, self._grammar)
+
+    def _note_call(self, node: Node) -> None:
+        function = node.child_by_field_name("function") or node.child_by_field_name("name")
+        if function is None and node.named_child_count:  # Kotlin: no field names
+            function = node.named_children[0]
+        if function is None:
+            return
+        written = self._text(function).replace("::", ".").replace("?.", ".")
+        name = written.rsplit(".", 1)[-1].strip()
+        if name.isidentifier():
+            self._calls_by_name.setdefault(name, []).append(node)
 
     def _registration(self, node: Node, registrations: dict[str, tuple[int, str]] | object) -> None:
         shape = self._shape(node)
@@ -248,6 +253,17 @@ class FileFlow:
         return self.source[node.start_byte : node.end_byte].decode("utf-8", "replace")
 
     # ------------------------------------------------------------------ public queries
+
+    def shape(self, node: Node) -> ir.Expr:
+        """The shape of one expression (`ir.Call`, `ir.Concat`...; `ir.Opaque()` when the
+        language has no lowering or the node is broken)."""
+        return self._shape(node)
+
+    def calls_to(self, name: str) -> list[Node]:
+        """The call nodes of the file whose callee's last segment is `name` (`helper(...)`,
+        `self.helper(...)`), in source order: where a same-file function is called."""
+        self._index()
+        return list(self._calls_by_name.get(name, []))
 
     def reaching(self, ident: Node, name: str | None = None) -> frozenset[solver.Definition]:
         """The definitions of the name `ident` that reach it: `ir.Assign`s, or a
@@ -274,10 +290,10 @@ class FileFlow:
     def value(self, expr: Node) -> Value:
         """What the value of `expr` is made of, on every path that reaches it."""
         self._budget = BUDGET
-        self._provisional = {}
         try:
             result = self._value(expr, 0)
         except RecursionError:
+            self._reset_search()
             return facts.UNKNOWN_VALUE
         return result if result else facts.UNKNOWN_VALUE
 
@@ -289,14 +305,20 @@ class FileFlow:
         saved = self._plain
         self._plain = True
         self._budget = BUDGET
-        self._provisional = {}
         try:
             value = self._value(node, 0)
         except RecursionError:
+            self._reset_search()
             return False
         finally:
             self._plain = saved
         return any(f.origin is Origin.PARAMETER and f.detail == name for f in value)
+
+    def _reset_search(self) -> None:
+        self._order.clear()
+        self._low.clear()
+        self._stack.clear()
+        self._calls.clear()
 
     def summary(self, name: str) -> Summary | None:
         """The summary of the one same-file function called `name`, or None when there is
@@ -304,10 +326,17 @@ class FileFlow:
         nodes = self._index().get(name, [])
         if len(nodes) != 1:
             return None
-        return self._summary(nodes[0])
+        return self.summary_of(nodes[0])
 
     def summary_of(self, function: Node) -> Summary | None:
-        return self._summary(function)
+        """The summary of a function node (a method, a closure)."""
+        if not self._calls:  # a query of its own, not a step of `value()`
+            self._budget = BUDGET
+        try:
+            return self._summary(function)
+        except RecursionError:
+            self._reset_search()
+            return None
 
     def _summary(self, function: Node) -> Summary | None:
         key = function.id
@@ -319,8 +348,6 @@ class FileFlow:
         try:
             built = self._build(function)
             result = None if built is None else self._summarize(built)
-        except RecursionError:
-            result = None
         finally:
             self._summarizing.discard(key)
         self._summaries[key] = result
@@ -346,37 +373,58 @@ class FileFlow:
             function,
             tuple(p.name for p in function.params),
             frozenset(returns),
-            bool(_ERROR_RETURN.search(function.returns_text)),
+            bool(ERROR_RETURN.search(function.returns_text)),
             raises,
         )
 
     # ------------------------------------------------------------------ values
 
     def _value(self, node: Node, depth: int) -> Value:
-        key = (node.id, self._plain)
+        return self._visit(
+            ("node", node.id, self._plain), lambda: self._compute(node, depth), depth
+        )
+
+    def _visit(self, key: tuple[object, ...], compute: Callable[[], Value], depth: int) -> Value:
         cached = self._memo.get(key)
-        if cached is None:
-            cached = self._provisional.get(key)
         if cached is not None:
             return cached
+        order = self._order.get(key)
+        if order is not None:  # a cycle: the caller belongs to this key's component
+            if self._calls:
+                caller = self._calls[-1]
+                self._low[caller] = min(self._low[caller], order)
+            return _EMPTY
         self._budget -= 1
         if depth > MAX_DEPTH or self._budget < 0:
-            self._cycles += 1  # an answer cut short is not remembered
+            self._cut += 1
             return facts.UNKNOWN_VALUE
-        guard = ("node", node.id)
-        if guard in self._active:
-            self._cycles += 1
-            return _EMPTY
-        self._active.add(guard)
-        cycles = self._cycles
+        order = self._counter
+        self._counter += 1
+        self._order[key] = order
+        self._low[key] = order
+        self._stack.append(key)
+        self._calls.append(key)
+        cut = self._cut
         try:
-            result = self._compute(node, depth)
+            result = compute()
         finally:
-            self._active.discard(guard)
-        if self._cycles == cycles:
-            self._memo[key] = result
-        else:
-            self._provisional[key] = result
+            self._calls.pop()
+        low = self._low[key]
+        if self._calls:
+            caller = self._calls[-1]
+            self._low[caller] = min(self._low[caller], low)
+        if low == order:  # the root of its component: its value is complete
+            while True:
+                member = self._stack.pop()
+                del self._order[member]
+                del self._low[member]
+                if member == key:
+                    break
+            # Only the root is remembered: a member's own value can be smaller than the
+            # root's (a lookup in a constant map does not carry its map's value), so members
+            # are evaluated again when asked, from the remembered root.
+            if self._cut == cut:
+                self._memo[key] = result
         return result
 
     def _line(self, node: Node | None) -> int:
@@ -413,7 +461,7 @@ class FileFlow:
         out: set[Fact] = set()
         for part in parts:
             out |= self._value(part, depth + 1)
-        return frozenset(out)
+        return capped(frozenset(out))
 
     def _name(self, node: Node, name: str, depth: int) -> Value:
         found = self._function(node)
@@ -429,10 +477,64 @@ class FileFlow:
     def _defs(
         self, found: _Function, defs: frozenset[solver.Definition], at: Node, depth: int
     ) -> Value:
+        if len(defs) <= _SMALL:
+            return self._defs_union(found, defs, at, depth)
+        plain = self._plain
+        known = self._memo.get(("defs", defs, plain))
+        if known is not None:
+            return known
+        # A chain of `if`s that each add a definition gives sets that grow by one. Walk down to
+        # a set already known (or small), then evaluate each larger set as the one below it
+        # plus what it adds, each remembered: the chain costs linear time, not quadratic.
+        steps: list[tuple[frozenset[solver.Definition], frozenset[solver.Definition]]] = []
+        current = defs
+        latest_first: list[solver.Definition] | None = None
+        while len(current) > _SMALL and ("defs", current, plain) not in self._memo:
+            derivation = found.solution.derivation(current)
+            if derivation is not None:
+                steps.append((current, derivation[1]))
+                current = derivation[0]
+                continue
+            if latest_first is None:
+                latest_first = sorted(current, key=position, reverse=True)
+            latest = next((d for d in latest_first if d in current), None)
+            if latest is None:
+                break
+            steps.append((current, frozenset({latest})))
+            current = current - {latest}
+        base = current
+
+        def union_of_base() -> Value:
+            return self._defs_union(found, base, at, depth)
+
+        below: tuple[tuple[object, ...], Callable[[], Value]] = (
+            ("defs", base, plain),
+            union_of_base,
+        )
+        value = self._visit(below[0], below[1], depth)
+        for members, extra in reversed(steps):
+
+            def step(
+                below: tuple[tuple[object, ...], Callable[[], Value]] = below,
+                known: Value = value,
+                extra: frozenset[solver.Definition] = extra,
+            ) -> Value:
+                # Through `_visit`, so a set still being evaluated (a loop) links the two; and
+                # with what it gave (`known`), which a link to a set on the stack does not return.
+                before = self._visit(below[0], below[1], depth)
+                return capped(before | known | self._defs_union(found, extra, at, depth))
+
+            below = (("defs", members, plain), step)
+            value = self._visit(below[0], step, depth)
+        return value
+
+    def _defs_union(
+        self, found: _Function, defs: frozenset[solver.Definition], at: Node, depth: int
+    ) -> Value:
         out: set[Fact] = set()
         for definition in defs:
             out |= self._definition(found, definition, at, depth)
-        return frozenset(out)
+        return capped(frozenset(out))
 
     def _definition(
         self, found: _Function, definition: solver.Definition, at: Node, depth: int
@@ -446,15 +548,12 @@ class FileFlow:
             if definition.kind is solver.EntryKind.FALSY:  # `if x:` failed: None, "", 0
                 return frozenset({Fact(Origin.CONSTANT, "", self._line(definition.node))})
             return self._outside(found, definition.name, at, depth)
-        guard = ("def", id(definition))
-        if guard in self._active:
-            self._cycles += 1
-            return _EMPTY
-        self._active.add(guard)
-        try:
-            return self._assignment(found, definition, depth)
-        finally:
-            self._active.discard(guard)
+        assign = definition
+        return self._visit(
+            ("def", id(assign), self._plain),
+            lambda: self._assignment(found, assign, depth),
+            depth,
+        )
 
     def _assignment(self, found: _Function, assign: ir.Assign, depth: int) -> Value:
         out: set[Fact] = set()
@@ -478,7 +577,6 @@ class FileFlow:
             ):
                 current = single
                 continue
-            before = frozenset(d for d in before if id(d) not in seen)
             out |= self._defs(found, before, current.node, depth + 1)
             current = None
         return frozenset(out)
@@ -513,11 +611,15 @@ class FileFlow:
         plain = frozenset({Fact(Origin.PARAMETER, entry.name, line)})
         if param is None or self._plain or self._table is None:
             return plain
-        safe = _safe_type(param.type_text, self._table.safe_types)
-        if safe:  # `@PathVariable long id`, `Path<u32>`, `id: int`: only a number gets in
-            return frozenset({Fact(Origin.SANITIZED, safe, line)})
+        # `@PathVariable Long id`, axum's `Path<u32>`: the framework parsed it; any parameter
+        # declared so (`long id`, `id int64`, `item_id: int`) holds only a number.
+        converted = _safe_type(self._table.safe_types, param.type_text)
+        if converted:
+            return frozenset({Fact(Origin.SANITIZED, converted, line)})
         label = self._untrusted_parameter(function, param, entry.index)
-        return frozenset({Fact(Origin.UNTRUSTED, label, line)}) if label else plain
+        if not label:
+            return plain
+        return frozenset({Fact(Origin.UNTRUSTED, label, line)})
 
     def _untrusted_parameter(self, function: ir.FunctionIR, param: ir.Param, index: int) -> str:
         table = self._table
@@ -528,21 +630,26 @@ class FileFlow:
             if marker in written:
                 return label
         for kind, label in table.parameter_types.items():
-            if kind and _type_matches(param.type_text, kind):
+            if kind and type_matches(param.type_text, kind):
                 return label
         self._index()
         registered = self._callback_nodes.get(function.node.id)
         if registered is None and function.name:
             registered = self._callbacks.get(function.name)
-        if True:
-            if registered is not None and registered[0] == index:
-                return registered[1]
+        if registered is not None and registered[0] == index:
+            return registered[1]
         if param.name in table.request_names or param.name in {"self", "cls", "this"}:
             return ""
+        if any(marker in written for marker in table.trusted_markers):
+            return ""
         for decorator in function.decorators:
-            match = _DECORATOR_NAME.match(decorator)
+            match = DECORATOR_NAME.match(decorator)
             if match and match.group(1).rsplit(".", 1)[-1] in table.route_decorators:
                 return "a route parameter"
+        if function.name in table.view_methods:
+            names = [p.name for p in function.params[:index]]
+            if any(name in table.request_names for name in names):
+                return "a view path parameter"
         return ""
 
     def _attribute(self, node: Node, shape: ir.Attribute, depth: int) -> Value:
@@ -619,13 +726,14 @@ class FileFlow:
                 return frozenset({Fact(Origin.UNTRUSTED, typed, line)})
         receiver_text = self._text(call.receiver) if call.receiver is not None else ""
         if callee and (call.receiver is None or receiver_text in {"self", "this", "cls"}):
-            summary = self.summary(last)
+            nodes = self._index().get(last, [])
+            summary = self._summary(nodes[0]) if len(nodes) == 1 else None
             if summary is not None:
                 return self._substitute(summary, call, depth)
         if callee in CONVERSIONS and call.args:  # before methods: `Object.keys(req.query)`
             return self._union(call.args, depth)
         if call.receiver is not None:
-            if last in _GETTERS:
+            if last in GETTERS:
                 default = self._union(call.args[1:], depth)
                 return (
                     self._lookup(call.receiver, call.args[0] if call.args else None, depth)
@@ -653,7 +761,7 @@ class FileFlow:
                 if 0 <= definition.index < len(params):
                     type_text = params[definition.index].type_text
                     for kind, methods in self._table.typed_methods.items():
-                        if _type_matches(type_text, kind) and method in methods:
+                        if type_matches(type_text, kind) and method in methods:
                             return methods[method]
         return ""
 
@@ -680,27 +788,14 @@ class FileFlow:
         return frozenset(out)
 
 
-_ONE_TYPE_ARGUMENT = re.compile(r"^[\w:.]+\s*<\s*([\w:.]+\??)\s*>$")
+_WRAPPED = re.compile(r"^[\w:.]+<\s*([\w:.]+)\s*>$")
 
 
-def _safe_type(written: str, safe_types: Mapping[str, str]) -> str:
-    """The label of a declared type that cannot carry text (`long`, `u32`, `Int?`), also as the
-    one type argument of a wrapper (`Path<u32>`, `Query<i64>`, `Optional<Long>`); else ""."""
-    if not written or not safe_types:
-        return ""
-    bare = written.strip().lstrip("*&").replace("mut ", "").strip()
-    found = safe_types.get(bare)
-    if found:
-        return found
-    match = _ONE_TYPE_ARGUMENT.match(bare)
-    return safe_types.get(match.group(1), "") if match else ""
-
-
-def _type_matches(written: str, kind: str) -> bool:
-    """`*gin.Context` matches `gin.Context`; `Query<Params>` matches `Query<`."""
-    if not written:
-        return False
-    bare = written.lstrip("*&").replace("mut ", "").strip()
-    if kind.endswith("<"):
-        return bare.startswith(kind) or ("." + kind) in bare or ("::" + kind) in bare
-    return bare == kind or bare.endswith("." + kind) or bare.endswith("::" + kind)
+def _safe_type(safe_types: Mapping[str, str], written: str) -> str:
+    """The label of a declared type that cannot carry text (`Long`, `u32`, `int`), bare or as
+    the one type argument of an extractor (`Path<u32>`); "" otherwise."""
+    kind = written.strip().removeprefix("&").removeprefix("mut ").strip().rstrip("?")
+    wrapped = _WRAPPED.match(kind)
+    if wrapped is not None:
+        kind = wrapped.group(1)
+    return safe_types.get(kind) or safe_types.get(kind.rsplit(".", 1)[-1].rsplit("::", 1)[-1], "")

@@ -25,12 +25,12 @@ class Op(enum.Enum):
     PUT = "put"  # `m[k] = v`, `m.put(k, v)`, `list.append(v)`: `v` stored in collection `x`
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class Assign:
     """`target` gets `value` at `node`. `target` is a local name, or `this.field` / `self.field`
     for a field written within the function. `value` is None when the lowering cannot pair the
     target with a right-hand expression (the value is then unknown). `key` is the constant key of
-    a `PUT` (`m["k"] = v`), when it has one."""
+    a `PUT` (`m["k"] = v`), when it has one. Compared by identity: each is one definition."""
 
     target: str
     value: Node | None

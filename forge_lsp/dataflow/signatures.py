@@ -33,6 +33,7 @@ class Signature:
     owner: str  # the receiver's type (Go) or the `impl` target (Rust); "" for a free function
     returns_error: bool
     is_async: bool = False  # Rust `async fn`: the `Result` comes out of `.await`
+    arity: int = -1  # Go: how many arguments a call passes; -1 when variadic or not read
 
 
 @dataclass(slots=True)
@@ -99,13 +100,17 @@ def _go(root: Node, signatures: Signatures) -> None:
         if child.type == "function_declaration":
             name = child.child_by_field_name("name")
             if name is not None:
-                signatures.add(Signature(_text(name), "", _go_returns_error(child)))
+                signatures.add(
+                    Signature(_text(name), "", _go_returns_error(child), arity=_go_arity(child))
+                )
         elif child.type == "method_declaration":
             name = child.child_by_field_name("name")
             receiver = go_receiver(child)
             if name is not None:
                 owner = receiver[1] if receiver else "?"
-                signatures.add(Signature(_text(name), owner, _go_returns_error(child)))
+                signatures.add(
+                    Signature(_text(name), owner, _go_returns_error(child), arity=_go_arity(child))
+                )
         elif child.type == "import_declaration":
             packages.update(_go_imports(child))
     signatures.packages = frozenset(packages)
@@ -121,6 +126,18 @@ def _go_returns_error(declaration: Node) -> bool:
             return False
         result = params[-1].child_by_field_name("type") or params[-1]
     return _text(result) == "error"
+
+
+def _go_arity(declaration: Node) -> int:
+    """The number of arguments a call passes: `(a, b int, c string)` takes 3; -1 if variadic."""
+    params = declaration.child_by_field_name("parameters")
+    count = 0
+    for param in params.named_children if params is not None else ():
+        if param.type == "variadic_parameter_declaration":
+            return -1
+        if param.type == "parameter_declaration":
+            count += max(1, len(param.children_by_field_name("name")))
+    return count
 
 
 def go_receiver(method: Node) -> tuple[str, str] | None:

@@ -73,26 +73,97 @@ Truth = Callable[[Node], bool | None]
 Refine = Callable[[Node], Refinement]
 
 
-def _join(a: Env | None, b: Env | None) -> Env | None:
+# Sets of definitions larger than this remember how they were made (`Solution.derivation`).
+_DERIVED = 8
+Derivations = dict[int, tuple[Defs, Defs, Defs]]
+
+
+def _union(a: Defs, b: Defs, derived: Derivations | None) -> Defs:
+    out = a | b
+    if derived is not None and len(out) > _DERIVED:
+        parent, extra = (a, b - a) if len(a) >= len(b) else (b, a - b)
+        derived[id(out)] = (out, parent, extra)
+    return out
+
+
+def _join(
+    a: Env | None,
+    b: Env | None,
+    derived: Derivations | None = None,
+    names: frozenset[str] | None = None,
+    entry: Callable[[str], Defs] | None = None,
+) -> Env | None:
+    """The join of two environments. `names`, when given, are the only names whose
+    definitions may differ (both come from one environment, and only these were assigned).
+    A name one side never bound holds its `entry` definitions there (the parameter, or the
+    value from outside the function): an arm that sanitized or assigned it does not hide
+    the arm that did not."""
     if a is None:
         return b
     if b is None or a is b:
         return a
     out = dict(a)
-    for name, defs in b.items():
+    pairs = b.items() if names is None else ((n, b[n]) for n in names if n in b)
+    for name, defs in pairs:
         mine = out.get(name)
         if mine is None:
-            out[name] = defs
+            out[name] = defs if entry is None else _union(entry(name), defs, derived)
         elif mine is not defs and not defs <= mine:
-            out[name] = mine | defs
+            out[name] = _union(mine, defs, derived)
+    if entry is not None:
+        only_a = (n for n in (a if names is None else names) if n in a and n not in b)
+        for name in list(only_a):
+            out[name] = _union(out[name], entry(name), derived)
     return out
 
 
-def _join_all(envs: Iterable[Env | None]) -> Env | None:
+def _join_all(
+    envs: Iterable[Env | None],
+    derived: Derivations | None = None,
+    names: frozenset[str] | None = None,
+    entry: Callable[[str], Defs] | None = None,
+) -> Env | None:
     out: Env | None = None
     for env in envs:
-        out = _join(out, env)
+        out = _join(out, env, derived, names, entry)
     return out
+
+
+def _children(statement: ir.Statement) -> ir.Block:
+    if isinstance(statement, ir.If):
+        return statement.then + statement.orelse
+    if isinstance(statement, ir.Loop):
+        return statement.header + statement.body
+    if isinstance(statement, ir.Try):
+        blocks = statement.body + statement.final
+        for handler in statement.handlers:
+            blocks += handler.body
+        return blocks
+    return ()
+
+
+def _assigned(root: ir.Statement, memo: dict[int, frozenset[str]]) -> frozenset[str]:
+    """The names a statement may assign, nested statements included; memoized by identity and
+    computed without recursion (an `elif` chain nests a thousand deep)."""
+    stack: list[tuple[ir.Statement, bool]] = [(root, False)]
+    while stack:
+        statement, expanded = stack.pop()
+        if id(statement) in memo:
+            continue
+        children = _children(statement)
+        if not expanded and children:
+            stack.append((statement, True))
+            stack.extend((c, False) for c in children if id(c) not in memo)
+            continue
+        found: set[str] = set()
+        if isinstance(statement, ir.Assign):
+            found.add(statement.target)
+        if isinstance(statement, ir.Try):
+            found.update(h.name for h in statement.handlers if h.name)
+        for child in children:
+            found |= memo.get(id(child), frozenset())
+        memo[id(statement)] = frozenset(found)
+    return memo[id(root)]
 
 
 @dataclass(slots=True)
@@ -113,6 +184,8 @@ class Solution:
         self._index: dict[int, int] = {}  # id(statement) -> position
         self._starts: list[int] = []
         self._entry: dict[str, Entry] = {}
+        self._entry_defs: dict[str, Defs] = {}
+        self._derived: Derivations = {}
         self.exit: Env | None = None
         for i, param in enumerate(function.params):
             self._entry[param.name] = Entry(EntryKind.PARAMETER, param.name, param.node, i)
@@ -149,10 +222,24 @@ class Solution:
         defs = env.get(name)
         if defs is not None:
             return defs
-        entry = self._entry.get(name)
-        if entry is None:
-            entry = Entry(EntryKind.OUTSIDE, name)
-        return frozenset({entry})
+        return self.entry_defs(name)
+
+    def entry_defs(self, name: str) -> Defs:
+        """What `name` holds where the function never bound it: its parameter, or a value
+        from outside the function (one set per name, so joins can compare by identity)."""
+        defs = self._entry_defs.get(name)
+        if defs is None:
+            entry = self._entry.get(name) or Entry(EntryKind.OUTSIDE, name)
+            defs = self._entry_defs[name] = frozenset({entry})
+        return defs
+
+    def derivation(self, defs: Defs) -> tuple[Defs, Defs] | None:
+        """How a large set of definitions was made: (a set it extends, what it adds). Lets a
+        caller evaluate a chain of growing sets in linear time."""
+        entry = self._derived.get(id(defs))
+        if entry is None or entry[0] is not defs:
+            return None
+        return entry[1], entry[2]
 
     def is_dead(self, node: Node) -> bool:
         """Inside a statement that never runs (behind a constant condition, after a return)."""
@@ -167,7 +254,7 @@ class Solution:
     def _record(self, statement: ir.Statement, env: Env | None, parent: int) -> int:
         position = self._index.get(id(statement))
         if position is not None:  # a loop's later round: the environment only grows
-            self._envs[position] = _join(self._envs[position], env)
+            self._envs[position] = _join(self._envs[position], env, entry=self.entry_defs)
             return position
         position = len(self._statements)
         node = statement.node
@@ -212,6 +299,7 @@ class _Walker:
         self.refine = refine
         self.loops: list[_Loop] = []
         self.tries: list[list[Env]] = []
+        self.assigned: dict[int, frozenset[str]] = {}
 
     def block(self, block: ir.Block, env: Env | None, parent: int) -> Env | None:
         for statement in block:
@@ -231,7 +319,10 @@ class _Walker:
             if statement.op in {ir.Op.SET, ir.Op.ELEMENT}:  # both replace the name's value
                 out[statement.target] = frozenset({statement})
             else:
-                out[statement.target] = self.solution.lookup(env, statement.target) | {statement}
+                before = self.solution.lookup(env, statement.target)
+                out[statement.target] = _union(
+                    before, frozenset({statement}), self.solution._derived
+                )
             self._note(out)
             return out
         if isinstance(statement, ir.Effect):
@@ -268,6 +359,7 @@ class _Walker:
         # An `elif` chain is walked as a list of arms, not recursively: a chain of a thousand
         # arms must not exhaust Python's stack.
         outs: list[Env | None] = []
+        names = set(_assigned(statement, self.assigned))
         current: ir.If | None = statement
         while current is not None:
             if current is not statement:
@@ -281,25 +373,13 @@ class _Walker:
                 elif truth is False:
                     then_env = None
                 refinement = self.refine(condition)
-                # A refined name the function never assigned (a parameter, an outside name) gets
-                # its entry written out in both arms, so the join keeps the unrefined arm's.
-                missing = {
-                    name
-                    for names in (
-                        refinement.when_true,
-                        refinement.when_false,
-                        refinement.when_true_if_exit,
-                        refinement.when_false_if_exit,
-                    )
-                    for name, _ in names
-                    if name not in env
-                }
-                if missing:
-                    env = dict(env)
-                    for name in missing:
-                        env[name] = self.solution.lookup(env, name)
-                    then_env = env if then_env is not None else None
-                    else_env = env if else_env is not None else None
+                names.update(
+                    n
+                    for n, _ in refinement.when_true
+                    + refinement.when_false
+                    + refinement.when_true_if_exit
+                    + refinement.when_false_if_exit
+                )
                 then_env = self._refined(then_env, refinement.when_true, condition)
                 else_env = self._refined(else_env, refinement.when_false, condition)
                 if refinement.when_true_if_exit and _exits(current.orelse):
@@ -313,7 +393,7 @@ class _Walker:
                 continue
             outs.append(self.block(orelse, else_env, position))
             current = None
-        return _join_all(outs)
+        return _join_all(outs, self.solution._derived, frozenset(names), self.solution.entry_defs)
 
     def _loop(self, statement: ir.Loop, env: Env | None, position: int) -> Env | None:
         head = self.block(statement.header, env, position)
@@ -324,27 +404,37 @@ class _Walker:
             self.loops.pop()
             if self.loops:  # a `continue` inside a switch goes to the enclosing loop's head
                 self.loops[-1].continues.extend(loop.continues)
-            return _join_all([end, *loop.breaks])
+            return _join_all(
+                [end, *loop.breaks], self.solution._derived, entry=self.solution.entry_defs
+            )
         truth = None
         if statement.condition is not None and head is not None:
             truth = self.truth(statement.condition)
         loop = _Loop([], [])
         entry = head if truth is not False else None
+        names = _assigned(statement, self.assigned)
         for _ in range(MAX_LOOP_ROUNDS):
             loop = _Loop([], [])
             self.loops.append(loop)
             self.solution._record(statement, entry, self.solution._parent[position])
             end = self.block(statement.body, entry, position)
             self.loops.pop()
-            grown = _join_all([entry, end, *loop.continues])
-            if grown == entry or grown is None:
+            grown = _join_all(
+                [entry, end, *loop.continues],
+                self.solution._derived,
+                names,
+                self.solution.entry_defs,
+            )
+            if grown is None or (
+                entry is not None and all(grown.get(n) == entry.get(n) for n in names)
+            ):
                 break
             entry = grown
         exits: list[Env | None] = list(loop.breaks)
         if truth is not True:
             exits.append(entry if entry is not None else head)
         self._note(entry)
-        return _join_all(exits)
+        return _join_all(exits, self.solution._derived, entry=self.solution.entry_defs)
 
     def _try(self, statement: ir.Try, env: Env | None, position: int) -> Env | None:
         self.tries.append([] if env is None else [env])
@@ -352,7 +442,7 @@ class _Walker:
         points = self.tries.pop()
         if self.tries:
             self.tries[-1].extend(points)
-        anywhere = _join_all(points)
+        anywhere = _join_all(points, entry=self.solution.entry_defs)
         ends: list[Env | None] = [body_out]
         for handler in statement.handlers:
             start = anywhere
@@ -360,10 +450,14 @@ class _Walker:
                 start = dict(start)
                 start[handler.name] = frozenset({Entry(EntryKind.OUTSIDE, handler.name)})
             ends.append(self.block(handler.body, start, position))
-        normal = _join_all(ends)
+        normal = _join_all(ends, self.solution._derived, entry=self.solution.entry_defs)
         if not statement.final:
             return normal
-        final_out = self.block(statement.final, _join(normal, anywhere), position)
+        final_out = self.block(
+            statement.final,
+            _join(normal, anywhere, self.solution._derived, entry=self.solution.entry_defs),
+            position,
+        )
         return final_out if normal is not None else None
 
 

@@ -10,7 +10,7 @@ import logging
 import re
 import threading
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import tree_sitter
@@ -20,7 +20,8 @@ from forge_lsp.core.languages import LanguageSpec
 from forge_lsp.core.model import Finding
 from forge_lsp.engine.suppression import Suppression, find_suppressions
 from forge_lsp.rules.base import CheckContext, Rule
-from forge_lsp.rules.query_batch import QueryBatch
+from forge_lsp.rules.query_batch import QueryBatch, learned_queries
+from forge_lsp.rules.query_reuse import KeptMatch, Reuse
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +35,9 @@ class CheckResult:
     suppressions: dict[int, Suppression]
     # True when only the edited function was re-checked and the rest carried over.
     partial: bool = False
+    # The whole-file matches a re-check of one function asks for, for the next version's
+    # (see `query_reuse`): a server keeps them with the tree.
+    file_matches: dict[str, list[KeptMatch]] = field(default_factory=dict)
 
 
 _local = threading.local()
@@ -86,7 +90,8 @@ def check(
 ) -> CheckResult:
     """Check one file's bytes with every rule the selection enables for its language."""
     tree = parse(spec, source, old_tree)
-    return finish(source, tree, selection, run_rules(source, tree, spec, selection, path=path))
+    found = rules_pass(source, tree, spec, selection, path=path)
+    return finish(source, tree, selection, found.findings, file_matches=found.file_matches)
 
 
 def run_rules(
@@ -102,12 +107,34 @@ def run_rules(
     With a byte range, only function-local rules run (over that range) and file-scoped rules
     run over the whole file: `recheck` needs both after an edit inside a function.
     """
+    return rules_pass(source, tree, spec, selection, byte_range, path).findings
+
+
+@dataclass(frozen=True, slots=True)
+class RulesPass:
+    """The raw findings of a check, and the whole-file matches to keep for the next one."""
+
+    findings: list[Finding]
+    file_matches: dict[str, list[KeptMatch]]
+
+
+def rules_pass(
+    source: bytes,
+    tree: tree_sitter.Tree,
+    spec: LanguageSpec,
+    selection: RuleSelection,
+    byte_range: tuple[int, int] | None = None,
+    path: str | None = None,
+    reuse: Reuse | None = None,
+) -> RulesPass:
+    """`run_rules`, keeping the whole-file matches a re-check of one function asks for; with
+    `reuse` (an edit inside one function) the whole-file queries build on the previous ones."""
     findings: list[Finding] = []
     shared: dict[str, Any] = {}  # per-check values rules compute once (ctx.memo)
     # One query pass over the whole file, and (for a partial check) one over the range.
     root = tree.root_node
     plan = "full" if byte_range is None else "partial"
-    whole = QueryBatch(spec, root, None, plan=f"{plan}:file")
+    whole = QueryBatch(spec, root, None, f"{plan}:file", reuse)
     ranged = whole if byte_range is None else QueryBatch(spec, root, byte_range, f"{plan}:range")
     for rule in selection.rules_for(spec.name):
         options = selection.options_for(rule)
@@ -124,7 +151,7 @@ def run_rules(
             file_queries=whole,
         )
         findings.extend(_run_rule(rule, ctx))
-    return findings
+    return RulesPass(findings, whole.kept(learned_queries(spec.name, "partial:file")))
 
 
 def file_scoped_codes(selection: RuleSelection, language: str) -> frozenset[str]:
@@ -139,6 +166,7 @@ def finish(
     findings: list[Finding],
     *,
     partial: bool = False,
+    file_matches: dict[str, list[KeptMatch]] | None = None,
 ) -> CheckResult:
     """Apply suppression comments, the confidence floor and severity overrides; sort; package
     the result. Every check (full or after an edit, in the editor or the CLI) ends here, so a
@@ -150,7 +178,7 @@ def finish(
         if selection.shows(finding) and not _suppressed(finding, suppressions)
     ]
     kept.sort(key=lambda f: (f.start, f.code))
-    return CheckResult(kept, tree, suppressions, partial)
+    return CheckResult(kept, tree, suppressions, partial, file_matches or {})
 
 
 def _run_rule(rule: Rule, ctx: CheckContext) -> list[Finding]:

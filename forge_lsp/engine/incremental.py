@@ -8,8 +8,7 @@ are found by binary search over slice comparisons (memcmp speed), so a one-chara
 
 from __future__ import annotations
 
-import dataclasses
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from forge_lsp.core.model import Edit, Finding, Fix, Point
@@ -87,21 +86,23 @@ def edit_tree(tree: tree_sitter.Tree, edit: ByteEdit) -> None:
 
 
 def shift_point(point: Point, edit: ByteEdit) -> Point | None:
-    """Where an old point lands after the edit; None inside the replaced bytes."""
-    start, old_end, new_end = (
-        Point(*p) for p in (edit.start_point, edit.old_end_point, edit.new_end_point)
-    )
-    if point <= start:
+    """Where an old point lands after the edit; None inside the replaced bytes. A point the
+    edit does not move is returned as it is."""
+    line, column = point.line, point.column
+    start, old_end, new_end = edit.start_point, edit.old_end_point, edit.new_end_point
+    if (line, column) <= start:
         return point
-    if point < old_end:
+    if (line, column) < old_end:
         return None
-    if point.line == old_end.line:
-        return Point(new_end.line, new_end.column + point.column - old_end.column)
-    return Point(point.line + new_end.line - old_end.line, point.column)
+    if line == old_end[0]:
+        return Point(new_end[0], new_end[1] + column - old_end[1])
+    lines = new_end[0] - old_end[0]
+    return point if lines == 0 else Point(line + lines, column)
 
 
 def shifted(finding: Finding, edit: ByteEdit) -> Finding | None:
-    """The finding (and its fix) moved by the edit; None when the edit replaced part of it."""
+    """The finding (and its fix) moved by the edit; None when the edit replaced part of it.
+    A finding the edit does not move is returned as it is."""
     start, end = shift_point(finding.start, edit), shift_point(finding.end, edit)
     if start is None or end is None:
         return None  # it overlapped the replaced bytes
@@ -114,5 +115,6 @@ def shifted(finding: Finding, edit: ByteEdit) -> Finding | None:
                 return None
             edits.append(Edit(a, b, change.new_text))
         fix = Fix(fix.title, tuple(edits))
-    # `replace` carries every other field (confidence, data, source) over unchanged.
-    return dataclasses.replace(finding, start=start, end=end, fix=fix)
+    if start is finding.start and end is finding.end and fix == finding.fix:
+        return finding
+    return replace(finding, start=start, end=end, fix=fix)

@@ -8,6 +8,10 @@ comment outside any function re-checks the statements (or class members) on the 
 lines. Other edits outside any function (imports, module-level code, class fields) get a full
 check. A few rules also read file-wide facts (a Go function's declared results): the server
 follows each partial result with a full check once typing pauses.
+
+The queries rules ask over the whole file during such a re-check (imports, module-level
+bindings) build on the previous version's matches, given the previous tree as it was
+(`query_reuse`): the re-check of a function costs in proportion to the function.
 """
 
 from __future__ import annotations
@@ -18,22 +22,14 @@ from forge_lsp.core.languages import COMMENT_TYPES, LanguageSpec
 from forge_lsp.core.model import Finding, Point
 from forge_lsp.engine import checker
 from forge_lsp.engine.incremental import ByteEdit, shifted
+from forge_lsp.rules.query_reuse import KeptMatch, Reuse
 
 
 def edited_function(
     tree: tree_sitter.Tree, spec: LanguageSpec, edit: ByteEdit
 ) -> tree_sitter.Node | None:
     """The outermost function around the edited bytes of the new tree, or None."""
-    kinds = spec.function_types
-    if not kinds:
-        return None
-    node: tree_sitter.Node | None = _edited_node(tree, edit)
-    outermost = None
-    while node is not None:
-        if node.type in kinds:
-            outermost = node
-        node = node.parent
-    return outermost
+    return _outermost_function(tree, spec, edit.start_byte, edit.new_end_byte)
 
 
 def _edited_node(tree: tree_sitter.Tree, edit: ByteEdit) -> tree_sitter.Node | None:
@@ -112,21 +108,28 @@ def check_after_edit(
     edit: ByteEdit,
     previous: list[Finding],
     path: str | None = None,
+    *,
+    old_tree: tree_sitter.Tree | None = None,
+    old_matches: dict[str, list[KeptMatch]] | None = None,
 ) -> checker.CheckResult:
-    """Check `source` after `edit`, given the previous version's findings and edited tree."""
+    """Check `source` after `edit`, given the previous version's findings and edited tree;
+    and, when the caller kept them, its tree before the edit and its `file_matches`."""
     tree = checker.parse(spec, source, edited_tree)
     region = edited_region(tree, spec, edit, edited_tree)
     if region is None or not _structure_changed_only_within(edited_tree, tree, region):
+        found = checker.rules_pass(source, tree, spec, selection, path=path)
         return checker.finish(
-            source, tree, selection, checker.run_rules(source, tree, spec, selection, path=path)
+            source, tree, selection, found.findings, file_matches=found.file_matches
         )
     start_byte, end_byte, start, end = region
     whole_file = checker.file_scoped_codes(selection, spec.name)
+    reuse = None
+    if old_tree is not None and old_matches:
+        reuse = _reuse(tree, spec, edit, old_tree, old_matches)
+    found = checker.rules_pass(source, tree, spec, selection, (start_byte, end_byte), path, reuse)
     fresh = [
         finding
-        for finding in checker.run_rules(
-            source, tree, spec, selection, (start_byte, end_byte), path
-        )
+        for finding in found.findings
         if finding.code in whole_file or start <= finding.start < end
     ]
     carried = []
@@ -134,7 +137,47 @@ def check_after_edit(
         moved = None if finding.code in whole_file else shifted(finding, edit)
         if moved is not None and not start <= moved.start < end:
             carried.append(moved)
-    return checker.finish(source, tree, selection, carried + fresh, partial=True)
+    return checker.finish(
+        source, tree, selection, carried + fresh, partial=True, file_matches=found.file_matches
+    )
+
+
+def _reuse(
+    tree: tree_sitter.Tree,
+    spec: LanguageSpec,
+    edit: ByteEdit,
+    old_tree: tree_sitter.Tree,
+    old_matches: dict[str, list[KeptMatch]],
+) -> Reuse | None:
+    """What the whole-file queries may take from the previous version: when the edit is inside
+    one function, that function the same kind of node at the same start before and after."""
+    function = edited_function(tree, spec, edit)
+    before = _outermost_function(old_tree, spec, edit.start_byte, edit.old_end_byte)
+    if function is None or before is None:
+        return None
+    moved = before.end_byte + edit.new_end_byte - edit.old_end_byte
+    if (
+        before.type != function.type
+        or before.start_byte != function.start_byte
+        or moved != function.end_byte
+        or not before.start_byte <= edit.start_byte <= edit.old_end_byte <= before.end_byte
+    ):
+        return None
+    return Reuse(old_tree.root_node, old_matches, (before.start_byte, before.end_byte), function)
+
+
+def _outermost_function(
+    tree: tree_sitter.Tree, spec: LanguageSpec, start: int, end: int
+) -> tree_sitter.Node | None:
+    if not spec.function_types:
+        return None
+    node: tree_sitter.Node | None = tree.root_node.descendant_for_byte_range(start, max(start, end))
+    outermost = None
+    while node is not None:
+        if node.type in spec.function_types:
+            outermost = node
+        node = node.parent
+    return outermost
 
 
 def _structure_changed_only_within(

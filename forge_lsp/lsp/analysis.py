@@ -22,12 +22,14 @@ from forge_lsp.core import languages
 from forge_lsp.core.languages import LanguageSpec
 from forge_lsp.core.model import Finding
 from forge_lsp.engine.suppression import Suppression
+from forge_lsp.lsp.diagnostic_cache import DiagnosticCache
 
 if TYPE_CHECKING:  # the engine, settings and tree-sitter load on the first check
     import tree_sitter
 
     from forge_lsp.config import Settings
     from forge_lsp.engine.checker import CheckResult
+    from forge_lsp.rules.query_reuse import KeptMatch
 
 log = logging.getLogger(__name__)
 
@@ -74,12 +76,16 @@ class _DocumentState:
     source: bytes = b""
     tree: tree_sitter.Tree | None = None
     findings: list[Finding] | None = None
+    # The whole-file matches a re-check of one function builds on (`CheckResult.file_matches`).
+    file_matches: dict[str, list[KeptMatch]] = field(default_factory=dict)
     spec_name: str | None = None
     settings_generation: int = -1
+    diagnostics: DiagnosticCache = field(default_factory=DiagnosticCache)
     latest: Analysis | None = None
 
     def forget_tree(self) -> None:
-        self.tree, self.source, self.findings = None, b"", None
+        self.tree, self.source, self.findings, self.file_matches = None, b"", None, {}
+        self.diagnostics = DiagnosticCache()  # it serves edits, as the tree does
         if self.latest is not None and self.latest.tree is not None:
             self.latest = replace(self.latest, tree=None)
 
@@ -158,17 +164,14 @@ class Analyzer:
         source = encode(snapshot.text)
         if len(source) > settings.max_file_size:
             return _replace_skipped(base, _too_big(len(source), settings.max_file_size))
-        from forge_lsp.lsp import lsp_convert
-        from forge_lsp.rules import rule_docs
-
         result = self._check(state, spec, settings, source, snapshot)
         state.source, state.tree, state.spec_name = source, result.tree, spec.name
         state.findings, state.settings_generation = result.findings, snapshot.settings_generation
+        state.file_matches = result.file_matches
         lines = source.split(b"\n")
-        diagnostics = [
-            lsp_convert.diagnostic(f, lines, snapshot.encoding, rule_docs.doc_uri(f.code))
-            for f in result.findings
-        ]
+        diagnostics = state.diagnostics.convert(
+            result.findings, lines, snapshot.encoding, snapshot.settings_generation
+        )
         log.debug(
             "checked %s v%s (%s): %d findings in %.1f ms",
             snapshot.uri,
@@ -208,12 +211,21 @@ class Analyzer:
         edit = incremental.diff(state.source, source)
         if edit is None:
             return checker.check(source, spec, selection, old_tree=state.tree, path=path)
+        before = state.tree.copy()  # as it was: whole-file queries build on its matches
         incremental.edit_tree(state.tree, edit)
         same_rules = state.settings_generation == snapshot.settings_generation
         if snapshot.full or not same_rules or state.findings is None:
             return checker.check(source, spec, selection, old_tree=state.tree, path=path)
         return recheck.check_after_edit(
-            source, spec, selection, state.tree, edit, state.findings, path
+            source,
+            spec,
+            selection,
+            state.tree,
+            edit,
+            state.findings,
+            path,
+            old_tree=before,
+            old_matches=state.file_matches,
         )
 
 

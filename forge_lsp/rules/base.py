@@ -85,6 +85,12 @@ class CheckContext:
             self.queries = QueryBatch(self.language, self.root, self.byte_range, plan="default")
         return self.queries.matches(query_source)
 
+    @property
+    def span(self) -> tuple[int, int]:
+        """The bytes this check reports in: the re-checked range, or the whole file. A rule
+        scanning the text itself (a regex over `source`) scans this, not the whole file."""
+        return self.byte_range if self.byte_range is not None else (0, len(self.source))
+
     def file_matches(self, query_source: str) -> list[Match]:
         """The matches of a query over the whole file, even in a re-check of one range (for
         imports, module-level bindings, counts). Shares the check's whole-file pass."""
@@ -105,7 +111,20 @@ class CheckContext:
     def flow(self) -> FileFlow:
         """Where the file's values come from (`forge_lsp.dataflow`): built lazily, function by
         function, and shared by every rule of the check."""
-        return self.memo("dataflow", lambda: FileFlow(self.language.name, self.root, self.source))
+        # In a re-check of one function the file's function index comes from the whole-file
+        # query pass, carried across edits; a full check walks the tree (holding every call's
+        # match for the whole file would cost more memory than the walk costs time there).
+        partial = self.queries is not None and self.queries is not self.file_queries
+        return self.memo(
+            "dataflow",
+            lambda: FileFlow(
+                self.language.name,
+                self.root,
+                self.source,
+                self.file_matches if partial else None,
+                self.language.grammar,
+            ),
+        )
 
 
 class Rule:
@@ -170,6 +189,22 @@ def lines_below(later: tree_sitter.Node, earlier: tree_sitter.Node) -> str:
     if distance == 1:
         return "on the next line"
     return f"{distance} lines below"
+
+
+def line_from(line: int, node: tree_sitter.Node) -> str:
+    """Where the zero-based `line` is, seen from `node` ("on the same line", "2 lines above").
+
+    For messages that name where a value came from: relative, like `lines_below`, so a finding
+    carried over an edit above it stays true.
+    """
+    distance = node.start_point[0] - line
+    if distance == 0:
+        return "on the same line"
+    if distance == 1:
+        return "on the line above"
+    if distance == -1:
+        return "on the line below"
+    return f"{distance} lines above" if distance > 0 else f"{-distance} lines below"
 
 
 def point(ts_point: tree_sitter.Point | tuple[int, int]) -> Point:

@@ -5,12 +5,22 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import tree_sitter
 
-from forge_lsp.core.model import Finding, Severity
+from forge_lsp.core.model import Confidence, Finding, Severity
 from forge_lsp.rules.base import CheckContext, Rule, RuleOption, has_error
+from forge_lsp.rules.families import credential_flow
 from forge_lsp.rules.families import credentials as cred
+from forge_lsp.rules.families.credential_slots import NOT_ARGUMENTS as _NOT_ARGUMENTS
+from forge_lsp.rules.families.credential_slots import argument_value as _argument_value
+from forge_lsp.rules.families.credential_slots import callee_text as _callee_text
+from forge_lsp.rules.families.credential_slots import flows as _flows
+from forge_lsp.rules.families.credential_slots import lines_above as _lines_above
+from forge_lsp.rules.families.credential_slots import name_text as _name_text
+from forge_lsp.rules.families.credential_slots import unwrap as _unwrap
+from forge_lsp.rules.families.credential_slots import unwrap_fallback as _unwrap_fallback
 
 # Each pattern pairs a @name (what the code calls the value) with a @value; @compare marks
 # equality checks; @call/@callee/@args catch calls (credential APIs, setters, key/value pairs).
@@ -95,12 +105,14 @@ _KOTLIN = """
 _SOURCES = {"python": _PYTHON, "go": _GO, "javascript": _JS, "typescript": _TS, "tsx": _TSX,
             "java": _JAVA, "rust": _RUST, "kotlin": _KOTLIN}  # fmt: skip
 # Names that can hold a credential at all (credential_kind decides); callees worth a look.
-_NAME_FILTER = '(#match? @name "(?i)pass|pwd|pswd|secret|token|key|auth|cred")'
+_NAME_FILTER = '(#match? @name "(?i)pass|pw|pswd|secret|token|key|auth|cred|bearer")'
 # No backslashes: tree-sitter query strings have their own escaping.
 _API_NAMES = (
     "encode|decode|new|digest|[a-z0-9]*auth|login|connect|userpassword|newstatic[a-z0-9]*|"
     "signedstring|sign|verify|createhmac|sequelize|getconnection|passwordauthentication|"
-    "hmac[0-9]+|secretkeyspec|signwith"
+    "hmac[0-9]+|secretkeyspec|signwith|newcipher|newtripledescipher|createcipheriv|"
+    "createdecipheriv|hmacshakeyfor|fernet|aesgcm|aesccm|aessiv|chacha20poly1305|from_slice|"
+    "bearer_auth"
 )
 _KV_NAMES = (
     "set[a-z0-9_]*|with[a-z0-9_]*|put[a-z0-9_]*|add[a-z0-9_]*|append|header|fill|store|option|"
@@ -125,51 +137,12 @@ def query_source(language: str, all_names: bool) -> str:
 
 
 _LISTS = frozenset({"expression_list", "pattern_list", "tuple_pattern", "tuple"})
-_NOT_ARGUMENTS = frozenset({"comment", "keyword_argument", "list_splat", "dictionary_splat",
-                            "line_comment", "block_comment", "(", ")", ","})  # fmt: skip
 _LAST_NAME = re.compile(r"([A-Za-z_$][\w$]*)\s*$")
 _SETTER = re.compile(r"^(?:set|with|Set|With)_?([A-Za-z]\w*)$")
 _GETTERS = cred.GETTERS
 _KEY_VALUE_METHODS = cred.KEY_VALUE_METHODS
 
-# Well-known APIs with a credential in a fixed positional slot: (languages, callee tail,
-# argument index, what the literal is).
-_ALL_JS = frozenset({"javascript", "typescript", "tsx"})
-_API_SLOTS: tuple[tuple[frozenset[str], re.Pattern[str], int, str], ...] = tuple(
-    (frozenset(langs), re.compile(pattern), index, label)
-    for langs, pattern, index, label in (
-        ({"python"}, r"\bjwt\.(?:encode|decode)$", 1, "JWT signing secret"),
-        ({"python"}, r"\bhmac\.(?:new|digest)$", 0, "HMAC key"),
-        (
-            {"python"},
-            r"\b(?:HTTPBasicAuth|HTTPDigestAuth|HTTPProxyAuth|BasicAuth|DigestAuth)$",
-            1,
-            "password",
-        ),
-        ({"python"}, r"\.login$", 1, "password"),
-        ({"python"}, r"\bMySQLdb\.connect$", 2, "password"),
-        ({"go"}, r"\.SetBasicAuth$", 1, "password"),
-        ({"go"}, r"\bsmtp\.PlainAuth$", 2, "password"),
-        ({"go"}, r"\bsmtp\.CRAMMD5Auth$", 1, "secret"),
-        ({"go"}, r"\burl\.UserPassword$", 1, "password"),
-        ({"go"}, r"\bNewStatic(?:V2|V4|Credentials|CredentialsProvider)$", 1, "secret access key"),
-        ({"go"}, r"\.SignedString$", 0, "JWT signing secret"),
-        ({"go"}, r"\bhmac\.New$", 1, "HMAC key"),
-        (_ALL_JS, r"\bjwt\.(?:sign|verify)$", 1, "JWT signing secret"),
-        (_ALL_JS, r"\bcreateHmac$", 1, "HMAC key"),
-        (_ALL_JS, r"^new(?:\w+\.)?Sequelize$", 2, "password"),
-        (_ALL_JS, r"\.(?:auth|login)$", 1, "password"),
-        ({"java", "kotlin"}, r"\bDriverManager\.getConnection$", 2, "password"),
-        ({"java"}, r"^new(?:java\.net\.)?PasswordAuthentication$", 1, "password"),
-        ({"kotlin"}, r"^(?:java\.net\.)?PasswordAuthentication$", 1, "password"),
-        ({"java", "kotlin"}, r"\bAlgorithm\.HMAC(?:256|384|512)$", 0, "JWT signing secret"),
-        ({"java"}, r"^new(?:javax\.crypto\.spec\.)?SecretKeySpec$", 0, "secret key"),
-        ({"java", "kotlin"}, r"\.signWith$", 1, "JWT signing secret"),
-        ({"rust"}, r"\.basic_auth$", 1, "password"),
-        ({"rust"}, r"\bEncodingKey::from_secret$", 0, "JWT signing secret"),
-        ({"rust"}, r"\bHmac(?:<\w+>|::<\w+>)?::new_from_slice$", 0, "HMAC key"),
-    )
-)
+_API_SLOTS = credential_flow.API_SLOTS
 # Candidates for a password inside a connection string, found in one pass over the file.
 _CONNECTION_HINT = re.compile(
     rb"://[^\s:/?#@'\"`]*:[^\s/?#@'\"`]+@|@(?:tcp|unix|udp)\(|(?i:password|pwd|passwd)\s*="
@@ -182,6 +155,28 @@ class _Options:
     extra: tuple[str, ...]
     ignore: tuple[str, ...]
     skip_tests: bool
+
+
+class _Candidate(NamedTuple):
+    """A finding to be: where, what, how sure; `through` for a value that reaches the slot
+    through variables (reported at the slot)."""
+
+    node: tree_sitter.Node
+    message: str
+    severity: Severity | None = None
+    confidence: Confidence = Confidence.HIGH
+    through: bool = False
+
+
+def _fallback(literal: tree_sitter.Node, what: str) -> _Candidate:
+    """A literal used only when the configured value is missing: a warning, medium."""
+    return _Candidate(
+        literal,
+        f"{what}: fail at startup when the value is not configured instead of running with "
+        "a known secret",
+        Severity.WARNING,
+        Confidence.MEDIUM,
+    )
 
 
 class HardcodedCredentialRule(Rule):
@@ -243,16 +238,79 @@ stored password hashes (`"pbkdf2_sha256$..."`, `"$2b$12$..."`), file paths, docs
 URLs on RFC 2606 documentation hosts (`example.com`, `*.test`). `"changeme"`, `"admin"` and `"test"`
 *are* reported: they are not placeholders, they are the first passwords every scanner tries.
 A literal default in an environment lookup (`os.getenv("DB_PASSWORD", "hunter2")`) is reported
-too: the lookup is fine, the fallback is a hardcoded password.
+as a warning: the lookup is fine, the fallback is a hardcoded password.
+Regular expressions (`"([a-zA-Z0-9-!#$%&'*+.^_`{|}~]+)"` in a variable named `token`) are not
+credentials either. Short names count: `pw`, `pwd`, `cred`, `creds` and `bearer` hold a
+credential like their long forms.
+
+**Where values come from.** A credential slot that does not hold a literal is asked of the
+dataflow layer: what the value is made of on every path through the function, following local
+assignments (`data = "7e5tc4s3"; chosen = data`), conversions (`key.getBytes()`,
+`[]byte(key)`, `key.encode()`, `Buffer.from(key)`, `key.as_bytes()`, `Some(key)`), module and
+top-level constants (`const KEY = "..."`, `private static final String KEY = "..."`,
+`const val KEY`), and class fields declared once with a literal and assigned nowhere else in
+the file (`this.key`, `self.KEY`, `private val key = "..."`). So a literal reaching the slot
+through variables is a hardcoded credential **whatever the variables are called**:
+
+- a credential literal on every path (directly, or through variables, fields and constants):
+  **error, high confidence**;
+- a literal on some paths only, the default of an environment lookup
+  (`os.getenv("X", "dev")`, `System.getenv("X") ?: "dev"`, `env || "dev"`,
+  `unwrap_or("dev")`) or an assignment under a test that the variable is unset
+  (`if pw == "" { pw = "dev" }`): **warning, medium confidence**, since the service runs with a
+  known secret the day the variable is missing;
+- an empty string, a placeholder (`"<password>"`, `"${DB_PASSWORD}"`, `"xxx"`), an environment
+  variable's name (`"DB_PASSWORD"`), a regex, a file path: nothing;
+- a parameter, an environment or config lookup, a call of unknown result, a field written
+  elsewhere in the file: nothing.
+
+A literal reported where it is written (under a credential name: `DB_PASSWORD = "..."`) is not
+reported again where it is used; a literal under a name that says nothing (`MATERIAL`, `data`)
+is reported at each credential slot it reaches. Both are decided from the slot and the literal
+alone, so re-checking one edited function gives the same findings as checking the whole file.
+
+**The sinks**, besides every argument, keyword, object or struct field, setter
+(`setPassword`, `DataSource.setPassword`), builder (`.password(...)`) and header
+(`headers["Authorization"]`, `setHeader("Authorization", ...)`, `Header.Set`) whose name
+says it holds a credential:
+
+- database connects: `DriverManager.getConnection(url, user, PW)` (Java, Kotlin),
+  `psycopg2.connect(password=PW)`, `mysql.connector.connect(password=PW)`,
+  `MySQLdb.connect(h, u, PW)`, `new Pool({ password })`, `createConnection({ password })`,
+  `new Sequelize(db, u, PW)`, `redis.Options{Password: PW}`,
+  `PgConnectOptions::new().password(PW)`; connection strings with an embedded password
+  wherever the literal is written (`sql.Open("postgres", "postgres://u:pw@db")`,
+  `PgPool::connect("...")`);
+- crypto keys: `new SecretKeySpec(KEY, "AES")`, `Keys.hmacShaKeyFor(KEY)`, `AES.new(KEY, ...)`,
+  `Fernet(KEY)`, `AESGCM(KEY)`, `crypto.createCipheriv(alg, KEY, iv)`, Go
+  `aes.NewCipher(KEY)`, `chacha20poly1305.New(KEY)`, Rust `Aes256Gcm::new_from_slice(KEY)`,
+  `Key::<..>::from_slice(KEY)`;
+- HMAC and JWT secrets: `hmac.new(KEY, ...)`, `jwt.encode(payload, KEY)`,
+  `jwt.sign(payload, KEY)`, `createHmac(alg, KEY)`, `Jwts.builder().signWith(...)`,
+  `Algorithm.HMAC256(KEY)`, Go `token.SignedString(KEY)`, `hmac.New(sha256.New, KEY)`, Rust
+  `EncodingKey::from_secret(KEY)`, `Hmac::<Sha256>::new_from_slice(KEY)`;
+- basic auth and tokens: `requests.get(..., auth=("user", PW))`, `HTTPBasicAuth(u, PW)`,
+  `req.SetBasicAuth(u, PW)`, `smtp.PlainAuth(...)`, `url.UserPassword(u, PW)`,
+  `new PasswordAuthentication(u, PW)`, `setBasicAuth`, Rust `.basic_auth(u, Some(PW))`,
+  `.bearer_auth(TOKEN)`;
+- auth headers: `headers["Authorization"] = "Bearer ..."`, `{ Authorization: "Bearer " + T }`,
+  `setHeader("Authorization", ...)`, `req.Header.Set("Authorization", ...)`.
+
+**Out of reach:** secrets read from config files, `.env` files, another source file (an
+imported constant), another service or a secret store; a value passed in by a caller (a
+parameter counts as unknown, not as hardcoded); a key split across computed pieces; fields
+assigned in a constructor from a literal in another method.
 
 A literal that matches a vendor key format is left to FG202 (leaked-secret-format), which names
 the format. Options: `extraNames` (regular expressions for more names), `ignoreValues`
 (values to accept), `ignoreInTests` (on by default: skip test files, such as `tests/`,
-`test_*.py`, `*_test.go`, `*.spec.ts` and `src/test/`, and literals inside `test_*` functions,
-`Test*` classes, Go `Test*`/`Benchmark*` functions, JUnit `@Test`/`@Before*` methods and
-`describe`/`it`/`test` callbacks). Test code is full of throwaway form passwords that are not
-anyone's credential; a real key there is still a leak, and FG202 still reports every known key
-format in test files. To silence other folders, use the project's `exclude` globs.
+`test_*.py`, `*_test.go`, `*.spec.ts` and `src/test/`, modules that import a test framework or
+a `testing` package (SQLAlchemy's `provision.py`, a Go package importing `"testing"`, JUnit or
+Mockito imports), and literals inside `test_*` functions, `Test*` classes, Go
+`Test*`/`Benchmark*` functions, JUnit `@Test`/`@Before*` methods and `describe`/`it`/`test`
+callbacks). Test code is full of throwaway form passwords that are not anyone's credential; a
+real key there is still a leak, and FG202 still reports vendor-issued key formats in test files.
+To silence other folders, use the project's `exclude` globs.
 
 ## Why it matters in production
 
@@ -284,6 +342,13 @@ const token = jwt.sign(claims, "my-jwt-signing-secret");        // FG201
 
 ```java
 Connection c = DriverManager.getConnection(url, "app", "s3cr3t"); // FG201
+
+private static final String KEY = "k3y-Abc123xyz-987";
+SecretKeySpec spec = new SecretKeySpec(KEY.getBytes(), "AES");    // FG201: through a constant
+String data = "7e5tc4s3";
+Connection r = DriverManager.getConnection(url, "report", data);  // FG201: through a variable
+String pw = System.getenv("DB_PASSWORD");
+if (pw == null) pw = "dev-pass";                                  // FG201 (warning): a fallback
 ```
 
 ```rust
@@ -349,7 +414,9 @@ not just the tip, and treat a hit as an incident: rotate first, then rewrite.
             tuple(ctx.options.get("ignoreValues") or ()),
             bool(ctx.options.get("ignoreInTests", True)),
         )
-        if options.skip_tests and ctx.in_test_file:
+        if options.skip_tests and (
+            ctx.in_test_file or cred.is_test_support(ctx.source, ctx.language.name)
+        ):
             return
         language = ctx.language.name
         reported: set[int] = set()
@@ -358,41 +425,62 @@ not just the tip, and treat a hit as an incident: rotate first, then rewrite.
                 candidates = self._call_candidates(ctx, match, options)
             else:
                 candidates = self._named_candidates(ctx, match, options)
-            for literal, message in candidates:
-                if literal.start_byte in reported or not self._keep(ctx, literal, options):
+            for candidate in candidates:
+                node = candidate.node
+                if node.start_byte in reported or not self._keep(ctx, node, options):
                     continue
-                reported.add(literal.start_byte)
-                yield self.finding(literal, message)
+                if candidate.through and ctx.flow.is_dead(node):
+                    continue
+                reported.add(node.start_byte)
+                yield self.finding(
+                    node,
+                    candidate.message,
+                    severity=candidate.severity,
+                    confidence=candidate.confidence,
+                )
         yield from self._connection_strings(ctx, reported, options)
 
     # --- name = "literal" ------------------------------------------------------------------
 
     def _named_candidates(
         self, ctx: CheckContext, match: dict[str, list[tree_sitter.Node]], options: _Options
-    ) -> Iterator[tuple[tree_sitter.Node, str]]:
+    ) -> Iterator[_Candidate]:
         names, values = match.get("name", []), match.get("value", [])
-        if len(names) == 1 and names[0].type in _LISTS:
-            names = names[0].named_children
-        if len(values) == 1 and values[0].type in _LISTS:
-            values = values[0].named_children
+        # requests `auth=("user", pw)`: one name, one value (a pair)
+        pair = len(names) == len(values) == 1 and values[0].type == "tuple"
+        if not (pair and ctx.text(names[0]) == "auth"):
+            if len(names) == 1 and names[0].type in _LISTS:
+                names = names[0].named_children
+            if len(values) == 1 and values[0].type in _LISTS:
+                values = values[0].named_children
         if len(names) != len(values):
             return
         for name_node, value_node in zip(names, values, strict=True):
             name = _name_text(name_node, ctx.source)
             kind = cred.credential_kind(name, options.extra) if name else None
-            literal = _unwrap(value_node, ctx) if kind else None
-            if literal is None or not self._credential_value(ctx, literal, name, kind, options):
+            if kind is None and name == "auth" and value_node.type == "tuple":
+                parts = value_node.named_children  # requests `auth=("user", pw)`
+                if len(parts) == 2:
+                    kind, value_node = cred.PASSWORD, parts[1]
+            literal, fallback = _unwrap_fallback(value_node, ctx) if kind else (None, False)
+            if literal is None:
+                if kind and "compare" not in match and _flows(value_node):
+                    yield from self._through(
+                        ctx, value_node, name or "", kind, f"`{name}`", options
+                    )
+                continue
+            if not self._credential_value(ctx, literal, name, kind, options):
                 continue
             if "compare" in match:
-                yield (
+                yield _Candidate(
                     literal,
-                    (
-                        f"`{name}` is checked against a hardcoded {kind}: verify against a hash or "
-                        "a secret loaded from the environment or a secret manager"
-                    ),
+                    f"`{name}` is checked against a hardcoded {kind}: verify against a hash or "
+                    "a secret loaded from the environment or a secret manager",
                 )
+            elif fallback or _when_unset(name_node, name or "", ctx):
+                yield _fallback(literal, f"Hardcoded fallback {_stored(kind, name)}")
             else:
-                yield literal, f"Hardcoded {_stored(kind, name)}: {_FIX_HINT}"
+                yield _Candidate(literal, f"Hardcoded {_stored(kind, name)}: {_FIX_HINT}")
 
     def _credential_value(
         self,
@@ -403,17 +491,71 @@ not just the tip, and treat a hit as an incident: rotate first, then rewrite.
         options: _Options,
     ) -> bool:
         value = cred.content(literal, ctx.source)
+        return self._credible(value, name or "", kind, options)
+
+    def _credible(self, value: str, name: str, kind: str | None, options: _Options) -> bool:
         return (
             kind is not None
-            and not cred.is_placeholder(value, name or "", options.ignore)
+            and not cred.is_placeholder(value, name, options.ignore)
             and cred.plausible(value, kind)
+            and not cred.find_formats(value.encode())  # FG202 names the format
         )
+
+    def _through(
+        self,
+        ctx: CheckContext,
+        node: tree_sitter.Node,
+        name: str,
+        kind: str,
+        slot: str,
+        options: _Options,
+        what: str = "",
+    ) -> Iterator[_Candidate]:
+        """A slot holding a variable: the credential literals that reach it (credential_flow)."""
+        reached = credential_flow.reached(
+            ctx, node, lambda text: self._credible(text, name, kind, options)
+        )
+        if not reached or any(r.text.encode() in _formats(ctx) for r in reached):
+            return  # FG202 reports the literal where it is written, and names its format
+        if all(self._reported_where_written(ctx, r, options) for r in reached):
+            return  # `DB_PASSWORD = "..."` is reported where it is written, not at every use
+        what = what or kind
+        where = ""
+        literal = next((r.literal for r in reached if r.literal is not None), None)
+        if literal is not None:
+            where = f" (the literal {_lines_above(literal, node)})"
+        shown = ctx.text(node)
+        shown = f"`{shown}`" if len(shown) <= 40 and "\n" not in shown else "this value"
+        if all(r.every_path for r in reached):
+            message = f"{shown} is a hardcoded {what}{where} reaching {slot}: {_FIX_HINT}"
+            yield _Candidate(node, message, through=True)
+        else:
+            message = (
+                f"{shown} falls back to a hardcoded {what}{where} reaching {slot} when it is "
+                "not configured: fail at startup instead of running with a known secret"
+            )
+            yield _Candidate(node, message, Severity.WARNING, Confidence.MEDIUM, through=True)
+
+    def _reported_where_written(
+        self, ctx: CheckContext, reached: credential_flow.Reached, options: _Options
+    ) -> bool:
+        """Whether the name-based check reports this literal where it is declared: decided
+        from the literal and its name alone, so a re-check of one function agrees with a
+        check of the whole file."""
+        kind = cred.credential_kind(reached.name, options.extra) if reached.name else None
+        if kind is None:
+            return False
+        if reached.literal is None:
+            return self._credible(reached.text, reached.name, kind, options)
+        return self._credential_value(
+            ctx, reached.literal, reached.name, kind, options
+        ) and self._keep(ctx, reached.literal, options)
 
     # --- calls -------------------------------------------------------------------------------
 
     def _call_candidates(
         self, ctx: CheckContext, match: dict[str, list[tree_sitter.Node]], options: _Options
-    ) -> Iterator[tuple[tree_sitter.Node, str]]:
+    ) -> Iterator[_Candidate]:
         call, arguments = match["call"][0], match["args"][0]
         args = [
             _argument_value(a) for a in arguments.named_children if a.type not in _NOT_ARGUMENTS
@@ -430,34 +572,50 @@ not just the tip, and treat a hit as an incident: rotate first, then rewrite.
             name = cred.content(key, ctx.source)
             kind = cred.credential_kind(name, options.extra)
             literal = _unwrap(args[1], ctx)
+            getter = method.lower() in _GETTERS
             if literal is not None and self._credential_value(ctx, literal, name, kind, options):
-                if method.lower() in _GETTERS:
-                    yield (
+                if getter:
+                    yield _fallback(
                         literal,
-                        (
-                            f"`{method}()` falls back to a hardcoded {kind} when `{name}` is "
-                            "unset: fail at startup instead of running with a known secret"
-                        ),
+                        f"`{method}()` falls back to a hardcoded {kind} when `{name}` is unset",
                     )
                 else:
-                    yield literal, f"Hardcoded {_stored(kind, name)}: {_FIX_HINT}"
+                    yield _Candidate(literal, f"Hardcoded {_stored(kind, name)}: {_FIX_HINT}")
+                return
+            if literal is None and kind and not getter and _flows(args[1]):
+                yield from self._through(ctx, args[1], name, kind, f"`{method}()`", options)
                 return
         setter = _SETTER.match(method)
         if setter and len(args) == 1:
             kind = cred.credential_kind(setter.group(1), options.extra)
-            literal = _unwrap(args[0], ctx)
-            if literal is not None and self._credential_value(
-                ctx, literal, setter.group(1), kind, options
-            ):
-                yield literal, f"Hardcoded {kind} passed to `{method}()`: {_FIX_HINT}"
+            yield from self._slot(ctx, args[0], setter.group(1), kind, method, options)
+            if kind:
                 return
         if language in ("rust", "kotlin") and len(args) == 1 and not setter:
             kind = cred.credential_kind(method, options.extra)
-            literal = _unwrap(args[0], ctx)
-            if literal is not None and self._credential_value(ctx, literal, method, kind, options):
-                yield literal, f"Hardcoded {kind} passed to `{method}()`: {_FIX_HINT}"
+            yield from self._slot(ctx, args[0], method, kind, method, options)
+            if kind:
                 return
         yield from self._api_slot(ctx, callee, args, options)
+
+    def _slot(
+        self,
+        ctx: CheckContext,
+        value: tree_sitter.Node,
+        name: str,
+        kind: str | None,
+        method: str,
+        options: _Options,
+    ) -> Iterator[_Candidate]:
+        """`setPassword(value)`, `.password(value)`: a literal, or one reaching it."""
+        if kind is None:
+            return
+        literal = _unwrap(value, ctx)
+        if literal is None:
+            if _flows(value):
+                yield from self._through(ctx, value, name, kind, f"`{method}()`", options)
+        elif self._credential_value(ctx, literal, name, kind, options):
+            yield _Candidate(literal, f"Hardcoded {kind} passed to `{method}()`: {_FIX_HINT}")
 
     def _api_slot(
         self,
@@ -465,19 +623,22 @@ not just the tip, and treat a hit as an incident: rotate first, then rewrite.
         callee: str,
         args: list[tree_sitter.Node],
         options: _Options,
-    ) -> Iterator[tuple[tree_sitter.Node, str]]:
+    ) -> Iterator[_Candidate]:
         for languages, pattern, index, label in _API_SLOTS:
             if ctx.language.name not in languages or len(args) <= index:
                 continue
             if not pattern.search(callee):
                 continue
-            literal = _unwrap(args[index], ctx)
+            argument = args[index]
+            literal = _unwrap(argument, ctx)
             kind = cred.PASSWORD if label == "password" else cred.SECRET
-            if literal is not None and self._credential_value(ctx, literal, "", kind, options):
-                shown = re.sub(r"^new(?=[A-Z])", "", callee)
-                if ")." in shown:  # `client.get("...").basic_auth`: name the method only
-                    shown = "." + shown.rsplit(").", 1)[1]
-                yield literal, f"Hardcoded {label} passed to `{shown}()`: {_FIX_HINT}"
+            shown = re.sub(r"^new(?=[A-Z])", "", callee)
+            if ")." in shown:  # `client.get("...").basic_auth`: name the method only
+                shown = "." + shown.rsplit(").", 1)[1]
+            if literal is None and _flows(argument):
+                yield from self._through(ctx, argument, "", kind, f"`{shown}()`", options, label)
+            elif literal is not None and self._credential_value(ctx, literal, "", kind, options):
+                yield _Candidate(literal, f"Hardcoded {label} passed to `{shown}()`: {_FIX_HINT}")
             return
 
     # --- connection strings ------------------------------------------------------------------
@@ -487,7 +648,7 @@ not just the tip, and treat a hit as an incident: rotate first, then rewrite.
     ) -> Iterator[Finding]:
         literal_types = cred.LITERAL_TYPES[ctx.language.name]
         seen: set[int] = set()
-        for hint in _CONNECTION_HINT.finditer(ctx.source):
+        for hint in _CONNECTION_HINT.finditer(ctx.source, *ctx.span):
             node = cred.enclosing_text_node(ctx.root, hint.start(), hint.end())
             if node is None or node.type not in literal_types or node.start_byte in seen:
                 continue
@@ -515,6 +676,39 @@ not just the tip, and treat a hit as an incident: rotate first, then rewrite.
 # --- helpers ---------------------------------------------------------------------------------
 
 
+def _formats(ctx: CheckContext) -> frozenset[bytes]:
+    """The secrets FG202 reports in the file (in their context), once per check."""
+
+    def found() -> frozenset[bytes]:
+        return frozenset(ctx.source[m.start : m.end] for m in cred.find_formats(ctx.source))
+
+    return ctx.memo("FG201.formats", found)
+
+
+_IF_TYPES = frozenset({"if_statement", "if_expression", "if_clause"})
+_UNSET_TEST = (
+    r'(?:==|===|is)\s*(?:""|\'\'|null|nil|None|undefined)|\.(?:isEmpty|isBlank|is_empty)\(|'
+    r"isNullOrEmpty|isNullOrBlank|isEmpty\(|^\s*\(?\s*(?:!|not\s)"
+)
+
+
+def _when_unset(target: tree_sitter.Node, name: str, ctx: CheckContext) -> bool:
+    """`if pw == "" { pw = "dev" }`: an assignment in a branch that tests the same name for
+    empty, null or missing is a fallback, not the value on every path."""
+    node: tree_sitter.Node | None = target
+    for _ in range(6):
+        node = node.parent if node is not None else None
+        if node is None:
+            return False
+        if node.type in _IF_TYPES:
+            condition = node.child_by_field_name("condition")
+            if condition is None and node.named_child_count:
+                condition = node.named_children[0]
+            text = ctx.text(condition) if condition is not None else ""
+            return bool(name) and name in text and re.search(_UNSET_TEST, text) is not None
+    return False
+
+
 def _valid_patterns(patterns: object) -> tuple[str, ...]:
     """The `extraNames` that compile; a typo in one pattern must not disable the rule."""
     valid = []
@@ -532,135 +726,6 @@ def _stored(kind: str | None, name: str | None) -> str:
     if kind == cred.AUTH_HEADER:
         return f"credential in the `{name}` header"
     return f"{kind} in `{name}`"
-
-
-_NAME_FIELDS = {
-    "attribute": "attribute",
-    "member_expression": "property",
-    "selector_expression": "field",
-    "field_access": "field",
-    "field_expression": "field",
-    "subscript": "subscript",
-    "subscript_expression": "index",
-    "index_expression": "index",
-}
-_IDENTIFIERS = frozenset(
-    {"identifier", "property_identifier", "field_identifier", "private_property_identifier",
-     "shorthand_property_identifier", "type_identifier"}
-)  # fmt: skip
-
-
-def _name_text(node: tree_sitter.Node, source: bytes) -> str | None:
-    """The name a value is stored under: `x`, `obj.x`, `cfg["x"]`, `{x: ...}`, `X{x: ...}`."""
-    if node.type == "literal_element" and node.named_child_count == 1:
-        node = node.named_children[0]
-    if node.type == "navigation_expression" and node.named_child_count:
-        node = node.named_children[-1]  # kotlin `this.password`
-    field = _NAME_FIELDS.get(node.type)
-    if field is not None:
-        inner = node.child_by_field_name(field)
-        if inner is None:
-            return None
-        node = inner
-    if node.type in _IDENTIFIERS:
-        return source[node.start_byte : node.end_byte].decode("utf-8", "replace").lstrip("#")
-    if node.type in (
-        "string",
-        "interpreted_string_literal",
-        "raw_string_literal",
-        "string_literal",
-    ):
-        return cred.content(node, source) if not node.has_error else None
-    return None
-
-
-def _unwrap(node: tree_sitter.Node, ctx: CheckContext) -> tree_sitter.Node | None:
-    """The string literal a value expression is, or wraps: `b"x"`, `[]byte("x")`,
-    `"x".toCharArray()`, `Buffer.from("x")`, `env || "x"`; None for anything computed."""
-    language = ctx.language.name
-    for _ in range(3):
-        if node.type == "literal_element" and node.named_child_count == 1:
-            node = node.named_children[0]
-        if cred.is_literal(node, language):
-            return node
-        inner = _wrapped(node, ctx.source)
-        if inner is None:
-            return None
-        node = inner
-    return None
-
-
-def _wrapped(node: tree_sitter.Node, source: bytes) -> tree_sitter.Node | None:
-    kind = node.type
-    if kind in ("parenthesized_expression", "as_expression", "satisfies_expression"):
-        return node.named_children[0] if node.named_child_count else None
-    if kind == "type_conversion_expression":  # Go []byte("x")
-        return node.child_by_field_name("operand")
-    if kind in ("binary_expression", "boolean_operator"):  # a || "x", a ?? "x", a or "x"
-        operator = node.child_by_field_name("operator")
-        if operator is None:  # kotlin: the operator has no field name
-            operator = next((c for c in node.children if not c.is_named), None)
-        op = source[operator.start_byte : operator.end_byte] if operator else b""
-        return node.child_by_field_name("right") if op in (b"||", b"??", b"or", b"?:") else None
-    if kind == "call_expression" and node.named_child_count == 2:
-        return _rust_or_kotlin_conversion(node, source)
-    if kind == "method_invocation":  # Java "x".toCharArray() / .getBytes(...)
-        name = node.child_by_field_name("name")
-        method = source[name.start_byte : name.end_byte] if name else b""
-        return (
-            node.child_by_field_name("object") if method in (b"toCharArray", b"getBytes") else None
-        )
-    if kind in ("call", "call_expression"):  # Python "x".encode(), JS Buffer.from("x")
-        function = node.child_by_field_name("function")
-        arguments = node.child_by_field_name("arguments")
-        text = source[function.start_byte : function.end_byte] if function else b""
-        if text.endswith(b".encode") and function is not None:
-            return function.child_by_field_name("object")
-        if text == b"Buffer.from" and arguments is not None and arguments.named_child_count:
-            return arguments.named_children[0]
-    return None
-
-
-_CONVERSIONS = frozenset(
-    {b"to_string", b"to_owned", b"into", b"as_bytes", b"as_str", b"toCharArray", b"toByteArray"}
-)
-
-
-def _rust_or_kotlin_conversion(node: tree_sitter.Node, source: bytes) -> tree_sitter.Node | None:
-    """`"x".to_string()`, `"x".into()`, `String::from("x")` (Rust), `"x".toCharArray()`."""
-    function, arguments = node.named_children
-    if function.type == "field_expression":
-        field = function.child_by_field_name("field")
-        name = source[field.start_byte : field.end_byte] if field else b""
-        return function.child_by_field_name("value") if name in _CONVERSIONS else None
-    if function.type == "navigation_expression" and function.named_child_count == 2:
-        receiver, name_node = function.named_children
-        name = source[name_node.start_byte : name_node.end_byte]
-        return receiver if name in _CONVERSIONS else None
-    text = source[function.start_byte : function.end_byte]
-    if text in (
-        b"String::from",
-        b"Some",
-        b"SecretString::from",
-        b"Secret::new",
-        b"SecretString::new",
-    ):
-        values = [c for c in arguments.named_children if c.type not in _NOT_ARGUMENTS]
-        return values[0] if len(values) == 1 else None
-    return None
-
-
-def _argument_value(node: tree_sitter.Node) -> tree_sitter.Node:
-    """Kotlin wraps each argument in a `value_argument` (with its name, if any)."""
-    if node.type == "value_argument" and node.named_child_count:
-        return node.named_children[-1]
-    return node
-
-
-def _callee_text(call: tree_sitter.Node, arguments: tree_sitter.Node, source: bytes) -> str:
-    """`jwt.sign`, `DriverManager.getConnection`, `newSequelize` (whitespace removed)."""
-    head = source[max(call.start_byte, arguments.start_byte - 160) : arguments.start_byte]
-    return re.sub(r"\s+", "", head.decode("utf-8", "replace"))
 
 
 RULE = HardcodedCredentialRule()

@@ -8,6 +8,9 @@ from forge_lsp.core.model import Finding, Severity
 from forge_lsp.rules.base import CheckContext, Rule, RuleOption
 from forge_lsp.rules.families import credentials as cred
 
+# Formats a test generates for itself (a throwaway RSA key to sign test requests, a JWT signed
+# with it): in a test file they authenticate nowhere. Vendor-issued keys are live anywhere.
+_MADE_FOR_TESTS = ("private-key", "jwt")
 _FORMAT_IDS = ", ".join(f"`{fmt.id}`" for fmt in cred.FORMATS)
 
 
@@ -32,6 +35,13 @@ class LeakedSecretFormatRule(Rule):
             list,
             [],
             f"Format ids not to report: {_FORMAT_IDS}.",
+        ),
+        RuleOption(
+            "includeTests",
+            bool,
+            False,
+            "Also report private key blocks and JWTs in test files (`tests/`, `*_test.go`, "
+            "`src/test/`, ...). Vendor-issued keys are reported in test files either way.",
         ),
     )
     doc = f"""
@@ -61,7 +71,20 @@ documented way to use Stripe's test mode. jwt.io's sample token (`"sub": "123456
 (a constant a parser compares with) is not a private key. The range is the secret itself
 (the whole block for a private key whose END line is in the same literal), not the
 surrounding string. FG201 stays quiet on a
-literal this rule reports. Options: `ignoreValues`, and `skipFormats` with ids {_FORMAT_IDS}.
+literal this rule reports.
+
+**Test files.** In test files (`tests/`, `test_*.py`, `*_test.go`, `*.spec.ts`, `src/test/`)
+private key blocks and JWTs are not reported: a test generates them for itself (a throwaway RSA
+key that signs test requests, a token signed with it) and they authenticate nowhere. Keys a
+vendor issues (AWS, GitHub, Slack, Stripe live, Google, Anthropic, OpenAI, GitLab, npm) are
+reported in test files too: a live key is live wherever it is committed. `includeTests`
+reports private keys and JWTs in test files as well.
+
+**Where values come from.** This rule reads the text of literals and comments; it needs no
+dataflow: a key is a leak wherever it is written, whatever variable holds it. A key split
+across computed pieces (`"AKIA" + suffix`), read from a config file, another repository or a
+secret store is out of its reach (FG201 covers credentials that reach a sink through
+variables). Options: `ignoreValues`, `skipFormats` with ids {_FORMAT_IDS}, and `includeTests`.
 
 ## Why it matters in production
 
@@ -133,8 +156,10 @@ the key from the secret store.
 
     def check(self, ctx: CheckContext) -> Iterator[Finding]:
         skip = tuple(ctx.options.get("skipFormats") or ())
+        if ctx.in_test_file and not ctx.options.get("includeTests", False):
+            skip += _MADE_FOR_TESTS
         ignore = tuple(ctx.options.get("ignoreValues") or ())
-        candidates = cred.find_formats(ctx.source, skip_formats=skip, ignore=ignore)
+        candidates = cred.find_formats(ctx.source, *ctx.span, skip_formats=skip, ignore=ignore)
         if not candidates:
             return
         lines = cred.LineIndex(ctx.source)

@@ -8,10 +8,11 @@ from dataclasses import dataclass
 
 import tree_sitter
 
-from forge_lsp.core.model import Finding, Severity
+from forge_lsp.core.model import Confidence, Finding, Severity
 from forge_lsp.rules import base
 from forge_lsp.rules.base import CheckContext, Rule, RuleOption, has_error
 from forge_lsp.rules.families import handler_context as hc
+from forge_lsp.rules.families import handler_effects as fx
 from forge_lsp.rules.families import swallowed as sw
 
 PYTHON_QUERY = "(except_clause (block) @body) @clause"
@@ -128,7 +129,14 @@ with the failure.**
   Polling is the same shape: a timeout (`socket.timeout`, `TimeoutError`,
   `SocketTimeoutException`...) caught in a loop is how the loop wakes up to check whether to
   stop (`while running: try: conn.drain_events(timeout=1) / except socket.timeout: pass`).
-- **The failure is reported right after**: the statement right after the `try` (or, when the
+- **One attempt of a chain**: the `try` returns on success and the next statement is the next
+  `try` (`try { return parse(s, FMT_A) } catch (e: Exception) {} / try { return parse(s,
+  FMT_B) } ...`).
+- **Test support**: a Python module built on a testing package (`from ...testing.provision
+  import ...`, `import pytest`) is skipped like a test file.
+- **The failure is reported right after**: the `try` returns what it found and the statement
+  after it warns or raises (`if value: return value / except DBAPIError: pass /
+  util.warn("Could not detect the charset")`); or the statement right after the `try` (or, when the
   `try` ends an `if` branch, the statement after that `if`) is an `if`
   whose condition reads a name the `try` block assigns (`x`, `self.x`, `this.x`), and whose
   branch raises or throws, calls a logger (`log.error`, `logger.warning`, `console.error`,
@@ -156,11 +164,40 @@ with the failure.**
 - Another linter's explicit waiver on the handler (`# noqa: BLE001`, `# pylint:
   disable=broad-except`, `# nosec`, `// eslint-disable-line no-empty`).
 
-**Catch-alls are flagged even with a comment**: bare `except:`, `except Exception` /
-`BaseException` (also inside a tuple), Java `catch (Exception | Throwable | RuntimeException |
-Error e)`, Kotlin `catch (e: Exception)` / `Throwable`. You could have named the exception you
-expected; the comment explains that one, not the `TypeError` from the bug you have not found
-yet (`allowBroadWithComment`, default `false`, relaxes this).
+**How sure, and how loud.** A swallowed error matters as much as what it loses, so the
+severity follows what the guarded block does (its calls whose value is dropped, lambdas passed
+to `forEach { }` included):
+
+- **Writes**: the block writes, commits, flushes, sends, saves, publishes, executes, or
+  closes something written to. Catch-all: warning, high. Specific type: warning, high for an
+  I/O, SQL or network type, medium for any other.
+- **Effects Forge cannot name** (`repo.markSettled(id)`, `x()`). Catch-all: warning, medium.
+  Specific type: warning, medium for an I/O, SQL or network type (not `PermissionError`: not
+  being allowed to `chown` is the expected failure of an optional step); else info, low.
+- **Teardown or reads only** (below): info, low, whatever the type.
+
+- **Written to** (a failed close is lost data): the receiver's name (`out`, `writer`, `sink`,
+  `tx`, `transaction`, `producer`...), its declared type (`Writer`, `OutputStream`, `Sink`,
+  `Transaction`...), a write to it in the function (`ledger.write(`), or Python's
+  `open(p, "w")`. **Teardown** (a failure loses nothing): closing, shutting down or releasing
+  a socket, selector, channel, pool, connection, client, server, input stream, reader or
+  cursor (by declared type), a receiver Forge cannot place, deleting a file (`os.unlink`,
+  `shutil.rmtree`), or any call inside a function that tears down (`close`, `dispose`,
+  `__exit__`, Kotlin's `OnDestroy { }`).
+- **Reads** are assignments, returns, lookups, parses, imports, logging, validation probes
+  (`validate_sql(sql)`, `check...`, `verify...`) and edits of a local collection (`found =
+  [] / found.append(x)`, `new Map()`).
+- **Info, low, whatever the block**: a catch-all whose handler gives a reason (below) or whose
+  Java/Kotlin parameter says so (`ignored`, `_`); a `try` inside a loop over a literal list
+  of candidates (`for fts in ("FTS5", "FTS4"): try: conn.execute(...)`): a probe; a `try` in a
+  function that handles another error (`handle_dbapi_exception`, `onError`).
+- **Java `InterruptedException`** stays a warning, high (below).
+
+Catch-alls are bare `except:`, `except Exception` / `BaseException` (also inside a tuple), Java
+`catch (Exception | Throwable | RuntimeException | Error e)`, Kotlin `catch (e: Exception)` /
+`Throwable`, and every JavaScript `catch` without a reason. A catch-all with a reason stays
+visible at info: the comment explains the failure you expected, not the `TypeError` from the
+bug you have not found yet (`allowBroadWithComment`, default `false`, accepts it).
 
 **JavaScript/TypeScript `catch` cannot be narrowed**, so a comment that gives a reason, in the
 block or after it on the same line, is the only statement of intent left and is accepted, as
@@ -198,14 +235,13 @@ the catch cannot say it expects the `SyntaxError` and nothing else.
   optional-dependency probe, whose fallback *is* the handling; `KeyboardInterrupt`: a CLI
   leaving quietly on Ctrl-C).
 
-**A real failure swallowed around one call stays flagged**: an I/O, SQL or network error
-(`OSError`, `IOError`, `PermissionError`, `ConnectionError`, `socket.error`, `DatabaseError`,
+**A real failure is never the answer**: around an I/O, SQL or network error type (`OSError`,
+`IOError`, `PermissionError`, `ConnectionError`, `socket.error`, `DatabaseError`,
 `OperationalError`, `IntegrityError`, `SQLAlchemyError`, `RequestException`, `HTTPError`,
 `IOException`, `UncheckedIOException`, `SQLException`, `SocketException`, `EOFException`,
-`DataAccessException`...), or any exception that is not a plain lookup around a call that
-writes, sends, flushes, commits or closes (`.close(`, `.commit(`, `.flush(`, `.send(`,
-`.write(`, `.sync(`, `.save(`, `.store(`, `.publish(`, `.rollback(`, `.shutdown(`,
-`.execute(`, `.put(`). A failed close can be a lost commit; a failed flush is lost data.
+`DataAccessException`...), or any type that is not a plain lookup around a call that writes,
+sends, flushes, commits or closes, the escapes above for a specific type do not apply; the
+table decides how loud the finding is.
 
 **What counts as a reason in a comment.** A comment for people (tool directives such as
 `# type: ignore` or `// eslint-disable...` for other rules do not count) that is not only a
@@ -335,6 +371,8 @@ worker thread in the test and assert `Thread.currentThread().isInterrupted()` af
             return  # a test swallows the exception it expects, and asserts on what follows
         if hc.vendored(ctx.path):
             return
+        if fx.test_support(ctx.source, ctx.language.name) and not ctx.options.get("includeTests"):
+            return  # a module built on a testing package (`from ...testing import`) is test code
         policy = _Policy(
             allow_narrow=bool(ctx.options.get("allowNarrowWithComment", True)),
             allow_broad=bool(ctx.options.get("allowBroadWithComment", False)),
@@ -350,9 +388,15 @@ worker thread in the test and assert `Thread.currentThread().isInterrupted()` af
             if not noop or _inside_handler(clause):
                 continue
             handler = _handler(ctx, clause, body)
-            message = handler and policy.verdict(handler)
-            if handler and message:
-                yield self.finding(clause, message, end_node=handler.header_end)
+            verdict = handler and policy.verdict(handler)
+            if handler and verdict:
+                yield self.finding(
+                    clause,
+                    verdict.message,
+                    end_node=handler.header_end,
+                    severity=verdict.severity,
+                    confidence=verdict.confidence,
+                )
 
 
 def _handlers(
@@ -391,10 +435,13 @@ class _Context:
 
     answer: bool  # a lookup or parse whose failure is the answer (one statement, or it returns)
     one_statement: bool  # the `try` guards one simple statement
-    candidates: bool  # one attempt in a loop that returns or breaks on success
+    candidates: bool  # one attempt in a loop that returns or breaks on success, or of a chain
     reported: bool  # the statement after the `try` tests the result and raises/logs/errs
     expected: bool  # a test function's `try` of calls: the exception is the expected outcome
     by_contract: bool = False  # the function says it swallows, or must not raise
+    effect: str = fx.READS  # what the guarded block does: WRITES, EFFECTS, TEARDOWN or READS
+    probe: bool = False  # one candidate of a literal list tried in a loop
+    in_flight: bool = False  # the function handles another error (`handle_dbapi_exception`)
 
 
 def _context(
@@ -413,14 +460,33 @@ def _context(
         answer = True
     else:
         answer = hc.failure_is_answer(types, guarded) and hc.returns_answer(try_node)
+    candidates = hc.tries_candidates(try_node) or hc.polls(try_node, types)
     return _Context(
         answer=answer,
         one_statement=one_statement,
-        candidates=hc.tries_candidates(try_node) or hc.polls(try_node, types),
-        reported=hc.reported_after(try_node),
+        candidates=candidates or fx.tries_next(try_node),
+        reported=hc.reported_after(try_node) or hc.reported_after_return(try_node),
         expected=hc.expects_exception(try_node),
         by_contract=hc.quiet_by_contract(try_node),
+        effect=fx.guarded_effect(try_node, ctx.source.decode("utf-8", "replace")),
+        probe=fx.probes_candidates(try_node),
+        in_flight=fx.error_in_flight(try_node),
     )
+
+
+@dataclass(frozen=True, slots=True)
+class _Verdict:
+    message: str
+    severity: Severity
+    confidence: Confidence
+
+
+_WHY_INFO = {
+    fx.TEARDOWN: "around a teardown (a close or shutdown of something being discarded)",
+    fx.READS: "around a read, a parse or a probe whose fallback is the default",
+    fx.EFFECTS: "around calls whose effect Forge cannot name",
+    fx.WRITES: "around a write",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -429,38 +495,87 @@ class _Policy:
     allow_broad: bool
     ignored: frozenset[str]
 
-    def verdict(self, handler: _Handler) -> str | None:
-        """The message for a do-nothing handler, or None when the policy accepts it."""
+    def verdict(self, handler: _Handler) -> _Verdict | None:
+        """The finding for a do-nothing handler, or None when the policy accepts it."""
         context = handler.context
         if handler.waived or context.expected:
             return None
         if handler.kind == INTERRUPT and not handler.cannot_happen:
-            return (
+            return _Verdict(
                 f"`{handler.shown}` with an empty body clears the thread's interrupt status: "
-                "call `Thread.currentThread().interrupt()` or let the exception propagate."
+                "call `Thread.currentThread().interrupt()` or let the exception propagate.",
+                Severity.WARNING,
+                Confidence.HIGH,
             )
         if context.candidates or context.reported or context.by_contract:
             return None
         if handler.kind == CATCH_ALL:
-            if self.allow_broad and handler.explained:
-                return None
-            return (
-                f"`{handler.shown}` does nothing and swallows every error, the bugs included: "
-                "catch the exception you expect, and log or rethrow the rest."
-            )
+            return self._catch_all(handler)
         if self.allow_narrow and handler.explained:
             return None
         if context.answer or (handler.types and handler.types <= self.ignored):
             return None
-        if context.one_statement:
-            return (
-                f"`{handler.shown}` does nothing around a call that can fail for real (I/O, "
-                "SQL, network; a failed close or flush can be lost data): log the error, or "
-                "say in a comment why losing it is safe."
+        return self._narrow(handler)
+
+    def _catch_all(self, handler: _Handler) -> _Verdict | None:
+        context = handler.context
+        if self.allow_broad and handler.explained:
+            return None
+        quiet = context.probe or context.in_flight or context.effect in (fx.TEARDOWN, fx.READS)
+        if handler.explained or quiet:
+            why = "with a reason given" if handler.explained else _WHY_INFO[context.effect]
+            if context.probe or context.in_flight:
+                why = "while probing candidates or handling another error"
+            return _Verdict(
+                f"`{handler.shown}` does nothing {why}: likely on purpose, but a catch-all also "
+                "hides bugs; catch the exception you expect.",
+                Severity.INFO,
+                Confidence.LOW,
             )
-        return (
-            f"`{handler.shown}` does nothing around several statements: handle or log the "
-            "error, or say in a comment why ignoring it is safe."
+        if context.effect == fx.WRITES:
+            return _Verdict(
+                f"`{handler.shown}` does nothing around a write, commit or send and swallows "
+                "every error, the bugs included: a failure here is lost data; catch the "
+                "exception you expect, and log or rethrow the rest.",
+                Severity.WARNING,
+                Confidence.HIGH,
+            )
+        return _Verdict(
+            f"`{handler.shown}` does nothing and swallows every error, the bugs included: "
+            "catch the exception you expect, and log or rethrow the rest.",
+            Severity.WARNING,
+            Confidence.MEDIUM,
+        )
+
+    def _narrow(self, handler: _Handler) -> _Verdict:
+        context = handler.context
+        real = bool(handler.types & hc.FAILURE_TYPES)
+        quiet = context.probe or context.in_flight or context.effect in (fx.TEARDOWN, fx.READS)
+        if not quiet and context.effect == fx.WRITES:
+            return _Verdict(
+                f"`{handler.shown}` does nothing around a write, commit, send or close of "
+                "something written to (a failed close or flush can be lost data): log the "
+                "error, or say in a comment why losing it is safe.",
+                Severity.WARNING,
+                Confidence.HIGH if real else Confidence.MEDIUM,
+            )
+        # Not being allowed to (`chown`, `chmod`) is the expected failure of an optional step.
+        if not quiet and handler.types & hc.FAILURE_TYPES - {"PermissionError"}:
+            return _Verdict(
+                f"`{handler.shown}` does nothing around several statements that can fail for "
+                "real (I/O, SQL, network): handle or log the error, or say in a comment why "
+                "ignoring it is safe.",
+                Severity.WARNING,
+                Confidence.MEDIUM,
+            )
+        why = _WHY_INFO[context.effect]
+        if context.probe or context.in_flight:
+            why = "while probing candidates or handling another error"
+        return _Verdict(
+            f"`{handler.shown}` does nothing {why}: the failure may well be the answer, but "
+            "say so in a comment.",
+            Severity.INFO,
+            Confidence.LOW,
         )
 
 

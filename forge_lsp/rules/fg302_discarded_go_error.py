@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 import tree_sitter
@@ -31,16 +32,54 @@ class DiscardedGoError(Rule):
     doc = """
 ## What it does
 
-Flags an error thrown away with the blank identifier:
+Flags an error thrown away with the blank identifier.
 
-- `v, _ := strconv.Atoi(s)`, `_, _ = db.Exec(q, id)`, `body, _ := io.ReadAll(r.Body)`: the
-  **last** target of a multi-value assignment from a call is `_`. Go convention puts the
-  error last, so Forge assumes it is one, except for the calls known to end in something
-  else: `(value, ok)` (`os.LookupEnv`, `sync.Map.Load`, `strings.Cut`, `ctx.Deadline`,
-  `r.BasicAuth`, gin's `c.GetQuery`), `(value, size)` (`utf8.DecodeRune`, `math.Frexp`,
-  `bits.Add64`), `(ctx, cancel)` (`context.WithTimeout`), pairs (`filepath.Split`,
-  `net.Pipe`), and functions **this file declares** with a non-`error` last result. Map
-  lookups, type assertions, channel receives and `range` are never calls and never flagged.
+**`v, _ := call(...)`**, `_, _ = db.Exec(q, id)`: the **last** target of a multi-value
+assignment from a call is `_`. How much that matters depends on what Forge knows of the call:
+
+- **warning, high**: I/O (`os.Open`, `io.ReadAll`, `f.Stat()`, `r.ReadString`,
+  `cmd.Output()`), SQL (`db.QueryContext`, `tx.Exec`, `db.Begin`), network (`http.Get`,
+  `client.Do`, `net.Dial`); a parse or decode (`strconv.Atoi`, `url.Parse`, `time.Parse`,
+  `hex.DecodeString`, `x509.ParseCertificate`, `version.NewConstraint`) of request input.
+- **warning, medium**: the same parses of the environment or the command line
+  (`os.Getenv("PORT")`, `os.Args[1]`) or of a parameter of an exported function (callers
+  outside the package may pass anything); the host (`os.Hostname`, `os.UserHomeDir`,
+  `user.Current`, `time.LoadLocation` but for `"UTC"` and `"Local"`); a function or method
+  **this file declares** with an `error` last result (matched as FG303 says; one that does some
+  work and returns `nil` for the error on every path cannot fail: no finding).
+- **info, low**: a parse of a parameter of an unexported function (it holds what the package's
+  own callers pass, often validated already: `versionLess(a, b)` comparing versions checked at
+  upload) or of a value Forge cannot trace (a field, another call's result);
+  `json.Marshal`/`xml.Marshal`/`yaml.Marshal` of a value whose type is not read;
+  `res.RowsAffected()` and `res.LastInsertId()` (they fail only where the driver lacks the
+  feature, on every call); any other call: not in Forge's tables, or declared in another file
+  or package.
+
+A call Forge does not know is reported at **info** only: Go convention makes its last result an
+error more often than not, but Forge does not claim it is one (the AWS SDK's
+`req, out := svc.GetObjectRequest(&s3.GetObjectInput{...})` returns no error at all).
+
+No finding when the call **cannot fail on its inputs**: a parse, decode or encode whose input
+is constant on every path (`regexp.MatchString("[^a-z]", name)`: only the pattern can be bad;
+`time.ParseDuration(DefaultTimeSlew)` with a `const`), `json.Marshal` of a value whose type
+always encodes (strings, booleans, integers, and slices and string-keyed maps of those:
+`map[string]string`, built with `make` or a literal), a URL's own text parsed again
+(`url.Parse(req.URL.String())`). Other functions of pure packages (`strconv`, `url`, `regexp`,
+`http`, ...) on literal arguments are skipped too (`http.NewRequest("GET", "/health", nil)`):
+they fail on every run or on none, and a test catches the first case.
+
+A **nil check** right after gives a failure a meaning: `if n, _ := trie.HasPrefix(k); n != nil {`
+or `u, _ := user.Get(name)` then `if u == nil {` reads any failure as "absent", which is the
+design more often than not; such a finding drops to **info, low** (check the error where a
+storage failure must not look like absence).
+
+Never an error, never flagged: calls known to end in something else: `(value, ok)`
+(`os.LookupEnv`, `sync.Map.Load`, `strings.Cut`, `ctx.Deadline`, `r.BasicAuth`, gin's
+`c.GetQuery`), `(value, size)` (`utf8.DecodeRune`, `math.Frexp`, `bits.Add64`), `(ctx, cancel)`
+(`context.WithTimeout`), pairs (`filepath.Split`, `net.Pipe`), functions this file declares with
+a non-`error` last result, and `fmt.Print*` (standard output). Map lookups, type assertions,
+channel receives and `range` are never calls and never flagged.
+
 - **Documented defaults** are accepted: the `_` of a parse whose zero value the code means.
   `on, _ := strconv.ParseBool(s)` always (the result is `false` on error, the same as an unset
   option: "anything but a valid true means off"; when `false` is the unsafe side, such as a
@@ -51,9 +90,7 @@ Flags an error thrown away with the blank identifier:
   the zero value a meaning, so bad input gets the default. A parse used directly
   (`port, _ := strconv.ParseInt(os.Getenv("PORT"), 10, 32)` then `return int(port)`) is still
   flagged: `PORT=80a` listens on a random port.
-- Calls whose arguments are all literals (`http.NewRequest("GET", "/health", nil)`) are
-  skipped: they fail on every run or on none, and a test catches the first case.
-- `_ = call()` is flagged only for calls that must be checked: `Commit`, `Flush`, `Sync`,
+**`_ = call()`** is flagged only for calls that must be checked: `Commit`, `Flush`, `Sync`,
   `Unmarshal`, `Decode`, `Encode`, `Execute`, `Shutdown`, `Serve`, `Scan`, `Err`,
   `os.WriteFile`, `os.Rename`, `os.MkdirAll`, `io.Copy`..., and `Close` on a file opened for
   writing (`os.Create`, `os.OpenFile` with write flags) or a gzip/zip/tar/multipart writer,
@@ -66,20 +103,23 @@ Flags an error thrown away with the blank identifier:
   except functions named for cleanup (`cancel`, `close...`, `cleanup...`, `rollback...`,
   `stop...`, `kill`, `release`, `abort`, `discard`, `teardown`, `unlock`), which are treated as
   `Rollback` and `Remove` are. These have **medium** confidence: a helper's error may be
-  informational. (`v, _ := s.save(o)` was already flagged: every multi-value call is.)
+  informational. (`v, _ := s.save(o)`: see the table above.)
 - Writes to `bytes.Buffer`, `strings.Builder`, hashes and `http.ResponseWriter` are skipped:
-  they never fail, or the only cause is a client that already hung up.
+  they never fail, or the only cause is a client that already hung up. So are reads from a
+  buffer (`n, _ := m.buffer.Read(p)`): their only error is `io.EOF`, "nothing left".
 - Discards inside `if err != nil { ... }` are cleanup on a path that already failed.
 - A comment on the line or just above that says why (`// user.Current fails when
   cross-compiling: go on without a home directory`) excuses the discard; tool directives
-  (`// expect:`, `// noqa`) are not reasons.
+  (`// expect:`, `// noqa`) are not reasons, and neither is a `TODO`/`FIXME` (`// TODO: deal
+  with possible errors` admits the bug).
 - Test code is skipped unless `includeTests` is set: `_test.go` files, test folders, files that
   import `testing`, and test helpers (`package testutil`, a `testutils/` folder).
 
 The heuristics read one file without types, and know nothing across files: a function of
-the same package declared in another file is as unknown as a library's. What a name holds
-(`os.Create`, `bufio.NewWriter`, `w http.ResponseWriter`) is learnt per top-level function,
-struct fields file-wide. There is no quick fix: the right handling depends on the call.
+the same package declared in another file is as unknown as an unlisted library's (info, low).
+What a name holds (`os.Create`, `bufio.NewWriter`, `w http.ResponseWriter`) is learnt per
+top-level function, struct fields file-wide. There is no quick fix: the right handling
+depends on the call.
 
 ## Why it matters in production
 
@@ -154,28 +194,37 @@ on the Nth write) and assert the caller sees the error: a 400, a wrapped error w
             call = sw.go_call(ctx, match["value"][0])
             if call is None or sw.statement_in_error_branch(statement):
                 continue
-            if any(sw.explains(c) for c in sw.trailing_comments(statement) + _above(statement)):
+            if any(er.excuses(c) for c in sw.trailing_comments(statement) + _above(statement)):
                 continue  # `body, _ := io.ReadAll(r) // only for the error message`
             kinds = bindings.at(statement)
-            confidence = Confidence.HIGH
             left = statement.child_by_field_name("left")
             targets = left.named_child_count if left is not None else 0
             if targets > 1:
-                flagged = (
-                    sw.go_last_result_is_error(call, local)
-                    and not sw.constant_arguments(call)
-                    and not _quiet_write(call, kinds)
-                    and not (pgx and call.name == "Query")
-                    and not er.documented_default(ctx, statement, call)
-                )
-            else:
-                flagged = flag_all or (
-                    _must_check(call, kinds) and not sw.closed_before_remove(statement, call)
-                )
-                if not flagged and er.go_same_file_error(ctx, call):
-                    flagged, confidence = True, Confidence.MEDIUM
+                if (
+                    not sw.go_last_result_is_error(call, local)
+                    or _quiet_write(call, kinds)
+                    or (pgx and call.name == "Query")
+                    or er.documented_default(ctx, statement, call)
+                    or _request_output_pair(ctx, call)
+                ):
+                    continue
+                weight = er.weigh(ctx, statement, call)
+                if weight is not None:
+                    yield self.finding(
+                        blank,
+                        weight.message,
+                        severity=weight.severity,
+                        confidence=weight.confidence,
+                    )
+                continue
+            confidence = Confidence.HIGH
+            flagged = flag_all or (
+                _must_check(call, kinds) and not sw.closed_before_remove(statement, call)
+            )
+            if not flagged and er.go_same_file_error(ctx, call):
+                flagged, confidence = True, Confidence.MEDIUM
             if flagged:
-                yield self.finding(blank, _message(call, targets), confidence=confidence)
+                yield self.finding(blank, _message(call), confidence=confidence)
 
 
 def _above(statement: tree_sitter.Node) -> list[tree_sitter.Node]:
@@ -187,7 +236,25 @@ def _above(statement: tree_sitter.Node) -> list[tree_sitter.Node]:
     return sw.leading_comments(statement)
 
 
+def _request_output_pair(ctx: CheckContext, call: sw.GoCall) -> bool:
+    """The AWS SDK's `req, out := svc.GetObjectRequest(&s3.GetObjectInput{...})`: a request and
+    its output, no error."""
+    if not call.name.endswith("Request") or len(call.args) != 1:
+        return False
+    return bool(re.fullmatch(r"&\s*\w+\.\w+Input\s*\{.*", ctx.text(call.args[0]), re.DOTALL))
+
+
+# A read from an in-memory buffer fails only with io.EOF, "nothing left": not a failure.
+BUFFER_READS = frozenset({"Read", "ReadByte", "ReadRune", "ReadString", "ReadBytes"})
+
+
 def _quiet_write(call: sw.GoCall, kinds: dict[str, str]) -> bool:
+    if call.qualified in ("fmt.Print", "fmt.Printf", "fmt.Println"):
+        return True  # standard output, as FG303 treats it
+    if call.name in BUFFER_READS and call.qualifier:
+        return kinds.get(call.receiver_name) == sw.BUFFER or bool(
+            re.search(r"(?:^|\.)(?:buf|buffer|\w+Buffer)$", call.qualifier)
+        )
     if call.name in sw.WRITE_METHODS and call.qualifier:
         return sw.quiet_writer(call, kinds)
     if call.qualified.startswith("fmt.Fprint") and call.args:
@@ -217,13 +284,8 @@ def _must_check(call: sw.GoCall, kinds: dict[str, str]) -> bool:
     return call.name in sw.GO_MUST_CHECK_METHODS
 
 
-def _message(call: sw.GoCall, targets: int) -> str:
+def _message(call: sw.GoCall) -> str:
     shown = f"{call.qualified}()"
-    if targets > 1:
-        return (
-            f"The error from `{shown}` is thrown away with `_`: check it, or the zero value "
-            "carries on as if it were real data."
-        )
     return (
         f"`_ = {shown}` throws its error away: check it, or the failure it reports is lost "
         "without a trace."

@@ -53,15 +53,27 @@ receiver, a parameter `st *Store`): that type's `m`, and nothing when the type i
 declares no method on (`db *sql.DB`). Otherwise it matches by name alone, only when every
 function and method of the file called `m` agrees on returning an error (a name declared both
 with and without one is unknown). Not matched: a method on a field or a call's result
-(`h.db.Save()`, `newStore().Save()`: their type is not read), a call on an imported package,
-the names the library policy below already judges whoever declares them (`Close`, `Flush`,
-`Rollback`, `Remove`, `Write*`, `WriteHeader`, `Set*Deadline`, `Kill`), and functions named
-for cleanup (`cancel`, `close...`, `cleanup...`, `stop...`, `release`, `unlock`...). `defer` and
-`go` of a same-file function stay quiet, as they are for library calls, and so does a call
-with a comment on its line or the line above saying why (`// best effort: the next read
-reports a dead stream`). These findings have **medium** confidence: the library tables list
-calls whose failure matters, while a helper's error may be informational (it already logged or
-answered the client). Functions declared in another file of the package are not known.
+(`h.db.Save()`, `newStore().Save()`: their type is not read), a method on a local bound from
+another package (`ds := datastore.New()` then `ds.Delete(k, name)`), a call whose argument
+count fits no declaration of that name, a function whose every `return` gives `nil` for the
+error after doing some work (it keeps the result for an interface; a body that is only `return
+nil` is a stub and still counts), a call on an imported package, the names the library policy
+below already judges whoever declares them (`Close`, `Flush`, `Rollback`, `Remove`, `Write*`,
+`WriteHeader`, `Set*Deadline`, `Kill`), and functions named for cleanup (`cancel`, `close...`,
+`cleanup...`, `stop...`, `release`, `unlock`...). `defer` and `go` of a same-file function stay
+quiet, as they are for library calls, and so does a call with a comment on its line or the line
+above saying why (`// best effort: the next read reports a dead stream`; a `TODO`/`FIXME`
+admits the bug and excuses nothing). These findings have **medium** confidence: the library
+tables list calls whose failure matters, while a helper's error may be informational (it
+already logged or answered the client). Functions declared in another file of the package are
+not known.
+
+The library tables judge library calls only: a function of an imported package is not a
+method of the same name (`serfin.Query(q, errch)` is not `db.Query`), and a method on a value
+of this package's own type (`qq := &Tokenizer{...}` then `qq.Execute()`, the type declared in
+another file) is unknown, not `tmpl.Execute`. A **`go` statement** is flagged only for a
+server (`go srv.ListenAndServe()`): a goroutine's result goes nowhere, so its errors travel by
+channel or log (`go serfin.Query(q, errch)`).
 
 Not flagged: `fmt.Print*`; writes to `bytes.Buffer`, `strings.Builder`, hashes,
 `os.Stdout`/`os.Stderr` and `http.ResponseWriter` (they never fail, or the client already
@@ -182,6 +194,12 @@ returns an error wrapping it (`errors.Is`) and that the handler answers 5xx. Add
             if bindings is None:
                 bindings = sw.go_bindings(ctx)  # only for files with calls worth a look
             library = _drops_error_that_matters(call, bindings.at(call.node), where)
+            if library and where == "go":
+                # A goroutine's result goes nowhere: its errors travel by channel or log, as
+                # `go serfin.Query(q, errch)` does. Only a server that fails to bind is lost.
+                library = call.name in SERVE_METHODS
+            if library and call.qualifier and call.qualified not in sw.GO_MUST_CHECK_FUNCS:
+                library = not _not_a_library_method(ctx, call)
             same_file = not library and where == "statement" and er.go_same_file_error(ctx, call)
             if not library and not same_file:
                 continue
@@ -210,13 +228,24 @@ returns an error wrapping it (`errors.Is`) and that the handler answers 5xx. Add
                     yield self.finding(first, _overwrite_message(ctx, first, second, name))
 
 
+def _not_a_library_method(ctx: CheckContext, call: sw.GoCall) -> bool:
+    """A call the method tables must not judge: a function of an imported package
+    (`serfin.Query(q, errch)` is not `db.Query`), or a method on a value of this package's own
+    type (`qq := &Tokenizer{...}` then `qq.Execute()`), declared where this file cannot see."""
+    if call.qualifier in sw.file_signatures(ctx).packages:
+        return call.qualified not in HTTP_CLIENT_FUNCS and not call.qualified.startswith(
+            ("os.", "io.", "fmt.", "exec.", "json.")
+        )
+    return er.receiver_type(ctx, call) == er.PACKAGE
+
+
 def _explained(statement: tree_sitter.Node) -> bool:
     """A comment on the line or just above says why the call's error is not wanted."""
     above: tree_sitter.Node = statement
     if above.prev_sibling is None and above.parent is not None:
         above = above.parent  # the first statement: a comment opening the block precedes the list
     comments = sw.trailing_comments(statement) + sw.leading_comments(above)
-    return any(sw.explains(c) for c in comments)
+    return any(er.excuses(c) for c in comments)
 
 
 def _drops_error_that_matters(call: sw.GoCall, kinds: dict[str, str], where: str) -> bool:

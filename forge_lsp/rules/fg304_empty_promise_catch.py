@@ -7,9 +7,10 @@ from collections.abc import Iterable
 
 import tree_sitter
 
-from forge_lsp.core.model import Finding, Severity
+from forge_lsp.core.model import Confidence, Finding, Severity
 from forge_lsp.rules.base import CheckContext, Rule, has_error
 from forge_lsp.rules.families import handler_context as hc
+from forge_lsp.rules.families import handler_effects as fx
 from forge_lsp.rules.families import swallowed as sw
 
 QUERY = sw.PROMISE_QUERY
@@ -70,6 +71,12 @@ handler only stops the unhandled-rejection crash for this branch. **A cleanup ca
 (`conn.close().catch(() => {})`, `session.endSession()`, `iterator.return()`, `rollback()`,
 `release()`): its failure changes nothing the caller can act on, as with Go's
 `defer f.Close()`. No quick fix: Forge cannot know your logger.
+
+**How sure, and how loud** (as for FG301): the promise comes from a write, send, flush,
+publish, commit, save, enqueue or update (`bus.publish(e)`, `metrics.flushAsync()`): warning,
+high. A named no-op (`.catch(noop)`, `.catch(_.noop)`) around any other call says the author
+meant to ignore it, as a Java parameter named `ignored` does: info, low (`this.query({ sql:
+"delete from sqlite_sequence ..." }).catch(noop)`). Any other empty handler: warning, medium.
 
 ## Why it matters in production
 
@@ -140,11 +147,51 @@ an unhandled rejection fails the run.
             if _not_a_promise(ctx, call):
                 continue
             shown = "`.catch()`" if method == "catch" else "The `.then()` rejection handler"
+            severity, confidence = _weight(ctx, call, handler)
+            message = (
+                f"{shown} swallows the rejection without a trace: log it with context, count "
+                "it, or let it propagate."
+            )
+            if severity is Severity.INFO:
+                message = (
+                    f"{shown} ignores the rejection on purpose (a named no-op) around a call "
+                    "that writes nothing Forge can see: say why in a comment."
+                )
             yield self.finding(
                 handler,
-                f"{shown} swallows the rejection without a trace: log it with context, count "
-                "it, or let it propagate.",
+                message,
+                severity=severity,
+                confidence=confidence,
             )
+
+
+def _weight(
+    ctx: CheckContext, call: tree_sitter.Node, handler: tree_sitter.Node
+) -> tuple[Severity, Confidence]:
+    """A write, send, publish or commit swallowed is a warning, sure; a named no-op
+    (`.catch(noop)`) around anything else says the author meant it: information; the rest
+    (an effect Forge cannot name) is a warning of medium confidence."""
+    name = _producer(ctx, call)
+    if fx.MUST_KEEP.match(name):
+        return Severity.WARNING, Confidence.HIGH
+    if handler.type in ("identifier", "member_expression"):
+        return Severity.INFO, Confidence.LOW
+    return Severity.WARNING, Confidence.MEDIUM
+
+
+def _producer(ctx: CheckContext, call: tree_sitter.Node) -> str:
+    """The name of the call that made the promise: `publish` in `bus.publish(e).catch(...)`."""
+    function = call.child_by_field_name("function")
+    receiver = function.child_by_field_name("object") if function is not None else None
+    while receiver is not None and receiver.type == "call_expression":
+        callee = receiver.child_by_field_name("function")
+        if callee is None:
+            return ""
+        name = ctx.text(callee).rsplit(".", 1)[-1].lstrip("?")
+        if name not in ("then", "catch", "finally"):
+            return name
+        receiver = callee.child_by_field_name("object")
+    return ""
 
 
 def _does_nothing(ctx: CheckContext, handler: tree_sitter.Node) -> bool:
@@ -212,13 +259,22 @@ def _explained(handler: tree_sitter.Node, call: tree_sitter.Node) -> bool:
         return True
     if any(_reason(c) for c in sw.trailing_comments(call)):
         return True
-    # A comment on the line right above the statement: `// nothing else awaits this promise`.
+    # A comment on the line right above the statement: `// nothing else awaits this promise`,
+    # also above an `if` whose one-line branch holds the call.
     statement = call.parent
+    while (
+        statement is not None
+        and statement.parent is not None
+        and statement.parent.type not in ("statement_block", "program")
+        and statement.start_point[0] == call.start_point[0]
+    ):
+        statement = statement.parent
     above = statement.prev_sibling if statement is not None else None
     return (
         above is not None
+        and statement is not None
         and "comment" in above.type
-        and above.end_point[0] == call.start_point[0] - 1
+        and above.end_point[0] == statement.start_point[0] - 1
         and _reason(above)
     )
 

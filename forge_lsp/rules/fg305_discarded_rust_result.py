@@ -77,7 +77,8 @@ Flags a `Result` thrown away without a look:
 - **`let _ = expr;`** where `expr` is a call that returns a `Result` by convention. Without
   types Forge uses a list of known fallible calls: every `fs::*` function
   (`fs::remove_file`, `std::fs::write`, `tokio::fs::rename`), the `write!` / `writeln!`
-  macros, and the methods `.send()`, `.try_send()`, `.flush()`, `.write_all()`,
+  macros, and the methods `.send()`, `.try_send()` (channel sends: see below), `.flush()`,
+  `.write_all()`,
   `.sync_all()`, `.commit()`, `.execute()`, `.batch_execute()`, `.shutdown()`, and
   `.join()` without arguments (a `JoinHandle`; `parts.join(",")` is a `String`). `.await`
   is looked through, and so is a trailing `.ok()` (`let _ = tx.send(e).ok();`). `.close()`
@@ -95,12 +96,22 @@ Flags a `Result` thrown away without a look:
   under `.await` only. Functions of other modules and crates are not known. These findings
   have **medium** confidence: a helper's error may be informational.
 
+**A channel send** (`let _ = tx.send(res);`, `let _ = tx.try_send(e);`, a `send` with one
+argument, `.await` and `.ok()` looked through) is reported at **info, low confidence** only: its
+one failure is a receiver that is gone (for `try_send`, also a full channel), and dropping it is
+the documented idiom for "nobody is listening any more": the oneshot whose caller cancelled,
+the event bus during shutdown. On real crates most `let _ =` sends are that idiom. It stays
+visible because a lost message sometimes matters (a full bounded channel drops the event); say
+so in a comment, or log it. A request builder's `.send()` takes no argument and fails on the
+network: it stays a warning.
+
 A bare statement `load();` is not flagged: rustc's `unused_must_use` warning already reports a
 dropped `Result`, and `let _ =` is the form that silences it.
 
 `let _x = expr;` binds the value and is not flagged; `let _ = expr;` is the explicit "I do
 not care" form, so Forge accepts it when a comment on the line or the line above says why
-(`// the receiver may already be gone on shutdown`). Discards inside `Drop::drop` are skipped
+(`// the receiver may already be gone on shutdown`; a `// TODO: handle this` admits the bug and
+excuses nothing). Discards inside `Drop::drop` are skipped
 (a destructor cannot propagate), and so is test code unless `includeTests` is set. The check
 is function-local. There is no quick fix: the right handling depends on the call.
 
@@ -181,6 +192,20 @@ an `Err` returned or a log line; with `let _ =` it sees neither.
                 )
             if not message or _excused(ctx, statement, include_tests):
                 continue
+            sent = match.get("value") or match.get("source") or []
+            if sent and _channel_send(ctx, sent[0]):
+                # The only failure is a receiver that is gone (or, for `try_send`, full): the
+                # documented idiom for "nobody is listening any more". Shown, not warned.
+                message = (
+                    f"The `Result` of the channel send `{_shown(ctx, sent[0])}` is discarded: it "
+                    "fails only when the receiver is gone (or, for `try_send`, the channel is "
+                    "full), often expected; say so in a comment, or log it where a lost message "
+                    "matters."
+                )
+                yield self.finding(
+                    statement, message, severity=Severity.INFO, confidence=Confidence.LOW
+                )
+                continue
             yield self.finding(statement, message, confidence=confidence)
 
 
@@ -214,6 +239,25 @@ def _fallible(ctx: CheckContext, value: Node) -> str | None:
     return None
 
 
+def _channel_send(ctx: CheckContext, value: Node) -> bool:
+    """`tx.send(res)`, `tx.try_send(e).await`, `tx.send(e).ok()`: a channel send, one value in.
+    A request builder's `.send()` takes none and fails on the network: not this."""
+    while value.type in ("await_expression", "parenthesized_expression") and value.named_children:
+        value = value.named_children[0]
+    if value.type != "call_expression":
+        return False
+    function = value.child_by_field_name("function")
+    arguments = value.child_by_field_name("arguments")
+    if function is None or arguments is None or function.type != "field_expression":
+        return False
+    field, receiver = function.child_by_field_name("field"), function.child_by_field_name("value")
+    method = ctx.text(field) if field is not None else ""
+    passed = [c for c in arguments.named_children if "comment" not in c.type]
+    if method == "ok" and not passed and receiver is not None:
+        return _channel_send(ctx, receiver)
+    return method in ("send", "try_send") and len(passed) == 1
+
+
 def _same_file(ctx: CheckContext, value: Node) -> str | None:
     """The call shown when `value` runs a function of this file returning a `Result`."""
     while value.type in ("await_expression", "parenthesized_expression") and value.named_children:
@@ -242,7 +286,7 @@ def _shown(ctx: CheckContext, node: Node) -> str:
 def _excused(ctx: CheckContext, statement: Node, include_tests: bool) -> bool:
     """A comment says why, a destructor cannot propagate, or this is test code."""
     comments = sw.trailing_comments(statement) + sw.leading_comments(statement)
-    if any(sw.explains(c) for c in comments):
+    if any(er.excuses(c) for c in comments):
         return True
     for ancestor in ancestors(statement):
         if ancestor.type == "function_item":

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import tree_sitter
 
-from forge_lsp.core.model import Finding, Severity
+from forge_lsp.core.model import Confidence, Finding, Severity
 from forge_lsp.rules.base import CheckContext, Rule, ancestors, has_error
 from forge_lsp.rules.families import network as net
 
@@ -104,6 +104,7 @@ RUST_QUERY = """
   function: (field_expression field: (field_identifier) @method)
   (#eq? @method "build")) @build
 """
+_GO_MAIN = re.compile(rb"^package\s+main\b", re.MULTILINE)
 _REQWEST_USE = re.compile(r"\breqwest::(\{[^}]*\bClient(Builder)?\b|Client(Builder)?\b)")
 
 _HTTP_OPENERS = ("Client::builder", "ClientBuilder::new")
@@ -160,12 +161,23 @@ upstream that trickles a byte every minute holds the request forever, and `fetch
 resources. A Go client built without `Timeout` is flagged even when requests carry a context:
 Forge cannot see every caller's context, and `Timeout` is the backstop. A Go server needs
 `ReadHeaderTimeout` (or `ReadTimeout`, which covers the headers too); `WriteTimeout` is
-left to you, since streaming handlers legitimately run long.
+left to you, since streaming handlers legitimately run long. A Go `ListenAndServe`/`Serve`
+outside `package main` is a helper (gin's `Engine.Run`): whether anything serves production
+traffic through it is decided by callers elsewhere, so it is reported as information with low
+confidence; in `package main`, and for an `http.Server` literal anywhere, it is a warning.
 
 Test files are skipped (option `ignoreInTests`). A connection or session configured in
 another function (a `self.session` built in `__init__`, a helper that sets the timeouts) is not
 followed: Forge checks one function at a time. No quick fix: the right number comes from your
 latency budget, and Forge cannot know it.
+
+**Where values come from.** The rule is syntactic and uses no dataflow: it reads the call's
+own arguments (a `timeout=` keyword, an options object literal, a builder chain, a struct
+literal's keys) and, for a `requests.Session` or an `HttpURLConnection`, simple local names
+bound in the same function or at module level. A timeout of any value counts (only httpx's
+`timeout=None` is read); an options object held in a variable is assumed to carry one. Out
+of reach: a timeout set in another file or function, a client's defaults from configuration
+or the environment, a caller's context deadline, and a proxy or mesh timing out in front.
 
 ## Why it matters in production
 
@@ -395,11 +407,23 @@ open a raw TCP connection, send half a request line, and assert the server close
                     f"`http.{fn}()` uses `http.DefaultClient`, which has no timeout: use an "
                     "`http.Client` with `Timeout` set, or a request with a context deadline.",
                 )
-            elif fn in GO_SERVE:
+            elif fn in GO_SERVE and _GO_MAIN.search(ctx.source):
                 yield self.finding(
                     call,
                     f"`http.{fn}()` serves with no read or write timeouts, so slow clients "
                     "can hold every connection: use an `http.Server` with `ReadHeaderTimeout`.",
+                )
+            elif fn in GO_SERVE:
+                # A helper outside `package main` (gin's `Run`): whether the application
+                # serves production traffic through it is decided by callers in other files.
+                yield self.finding(
+                    call,
+                    f"`http.{fn}()` serves with no read or write timeouts; this helper is "
+                    "outside `package main`, so whoever serves through it gets no "
+                    "`ReadHeaderTimeout`: build an `http.Server` with one, or let callers "
+                    "pass their own.",
+                    severity=Severity.INFO,
+                    confidence=Confidence.LOW,
                 )
 
     def _go_literal(

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 import tree_sitter
 
-from forge_lsp.core.model import Finding, Severity
+from forge_lsp.core.model import Confidence, Finding, Severity
 from forge_lsp.rules.base import CheckContext, Rule, has_error
 from forge_lsp.rules.families import network as net
 
@@ -121,10 +122,24 @@ Flags code that switches off TLS certificate or hostname verification:
 - **Rust**: `danger_accept_invalid_certs(true)` and `danger_accept_invalid_hostnames(true)`.
 
 Only literal settings are reported: `verify=settings.VERIFY_TLS` or
-`InsecureSkipVerify: cfg.Insecure` is a configuration decision Forge cannot evaluate. Test files
+`InsecureSkipVerify: cfg.Insecure` is a configuration decision Forge cannot evaluate. A
+literal setting inside a branch in the same function that tests a setting (a condition or
+`switch` naming a flag, a mode, TLS, the environment or the configuration: `case
+'no-verify':`, `if (config.ssl === 'no-verify')`, `if insecure:`, a `when`/`match` arm, a
+ternary) is an opt-in, like pg's documented `sslmode=no-verify`: it is reported as
+information with low confidence. A branch that tests a failure (`if err != nil`, an `error`
+or `exception` in the condition) is a fallback, not an opt-in, and stays an error, as does a
+branch on anything else (`if __name__ == "__main__":`, a status code). Test files
 are skipped (option `ignoreInTests`). No quick fix: turning verification back on breaks a
 deliberately self-signed development setup until its CA is trusted, which is a change you make
 on purpose (see *Use instead*).
+
+**Where values come from.** The rule is syntactic and uses no dataflow: it reads literals
+written at the setting (`False`, `true`, `"0"`, an empty method body) and the text of the
+condition around it in the same function. A setting held in a variable, read from
+configuration or the environment, or passed in from another file is not evaluated; nor is
+what sets an opt-in's condition (a flag, an environment variable, a connection string), nor
+whether a trust manager defined here is installed somewhere else.
 
 ## Why it matters in production
 
@@ -227,8 +242,22 @@ name, which must fail too.
             "rust": self._rust,
         }.get(ctx.language.name, self._script)
         for node, message in checker(ctx):
-            if not has_error(node):
+            if has_error(node):
+                continue
+            guard = _opt_in(ctx, node)
+            if guard is None:
                 yield self.finding(node, message)
+                continue
+            # Off only where a condition selects it (`case 'no-verify':`, `if insecure:`):
+            # what sets the condition (a flag, the environment, a connection string) is out
+            # of the rule's reach, so it cannot tell whether production ever takes this branch.
+            yield self.finding(
+                node,
+                f"{message} Here it is off only {guard}, an opt-in Forge cannot evaluate: make "
+                "sure production never selects it.",
+                severity=Severity.INFO,
+                confidence=Confidence.LOW,
+            )
 
     def _python(self, ctx: CheckContext) -> Iterator[tuple[tree_sitter.Node, str]]:
         for _, match in ctx.matches(PYTHON_QUERY):
@@ -352,6 +381,87 @@ _NOOP = (
     "`NoopHostnameVerifier` accepts a valid certificate for any host: use the default "
     "verifier and put the right name in the certificate."
 )
+
+
+# Branches that select what follows them: an `if`, a `switch`/`match`/`when` case, a ternary.
+_GUARDS = frozenset(
+    {
+        "if_statement",  # Python, Go, JavaScript, Java
+        "elif_clause",
+        "conditional_expression",  # Python's `a if c else b`
+        "case_clause",  # Python's `match`
+        "expression_case",  # Go
+        "switch_case",  # JavaScript
+        "ternary_expression",  # JavaScript, Java
+        "switch_block_statement_group",  # Java
+        "switch_rule",
+        "if_expression",  # Kotlin, Rust
+        "when_entry",  # Kotlin
+        "match_arm",  # Rust
+    }
+)
+_CASES = frozenset(
+    {"case_clause", "expression_case", "switch_case", "switch_block_statement_group"}
+    | {"switch_rule", "when_entry", "match_arm"}
+)
+# A condition that reads as a setting: a flag, a mode, the environment, the configuration.
+_SETTING = re.compile(
+    r"(?i)insecure|verif|ssl|tls|cert|skip|mode|environ|getenv|process\.env|debug|\bdev|"
+    r"local|config|conf\b|option|opts|setting|flag|allow|strict|unsafe|trust|self.?signed|"
+    r"\bargs\.|\bcfg\b"
+)
+# A condition that tests a failure is a fallback, not an opt-in: `if err != nil { insecure }`.
+_FAILURE = re.compile(r"\berr\b|[Ee]rror|[Ee]xception|[Ff]ail")
+
+
+def _opt_in(ctx: CheckContext, node: tree_sitter.Node) -> str | None:
+    """Where a branch around `node` in its function selects it on a setting (`when `insecure`
+    holds`, `in the case `'no-verify'``); None when the setting applies unconditionally, when
+    no branch tests something that reads as a setting, or when one tests a failure."""
+    functions = net.FUNCTION_TYPES[ctx.language.name]
+    child, parent = node, node.parent
+    found: str | None = None
+    while parent is not None and parent.type not in functions:
+        if parent.type in _GUARDS:
+            condition = _condition(parent)
+            if condition is not None and not _contains(condition, child):
+                text = " ".join(ctx.text(condition).split())
+                if _FAILURE.search(text):
+                    return None  # a fallback after a failure, wherever it sits
+                case = parent.type in _CASES
+                # A case is read with its switch's subject (`switch (process.env.PGSSLMODE)`).
+                subject = ctx.text(parent.parent)[:80] if case and parent.parent else ""
+                if found is None and _SETTING.search(f"{text} {subject}"):
+                    found = _describe(text, case)
+        child, parent = parent, parent.parent
+    return found
+
+
+def _describe(text: str, case: bool) -> str:
+    if text.startswith("(") and text.endswith(")"):
+        text = text[1:-1]
+    text = text.removeprefix("case ").removesuffix(":").strip()
+    text = text if len(text) <= 60 else text[:57] + "..."
+    return f"in the case `{text}`" if case else f"when `{text}` holds"
+
+
+def _condition(branch: tree_sitter.Node) -> tree_sitter.Node | None:
+    """What a branch tests: its `condition` field, a case's value, or the first named child."""
+    for field in ("condition", "pattern", "value"):
+        found = branch.child_by_field_name(field)
+        if found is not None:
+            return found
+    if branch.type == "conditional_expression":  # `a if c else b`
+        named = branch.named_children
+        return named[1] if len(named) > 1 else None
+    if branch.type == "switch_block_statement_group":
+        return branch.named_children[0] if branch.named_children else None
+    named = [c for c in branch.named_children if "comment" not in c.type]
+    return named[0] if named else None
+
+
+def _contains(outer: tree_sitter.Node, inner: tree_sitter.Node) -> bool:
+    return outer.start_byte <= inner.start_byte and inner.end_byte <= outer.end_byte
 
 
 def _not_tls(ctx: CheckContext, fn: tree_sitter.Node) -> bool:

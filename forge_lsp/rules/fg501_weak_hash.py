@@ -8,9 +8,9 @@ from dataclasses import dataclass
 
 import tree_sitter
 
-from forge_lsp.core.model import Finding, Severity
+from forge_lsp.core.model import Confidence, Finding, Severity
 from forge_lsp.rules.base import CheckContext, Rule, has_error
-from forge_lsp.rules.families import crypto
+from forge_lsp.rules.families import crypto, crypto_flow, hash_purpose
 from forge_lsp.rules.families.crypto import Call
 
 Node = tree_sitter.Node
@@ -60,6 +60,16 @@ _GO_ALGORITHMS = {
     ("sha512", "Sum512_224"): "sha512224",
     ("sha512", "New512_256"): "sha512256",
     ("sha512", "Sum512_256"): "sha512256",
+}
+# `crypto.MD5.New()` (the `crypto.Hash` registry), by the constant's name.
+_GO_CRYPTO_HASHES = {
+    "crypto.MD4": "md4",
+    "crypto.MD5": "md5",
+    "crypto.SHA1": "sha1",
+    "crypto.SHA224": "sha224",
+    "crypto.SHA256": "sha256",
+    "crypto.SHA384": "sha384",
+    "crypto.SHA512": "sha512",
 }
 _JS_NAMES = frozenset({"createHash"})
 _JVM_NAMES = frozenset(
@@ -123,30 +133,66 @@ def _python(ctx: CheckContext, call: Call) -> _Hash | None:
     receiver = crypto.last_name(ctx, call.receiver)
     if receiver in {"MD5", "SHA1", "SHA"} and call.name == "new":  # pycryptodome
         return _Hash(call, "md5" if receiver == "MD5" else "sha1", f"{receiver}.new()")
-    if call.receiver is None or ctx.text(call.receiver) not in {"hashlib", "_hashlib"}:
+    module, _, name = _python_qualified(ctx, call).rpartition(".")
+    if module not in {"hashlib", "_hashlib"}:
         return None
-    if call.name == "new":
-        algorithm = crypto.literal(ctx, call.args[0] if call.args else call.keywords.get("name"))
-        if algorithm is None:
+    if name == "new":
+        texts = crypto_flow.constant_texts(
+            ctx, call.args[0] if call.args else call.keywords.get("name")
+        )
+        if not texts:
             return None
+        algorithm = _pick(texts)
         return _Hash(call, _normalize(algorithm), f'hashlib.new("{algorithm}")')
-    return _Hash(call, _normalize(call.name), f"hashlib.{call.name}()")
+    return _Hash(call, _normalize(name), f"hashlib.{name}()")
+
+
+def _python_qualified(ctx: CheckContext, call: Call) -> str:
+    """`hashlib.md5` for `hashlib.md5(x)`, `md5(x)` after `from hashlib import md5`,
+    `s(x)` after `from hashlib import sha1 as s` (-> hashlib.sha1), `h.md5(x)` after `import
+    hashlib as h`; '' for anything else."""
+    imports = crypto_flow.python_imports(ctx)
+    if call.receiver is None:
+        return imports.get(call.name, "")
+    if call.receiver.type != "identifier":
+        return ""
+    module = ctx.text(call.receiver)
+    return f"{imports.get(module, module)}.{call.name}"
+
+
+def _pick(texts: list[str]) -> str:
+    """Of the constants an algorithm argument may be, the weak one (any path counts)."""
+    return next((t for t in texts if _normalize(t) in _WEAK), texts[0])
 
 
 def _go(ctx: CheckContext, call: Call) -> _Hash | None:
-    if call.receiver is None or call.receiver.type != "identifier":
+    receiver = call.receiver
+    if receiver is None:
         return None
-    package = ctx.text(call.receiver)
+    # `crypto.MD5.New()`, or `hash := crypto.SHA1; hash.New()`: only in a file importing the
+    # `crypto` package (`New` is everywhere: no dataflow query for `errors.New`).
+    if call.name == "New" and b'"crypto"' in ctx.source:
+        values = [receiver]
+        if receiver.type == "identifier":
+            values += crypto_flow.assigned(ctx, receiver)
+        for value in values:
+            algorithm = _GO_CRYPTO_HASHES.get(ctx.text(value))
+            if algorithm is not None:
+                return _Hash(call, algorithm, f"{ctx.text(value)}.New()")
+    if receiver.type != "identifier":
+        return None
+    package = ctx.text(receiver)
     algorithm = _GO_ALGORITHMS.get((package, call.name))
-    if algorithm is None:
-        return None
+    if algorithm is None or crypto_flow.assigned(ctx, receiver):
+        return None  # not a hash package, or a local variable of that name
     return _Hash(call, algorithm, f"{package}.{call.name}()")
 
 
 def _js(ctx: CheckContext, call: Call) -> _Hash | None:
-    algorithm = crypto.literal(ctx, call.args[0] if call.args else None)
-    if algorithm is None:
+    texts = crypto_flow.constant_texts(ctx, call.args[0] if call.args else None)
+    if not texts:
         return None
+    algorithm = _pick(texts)
     return _Hash(call, _normalize(algorithm), f'createHash("{algorithm}")')
 
 
@@ -155,9 +201,10 @@ def _jvm(ctx: CheckContext, call: Call) -> _Hash | None:
     if call.name == "getInstance":
         if receiver != "MessageDigest" or not call.args:
             return None
-        algorithm = crypto.literal(ctx, call.args[0])
-        if algorithm is None:
+        texts = crypto_flow.constant_texts(ctx, call.args[0])
+        if not texts:
             return None
+        algorithm = _pick(texts)
         normalized = "sha1" if _normalize(algorithm) == "sha" else _normalize(algorithm)
         return _Hash(call, normalized, f'MessageDigest.getInstance("{algorithm}")')
     if receiver == "DigestUtils":  # Apache Commons Codec, Spring's `md5DigestAsHex`
@@ -192,7 +239,11 @@ _RECOGNIZERS = {
 
 def _hashes(ctx: CheckContext) -> Iterator[_Hash]:
     recognize = _RECOGNIZERS[ctx.language.name]
-    for call in crypto.calls(ctx, _NAMES[ctx.language.name]):
+    names = _NAMES[ctx.language.name]
+    if ctx.language.name == "python":  # `from hashlib import sha1 as s`: `s` is a hash call
+        imports = crypto_flow.python_imports(ctx)
+        names = names | {a for a, q in imports.items() if q.startswith(("hashlib.", "_hashlib."))}
+    for call in crypto.calls(ctx, names):
         found = recognize(ctx, call)
         if found is not None and found.algorithm in _FAST:
             yield found
@@ -215,7 +266,8 @@ def _data(ctx: CheckContext, found: _Hash) -> list[Node]:
     """The expressions hashed: the call's own data argument, chained `.update(x)` /
     `.digest(x)` calls, and feeds of the variable the hasher is stored in (same function)."""
     call = found.call
-    data = [a for a in call.args if not (call.name == "new" and a is call.args[0])]
+    named_first = found.label.startswith("hashlib.new")  # the algorithm, not data
+    data = [a for a in call.args if not (named_first and a is call.args[0])]
     if ctx.language.name in {"javascript", "typescript", "tsx"} or call.name == "getInstance":
         data = []  # the argument is the algorithm name
     data.extend(v for k, v in call.keywords.items() if k in {"data", "string"})
@@ -298,12 +350,8 @@ def _is_password(name: str) -> bool:
     return bool(parts & _PASSWORD_WORDS) and not parts & _NOT_PASSWORD_WORDS
 
 
-def _password_name(ctx: CheckContext, data: list[Node]) -> str | None:
-    for node in data:
-        for name in crypto.names_in(node):
-            if _is_password(ctx.text(name)):
-                return ctx.text(name)
-    return None
+def _password_name(names: list[str]) -> str | None:
+    return next((name for name in names if _is_password(name)), None)
 
 
 # Wrappers the digest passes through on its way to the name it is stored under.
@@ -365,11 +413,11 @@ def _holder_names(ctx: CheckContext, node: Node) -> list[str]:
     return names
 
 
-def _non_security(ctx: CheckContext, found: _Hash) -> bool:
+def _non_security(holders: list[str]) -> bool:
     return any(
         # `ETagFor` splits into e/tag; HTTP spells it that way often enough to special-case.
         set(crypto.words(name.replace("ETag", "Etag"))) & _NON_SECURITY_WORDS
-        for name in _holder_names(ctx, found.call.node)
+        for name in holders
     )
 
 
@@ -389,23 +437,57 @@ pycryptodome `MD5.new()`; Go `md5.New` / `md5.Sum` / `sha1.New` / `sha1.Sum`; No
 `md5DigestAsHex`), Guava `Hashing.md5()` / `sha1()`; Rust `md5::compute`, `Md5::new()`,
 `Sha1::new()` / `Sha1::digest()`. The range is the call.
 
-Three verdicts, by what the code says about intent:
+The algorithm name is read where it is written or through the dataflow layer: a literal, a
+module or class constant (`hashlib.new(ALG)` with `ALG = "md5"`, Java `static final String
+ALGORITHM = "MD5"`, Kotlin `const val`, JS `const ALG = "md5"`), a local variable, the `name=`
+keyword, and Go's `crypto.MD5.New()` or `hash := crypto.SHA1; hash.New()` (in a file
+that imports `crypto`). Python's `from
+hashlib import md5`, `from hashlib import sha1 as s` and `import hashlib as h` are read as
+`hashlib.md5` / `hashlib.sha1`. A name that may hold any algorithm (a parameter) is not flagged.
 
-- **error**: the hashed data names a password (`password`, `passwd`, `pwd`, `passphrase`,
-  `userPassword`, `getPassword()`; not `password_reset_token` or `password_hash`) and the hash
-  is any fast one, SHA-256 and SHA-512 included. The data is the call's argument, a chained
-  `.update(x)` / `.digest(x)`, or an `update` / `Write` / `io.WriteString` on the variable the
-  hasher was stored in, in the same function.
+The verdict depends on what the code says the digest is for:
+
+- **error** (high confidence): the hashed data is a password (`password`, `passwd`, `pwd`,
+  `passphrase`, `userPassword`, `getPassword()`, `form["password"]`; not
+  `password_reset_token` or `password_hash`) and the hash is any fast one, SHA-256 and SHA-512
+  included. The data is the call's argument, a chained `.update(x)` / `.digest(x)`, or an
+  `update` / `Write` / `io.WriteString` on the variable the hasher was stored in, in the same
+  function; a local name is followed back through up to two assignments (`pw =
+  form["password"]; md5(pw)`).
+- **no finding**: a protocol fixes the algorithm, so the code has no choice: the WebSocket
+  accept key (the file holds `Sec-WebSocket-Accept` or RFC 6455's GUID, or the function or
+  class is named `webSocket...`), HTTP Digest authentication (a function or class named with
+  `digest` and `auth` / `header` / `challenge`, like `HTTPDigestAuth.build_digest_header`,
+  `HA1` / `HA2` in the function, or both `HA1` and `HA2` in the file), PostgreSQL's MD5
+  password authentication (`AuthenticationMD5Password` or a `postgres...md5` name in the
+  file), Chef's signed headers (`X-Ops-Content-Hash` / `X-Ops-Sign` in the file), CRAM-MD5,
+  MySQL's password scrambles (`mysql_native_password` / `caching_sha2_password` in the file,
+  SHA-1 and SHA-256). HTTP Digest, Postgres, MySQL and CRAM-MD5 hash the password by
+  definition, so a password does not make them an error; the WebSocket and Chef markers do not
+  excuse hashing a password. The markers are file-wide: a file that implements one of these
+  protocols is quiet about every MD5 / SHA-1 in it.
 - **hint**: Python's `usedforsecurity=False`: the author has declared a checksum, and the hint
   only reminds the next reader never to repurpose it.
 - **no finding**: the digest is stored under a name, or computed in a function whose name,
   contains the word `cache`, `etag`, `checksum` or `fingerprint` (`cache_key =
   hashlib.md5(...)`, `func ETagFor(...)`, `{"etag": md5(body)}`, `def fingerprint(data)`).
-  That is the whole heuristic, word-based (`setAge` is not `etag`), with no guessing from file
-  names or callers. It stays quiet rather than reporting at a lower severity because any
-  finding fails `forge-lsp check`, and these names are how code documents a non-security
-  digest. A password in the data still wins: `cache_key = md5(password)` is an error.
-- **warning** otherwise (for MD5 and SHA-1).
+  Word-based (`setAge` is not `etag`), with no guessing from file names or callers. A secret
+  in the data still wins: `cache_key = md5(secret)` is a warning.
+- **warning** (medium confidence) for MD5 and SHA-1 that protect something: the data is a
+  secret (`secret`, `token`, `api_key`, `credential`, `session`, `csrf`, `otp`, `privkey`), or
+  the digest goes into, or is computed by a function named for, a signature, an HMAC, a token,
+  a verification or authentication (`signature`, `sign...`, `hmac`, `token`, `verify`,
+  `auth`, `session`, `csrf`, `otp`, `integrity`, `nonce`).
+- **info** (low confidence) for MD5 and SHA-1 otherwise: "MD5 here is fine for a checksum, a
+  cache key or an ID, not for a signature, a token or a password". Most MD5 in real code is a
+  checksum, an ID or a cache-busting suffix; the rule cannot tell which, so it says so without
+  failing a review (filter it out with `--min-confidence medium`).
+
+What stays out of reach: an algorithm name that arrives from another file or from
+configuration; a digest whose use is only visible in the caller (the rule reads the names
+around the call, not who calls it); a digest compared in constant time or sent as a MAC under
+a neutral name (`h := md5.New()` then `return h.Sum(nil)` is an info); protocols other than
+the ones listed, and a protocol implemented without its tell-tale strings or names.
 
 Test files are skipped: tests hash fixtures to compare them. No fix: the replacement depends on
 what the digest is for.
@@ -437,7 +519,7 @@ def sign_manifest(manifest: bytes) -> str:
 ```
 
 ```go
-sum := md5.Sum(upload)            // warning: used to decide whether the upload is trusted
+signature := md5.Sum(upload)      // warning: a signature; `sum := md5.Sum(upload)` is info
 ```
 
 ```typescript
@@ -536,7 +618,14 @@ class WeakHash(Rule):
                 yield finding
 
     def _judge(self, ctx: CheckContext, found: _Hash) -> Finding | None:
-        password = _password_name(ctx, _data(ctx, found))
+        names = hash_purpose.data_names(ctx, _data(ctx, found))
+        password = _password_name(names)
+        weak = found.algorithm in _WEAK
+        protocol = None
+        if weak or password is not None:
+            protocol = hash_purpose.protocol(ctx, found.call.node)
+        if protocol is not None and (password is None or protocol.covers_password):
+            return None  # the protocol fixes the algorithm: the code has no choice
         name = _DISPLAY.get(found.algorithm, found.algorithm.upper())
         if password is not None:
             message = (
@@ -544,28 +633,49 @@ class WeakHash(Rule):
                 f"tries billions of times a second: store passwords with argon2id, bcrypt or "
                 f"scrypt"
             )
-            return self._at(found, message, Severity.ERROR)
-        if found.algorithm not in _WEAK:
+            return self._at(found, message, Severity.ERROR, Confidence.HIGH)
+        if not weak:
             return None
         if _declared_non_security(ctx, found):
             message = (
                 f"`{found.label}` is declared `usedforsecurity=False`: fine for checksums and "
                 f"cache keys, never for signatures, tokens or passwords"
             )
-            return self._at(found, message, Severity.HINT)
-        if _non_security(ctx, found):
+            return self._at(found, message, Severity.HINT, Confidence.HIGH)
+        holders = _holder_names(ctx, found.call.node)
+        use = hash_purpose.security_use(names, [])
+        if use is None and _non_security(holders):
             # Named a cache key, ETag, checksum or fingerprint: quiet. Even an info finding
             # fails `forge-lsp check`, and these names are how the code documents intent.
             return None
+        use = use or hash_purpose.security_use([], holders)
         advice = "use SHA-256, or HMAC-SHA-256 when the digest authenticates data"
+        if use is not None:
+            message = (
+                f"{name} from `{found.label}` protects something here ({use}), and {name} "
+                f"collisions are cheap to make: {advice}"
+            )
+            return self._at(found, message, Severity.WARNING, Confidence.MEDIUM)
+        declare = ""
         if ctx.language.name == "python":
-            advice += " (`usedforsecurity=False` marks a plain checksum)"
-        message = f"{name} from `{found.label}` is broken (collisions take seconds): {advice}"
-        return self._at(found, message, Severity.WARNING)
+            declare = ", or declare a checksum with `usedforsecurity=False`"
+        message = (
+            f"{name} from `{found.label}`: {name} here is fine for a checksum, a cache key or "
+            f"an ID, not for a signature, a token or a password, and nothing around it says "
+            f"which (SHA-256 ends the question{declare})"
+        )
+        return self._at(found, message, Severity.INFO, Confidence.LOW)
 
-    def _at(self, found: _Hash, message: str, severity: Severity) -> Finding:
-        finding = self.finding(found.call.node, message, end_node=found.end)
-        return dataclasses.replace(finding, severity=severity)
+    def _at(
+        self, found: _Hash, message: str, severity: Severity, confidence: Confidence
+    ) -> Finding:
+        return self.finding(
+            found.call.node,
+            message,
+            end_node=found.end,
+            severity=severity,
+            confidence=confidence,
+        )
 
 
 RULE = WeakHash()

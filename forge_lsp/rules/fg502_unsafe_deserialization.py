@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Iterator
 
 import tree_sitter
 
-from forge_lsp.core.model import Finding, Fix, Severity
-from forge_lsp.rules.base import CheckContext, Rule, ancestors, compile_query, replace_node
-from forge_lsp.rules.families import crypto
+from forge_lsp.core.model import Confidence, Finding, Fix, Severity
+from forge_lsp.dataflow import facts
+from forge_lsp.rules.base import (
+    CheckContext,
+    Rule,
+    ancestors,
+    compile_query,
+    line_from,
+    replace_node,
+)
+from forge_lsp.rules.families import crypto, crypto_flow
 from forge_lsp.rules.families.crypto import Call
 
 Node = tree_sitter.Node
@@ -67,14 +76,43 @@ _DOC = r"""
   `readObject(ObjectInputStream in)` hook of a `Serializable` class) and anonymous subclasses
   (which usually override `resolveClass` with an allow-list) are not flagged.
 - JavaScript and TypeScript: `unserialize()` in a file that imports `node-serialize`.
-- Go: `gob.NewDecoder(r)` only when `r` is obviously the network: `r.Body` / `req.Body` /
+- Go: `gob.NewDecoder(r)` only when `r` is untrusted input by the dataflow, or obviously the
+  network: `r.Body` / `req.Body` /
   `resp.Body`, a variable named `conn` / `*Conn`, a `net.Conn` parameter, or one of those
   behind `bufio.NewReader`, `io.LimitReader` or `http.MaxBytesReader`.
+
+Python calls are recognised through their imports too: `from pickle import loads` then
+`loads(b)`, `import pickle as pkl`, `from pickle import Unpickler`, `from yaml import load`.
+
+**Severity by where the bytes come from** (the dataflow layer's facts about the data argument;
+for Java and Kotlin, the argument of the `ObjectInputStream` / `XMLDecoder` constructor):
+
+- **error** (high confidence): untrusted input reaches it: a request body, form, file upload
+  or cookie, a socket, a queue message (the language's source table), also through decoders
+  that keep the bytes (`base64.b64decode`, `unhexlify`, `decompress`, `Buffer.from`,
+  `DecodeString`). The message names the source and the line it entered. Go's gob findings are
+  all errors: they are only reported for a network reader.
+- **warning** (medium confidence): the bytes come from a local file (`open(path, "rb")`,
+  `Path.read_bytes()`, `new FileInputStream(f)`, `Files.newInputStream`, `os.Open`,
+  `fs.readFileSync`, Kotlin `File(p).readBytes()`), looking through `.read()` and wrapper
+  streams: whoever can write that file runs code in the process, which is a real but narrower
+  risk.
+- **info** (low confidence): the bytes come from the object's own in-memory store, named a
+  cache or memo (`pickled = self._cache[key]; pickle.loads(pickled)`, a local-memory cache
+  that pickles to hand out copies): only this process writes that memory.
+- **warning** (medium confidence): any other origin (a parameter, a field, a cache client's
+  return value). The format runs code whoever wrote the bytes, so the call is worth a look, but
+  only the caller knows who wrote them. A Redis, a database table or a shared directory is not
+  "the process's own cache": nothing in the code proves who else can write to it.
+
+Out of reach: a source in another file or function (a helper that returns `request.data` is
+followed only within the same file), a file path that is itself user input (the file origin
+wins and gives a warning), and stream types built by factories.
 
 The range is the call. Test files are skipped. One fix: `yaml.load(x)` with no other argument
 becomes `yaml.safe_load(x)` (and `load_all` becomes `safe_load_all`): `SafeLoader` builds only
 plain data, which is what a caller that never chose a loader expects, and on PyYAML 6 the
-original call raises `TypeError` anyway.
+original call raises `TypeError` anyway (not offered for `from yaml import load`).
 
 ## Why it matters in production
 
@@ -211,38 +249,52 @@ class UnsafeDeserialization(Rule):
     # -- Python ---------------------------------------------------------------------------
 
     def _python(self, ctx: CheckContext) -> Iterator[Finding]:
-        for call in crypto.calls(ctx, _PY_NAMES):
-            if call.receiver is None or call.receiver.type != "identifier":
+        imports = crypto_flow.python_imports(ctx)
+        aliases = {a for a, q in imports.items() if _python_target(q) is not None}
+        for call in crypto.calls(ctx, _PY_NAMES | aliases):
+            target = _python_target(_python_qualified(ctx, call, imports))
+            if target is None:
                 continue
-            module = ctx.text(call.receiver)
-            if call.name not in _PY_MODULES.get(module, frozenset()):
+            module, name = target
+            label = f"{module}.{name}()"
+            data = call.args[0] if call.args else None
+            if data is not None and _round_trip(ctx, data, call.node):
                 continue
-            label = f"{module}.{call.name}()"
-            if call.args and _round_trip(ctx, call.args[0], call.node):
-                continue
-            if module == "yaml" and call.name in {"load", "load_all"}:
-                finding = self._yaml(ctx, call, label)
+            if module == "yaml" and name in {"load", "load_all"}:
+                finding = self._yaml(ctx, call, name, label)
                 if finding is not None:
-                    yield finding
+                    yield self._weighed(ctx, finding, data, call.node)
                 continue
-            yield self.finding(call.node, _python_message(module, label))
+            finding = self.finding(call.node, _python_message(module, label))
+            yield self._weighed(ctx, finding, data, call.node)
 
-    def _yaml(self, ctx: CheckContext, call: Call, label: str) -> Finding | None:
+    def _weighed(
+        self, ctx: CheckContext, finding: Finding, data: Node | None, call: Node
+    ) -> Finding:
+        """The finding weighed by where `data` comes from: untrusted input is an error, a
+        local file or an unknown origin a warning (the format runs code either way)."""
+        severity, confidence, origin = _origin(ctx, data, call)
+        message = origin + finding.message
+        return dataclasses.replace(
+            finding, message=message, severity=severity, confidence=confidence
+        )
+
+    def _yaml(self, ctx: CheckContext, call: Call, name: str, label: str) -> Finding | None:
         loader = call.keywords.get("Loader") or (call.args[1] if len(call.args) > 1 else None)
         if loader is None:
             if call.splat:
                 return None  # `yaml.load(f, **opts)`: the Loader may be in there
-            safe = f"yaml.safe_{call.name}()"
+            safe = f"yaml.safe_{name}()"
             message = (
                 f"`{label}` without a `Loader` builds any Python object the document names "
                 f"(`!!python/object/apply:os.system`): use `{safe}`"
             )
             fix = None
-            if len(call.args) == 1 and not call.keywords:
+            if len(call.args) == 1 and not call.keywords and call.name == name:
                 name_node = call.node.child_by_field_name("function")
                 attribute = name_node.child_by_field_name("attribute") if name_node else None
                 if attribute is not None:
-                    edit = replace_node(attribute, f"safe_{call.name}")
+                    edit = replace_node(attribute, f"safe_{name}")
                     fix = Fix(f"Use {safe}", (edit,))
             return self.finding(call.node, message, fix=fix)
         loader_name = crypto.last_name(ctx, loader)
@@ -250,7 +302,7 @@ class UnsafeDeserialization(Rule):
             return None
         message = (
             f"`{label}` with `{loader_name}` builds any Python object the document names "
-            f"(`!!python/object/apply:os.system`): use `yaml.safe_{call.name}()` or `SafeLoader`"
+            f"(`!!python/object/apply:os.system`): use `yaml.safe_{name}()` or `SafeLoader`"
         )
         return self.finding(call.node, message)
 
@@ -266,7 +318,9 @@ class UnsafeDeserialization(Rule):
             function = crypto.enclosing_function(call.node)
             if function is not None and _has_filter(ctx, function):
                 continue
-            yield self.finding(call.node, _jvm_message(stream, call.name))
+            kind, constructed = stream
+            finding = self.finding(call.node, _jvm_message(kind, call.name))
+            yield self._weighed(ctx, finding, _first_argument(constructed), call.node)
 
     # -- Go -------------------------------------------------------------------------------
 
@@ -274,15 +328,20 @@ class UnsafeDeserialization(Rule):
         for call in crypto.calls(ctx, _GO_NAMES):
             if call.receiver is None or ctx.text(call.receiver) != "gob" or len(call.args) != 1:
                 continue
+            fact = _untrusted_source(ctx, call.args[0], 0)
             source = _go_network_source(ctx, call.args[0], call.node)
-            if source is None:
+            if fact is None and source is None:
                 continue
+            reads = f"`{source or ctx.text(call.args[0])}`"
+            if fact is not None and fact.line >= 0:
+                detail = "" if fact.detail == ctx.text(call.args[0]) else f"{fact.detail}, "
+                reads += f" ({detail}{line_from(fact.line, call.node)})"
             message = (
-                f"`gob.NewDecoder()` reads `{source}` straight off the network, and gob is not "
+                f"`gob.NewDecoder()` reads {reads} straight off the network, and gob is not "
                 f"hardened against hostile input (a crafted stream exhausts memory or the stack): "
                 f"decode untrusted bytes as JSON or protobuf behind a size limit"
             )
-            yield self.finding(call.node, message)
+            yield self.finding(call.node, message, confidence=Confidence.HIGH)
 
     # -- JavaScript and TypeScript --------------------------------------------------------
 
@@ -295,7 +354,137 @@ class UnsafeDeserialization(Rule):
                 '(`{"rce":"_$$ND_FUNC$$_function(){...}()"}` runs on arrival): parse with '
                 "`JSON.parse` and validate the shape (zod, ajv)"
             )
-            yield self.finding(call.node, message)
+            finding = self.finding(call.node, message)
+            yield self._weighed(ctx, finding, call.args[0] if call.args else None, call.node)
+
+
+def _first_argument(call: Node) -> Node | None:
+    """The first argument of a constructor call (Java `new X(a)`, Kotlin `X(a)`)."""
+    arguments = call.child_by_field_name("arguments")
+    if arguments is None:
+        arguments = next((c for c in call.named_children if c.type == "value_arguments"), None)
+    if arguments is None or not arguments.named_children:
+        return None
+    first = arguments.named_children[0]
+    if first.type == "value_argument" and first.named_children:
+        return first.named_children[-1]
+    return first
+
+
+def _python_qualified(ctx: CheckContext, call: Call, imports: dict[str, str]) -> str:
+    """`pickle.loads` for `pickle.loads(b)`, `pkl.loads(b)` after `import pickle as pkl`, and
+    `loads(b)` after `from pickle import loads`; '' for anything else."""
+    if call.receiver is None:
+        return imports.get(call.name, "")
+    if call.receiver.type != "identifier":
+        return ""
+    module = ctx.text(call.receiver)
+    return f"{imports.get(module, module)}.{call.name}"
+
+
+def _python_target(qualified: str) -> tuple[str, str] | None:
+    """(module, call) when `qualified` names a deserializing call (`pandas.read_pickle`)."""
+    module, _, name = qualified.rpartition(".")
+    if name in _PY_MODULES.get(module, frozenset()):
+        return module, name
+    return None
+
+
+def _origin(ctx: CheckContext, data: Node | None, call: Node) -> tuple[Severity, Confidence, str]:
+    """Severity, confidence and a leading sentence naming where `data` comes from: untrusted
+    input (ERROR, HIGH), a local file (WARNING, MEDIUM), the object's own in-memory cache
+    (INFO, LOW), or unknown (WARNING, MEDIUM, no sentence): the format runs code whoever wrote
+    the bytes, so an unknown origin is still worth a look, but only input from outside is a
+    defect for certain."""
+    if data is None:
+        return Severity.WARNING, Confidence.MEDIUM, ""
+    source = _untrusted_source(ctx, data, 0)
+    if source is not None:
+        where = f" ({line_from(source.line, call)})" if source.line >= 0 else ""
+        return (
+            Severity.ERROR,
+            Confidence.HIGH,
+            f"Untrusted input, {source.detail}{where}, is deserialized here. ",
+        )
+    opened = crypto_flow.file_source(ctx, data)
+    if opened is not None:
+        text = " ".join(ctx.text(opened).split())
+        text = text if len(text) <= 60 else text[:57] + "..."
+        line = line_from(opened.start_point[0], call)
+        return (
+            Severity.WARNING,
+            Confidence.MEDIUM,
+            f"The bytes come from a local file (`{text}`, {line}): whoever can write it "
+            f"runs code in this process. ",
+        )
+    store = _own_memory(ctx, data, 0)
+    if store is not None:
+        return (
+            Severity.INFO,
+            Confidence.LOW,
+            f"The bytes come from this object's in-memory `{store}`, which only this process "
+            f"writes (a copy, not input). ",
+        )
+    return Severity.WARNING, Confidence.MEDIUM, ""
+
+
+_MEMORY_WORDS = frozenset({"cache", "memo", "memory", "mem", "locmem"})
+
+
+def _own_memory(ctx: CheckContext, node: Node, depth: int) -> str | None:
+    """`self._cache[key]` (or a local assigned from it): an in-process store on the object
+    itself, named a cache or memo. Its text, or None."""
+    if node.type in {"identifier", "simple_identifier"} and depth < 2:
+        values = crypto_flow.assigned(ctx, node)
+        found = [_own_memory(ctx, v, depth + 1) for v in values]
+        return found[0] if found and all(found) else None
+    while node.type in {"subscript", "subscript_expression", "index_expression"}:
+        inner = node.child_by_field_name("value") or node.child_by_field_name("object")
+        if inner is None:
+            return None
+        node = inner
+    if node.type not in {"attribute", "member_expression", "field_access"}:
+        return None
+    receiver = node.named_children[0] if node.named_children else None
+    if receiver is None or ctx.text(receiver) not in {"self", "this"}:
+        return None
+    if set(crypto.words(crypto.last_name(ctx, node))) & _MEMORY_WORDS:
+        return ctx.text(node)
+    return None
+
+
+# Decoders whose output is their input in another encoding: taint goes through them
+# (`pickle.loads(base64.b64decode(request.form["blob"]))`).
+_DECODERS = frozenset(
+    {"b64decode", "urlsafe_b64decode", "standard_b64decode", "decodebytes", "a2b_base64"}
+    | {"unhexlify", "fromhex", "decompress", "decode", "from", "atob", "DecodeString"}
+    | {"unquote", "unquote_to_bytes", "loads_base64"}
+)
+
+
+def _untrusted_source(ctx: CheckContext, node: Node, depth: int) -> facts.Fact | None:
+    found = facts.untrusted(ctx.flow.value(node))
+    if found:
+        return found[0]
+    if depth > 4:
+        return None
+    if node.type in {"identifier", "simple_identifier"}:
+        for value in crypto_flow.assigned(ctx, node):
+            fact = _untrusted_source(ctx, value, depth + 1)
+            if fact is not None:
+                return fact
+        return None
+    if node.type not in {"call", "call_expression", "method_invocation"}:
+        return None
+    function = node.child_by_field_name("function") or node.child_by_field_name("name")
+    if crypto.last_name(ctx, function) not in _DECODERS:
+        return None
+    arguments = node.child_by_field_name("arguments")
+    for argument in arguments.named_children if arguments is not None else []:
+        fact = _untrusted_source(ctx, argument, depth + 1)
+        if fact is not None:
+            return fact
+    return None
 
 
 def _round_trip(ctx: CheckContext, arg: Node, call: Node) -> bool:
@@ -326,6 +515,8 @@ def _python_message(module: str, label: str) -> str:
         what = "jsonpickle rebuilds any class named in the JSON (`py/reduce` calls any function)"
     elif module == "marshal":
         what = "marshal is not safe against crafted bytes and loads code objects"
+    elif module == "yaml":
+        what = "an unsafe YAML load builds any Python object the document names"
     elif module == "shelve":
         what = "a shelf is a pickle database: every read unpickles, and unpickling runs code"
     else:
@@ -350,7 +541,11 @@ def _jvm_message(stream: str, method: str) -> str:
     )
 
 
-def _jvm_stream(ctx: CheckContext, receiver: Node) -> str | None:
+# The stream's kind (`ObjectInputStream`, `XMLDecoder`) and the expression constructing it.
+_Stream = tuple[str, Node]
+
+
+def _jvm_stream(ctx: CheckContext, receiver: Node) -> _Stream | None:
     """`ObjectInputStream` / `XMLDecoder` when the receiver is one built in this function."""
     constructed = _constructed_stream(ctx, receiver)
     if constructed is not None:
@@ -366,7 +561,7 @@ def _jvm_stream(ctx: CheckContext, receiver: Node) -> str | None:
     return None
 
 
-def _constructed_stream(ctx: CheckContext, node: Node) -> str | None:
+def _constructed_stream(ctx: CheckContext, node: Node) -> _Stream | None:
     """`new ObjectInputStream(in)` (Java) / `ObjectInputStream(input)` (Kotlin)."""
     while node.type == "parenthesized_expression" and node.named_children:
         node = node.named_children[0]
@@ -379,7 +574,7 @@ def _constructed_stream(ctx: CheckContext, node: Node) -> str | None:
     else:
         return None
     text = ctx.text(kind) if kind is not None else ""
-    return text if text in _JVM_STREAMS else None
+    return (text, node) if text in _JVM_STREAMS else None
 
 
 def _lambda_params(ctx: CheckContext, lambda_node: Node) -> set[str]:
@@ -389,7 +584,7 @@ def _lambda_params(ctx: CheckContext, lambda_node: Node) -> set[str]:
     return {ctx.text(p) for p in params.named_children}
 
 
-def _kotlin_use_receiver(ctx: CheckContext, lambda_node: Node) -> str | None:
+def _kotlin_use_receiver(ctx: CheckContext, lambda_node: Node) -> _Stream | None:
     """`ObjectInputStream(input).use { it.readObject() }`: the stream `use` was called on."""
     annotated = lambda_node.parent
     call = annotated.parent if annotated is not None else None
@@ -403,7 +598,7 @@ def _kotlin_use_receiver(ctx: CheckContext, lambda_node: Node) -> str | None:
     return _constructed_stream(ctx, callee.named_children[0])
 
 
-def _declared_stream(ctx: CheckContext, function: Node, name: str, use: Node) -> str | None:
+def _declared_stream(ctx: CheckContext, function: Node, name: str, use: Node) -> _Stream | None:
     """The stream kind of a local variable declared before `use` in `function`."""
     query = compile_query(ctx.language.name, ctx.language.grammar, _DECLARATIONS[ctx.language.name])
     for _, caps in tree_sitter.QueryCursor(query).matches(function):

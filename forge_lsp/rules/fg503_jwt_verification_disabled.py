@@ -77,6 +77,13 @@ from trusting the result needs cross-function dataflow. Go keyfuncs that skip th
 other algorithms by key type, so the rule cannot tell a real confusion from a safe one. No fix:
 the right key and algorithm are yours to choose.
 
+**Where values come from.** The rule is syntactic and uses no dataflow: it reads literals
+written in the call itself (an options dict or object literal, an `algorithms` list, a
+`null`/`""` key, `"none"`), and for Go whether the same function later calls `Parse`. An
+options object, algorithm list or key held in a variable, built in another function or file,
+or read from configuration (a key loaded from the environment that turns out empty) is out
+of its reach, as is a verification done by a caller after the token is returned.
+
 ## Why it matters in production
 
 A JWT is a claim anyone can write: base64 of `{"sub": "42", "role": "admin"}` is one shell

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+import tree_sitter
+
 from forge_lsp.core.model import Finding, Severity
 from forge_lsp.rules.base import CheckContext, Rule, RuleOption, has_error
 from forge_lsp.rules.families import log_calls
@@ -29,7 +31,28 @@ Not flagged: names that mention a secret without holding one (`password_reset_ur
 `token_count`, `token_type`, `is_password_valid`, `password_length`, `hashed_password`,
 `masked_token`, `redacted_key`), values passed through any other call (`redact(token)`,
 `mask(pw)`, `len(token)`), comparisons (`token is None`) and literals. The range is the
-offending argument. No fix: what to log instead is yours to decide.
+offending argument. No fix: what to log instead is yours to decide. Short names count:
+`pw`, `pwd`, `cred`, `creds` and `bearer` hold a secret like their long forms.
+
+**Where values come from.** A logged name that says nothing (`auth`, `line`, `h`, `s`) is
+followed back through the assignments that reach it in the function (the dataflow layer's
+reaching definitions, up to four assignments deep): when one of them is made of a secret, read
+the same way as above, the log call leaks it and the message says what it was made from.
+So `auth = request.headers["Authorization"]; log.info("auth %s", auth)`,
+`String p = cfg.getPassword(); logger.debug("pw=" + p)`, `line = "hdr " + h` with `h` an
+Authorization header, and Rust `let key = cfg.api_key.clone(); info!("{}", key)` are reported.
+A credential source is a secret-named variable, field or getter (`cfg.password`,
+`getPassword()`), a header or cookie looked up by name (`request.headers["Authorization"]`,
+`r.Header.Get("Authorization")`, `req.headers.authorization`), or an environment lookup by a
+secret name (`os.getenv("API_TOKEN")`). Concatenation, formatting, `str()`, `.clone()`,
+`.trim()` and `.to_string()` carry the secret; a value only derived from it does not: a hash
+(`sha256(token).hexdigest()`), its length, a presence test (`h != ""`, `auth is not None`), a
+slice (`token[:4]`), or a name that says it is derived (`masked`, `token_hash`, `pw_len`,
+`present`) is not followed.
+
+**Out of reach:** a secret that reaches the log through another function's parameter or return
+value, a field set in another method, another file, a request logger configured elsewhere, or
+Kotlin `"$name"` templates whose name says nothing (the name-based check still reads them).
 
 ## Why it matters in production
 
@@ -142,9 +165,16 @@ class SecretInLog(Rule):
                 )
                 what = "this value" if len(what) > 40 or "\n" in what else f"`{what}`"
                 article = _article(leak.kind)
+                came = ""
+                if leak.via is not None:
+                    source = ctx.text(leak.via)
+                    source = (
+                        f"`{source}`" if len(source) <= 50 and "\n" not in source else "a secret"
+                    )
+                    came = f" (made from {source}, {_above(leak.via, leak.first)})"
                 yield self.finding(
                     leak.first,
-                    f"{what} puts {article} {leak.kind} into `{call.label}`: log an id or "
+                    f"{what}{came} puts {article} {leak.kind} into `{call.label}`: log an id or "
                     "whether it was present, never the secret itself",
                     end_node=leak.last,
                 )
@@ -165,6 +195,13 @@ def _parser_token(ctx: CheckContext, call: log_calls.LogCall, leak: log_calls.Le
     if name.rsplit(".", 1)[-1].lower() != "token":
         return False
     return _NOT_AUTH_CONTEXT.search(ctx.text(call.call)) is not None
+
+
+def _above(earlier: tree_sitter.Node, later: tree_sitter.Node) -> str:
+    distance = later.start_point[0] - earlier.start_point[0]
+    if distance <= 0:
+        return "on the same line" if distance == 0 else "below"
+    return "on the line above" if distance == 1 else f"{distance} lines above"
 
 
 def _article(word: str) -> str:

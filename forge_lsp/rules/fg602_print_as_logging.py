@@ -197,6 +197,12 @@ is not stdout or stderr, and prints inside a function named `main`. `console.war
 `console.error` are not flagged: in Node they go to stderr, which is where a container's log
 collector looks. No fix: the right logger is not in scope for a mechanical rewrite.
 
+**Where values come from.** No values are read: the rule is syntactic. It goes by the name of
+the call, the file's path and imports, the name of the enclosing function and the text of a
+`debug` condition around it, all in this file. Out of reach: whether the process's stdout is
+collected and parsed by the platform, whether a file is a command-line tool run from another
+file or a script, and a logger configured in another module that redirects `print`.
+
 ## Why it matters in production
 
 A print is a log line with everything useful stripped off: no level, no timestamp, no logger

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from forge_lsp.core.model import Finding, Severity
+from forge_lsp.core.model import Confidence, Finding, Severity
 from forge_lsp.rules.base import CheckContext, Rule
 from forge_lsp.rules.families import ops
 
@@ -56,7 +56,18 @@ hook unless the `io.ktor.server.engine.ShutdownHook` property is `false`), actix
 `HttpServer` (drains on SIGTERM by default) and Rocket. Flask's `app.run()`
 is the development server; running it in production is its own problem, and the deploy's WSGI
 server (gunicorn drains on SIGTERM) is the fix, so it is not flagged here either. `serve_forever`
-inside a library function (Django's `runserver`) is not an entry point.
+inside a library function (Django's `runserver`) is not an entry point. A Node `listen`
+that passes on its function's own parameters and returns the server (`return
+server.listen(...args)`, as in Koa's own `Application#listen`) is a wrapper: the caller, in
+another file, owns that server and may drain it, so it is reported as information with low
+confidence. `return app.listen(PORT)` with the file's own port stays a warning.
+
+**Where values come from.** The rule reads no values: it matches the server start and
+searches the text of the same file for shutdown handling, imports and a `package main` or
+`__main__` guard. Out of reach: a drain installed in another file or package (a shared
+`server` module, a `graceful` helper under another name), a process manager or container
+runtime that drains for you (a `preStop` hook, PM2, systemd), and the entry point of a
+service split across several files.
 
 ## Why it matters in production
 
@@ -168,6 +179,18 @@ class NoGracefulShutdown(Rule):
             return
         key = "script" if ctx.language.name in ops.SCRIPT else ctx.language.name
         for start in starts:
+            if start.wrapper:
+                # Started with the caller's port and handed back: the caller, in a file the
+                # rule does not see, may drain it.
+                yield self.finding(
+                    start.call,
+                    f"{start.what} starts a server with the caller's arguments and returns it, "
+                    "and nothing in this file drains it on SIGTERM: if the caller does not "
+                    f"either, every deploy cuts in-flight requests; {_ADVICE[key]}.",
+                    severity=Severity.INFO,
+                    confidence=Confidence.LOW,
+                )
+                continue
             yield self.finding(
                 start.call,
                 f"{start.what} starts serving with no SIGTERM handling in this file, so every "

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from forge_lsp.core.model import Finding, Severity
+from forge_lsp.core.model import Confidence, Finding, Severity
 from forge_lsp.rules.base import CheckContext, Rule, has_error
 from forge_lsp.rules.families import network as net
 from forge_lsp.rules.families import retries
@@ -51,6 +51,19 @@ files (option
 Python, Go, JavaScript, TypeScript, Java and Kotlin (`while (true)`, `for (attempt in 0 until
 n)`, `try`/`catch`; `repeat(n) { }` is not recognised yet). The rule is function-local. No
 fix: the right budget and backoff are yours to choose.
+
+**Severity.** A loop that never gives up, an immediate retry of a network call, and a fixed
+sleep around a call the rule knows as remote (an HTTP client call, `connect`, `Dial`, `Ping`)
+are warnings. A fixed sleep in a bounded loop whose attempt is some other call (a helper, a
+lock, a statement through a wrapper) is information with low confidence: whether it retries
+a shared remote dependency is not visible from the call.
+
+**Where values come from.** The rule reads the delay through the loop only: a delay is fixed
+when it is a literal, a constant or a parameter and no assignment in the loop changes it;
+a call (jitter, a backoff helper) counts as growing. It does not follow the delay to where a
+constant or parameter is defined (another file, configuration, the environment), does not
+see into a helper that makes the attempt, and cannot know how many callers run the loop at
+once.
 
 ## Why it matters in production
 
@@ -197,13 +210,26 @@ class RetryWithoutBackoff(Rule):
             elif retry.sleeps:
                 sleep, arg = retry.sleeps[0]
                 delay = f"`{ctx.text(arg)}`" if arg is not None else "a fixed delay"
-                yield self.finding(
-                    sleep,
-                    f"This retry waits a fixed {delay} between attempts, so every caller retries "
-                    f"in lockstep against a struggling dependency: grow the delay with the "
-                    f"attempt and add jitter, "
-                    f"e.g. {library}.",
-                )
+                if _calls_network(ctx, retry):
+                    yield self.finding(
+                        sleep,
+                        f"This retry waits a fixed {delay} between attempts, so every caller "
+                        "retries in lockstep against a struggling dependency: grow the delay "
+                        f"with the attempt and add jitter, e.g. {library}.",
+                    )
+                else:
+                    # Bounded, and what is retried is no call the rule knows as remote (a
+                    # helper, a local lock, a statement through a wrapper): whether a shared
+                    # dependency is hammered is out of its reach.
+                    yield self.finding(
+                        sleep,
+                        f"This bounded retry waits a fixed {delay} between attempts: if what it "
+                        "retries is a shared remote dependency, every caller retries in "
+                        "lockstep; grow the delay with the attempt and add jitter, "
+                        f"e.g. {library}.",
+                        severity=Severity.INFO,
+                        confidence=Confidence.LOW,
+                    )
             elif retry.counted and _calls_network(ctx, retry):
                 yield self.finding(
                     retry.loop,

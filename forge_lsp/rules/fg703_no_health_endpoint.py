@@ -69,6 +69,12 @@ path), when any string in the file names a health path, on Spring Boot (Actuator
 `Application` modules across files. No fix: what "healthy" means is yours to
 decide.
 
+**Where values come from.** The rule reads route paths from string literals written at the
+registration in this file; a path built from a variable or a constant defined elsewhere makes
+the list incomplete, and the rule stays quiet. Out of reach: routers and handlers registered
+in other files, health checks served by a sidecar, a gateway or the framework's
+configuration, and what the orchestrator actually probes.
+
 ## Why it matters in production
 
 Without a health route the orchestrator has two bad choices. With **no probe**, Kubernetes and

@@ -29,6 +29,13 @@ retries done by a library (whose idempotency handling is configured where it is 
 test files (option `ignoreInTests`). The rule is function-local. No fix: the key must be
 generated once per logical operation, outside the loop, and the server has to honour it.
 
+**Where values come from.** The rule is syntactic and function-local: the HTTP method comes
+from the call's name or a literal in the same function (`"POST"`, `http.MethodPost`, `method:
+"POST"`, `.POST(...)`), and an idempotency key counts when its name appears anywhere in the
+function's text. Out of reach: a request or its headers built in another function or file,
+a client whose interceptor adds the key, a method chosen by a variable from configuration,
+and whether the receiving service honours the key at all.
+
 ## Why it matters in production
 
 A POST that times out **may well have succeeded**: the charge went through, the response was

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator
 
 import tree_sitter
 
-from forge_lsp.core.model import Edit, Finding, Fix, Severity
+from forge_lsp.core.model import Confidence, Edit, Finding, Fix, Severity
 from forge_lsp.rules.base import CheckContext, Rule, compile_query, has_error, replace_node
 from forge_lsp.rules.families import deprecated as dp
 from forge_lsp.rules.families.deprecated import Deprecated
@@ -52,16 +52,19 @@ _NAIVE = (
 
 # (what the receiver is bound to, attribute) -> entry; "{}" stands for the receiver as written.
 PYTHON_CALLS: dict[tuple[str, str], Deprecated] = {
-    ("logging", "warn"): Deprecated("logging.warn", "logging.warning", "Python 3.3", True),
-    ("logger", "warn"): Deprecated("{}.warn", "{}.warning", "Python 3.3", True),
+    ("logging", "warn"): Deprecated(
+        "logging.warn", "logging.warning", "Python 3.3", True, works=True
+    ),
+    ("logger", "warn"): Deprecated("{}.warn", "{}.warning", "Python 3.3", True, works=True),
     ("asyncio", "get_event_loop"): Deprecated(
         "asyncio.get_event_loop()",
         "asyncio.get_running_loop()",
-        "Python 3.12 where no loop runs",
+        "Python 3.12 where no loop runs (in a coroutine it returns the running loop)",
         True,
+        works=True,
     ),
     ("datetime.datetime", "utcnow"): Deprecated(
-        "{}.utcnow()", "`{}.now(timezone.utc)`", "Python 3.12", False, _NAIVE
+        "{}.utcnow()", "`{}.now(timezone.utc)`", "Python 3.12", False, _NAIVE, works=True
     ),
     ("datetime.datetime", "utcfromtimestamp"): Deprecated(
         "{}.utcfromtimestamp()",
@@ -69,6 +72,7 @@ PYTHON_CALLS: dict[tuple[str, str], Deprecated] = {
         "Python 3.12",
         False,
         _NAIVE,
+        works=True,
     ),
     ("ssl", "wrap_socket"): Deprecated(
         "ssl.wrap_socket()",
@@ -96,24 +100,29 @@ PYTHON_MODULES: dict[str, Deprecated] = {
     ),
 }
 
-# io/ioutil: since Go 1.16 each function is a one-line wrapper of its io or os replacement.
+# io/ioutil: since Go 1.16 each function is a one-line wrapper of its io or os replacement,
+# and Go's compatibility promise keeps the package working: a cleanup, not a risk.
 GO_IOUTIL: dict[str, Deprecated] = {
-    "ReadAll": Deprecated("ioutil.ReadAll", "io.ReadAll", "Go 1.16", True),
-    "ReadFile": Deprecated("ioutil.ReadFile", "os.ReadFile", "Go 1.16", True),
-    "WriteFile": Deprecated("ioutil.WriteFile", "os.WriteFile", "Go 1.16", True),
-    "TempDir": Deprecated("ioutil.TempDir", "os.MkdirTemp", "Go 1.16", True),
-    "TempFile": Deprecated("ioutil.TempFile", "os.CreateTemp", "Go 1.16", True),
-    "NopCloser": Deprecated("ioutil.NopCloser", "io.NopCloser", "Go 1.16", True),
-    "Discard": Deprecated("ioutil.Discard", "io.Discard", "Go 1.16", True),
-    "ReadDir": Deprecated(
-        "ioutil.ReadDir",
-        "`os.ReadDir`",
-        "Go 1.16",
-        False,
-        "it returns `[]os.DirEntry`, not `[]fs.FileInfo`: call `entry.Info()` where you read "
-        "sizes or modification times",
-    ),
+    name: Deprecated(f"ioutil.{name}", new, "Go 1.16", True, works=True)
+    for name, new in (
+        ("ReadAll", "io.ReadAll"),
+        ("ReadFile", "os.ReadFile"),
+        ("WriteFile", "os.WriteFile"),
+        ("TempDir", "os.MkdirTemp"),
+        ("TempFile", "os.CreateTemp"),
+        ("NopCloser", "io.NopCloser"),
+        ("Discard", "io.Discard"),
+    )
 }
+GO_IOUTIL["ReadDir"] = Deprecated(
+    "ioutil.ReadDir",
+    "`os.ReadDir`",
+    "Go 1.16",
+    False,
+    "it returns `[]os.DirEntry`, not `[]fs.FileInfo`: call `entry.Info()` where you read "
+    "sizes or modification times",
+    works=True,
+)
 
 _BUFFER = "Node.js 6 (DEP0005)"
 SCRIPT_BUFFER: dict[str, Deprecated] = {
@@ -284,6 +293,22 @@ was naive: comparisons with stored naive values raise `TypeError` and `isoformat
 argument of unknown type could be a size or a string. `url.parse` and the WHATWG `URL`
 disagree on real inputs. The one-argument `URLEncoder.encode` uses the platform charset.
 
+**Severity.** APIs that are removed in a release (Python 3.12's unittest aliases, `imp`,
+`distutils`, `ssl.wrap_socket`), scheduled for removal (Java's box constructors) or unsafe as
+they stand (`new Buffer`, `url.parse`, `fs.exists`, the platform-charset `URLEncoder`) are
+warnings. APIs that are deprecated but keep working, with no removal scheduled, are
+information with low confidence: Go's `ioutil` (kept forever by the Go 1 compatibility
+promise), `logger.warn`, `datetime.utcnow()`, and `asyncio.get_event_loop()` inside a
+coroutine (where it returns the running loop). Switching them is a cleanup whose timing
+depends on the oldest version the project supports, which the rule cannot see.
+
+**Where values come from.** The rule resolves names, not values: what `ioutil`, `logging`,
+`url` or `self` is bound to comes from this file's imports, `require`s and class
+declarations, and `new Buffer(x)` is fixed only when `x` is visibly content or a size (a
+literal, a `.length`, `JSON.stringify(...)`). Out of reach: the project's target versions
+(`go.mod`, `requires-python`, `engines`, the JDK release), which decide whether the successor
+is available; names re-exported from other modules; the type of an argument from elsewhere.
+
 **Go imports.** Each Go fix edits the imports so that the file compiles after that fix
 alone: it adds `"io"` or `"os"` when missing and drops `"io/ioutil"` with its last use. Apply
 the fixes one at a time (each re-check recomputes the next), or let `goimports` tidy up.
@@ -381,8 +406,19 @@ both parsers before switching.
             entry.since,
             entry.fixable and edits is not None,
             entry.why,
+            entry.works,
         )
         fix = Fix(dp.title(shown), tuple(edits)) if shown.fixable and edits else None
+        if entry.works:
+            # Still works and nothing removes it: whether the project's oldest supported
+            # version has the successor (go.mod, requires-python) is out of the rule's reach.
+            return self.finding(
+                node,
+                dp.message(shown),
+                fix=fix,
+                severity=Severity.INFO,
+                confidence=Confidence.LOW,
+            )
         return self.finding(node, dp.message(shown), fix=fix)
 
     # -- Python ---------------------------------------------------------------------------

@@ -22,6 +22,8 @@ from functools import cache
 import tree_sitter
 
 from forge_lsp.core.languages import LanguageSpec
+from forge_lsp.rules import query_reuse
+from forge_lsp.rules.query_reuse import KeptMatch, Reuse
 
 Match = tuple[int, dict[str, list[tree_sitter.Node]]]
 
@@ -80,6 +82,7 @@ class QueryBatch:
         root: tree_sitter.Node,
         byte_range: tuple[int, int] | None,
         plan: str,
+        reuse: Reuse | None = None,
     ) -> None:
         self._language_name = language.name
         self._grammar = language.grammar
@@ -87,6 +90,8 @@ class QueryBatch:
         self._byte_range = byte_range
         self._key = (language.name, plan)
         self._results: dict[str, list[Match]] | None = None
+        # A whole-file pass after an edit inside one function builds on the previous version's.
+        self._reuse = reuse if byte_range is None else None
 
     def matches(self, query_source: str) -> list[Match]:
         if self._results is None:
@@ -104,8 +109,39 @@ class QueryBatch:
             return {}
         return dict(zip(planned, self._run(planned), strict=True))
 
+    def kept(self, queries: frozenset[str]) -> dict[str, list[KeptMatch]]:
+        """The matches of those of `queries` this check ran, in a form that outlives the tree
+        (for the next version's `Reuse`); a query with too many matches is left out."""
+        kept = {}
+        for query_source, found in (self._results or {}).items():
+            if query_source in queries:
+                carried = query_reuse.keep(found)
+                if carried is not None:
+                    kept[query_source] = carried
+        return kept
+
     def _run(self, parts: tuple[str, ...] | list[str]) -> tuple[list[Match], ...]:
         parts = tuple(parts)
+        if self._reuse is not None:
+            return self._run_reusing(parts, self._reuse)
+        return self._run_joined(parts)
+
+    def _run_reusing(self, parts: tuple[str, ...], reuse: Reuse) -> tuple[list[Match], ...]:
+        """Each part from the previous version's matches where it can be; the rest joined."""
+        found: dict[str, list[Match]] = {}
+        for part in parts:
+            old = reuse.old_matches.get(part)
+            if old is not None:
+                query = compile_query(self._language_name, self._grammar, part)
+                carried = query_reuse.matches_after_edit(query, self._root, reuse, old)
+                if carried is not None:
+                    found[part] = carried
+        rest = tuple(part for part in parts if part not in found)
+        if rest:
+            found.update(zip(rest, self._run_joined(rest), strict=True))
+        return tuple(found[part] for part in parts)
+
+    def _run_joined(self, parts: tuple[str, ...]) -> tuple[list[Match], ...]:
         layout = joined_layout(self._language_name, self._grammar, parts)
         if layout is None:
             return tuple(self._cursor(part).matches(self._root) for part in parts)

@@ -18,7 +18,7 @@ from forge_lsp.rules import registry
 from forge_lsp.rules.base import CheckContext
 
 # One swallowed exception: FG301 reports it at line 3, column 1 (1-based).
-SWALLOWED_PY = "try:\n    x()\nexcept Exception:\n    pass\n"
+SWALLOWED_PY = "try:\n    db.commit()\nexcept Exception:\n    pass\n"
 
 
 def report_at(monkeypatch: pytest.MonkeyPatch, code: str, confidence: Confidence) -> None:

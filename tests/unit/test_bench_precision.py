@@ -19,11 +19,11 @@ PRECISION = Path(__file__).resolve().parents[2] / "bench" / "precision"
 CODE = """import hashlib
 
 
-def digest(data):
+def sign(data):
     return hashlib.md5(data).hexdigest()
 
 
-def other(data):
+def verify(data):
     return hashlib.md5(data).hexdigest()
 """
 
@@ -87,7 +87,7 @@ def test_report_counts_verdicts_and_lists_gone_and_unjudged(
     assert "| FG501 | 2 | 1 | 0 | 0 | 100% | 0% | 1 | 0 | 0 |" in text
     assert "Unjudged (1):" in text
 
-    demo(bench, CODE.replace("def other(data):\n    return hashlib.md5(data).hexdigest()\n", ""))
+    demo(bench, CODE.replace("def verify(data):\n    return hashlib.md5(data).hexdigest()\n", ""))
     bench.write_records(
         [
             bench.record_of(found[0], "true", "a reason"),
@@ -121,7 +121,9 @@ def test_findings_below_the_minimum_confidence_are_left_out_not_gone(
     low = [bench.Found(f.key, f.line, f.severity, f.message, f.file, "low") for f in found]
     assert not bench.confident(low[0], "medium")
     assert bench.confident(low[0], "low")
-    assert bench.confident(found[0], "high")  # no confidence in the report: kept
+    first = found[0]
+    unrated = bench.Found(first.key, first.line, first.severity, first.message, first.file, "")
+    assert bench.confident(unrated, "high")  # no confidence in the report: kept
     verdicts = tmp_path / "verdicts.jsonl"
     bench.write_records([bench.record_of(found[0], "false", "a reason")], verdicts)
     text = bench.report([], bench.load_verdicts(verdicts), [], 0.0, low)

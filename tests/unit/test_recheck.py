@@ -37,9 +37,17 @@ def test_partial_recheck_matches_full_check(path: Path) -> None:
         edit = incremental.diff(source, new)
         if edit is None:
             continue
+        before = previous.tree.copy()
         incremental.edit_tree(previous.tree, edit)
         result = recheck.check_after_edit(
-            new, spec, ALL_RULES, previous.tree, edit, previous.findings
+            new,
+            spec,
+            ALL_RULES,
+            previous.tree,
+            edit,
+            previous.findings,
+            old_tree=before,
+            old_matches=previous.file_matches,
         )
         full = checker.check(new, spec, ALL_RULES)
         assert _key(result) == _key(full), f"after replacing bytes {start}:{end} of {path.name}"
@@ -131,3 +139,18 @@ def test_an_edit_in_a_comment_between_java_methods_rechecks_only_its_lines() -> 
     assert result.partial
     assert len(result.findings) == 20
     assert _key(result) == _key(checker.check(new, spec, ALL_RULES))
+
+
+def test_a_carried_finding_keeps_its_confidence_and_is_reused_when_not_moved() -> None:
+    from forge_lsp.core.model import Confidence, Finding, Point, Severity
+
+    finding = Finding(
+        "FG101", "m", Severity.WARNING, Point(3, 4), Point(3, 9), confidence=Confidence.LOW
+    )
+    same_line = incremental.diff(b"a\nb\nc\nd = 1\n", b"a\nbx\nc\nd = 1\n")
+    new_line = incremental.diff(b"a\nb\nc\nd = 1\n", b"a\nb\n\nc\nd = 1\n")
+    assert same_line is not None and new_line is not None
+    assert incremental.shifted(finding, same_line) is finding
+    moved = incremental.shifted(finding, new_line)
+    assert moved is not None
+    assert (moved.start, moved.end, moved.confidence) == (Point(4, 4), Point(4, 9), Confidence.LOW)

@@ -369,11 +369,10 @@ class GoLowering:
             return self._composite(node, source)
         if kind in {"literal_element"}:
             return ir.Opaque(tuple(named(node)[:1]))
-        if kind in {
-            "parenthesized_expression",
-            "type_assertion_expression",
-            "type_conversion_expression",
-        }:
+        if kind == "type_conversion_expression":  # `[]byte(s)`: the operand, not the type
+            operand = node.child_by_field_name("operand")
+            return ir.Opaque((operand,) if operand is not None else ())
+        if kind in {"parenthesized_expression", "type_assertion_expression"}:
             inner = named(node)
             return ir.Opaque(
                 tuple(inner[:1]) if kind != "parenthesized_expression" else tuple(inner[-1:])

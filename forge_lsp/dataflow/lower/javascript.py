@@ -168,7 +168,8 @@ class JavaScriptLowering:
             for declarator in named(node):
                 if declarator.type != "variable_declarator":
                     continue
-                value = declarator.child_by_field_name("value")
+                # `let x;` holds `undefined` (the declarator's shape) until assigned.
+                value = declarator.child_by_field_name("value") or declarator
                 target = declarator.child_by_field_name("name")
                 out.extend(self._targets(target, value, node, source, ir.Op.SET))
             return out
@@ -435,6 +436,8 @@ class JavaScriptLowering:
             return ir.Literal(kind, "bool")
         if kind in {"null", "undefined"}:
             return ir.Literal(kind, "null")
+        if kind == "variable_declarator":  # declared without a value
+            return ir.Literal("undefined", "null")
         if kind == "this":
             return ir.Name("this")
         if kind == "member_expression":

@@ -63,6 +63,12 @@ class SourceTable:
     # `@PathVariable Long id` or axum's `Path<u32>` (its one type argument) is bound by the
     # framework's conversion, so it is SANITIZED, not UNTRUSTED.
     safe_types: Mapping[str, str] = field(default_factory=dict)
+    # Text in a parameter (as written) that makes it not user input even in a route handler:
+    # FastAPI's `Depends(`, a `Session` type.
+    trusted_markers: frozenset[str] = frozenset()
+    # Methods of a class-based view, named by the HTTP verb (Django's `def get(self, request,
+    # pk)`): their plain parameters after the request are path variables.
+    view_methods: frozenset[str] = frozenset()
 
 
 def table(language: str) -> SourceTable | None:

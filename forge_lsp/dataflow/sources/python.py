@@ -87,29 +87,24 @@ TABLE = SourceTable(
             "api_view",
             "api_route",
             "websocket",
+            # Django function views
+            "require_GET",
+            "require_POST",
+            "require_safe",
+            "require_http_methods",
+            "login_required",
+            "permission_required",
+            "csrf_exempt",
         }
     ),
+    trusted_markers=frozenset(
+        {"Depends(", "Security(", "BackgroundTasks", "Session", "Response", "WebSocket"}
+    ),
+    view_methods=frozenset({"get", "post", "put", "patch", "delete", "head"}),
     callbacks={
         "basic_consume": (3, "a message queue"),
         "subscribe": (0, "a message queue"),
         "add_message_handler": (0, "a message queue"),
-    },
-    # Annotated parameters that only hold numbers, booleans, UUIDs or dates (FastAPI converts
-    # a path or query parameter to its annotation, or answers 422).
-    safe_types={
-        kind: "a typed parameter"
-        for kind in (
-            "int",
-            "float",
-            "bool",
-            "Decimal",
-            "UUID",
-            "uuid.UUID",
-            "date",
-            "datetime",
-            "datetime.date",
-            "datetime.datetime",
-        )
     },
     sanitizers={
         "int": "int()",
@@ -132,5 +127,10 @@ TABLE = SourceTable(
         "escape_string": "escape_string",
         "shlex.quote": "shlex.quote",
         "secure_filename": "secure_filename",
+    },
+    # FastAPI converts a typed route parameter (`item_id: int`) and rejects what does not parse.
+    safe_types={
+        kind: "a typed parameter"
+        for kind in ("int", "float", "bool", "UUID", "uuid.UUID", "datetime", "date", "Decimal")
     },
 )

@@ -152,7 +152,9 @@ PASSWORD, SECRET, API_KEY, ACCESS_KEY, TOKEN, PRIVATE_KEY, CREDENTIAL, AUTH_HEAD
     "Authorization header",
 )
 
-_PASSWORD_WORDS = frozenset({"password", "passwd", "pwd", "pass", "passphrase", "passcode", "pswd"})
+_PASSWORD_WORDS = frozenset(
+    {"password", "passwd", "pwd", "pw", "pass", "passphrase", "passcode", "pswd"}
+)
 _KEY_QUALIFIERS = {
     "api": API_KEY,
     "access": ACCESS_KEY,
@@ -177,6 +179,7 @@ _NOT_CREDENTIAL_TOKENS = frozenset(
         "unk", "mask", "bos", "eos", "cls", "sep", "special", "split", "delimiter", "separator",
         "lexer", "parser", "idempotency", "request", "trace", "correlation", "last", "first",
         "current", "cur", "prefix", "open", "close", "word", "sentence", "string", "type",
+        "balance", "balancer", "lb", "routing",
     }
 )  # fmt: skip
 _PASS_OWNERS = frozenset(
@@ -236,8 +239,10 @@ def credential_kind(name: str, extra: tuple[str, ...] = ()) -> str | None:
         return PASSWORD
     if last in ("secret", "secrets"):
         return SECRET
-    if last in ("authorization", "credentials", "credential"):
+    if last in ("authorization", "credentials", "credential", "cred", "creds"):
         return AUTH_HEADER if last == "authorization" else CREDENTIAL
+    if last == "bearer":
+        return TOKEN
     if last in ("key", "keys") and before in _KEY_QUALIFIERS:
         kind = _KEY_QUALIFIERS[before]
         return SECRET if kind == API_KEY and "secret" in parts else kind
@@ -297,6 +302,8 @@ _HASH_RE = re.compile(
     r"^(?:pbkdf2_\w+\$|bcrypt(?:_\w+)?\$|argon2\$|scrypt\$|sha1\$|md5\$|crypt\$|"
     r"\$(?:2[abxy]?|5|6|argon2(?:id|i|d)|scrypt|pbkdf2[\w-]*)\$)"
 )
+# A regular expression: a character class with a range, a class escape, a group construct.
+_REGEX_RE = re.compile(r"\[\^?[^\]]*\w-\w[^\]]*\][+*?{]|\\[dDwWsS][+*?{]|\(\?[:=!<P]")
 _IDENTIFIER_RE = re.compile(r"[a-z]+(?:_[a-z]+)+|[a-z]+(?:[A-Z][a-z]+)+")
 _CREDENTIAL_WORDS = _PASSWORD_WORDS | {"secret", "token", "key", "apikey", "credentials"}
 
@@ -359,6 +366,10 @@ def plausible(value: str, kind: str) -> bool:
         return not is_placeholder(token) and _looks_random(token, 8 if scheme else 16)
     if _PATH_RE.search(value) or re.match(r"^[a-z][a-z0-9+.\-]*://", value, re.IGNORECASE):
         return False  # a file holding the key, or a URL (embedded passwords are checked apart)
+    if _REGEX_RE.search(value):
+        return (
+            False  # "([a-zA-Z0-9-!#$%&'*+.^_`{|}~]+)": a pattern (an RFC 7230 token), not a value
+        )
     if _HASH_RE.match(value):
         return False  # a stored password hash ("pbkdf2_sha256$...", "$2b$12$..."), not a password
     if value.isalpha() and value[0].isupper() and value[1:].islower():
@@ -701,6 +712,27 @@ def known_formats(node: tree_sitter.Node, source: bytes) -> bool:
 
 
 # --- test code -----------------------------------------------------------------------------
+
+# Imports that make a module test support wherever it lives: SQLAlchemy's
+# `dialects/*/provision.py` imports `...testing.provision`, a Go `testutil` package "testing".
+_TEST_IMPORTS = {
+    "python": re.compile(
+        rb"(?m)^\s*(?:from\s+(?:\.+|[\w.]+\.)?testing(?:\.\w+)*\s+import|"
+        rb"import\s+(?:pytest|unittest)\b|from\s+(?:pytest|unittest)\b)"
+    ),
+    "go": re.compile(rb'(?m)^\s*(?:import\s+)?(?:\w+\s+)?"testing"\s*$'),
+    "java": re.compile(rb"(?m)^\s*import\s+(?:static\s+)?org\.(?:junit|testng|mockito)\."),
+    "kotlin": re.compile(
+        rb"(?m)^\s*import\s+(?:org\.(?:junit|testng|mockito)|kotlin\.test|io\.mockk)\."
+    ),
+}
+
+
+def is_test_support(source: bytes, language: str) -> bool:
+    """A module that imports a test framework or a `testing` package: test support code."""
+    pattern = _TEST_IMPORTS.get(language)
+    return pattern is not None and pattern.search(source) is not None
+
 
 _TEST_CALLS = frozenset(
     {"describe", "it", "test", "beforeEach", "beforeAll", "afterEach", "afterAll", "before",

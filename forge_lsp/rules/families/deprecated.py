@@ -24,6 +24,8 @@ class Deprecated:
     `api` and `replacement` are written as users write them (`ioutil.ReadAll`, `io.ReadAll`).
     `fixable` entries have a replacement that is the same function (an alias) or the documented
     drop-in; the others carry `why` instead: what makes the switch a decision, not an edit.
+    `works` entries are deprecated but still work in every release and none is scheduled to
+    remove them (`ioutil`, `logger.warn`): a cleanup, reported as information.
     """
 
     api: str
@@ -31,10 +33,21 @@ class Deprecated:
     since: str
     fixable: bool
     why: str = ""
+    works: bool = False
 
 
 def message(entry: Deprecated) -> str:
     """The finding's one sentence: what is deprecated, since when, and what to write instead."""
+    if entry.works:
+        if entry.fixable:
+            return (
+                f"`{entry.api}` is deprecated since {entry.since} but still works: "
+                f"`{entry.replacement}` is the current spelling."
+            )
+        return (
+            f"`{entry.api}` is deprecated since {entry.since} but still works: the current "
+            f"spelling is {entry.replacement} ({entry.why})."
+        )
     if entry.fixable:
         return f"`{entry.api}` is deprecated since {entry.since}: use `{entry.replacement}`."
     return (

@@ -68,7 +68,8 @@ def gives_reason(text: str) -> bool:
 
 
 _FAILURE_WORD = re.compile(
-    r"(?i)\b(errors?|exceptions?|fail\w*|ignor\w*|catch\w*|rais\w*|throw\w*|no-op|exists?)\b"
+    r"(?i)\b(errors?|exceptions?|fail\w*|ignor\w*|catch\w*|rais\w*|throw\w*|no-op|exists?|"
+    r"(if|when|where)\s+(possible|available|supported))\b"
 )
 
 
@@ -252,6 +253,7 @@ _FUNCTIONS = frozenset(
         "class_definition",
     }
 )
+FUNCTIONS = _FUNCTIONS
 _LOOPS = frozenset(
     {
         "for_statement",
@@ -502,6 +504,31 @@ def reported_after(try_node: tree_sitter.Node) -> bool:
     if not any(re.search(pattern, tested) for pattern in patterns):
         return False
     return bool(_REPORTS.search((consequence.text or b"").decode("utf-8", "replace")))
+
+
+_WARNS = re.compile(
+    r"\b(raise|throw)\b|\.\s*(warn|warning|error|exception|critical|fatal|severe)\s*\(|"
+    r"\bwarnings\.warn\s*\("
+)
+
+
+def reported_after_return(try_node: tree_sitter.Node) -> bool:
+    """The `try` returns what it found, and the statement after it warns or raises: reaching
+    it means the attempt failed, and the failure is reported there.
+
+    `try: value = fetch(conn) / if value: return value / except DBAPIError: pass /
+    util.warn("Could not detect the charset")`.
+    """
+    if not returns_answer(try_node):
+        return False
+    following = _next_statement(statement_of(try_node))
+    if following is None or following.type not in (
+        "expression_statement",
+        "raise_statement",
+        "throw_statement",
+    ):
+        return False
+    return bool(_WARNS.search((following.text or b"").decode("utf-8", "replace")))
 
 
 # ---------------------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import tree_sitter
 
+from forge_lsp.dataflow import ir
 from forge_lsp.rules.base import CheckContext
 from forge_lsp.rules.families import credentials
 
@@ -153,6 +154,11 @@ _PASS_THROUGH = frozenset(
      "reflect", "bytestring", "kv", "keyvalue", "value", "dumps", "stringify", "strings",
      "fields", "group", "attr", "stringp", "dict"}
 )  # fmt: skip
+# Methods whose result is their receiver's text (`token.clone()`, `pw.strip()`).
+_SAME_VALUE = frozenset(
+    {"clone", "to_string", "to_owned", "as_str", "trim", "strip", "tostring", "unwrap",
+     "expect", "as_deref", "trimspace"}
+)  # fmt: skip
 # Lookups by name: `request.headers.get("Authorization")`, `os.getenv("API_TOKEN")`.
 _LOOKUPS = frozenset(
     {"get", "getheader", "header", "get_header", "getfirst", "getenv", "environ", "getvalue",
@@ -168,6 +174,18 @@ _DERIVED = frozenset(
      "env", "var", "path", "file", "url", "uri", "hashes", "salt", "size", "reset", "expiry",
      "expires", "ttl", "changed", "updated", "set", "kind", "label", "placeholder", "pattern"}
 )  # fmt: skip
+# Names that say their value is derived from a secret, not the secret: not followed back.
+_NOT_FOLLOWED = frozenset(
+    {"masked", "mask", "redacted", "redact", "hashed", "hash", "encrypted", "obfuscated",
+     "sanitized", "scrubbed", "truncated", "safe", "hint", "len", "length", "count", "has",
+     "is", "present", "exists", "valid", "fingerprint", "digest", "prefix", "suffix", "size",
+     "last", "hashes", "salt", "ok", "found"}
+)  # fmt: skip
+_MAX_FOLLOW = 4
+# Words without which a function holds no secret `_through` could find (case-insensitive).
+_SECRET_WORDS = re.compile(
+    rb"(?i)pass|pwd|\bpw\b|secret|token|auth|key|cred|cookie|bearer|session|private"
+)  # assignments followed back from one logged name
 _KEY_RE = re.compile(r"^[\w.\-]+:?\s*=?\s*$")
 _COOKIE_OWNERS = frozenset({"", "session", "auth", "sid", "login"})
 
@@ -192,6 +210,7 @@ class Leak:
     first: Node
     last: Node
     kind: str
+    via: Node | None = None  # the assignment's value the secret came through, when it did
 
 
 class SecretScan:
@@ -200,6 +219,8 @@ class SecretScan:
     def __init__(self, ctx: CheckContext) -> None:
         self.ctx = ctx
         self.language = ctx.language.name
+        self._following: set[int] = set()  # identifiers whose definitions are being read
+        self._mentions: dict[int, bool] = {}  # function node id -> mentions a secret
 
     def leaks(self, args: Node) -> Iterator[Leak]:
         if self.language == "rust":
@@ -265,6 +286,16 @@ class SecretScan:
             return self.ctx.text(name) if name else ""
         return _last_name(call, self.ctx)
 
+    def _receiver(self, call: Node) -> Node | None:
+        if call.type == "method_invocation":
+            return call.child_by_field_name("object")
+        function = call.child_by_field_name("function")
+        if function is None and call.named_child_count:
+            function = call.named_children[0]
+        if function is None or function.type not in _MEMBERS or not function.named_child_count:
+            return None
+        return function.named_children[0]
+
     def _call_args(self, call: Node) -> Node | None:
         args = call.child_by_field_name("arguments")
         if args is None:
@@ -274,9 +305,12 @@ class SecretScan:
     def _scan(self, node: Node) -> Iterator[Leak]:
         kind_of = node.type
         if kind_of in _NAMES:
-            kind = secret_kind(self.ctx.text(node))
+            name = self.ctx.text(node)
+            kind = secret_kind(name)
             if kind:
                 yield Leak(node, node, kind)
+            else:
+                yield from self._through(node, name)
         elif kind_of in _MEMBERS:
             kind = secret_kind(self._member_name(node))
             if kind:
@@ -297,6 +331,46 @@ class SecretScan:
         else:
             for child in node.named_children:
                 yield from self._scan(child)
+
+    def _through(self, ident: Node, name: str) -> Iterator[Leak]:
+        """A name that says nothing: the values assigned to it in the function, read the same
+        way (`auth = request.headers["Authorization"]; log.info(auth)`). A name that says the
+        value is derived (`masked`, `token_hash`, `pw_len`) is not followed."""
+        if (
+            len(self._following) >= _MAX_FOLLOW
+            or ident.id in self._following
+            or any(part in _NOT_FOLLOWED for part in credentials.words(name))
+            or not self._mentions_secret(ident)
+        ):
+            return
+        self._following.add(ident.id)
+        try:
+            for definition in self.ctx.flow.reaching(ident):
+                if (
+                    not isinstance(definition, ir.Assign)
+                    or definition.value is None
+                    or definition.op not in (ir.Op.SET, ir.Op.APPEND)
+                ):
+                    continue
+                for leak in self._scan(definition.value):
+                    yield Leak(ident, ident, leak.kind, leak.via or definition.value)
+                    return
+        finally:
+            self._following.discard(ident.id)
+
+    def _mentions_secret(self, node: Node) -> bool:
+        """Whether the function around `node` mentions a secret at all: a cheap text test
+        before the dataflow layer lowers it (most functions that log hold no secret)."""
+        function: Node | None = node
+        types = self.ctx.language.function_types
+        while function is not None and function.type not in types:
+            function = function.parent
+        function = function or self.ctx.root
+        known = self._mentions.get(function.id)
+        if known is None:
+            text = self.ctx.source[function.start_byte : function.end_byte]
+            known = self._mentions[function.id] = _SECRET_WORDS.search(text) is not None
+        return known
 
     def _is_test(self, node: Node) -> bool:
         """Comparisons, negations and arithmetic yield a flag or a number, not the secret."""
@@ -323,6 +397,11 @@ class SecretScan:
         if args is None:
             return
         items = [self._unwrap(c) for c in args.named_children if c.type != "comment"]
+        if not items and lowered in _SAME_VALUE:  # `token.clone()`, `pw.trim()`
+            receiver = self._receiver(call)
+            if receiver is not None:
+                yield from self._scan(receiver)
+            return
         if lowered in _PASS_THROUGH:
             yield from self._arguments(args)
         elif lowered in _LOOKUPS and items:
@@ -402,6 +481,8 @@ class SecretScan:
         if kind:
             group = self._without_sigils(group)
             yield Leak(group[0], group[-1], kind)
+        elif len(names) == 1 and len(self._without_sigils(group)) == 1:
+            yield from self._through(names[0], self.ctx.text(names[0]))
 
     def _without_sigils(self, tokens: list[Node]) -> list[Node]:
         """`%key` -> `key`: tracing's Display/Debug sigils and borrows are not the value."""

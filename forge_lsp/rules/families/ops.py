@@ -9,6 +9,7 @@ facts are computed once per check (`ctx.memo`) and shared by FG701 and FG703.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import tree_sitter
@@ -28,6 +29,9 @@ class Start:
     call: Node
     what: str
     handles_signals: bool  # the framework drains on SIGTERM by itself (uvicorn, aiohttp)
+    # A wrapper that starts the server with its caller's arguments and returns it (Koa's
+    # `Application#listen`): the caller, in another file, may own the shutdown.
+    wrapper: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -209,8 +213,56 @@ def _script_starts(ctx: CheckContext) -> list[Start]:
             obj.type == "call_expression" and _JS_SERVER_CALL.match(receiver)
         ):
             name = short(receiver)
-            starts.append(Start(call, f"`{name}.listen()`", False))
+            wrapper = _returned(call) and _forwards_parameters(ctx, call)
+            starts.append(Start(call, f"`{name}.listen()`", False, wrapper))
     return starts
+
+
+def _returned(call: Node) -> bool:
+    """`return server.listen(...args)` or `() => app.listen(port)`: the listening server is
+    handed to the caller."""
+    node, parent = call, call.parent
+    while parent is not None and parent.type in ("await_expression", "parenthesized_expression"):
+        node, parent = parent, parent.parent
+    if parent is None:
+        return False
+    if parent.type == "return_statement":
+        return True
+    return parent.type == "arrow_function" and parent.child_by_field_name("body") == node
+
+
+_JS_FUNCTIONS = frozenset(
+    {"function_declaration", "function_expression", "arrow_function", "method_definition"}
+)
+
+
+def _forwards_parameters(ctx: CheckContext, call: Node) -> bool:
+    """`listen(...args)` or `listen(port)` where every argument is a parameter of the
+    enclosing function: the port and host are the caller's, not this file's."""
+    function = next((a for a in ancestors(call) if a.type in _JS_FUNCTIONS), None)
+    arguments = call.child_by_field_name("arguments")
+    if function is None or arguments is None:
+        return False
+    declared = function.child_by_field_name("parameters") or function.child_by_field_name(
+        "parameter"
+    )
+    if declared is None:
+        return False
+    names = {ctx.text(n) for n in _identifiers(declared)}
+    passed = [a for a in arguments.named_children if "comment" not in a.type]
+    for argument in passed:
+        if argument.type == "spread_element" and argument.named_children:
+            argument = argument.named_children[0]
+        if argument.type != "identifier" or ctx.text(argument) not in names:
+            return False
+    return bool(passed)
+
+
+def _identifiers(node: Node) -> Iterator[Node]:
+    if node.type in ("identifier", "shorthand_property_identifier_pattern"):
+        yield node
+    for child in node.named_children:
+        yield from _identifiers(child)
 
 
 _JAVA_SERVER_VAR = re.compile(

@@ -643,10 +643,11 @@ def constant_arguments(call: GoCall) -> bool:
     """
     if not call.args or call.qualifier not in _PURE_PACKAGES:
         return False
-    return all(_constant(arg) for arg in call.args)
+    return all(constant_node(arg) for arg in call.args)
 
 
-def _constant(node: tree_sitter.Node) -> bool:
+def constant_node(node: tree_sitter.Node) -> bool:
+    """A literal, or an exported name of an imported package (`http.MethodGet`)."""
     if node.type in _LITERALS:
         return True
     if node.type == "selector_expression":
@@ -717,7 +718,11 @@ def skip_go_tests(ctx: CheckContext) -> bool:
         (ctx.path or "").replace("\\", "/").split("/")
     ):
         return True
-    return bool(_IMPORTS_TESTING.search(ctx.source) or _TEST_PACKAGE.search(ctx.source))
+    # Two regex passes over the file: once per check, whichever of FG302/303/305 asks first.
+    return ctx.memo(
+        "swallowed.go_test_code",
+        lambda: bool(_IMPORTS_TESTING.search(ctx.source) or _TEST_PACKAGE.search(ctx.source)),
+    )
 
 
 # FG302: the blank identifier as the last target of an assignment whose right side is one call.

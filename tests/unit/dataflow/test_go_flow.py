@@ -202,3 +202,16 @@ def test_switch_and_panic() -> None:
     assert facts.untrusted(one(code % "log.Print(x)"))
     flow, tree = parse("go", "package main\nfunc f() {\n\treturn\n\tsink(1)\n}\n")
     assert flow.is_dead(sinks(tree)[0].call)
+
+
+def test_a_type_conversion_carries_its_operand_not_its_type() -> None:
+    code = """
+        func f(r *http.Request) {
+            key := []byte(%s)
+            sink(key)
+        }
+    """
+    constant = one(code % '"s3cr3t-key"')
+    assert facts.is_constant(constant)
+    assert facts.constant_texts(constant) == {"s3cr3t-key"}
+    assert facts.untrusted(one(code % 'r.URL.Query().Get("k")'))

@@ -29,6 +29,11 @@ def test_a_branch_merge(language: str) -> None:
     """
     assert facts.is_constant(one(language, code % "`x${q}`"))
     assert facts.untrusted(one(language, code % "req.query.q"))
+    declared = (
+        "function f(c, req) {\n  let q;\n  if (c) { q = 'a'; } else { q = %s; }\n  sink(q);\n}\n"
+    )
+    assert facts.constant_texts(one(language, declared % "'b'")) == {"a", "b"}
+    assert facts.untrusted(one(language, declared % "req.cookies.q"))
 
 
 @pytest.mark.parametrize("language", LANGUAGES)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from forge_lsp.dataflow import facts
+from forge_lsp.dataflow import facts, ir
 from forge_lsp.dataflow.facts import Origin
 from tests.unit.dataflow.helpers import origins, parse, sinks, values
 
@@ -212,3 +212,39 @@ def test_syntax_errors_give_unknown_not_an_exception() -> None:
     found = values("python", "def f(:\n    x = = request.args\n    sink(x)\n")
     for value in found:
         assert isinstance(value, frozenset) and value
+
+
+def test_calls_to_finds_where_a_helper_is_called_and_shape_reads_them() -> None:
+    flow, _ = parse(
+        "python",
+        HEAD + "def run(q):\n    db.execute(q)\n\n"
+        "def view():\n    run('SELECT 1')\n    run(request.args['q'])\n    self.run('x')\n",
+    )
+    calls = flow.calls_to("run")
+    assert [c.start_point[0] for c in calls] == [5, 6, 7]
+    shapes = [flow.shape(c) for c in calls]
+    assert all(isinstance(s, ir.Call) for s in shapes)
+    args = [s.args[0] for s in shapes if isinstance(s, ir.Call)]
+    assert facts.is_constant(flow.value(args[0]))
+    assert facts.untrusted(flow.value(args[1]))
+    (execute,) = flow.calls_to("execute")
+    sql = flow.shape(execute)
+    assert isinstance(sql, ir.Call)
+    summary = flow.summary("run")
+    assert summary is not None
+    assert flow.param_reaches(summary.function, 0, sql.args[0])
+    assert not flow.param_reaches(summary.function, 0, execute.child_by_field_name("function"))
+
+
+def test_django_views_and_fastapi_dependencies() -> None:
+    view = "class V(View):\n    def get(self, request, pk):\n        sink(pk)\n"
+    assert facts.untrusted(one(view))[0].detail == "a view path parameter"
+    helper = "class V:\n    def render(self, request, pk):\n        sink(pk)\n"
+    assert origins(one(helper)) == {"parameter"}
+    function_view = "@login_required\ndef detail(request, slug):\n    sink(slug)\n"
+    assert facts.untrusted(one(function_view))
+    depends = (
+        "@app.get('/items')\ndef items(q: str, db: Session = Depends(get_db)):\n    sink({})\n"
+    )
+    assert facts.untrusted(one(depends.format("q")))
+    assert origins(one(depends.format("db"))) == {"parameter"}

@@ -2,9 +2,10 @@
 
 FG101 reads them for helpers that hold a sink (`def find(cur, email): cur.execute(... email)`):
 an untrusted argument at a call is reported there, and a private helper whose every caller
-passes constants needs no finding of its own. Calls are matched by the helper's name, plain
-(`find(...)`) or on the object itself (`self.find`, `this.find`, Go's method receiver); a name
-defined twice in the file is not followed.
+passes constants needs no finding of its own. Calls come from the dataflow layer's index of
+the file's calls by name (`FileFlow.calls_to`), plain (`find(...)`) or on the object itself
+(`self.find`, `this.find`, Go's method receiver); a name defined twice in the file is not
+followed.
 """
 
 from __future__ import annotations
@@ -20,33 +21,6 @@ from forge_lsp.rules.base import CheckContext
 Node = tree_sitter.Node
 
 _SELF_NAMES = frozenset({"self", "this", "cls", "Self"})
-
-# Calls by their callee's last name (`@name`), per language.
-_CALLS = {
-    "python": """
-        (call function: (identifier) @name) @call
-        (call function: (attribute attribute: (identifier) @name)) @call
-    """,
-    "go": """
-        (call_expression function: (identifier) @name) @call
-        (call_expression function: (selector_expression field: (field_identifier) @name)) @call
-    """,
-    "javascript": """
-        (call_expression function: (identifier) @name) @call
-        (call_expression function: (member_expression property: (property_identifier) @name)) @call
-    """,
-    "java": "(method_invocation name: (identifier) @name) @call",
-    "kotlin": """
-        (call_expression (identifier) @name) @call
-        (call_expression (navigation_expression (_) (identifier) @name .)) @call
-    """,
-    "rust": """
-        (call_expression function: (identifier) @name) @call
-        (call_expression function: (field_expression field: (field_identifier) @name)) @call
-        (call_expression function: (scoped_identifier name: (identifier) @name)) @call
-    """,
-}
-_CALLS["typescript"] = _CALLS["tsx"] = _CALLS["javascript"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,21 +44,16 @@ def helper_of(ctx: CheckContext, node: Node) -> ir.FunctionIR | None:
 
 def calls_of(ctx: CheckContext, function: ir.FunctionIR, *, in_range: bool) -> list[Call]:
     """The calls of `function` in the file (or only in the checked range), outside itself."""
-    source = _CALLS.get(ctx.language.name)
-    if source is None:
-        return []
-    query = source.replace("@name)", f'@name (#eq? @name "{function.name}"))')
-    matches = ctx.matches(query) if in_range else ctx.file_matches(query)
     params = [p.name for p in function.params]
     if params and params[0] in _SELF_NAMES:
         params = params[1:]
     found: list[Call] = []
-    for _, caps in matches:
-        node = caps["call"][0]
-        if ctx.text(caps["name"][0]) != function.name:
-            continue
-        inside = function.node.start_byte <= node.start_byte < function.node.end_byte
-        if inside:
+    for node in ctx.flow.calls_to(function.name):
+        if in_range and ctx.byte_range is not None:
+            start, end = ctx.byte_range
+            if node.end_byte <= start or node.start_byte >= end:
+                continue
+        if function.node.start_byte <= node.start_byte < function.node.end_byte:
             continue  # recursion: the helper's own parameters
         shape = ctx.flow.shape(node)
         if not isinstance(shape, ir.Call) or not _same_object(ctx, shape, node, function):
