@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 from forge_lsp.dataflow import ir
 from forge_lsp.dataflow.ir import Node
-from forge_lsp.dataflow.solver import Refinement
+from forge_lsp.dataflow.solver import FALSY, Refinement
 
 _NEGATIONS = frozenset({"!", "not"})
 _AND = frozenset({"&&", "and"})
@@ -37,6 +37,8 @@ _ALLOW_WORDS = re.compile(
     r"allow|valid|whitelist|permitted|supported|known|choices|columns|fields|options|safe",
     re.IGNORECASE,
 )
+# Methods that view a value without changing it (`sort.as_str()`, `name.to_owned()`).
+_VIEWS = frozenset({"as_str", "as_ref", "as_deref", "to_string", "to_owned", "borrow", "clone"})
 _ANCHORED = re.compile(r"^(\^|\\A).*(\$|\\z|\\Z)$", re.DOTALL)
 
 Shape = Callable[[Node], ir.Expr]
@@ -152,29 +154,55 @@ class Conditions:
         node = _strip(node)
         inner = _negated(node)
         if inner is not None:
-            flipped = self.refine(inner, depth + 1)
-            return Refinement(flipped.when_false, flipped.when_true)
+            return _flip(self.refine(inner, depth + 1))
+        if node.type in {"index_expression", "subscript_expression", "subscript"}:
+            # `if !sortable[sort] { return }`: a lookup in a map of booleans.
+            shape = self.shape(node)
+            if isinstance(shape, ir.Index) and shape.key is not None:
+                name = self._name(shape.key)
+                return self._membership(name, shape.obj) if name else Refinement()
+            return Refinement()
         parts = _operator(node)
         if parts is not None:
             op, left, right = parts
             if op in _AND:
                 a, b = self.refine(left, depth + 1), self.refine(right, depth + 1)
-                return Refinement(a.when_true + b.when_true)
+                return Refinement(
+                    a.when_true + b.when_true,
+                    when_true_if_exit=a.when_true_if_exit + b.when_true_if_exit,
+                )
             if op in _OR:
                 a, b = self.refine(left, depth + 1), self.refine(right, depth + 1)
-                return Refinement((), a.when_false + b.when_false)
-            if op in {"in", "not in"}:
+                return Refinement(
+                    (),
+                    a.when_false + b.when_false,
+                    when_false_if_exit=a.when_false_if_exit + b.when_false_if_exit,
+                )
+            if op in {"in", "not in", "!in"}:  # Python, Kotlin
                 name = self._name(left)
-                if name and self._allow_list(right):
-                    found = ((name, "allow-list"),)
-                    return Refinement(found) if op == "in" else Refinement((), found)
+                if name:
+                    found = self._membership(name, right)
+                    return found if op == "in" else _flip(found)
             return Refinement()
         shape = self.shape(node)
         if isinstance(shape, ir.Call):
             return self._call(shape)
         if isinstance(shape, ir.Name):
-            return self._comma_ok(node, shape.name)
+            found = self._comma_ok(node, shape.name)
+            if found.when_true or found.when_false:
+                return found
+            # `if x:` / `if (x)`: where it fails, `x` is None, empty, zero or false.
+            return Refinement((), ((shape.name, FALSY),))
         return Refinement()
+
+    def _membership(self, name: str, collection: Node) -> Refinement:
+        """`name in collection` held: an allow-list when the collection reads as one (literals,
+        an UPPER_CASE or `allowed_*` name); any other collection counts only when the arm where
+        the test failed leaves (`if sort not in sortable_columns: raise ...`)."""
+        found = ((name, "allow-list"),)
+        if self._allow_list(collection):
+            return Refinement(found)
+        return Refinement(when_true_if_exit=found)
 
     def _comma_ok(self, node: Node, name: str) -> Refinement:
         """Go's `if _, ok := allowed[x]; ok {`: `x` is a key of the allow-list map."""
@@ -205,12 +233,12 @@ class Conditions:
         last = call.callee.rsplit(".", 1)[-1]
         if last in _MEMBERSHIP and call.receiver is not None and call.args:
             name = self._name(call.args[0])
-            if name and self._allow_list(call.receiver):
-                return Refinement(((name, "allow-list"),))
+            if name:
+                return self._membership(name, call.receiver)
         if call.callee in _MEMBERSHIP_CALLS and len(call.args) == 2:
             name = self._name(call.args[1])
-            if name and self._allow_list(call.args[0]):
-                return Refinement(((name, "allow-list"),))
+            if name:
+                return self._membership(name, call.args[0])
         if last in _CHARACTER_TESTS and call.receiver is not None and not call.args:
             name = self._name(call.receiver)
             if name:
@@ -258,8 +286,24 @@ class Conditions:
         return None
 
     def _name(self, node: Node) -> str:
-        shape = self.shape(_strip(node))
-        return shape.name if isinstance(shape, ir.Name) else ""
+        """The local name a test is about, through borrows and views of it (`&sort.as_str()`,
+        `name.to_string()`): the test holds for the name's value too."""
+        for _ in range(4):
+            shape = self.shape(_strip(node))
+            if isinstance(shape, ir.Name):
+                return shape.name
+            if isinstance(shape, ir.Opaque) and len(shape.parts) == 1:
+                node = shape.parts[0]
+            elif (
+                isinstance(shape, ir.Call)
+                and shape.receiver is not None
+                and not shape.args
+                and shape.callee.rsplit(".", 1)[-1] in _VIEWS
+            ):
+                node = shape.receiver
+            else:
+                return ""
+        return ""
 
     def _allow_list(self, node: Node) -> bool:
         node = _strip(node)
@@ -278,6 +322,16 @@ class Conditions:
             name = shape.name
         last = name.rsplit(".", 1)[-1]
         return bool(last) and (last.isupper() or bool(_ALLOW_WORDS.search(last)))
+
+
+def _flip(refinement: Refinement) -> Refinement:
+    """The refinement of the negated test."""
+    return Refinement(
+        refinement.when_false,
+        refinement.when_true,
+        refinement.when_false_if_exit,
+        refinement.when_true_if_exit,
+    )
 
 
 def _python_value(literal: ir.Literal) -> object:

@@ -232,6 +232,8 @@ class FileFlow:
 
     def _note_call(self, node: Node) -> None:
         function = node.child_by_field_name("function") or node.child_by_field_name("name")
+        if function is None and node.named_child_count:  # Kotlin: no field names
+            function = node.named_children[0]
         if function is None:
             return
         written = self._text(function).replace("::", ".").replace("?.", ".")
@@ -272,11 +274,13 @@ class FileFlow:
         self._index()
         return list(self._calls_by_name.get(name, []))
 
-    def reaching(self, ident: Node) -> frozenset[solver.Definition]:
+    def reaching(self, ident: Node, name: str | None = None) -> frozenset[solver.Definition]:
         """The definitions of the name `ident` that reach it: `ir.Assign`s, or a
-        `solver.Entry` (PARAMETER, OUTSIDE the function, SANITIZED by a test)."""
-        shape = self._shape(ident)
-        name = shape.name if isinstance(shape, ir.Name) else self._text(ident)
+        `solver.Entry` (PARAMETER, OUTSIDE the function, SANITIZED by a test). `name` reads
+        a name that has no node of its own at `ident` (Kotlin's `"$name"` template entry)."""
+        if name is None:
+            shape = self._shape(ident)
+            name = shape.name if isinstance(shape, ir.Name) else self._text(ident)
         found = self._function(ident)
         if found is None:
             return frozenset()
@@ -550,6 +554,8 @@ class FileFlow:
             if definition.kind is solver.EntryKind.SANITIZED:
                 line = self._line(definition.node)
                 return frozenset({Fact(Origin.SANITIZED, definition.detail, line)})
+            if definition.kind is solver.EntryKind.FALSY:  # `if x:` failed: None, "", 0
+                return frozenset({Fact(Origin.CONSTANT, "", self._line(definition.node))})
             return self._outside(found, definition.name, at, depth)
         assign = definition
         return self._visit(
@@ -614,12 +620,14 @@ class FileFlow:
         plain = frozenset({Fact(Origin.PARAMETER, entry.name, line)})
         if param is None or self._plain or self._table is None:
             return plain
+        # `@PathVariable Long id`, axum's `Path<u32>`: the framework parsed it; any parameter
+        # declared so (`long id`, `id int64`, `item_id: int`) holds only a number.
+        converted = sources.safe_type(self._table, param.type_text)
+        if converted:
+            return frozenset({Fact(Origin.SANITIZED, converted, line)})
         label = self._untrusted_parameter(function, param, entry.index)
         if not label:
             return plain
-        converted = sources.safe_type(self._table, param.type_text)
-        if converted:  # `@PathVariable Long id`, axum's `Path<u32>`: the framework parsed it
-            return frozenset({Fact(Origin.SANITIZED, converted, line)})
         return frozenset({Fact(Origin.UNTRUSTED, label, line)})
 
     def _untrusted_parameter(self, function: ir.FunctionIR, param: ir.Param, index: int) -> str:
@@ -731,6 +739,8 @@ class FileFlow:
             summary = self._summary(nodes[0]) if len(nodes) == 1 else None
             if summary is not None:
                 return self._substitute(summary, call, depth)
+        if callee in CONVERSIONS and call.args:  # before methods: `Object.keys(req.query)`
+            return self._union(call.args, depth)
         if call.receiver is not None:
             if last in GETTERS:
                 default = self._union(call.args[1:], depth)
@@ -740,8 +750,6 @@ class FileFlow:
                 )
             if last in PASS_THROUGH:
                 return self._value(call.receiver, depth + 1)
-        if callee in CONVERSIONS and call.args:
-            return self._union(call.args, depth)
         return facts.UNKNOWN_VALUE
 
     def _typed_method(self, call: ir.Call, method: str) -> str:

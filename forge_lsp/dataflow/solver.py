@@ -30,6 +30,11 @@ class EntryKind(enum.Enum):
     PARAMETER = "parameter"  # the value the function was called with
     OUTSIDE = "outside"  # no definition in the function: a module-level name, a closure, a builtin
     SANITIZED = "sanitized"  # a branch where a test (allow-list, isdigit, full match) held
+    FALSY = "falsy"  # the arm where `if x` failed: `x` is None, empty, zero or false
+
+
+# The detail of a refinement that says the name is falsy (an `EntryKind.FALSY` entry).
+FALSY = "falsy"
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +60,11 @@ class Refinement:
 
     when_true: tuple[tuple[str, str], ...] = ()  # (name, detail)
     when_false: tuple[tuple[str, str], ...] = ()
+    # Held only when the other arm leaves (returns, raises, breaks): membership in a
+    # collection not known to be an allow-list, followed by an early exit
+    # (`if sort not in sortable_columns: raise ...`).
+    when_true_if_exit: tuple[tuple[str, str], ...] = ()
+    when_false_if_exit: tuple[tuple[str, str], ...] = ()
 
 
 # The caller's knowledge of conditions: their constant truth value (None when not constant),
@@ -341,7 +351,8 @@ class _Walker:
             return env
         out = dict(env)
         for name, detail in names:
-            out[name] = frozenset({Entry(EntryKind.SANITIZED, name, node, detail=detail)})
+            kind = EntryKind.FALSY if detail == FALSY else EntryKind.SANITIZED
+            out[name] = frozenset({Entry(kind, name, node, detail=detail)})
         return out
 
     def _if(self, statement: ir.If, env: Env | None, position: int) -> Env | None:
@@ -362,9 +373,19 @@ class _Walker:
                 elif truth is False:
                     then_env = None
                 refinement = self.refine(condition)
-                names.update(n for n, _ in refinement.when_true + refinement.when_false)
+                names.update(
+                    n
+                    for n, _ in refinement.when_true
+                    + refinement.when_false
+                    + refinement.when_true_if_exit
+                    + refinement.when_false_if_exit
+                )
                 then_env = self._refined(then_env, refinement.when_true, condition)
                 else_env = self._refined(else_env, refinement.when_false, condition)
+                if refinement.when_true_if_exit and _exits(current.orelse):
+                    then_env = self._refined(then_env, refinement.when_true_if_exit, condition)
+                if refinement.when_false_if_exit and _exits(current.then):
+                    else_env = self._refined(else_env, refinement.when_false_if_exit, condition)
             outs.append(self.block(current.then, then_env, position))
             orelse = current.orelse
             if len(orelse) == 1 and isinstance(orelse[0], ir.If):
@@ -438,6 +459,19 @@ class _Walker:
             position,
         )
         return final_out if normal is not None else None
+
+
+def _exits(block: ir.Block) -> bool:
+    """Whether a block always leaves: it ends in a return, a raise, a break or a continue (or
+    in a branch whose arms all do)."""
+    if not block:
+        return False
+    last = block[-1]
+    if isinstance(last, (ir.Return, ir.Jump)):
+        return True
+    if isinstance(last, ir.If):
+        return _exits(last.then) and _exits(last.orelse)
+    return False
 
 
 def _never(_: Node) -> bool | None:

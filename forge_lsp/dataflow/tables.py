@@ -23,13 +23,16 @@ PASS_THROUGH = frozenset(
         "expect", "strip_prefix", "strip_suffix", "trim_start", "trim_end", "to_lowercase",
         "to_uppercase", "toByteArray", "getBytes", "lowercase", "uppercase", "trimIndent",
         "Decode", "ReadString", "ReadLine", "Text", "ReadBytes",
+        "items", "keys", "values", "iter", "into_iter", "keySet", "entrySet",
+        # `for k, v in request.args.items()`, `for (k, v) in params.iter()`
     }
 )  # fmt: skip
 # Calls whose result is made of their arguments (`str(x)`, `String(x)`).
 CONVERSIONS = frozenset(
     {"str", "repr", "bytes", "list", "tuple", "set", "sorted", "reversed", "String", "string",
      "fmt.Sprint", "fmt.Sprintln", "String.valueOf", "Objects.toString", "[]byte",
-     "json.NewDecoder", "bufio.NewReader", "bufio.NewScanner", "io.ReadAll", "ioutil.ReadAll"}
+     "json.NewDecoder", "bufio.NewReader", "bufio.NewScanner", "io.ReadAll", "ioutil.ReadAll",
+     "Object.entries", "Object.keys", "Object.values"}
 )  # fmt: skip
 GETTERS = frozenset({"get", "Get", "getOrDefault", "get_or", "getOrElse", "getOrNull", "getlist"})
 DECORATOR_NAME = re.compile(r"@?\s*([\w.]+)")

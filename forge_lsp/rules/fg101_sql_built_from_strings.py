@@ -7,11 +7,12 @@ from dataclasses import dataclass
 
 import tree_sitter
 
-from forge_lsp.core.model import Finding, Severity
-from forge_lsp.dataflow.facts import UNKNOWN_VALUE, Origin
+from forge_lsp.core.model import Confidence, Finding, Severity
+from forge_lsp.dataflow import ir
+from forge_lsp.dataflow.facts import UNKNOWN_VALUE, Origin, Value
 from forge_lsp.rules.base import CheckContext, Rule, RuleOption, has_error, lines_below
 from forge_lsp.rules.families import sql
-from forge_lsp.rules.families.sql import origins
+from forge_lsp.rules.families.sql import callers, origins
 
 Node = tree_sitter.Node
 
@@ -263,18 +264,86 @@ time and bind their arguments, so they never match. Kotlin: string templates (`"
 `"${x}"`), `+` and `String.format` reaching the JDBC and Spring sinks above and Exposed's raw
 `exec("...")`.
 
-The string is followed through simple local assignments in the same function, so the two-step
-form (`sql = f"..."`, then `cursor.execute(sql)`) is reported on the line that built it. The
-finding spans the built-string expression. Forge stays quiet when every part is constant
-(literals, `UPPER_CASE` constants, integer literals), when a value only reaches the SQL through
-a numeric conversion (`%d`, `int(x)`, `strconv.Itoa`), a driver quoting helper (`quote_name`,
-`pq.QuoteIdentifier`, `escapeId`) or a placeholder list (`",".join(["%s"] * len(ids))`), and for
-tagged templates that parameterize (`` sql`...` ``, Prisma `` $queryRaw`...` ``). Two naming
-conventions are trusted: a parameter called like SQL (`where_sql`, `tablesCondition`) is a clause
-composed elsewhere, not a value, and a variable called `quoted*` / `escaped*` was quoted by its
-author. `SAVEPOINT` names are generated counters and are not flagged. Test files (`tests/`,
+The string is followed through the function's assignments, so the two-step form
+(`sql = f"..."`, then `cursor.execute(sql)`) is reported on the line that built it, and a
+statement built in a loop (`where += " AND " + key + " = ?"`), a list joined with `join`, a
+`StringBuilder`, `strings.Builder`, `buildString { }` or `push_str` is read part by part. The
+finding spans the built-string expression. A tagged template that parameterizes
+(`` sql`...` ``, Prisma `` $queryRaw`...` ``) never matches. Two naming conventions are
+trusted: a parameter called like SQL (`where_sql`, `tablesCondition`) is a clause composed
+elsewhere, not a value, and a variable called `quoted*` / `escaped*` was quoted by its author.
+`SAVEPOINT` names are generated counters and are not flagged. Test files (`tests/`,
 `test_*.py`, `*_test.go`, `*.spec.ts`, `src/test/`) are skipped unless the `includeTests` option
 is set: tests compose SQL from their own fixtures, not from anyone's input.
+
+### Where the values come from
+
+Forge's dataflow layer says what each non-constant part of the SQL is made of, on every path
+that reaches the query: reaching definitions respect branches (`if`/`else`, `switch`, `match`),
+loops, `try`, early returns and raises, and a branch behind a constant condition
+(`if DEBUG:` with `DEBUG = False`) counts for nothing. A reassignment on one path does not hide
+the other: after `p = request.getParameter("name"); if (p == null) p = "";` the value is still
+the request's.
+
+- **Sources** (untrusted input), per framework: Flask `request.args` / `form` / `values` /
+  `json` / `cookies` / `headers` / `files` and route parameters (`@app.route("/<name>")`);
+  Django `request.GET` / `POST` / `COOKIES` / `META` / `body`; FastAPI `Query()` / `Path()` /
+  `Body()` / `Header()` / `Cookie()` / `Form()` parameters; Go `net/http` (`r.URL.Query()`,
+  `r.FormValue`, `r.PathValue`, `r.Header`, `r.Body`), gorilla `mux.Vars`, chi `URLParam`, gin
+  (`c.Query`, `c.Param`, `c.PostForm`, `ShouldBind*`), echo (`c.QueryParam`, `c.Param`,
+  `c.FormValue`) and fiber; Express `req.query` / `params` / `body` / `headers` / `cookies`,
+  Koa `ctx.query` / `ctx.params` / `ctx.request.body`, NestJS `@Query()` / `@Param()` /
+  `@Body()` / `@Headers()` parameters; servlets (`request.getParameter`, `getHeader`,
+  `getCookies`, `getInputStream`...), Spring `@RequestParam` / `@PathVariable` /
+  `@RequestBody` / `@RequestHeader`, JAX-RS `@QueryParam` / `@PathParam` / `@FormParam`; Ktor
+  `call.parameters`, `call.request.queryParameters`, `call.receive*()`; actix `web::Query` /
+  `web::Path` / `web::Json` / `HttpRequest`, axum `Query` / `Path` / `Json` / `Form` /
+  `HeaderMap`, rocket route parameters; and stdin, sockets and message-queue callbacks in every
+  language. The tables are in `forge_lsp/dataflow/sources/`.
+- **Sanitizers**: numeric parses (`int()`, `strconv.Atoi`, `parseInt`, `Integer.parseInt`,
+  `toInt()`, `.parse::<i64>()`), UUID parses, the drivers' quoting functions (`quote_ident`,
+  `sql.Identifier`, `format_table`, `quote_name`, `pq.QuoteIdentifier`, `escapeId`,
+  `pg-format`'s `format.ident`, `Statement.enquoteIdentifier`) and a parameter declared with a
+  type that cannot carry text (`@PathVariable long id`, `Path<u32>`, `item_id: int`,
+  `id int64`). A value that only reaches the SQL through one is not a finding.
+- **Allow-lists**: a membership test with an early exit on the failing arm (`if sort not in
+  SORTABLE: abort(400)`, `if (!ALLOWED.contains(col)) throw ...`, `if !sortable[col] { return }`),
+  the arm where a membership test in a constant collection held, a lookup in a constant map
+  (`SORT_COLUMNS[key]`, `.get(key, "name")`), an anchored full regex match, `isdigit()`. Any
+  collection counts when the failing arm leaves (`sortable_columns` read from the database is
+  still a list of identifiers). Where `if x:` / `if (x)` fails, `x` is None, empty or zero:
+  harmless.
+- **Constant on every path**: literals, `UPPER_CASE` and module-level constants, collections of
+  literals read with a constant key, and same-file functions that return constants. No finding.
+- **Same-file helpers**: a helper that builds and returns the SQL
+  (`def by_name(n): return "... '" + n + "'"`) is read through, with its parameters bound to
+  the caller's arguments (two helpers deep), and reported at the call with the caller's facts.
+  A helper that holds the query and whose parameter reaches it
+  (`def find(cur, email): cur.execute("..." + email)`) gets its own finding (a parameter,
+  below), and each same-file call passing untrusted input gets an error at that argument. A
+  private helper (Python `_name`, Go lowercase, Java/Kotlin/TypeScript `private`, Rust without
+  `pub`) that every same-file caller (at least one) calls with constants or sanitized values has
+  no finding: nothing else can call it.
+
+**Severity and confidence** follow the origin. Untrusted input reaching the SQL is an
+**error**, high confidence, and the message names the source and its line. A parameter of the
+function, origin unknown, in a value position is a **warning**, medium confidence, reported once
+at the function, not at every caller. Anything else the rule cannot place (a field, a library
+call's result, a parameter used as an identifier, which is the function's contract) is
+**information**, low confidence: visible, and filtered out by `--min-confidence medium`.
+
+**Identifier and value positions.** A hole after `=`, `LIKE`, `IN (`, `VALUES (`, `LIMIT` or
+inside quotes is a value: a bound parameter always works, and the message says so. A hole
+where a table or column name goes (after `FROM`, `ORDER BY`, anything in DDL — `CREATE`,
+`DROP`, `ALTER`, `GRANT` — or a `PRAGMA`, which take no parameters) is an identifier: the
+message names the quoting function to use or asks for an allow-list.
+
+**Out of reach.** Values that cross files (a helper imported from another module, a handler
+registered in another file), services (a value read from a queue or an HTTP API is only known
+when the read is a listed source), fields set elsewhere (`self.table` assigned in another
+method), values read back from the database (a name stored by one request and used in SQL by
+another: second-order injection) and callbacks passed through libraries. Those holes are
+information, not warnings.
 
 ## Why it matters in production
 
@@ -369,8 +438,7 @@ column = SORTABLE.get(sort, "created_at")
 cursor.execute(f"SELECT id, name FROM users ORDER BY {column} LIMIT %s", (limit,))
 ```
 
-Forge still flags that last line because it cannot prove the allow-list: suppress it with
-`# forge: ignore[FG101]` and a comment naming the allow-list.
+Forge reads the lookup in the constant map as an allow-list: the last line has no finding.
 
 ## How to test it
 
@@ -430,27 +498,23 @@ class SqlBuiltFromStrings(Rule):
         evaluator_type = sql.EVALUATORS[ctx.language.name]
         evaluator: sql.Evaluator | None = None
         reported: set[tuple[int, int]] = set()
-        for _, caps in ctx.matches(spec.query):
-            call, method, args = caps["call"][0], caps["method"][0], caps["args"][0]
-            if has_error(call):
-                continue
+        for sink in _sinks(ctx, spec, ctx.matches(spec.query)):
             evaluator = evaluator or evaluator_type(ctx)
-            method_name = ctx.text(method)
-            label = _sink_label(ctx, caps.get("receiver", [None])[0], method_name)
-            if method.parent is not None and method.parent.type == "scoped_identifier":
-                label = f"{ctx.text(method.parent)}()"  # rust `sqlx::query_as()`
-            if ctx.flow.is_dead(call):
-                continue  # behind a condition that is never true
-            for arg in spec.candidates(method_name, args):
+            for arg in spec.candidates(sink.method, sink.args):
                 built = evaluator.evaluate(arg)
-                if method_name not in spec.fragments and not sql.looks_like_sql(built.text):
+                if sink.method not in spec.fragments and not sql.looks_like_sql(built.text):
                     continue
-                verdict = _verdict(ctx, built) if built.dynamic else origins.NO_FINDING
+                values = _values(ctx, built)
+                verdict = _verdict(built, values) if built.dynamic else origins.NO_FINDING
+                if verdict.severity not in {None, Severity.ERROR} and _callers_harmless(
+                    ctx, sink.call, values
+                ):
+                    verdict = origins.NO_FINDING  # a private helper only ever given constants
                 for site in built.sites if verdict.severity is not None else ():
                     key = (site.node.start_byte, site.node.end_byte)
                     if key not in reported:
                         reported.add(key)
-                        message = _message(ctx, site, label, arg, call, verdict)
+                        message = _message(ctx, site, sink.label, arg, sink.call, verdict)
                         yield self.finding(
                             site.node,
                             message,
@@ -459,6 +523,103 @@ class SqlBuiltFromStrings(Rule):
                         )
                 if spec.scan:
                     break
+        yield from self._callers(ctx, spec, evaluator_type)
+
+    def _callers(
+        self, ctx: CheckContext, spec: _SinkSpec, evaluator_type: type[sql.Evaluator]
+    ) -> Iterable[Finding]:
+        """Untrusted arguments of same-file calls of a helper whose parameter reaches its SQL
+        (`find(cur, request.args["email"])` with `def find(cur, email): cur.execute(... email)`):
+        an error at the argument, besides the helper's own finding."""
+        helpers: dict[int, tuple[ir.FunctionIR, list[tuple[_Sink, set[str]]]]] = {}
+        evaluator: sql.Evaluator | None = None
+        for sink in _sinks(ctx, spec, ctx.file_matches(spec.query)):
+            helper = callers.helper_of(ctx, sink.call)
+            if helper is None:
+                continue
+            evaluator = evaluator or evaluator_type(ctx)
+            for arg in spec.candidates(sink.method, sink.args):
+                built = evaluator.evaluate(arg)
+                if not built.dynamic or (
+                    sink.method not in spec.fragments and not sql.looks_like_sql(built.text)
+                ):
+                    continue
+                params = {
+                    f.detail
+                    for value in _values(ctx, built)
+                    for f in value
+                    if f.origin is Origin.PARAMETER
+                }
+                if params:
+                    entry = helpers.setdefault(helper.node.id, (helper, []))
+                    entry[1].append((sink, params))
+                if spec.scan:
+                    break
+        reported: set[int] = set()
+        for helper, sinks in helpers.values():
+            for call in callers.calls_of(ctx, helper, in_range=True):
+                for sink, params in sinks:
+                    for param in sorted(params):
+                        argument = call.arguments.get(param)
+                        if argument is None or argument.id in reported:
+                            continue
+                        found = callers.untrusted(ctx.flow.value(argument))
+                        if not found:
+                            continue
+                        reported.add(argument.id)
+                        source = found[0]
+                        line = f" (line {source.line + 1})" if source.line >= 0 else ""
+                        where = callers.relative(argument, helper.node)
+                        message = (
+                            f"Untrusted input from {_quoted(source.detail)}{line} reaches SQL "
+                            f"built in `{helper.name}()` {where}, which passes it to "
+                            f"`{sink.label}`: {_ADVICE}"
+                        )
+                        yield self.finding(
+                            argument, message, severity=Severity.ERROR, confidence=Confidence.HIGH
+                        )
+
+
+@dataclass(frozen=True, slots=True)
+class _Sink:
+    call: Node
+    method: str
+    args: Node
+    label: str
+
+
+def _sinks(ctx: CheckContext, spec: _SinkSpec, matches: list) -> Iterable[_Sink]:
+    """The live sink calls among a query's matches."""
+    for _, caps in matches:
+        call, method, args = caps["call"][0], caps["method"][0], caps["args"][0]
+        if has_error(call) or ctx.flow.is_dead(call):
+            continue  # broken, or behind a condition that is never true
+        method_name = ctx.text(method)
+        label = _sink_label(ctx, caps.get("receiver", [None])[0], method_name)
+        if method.parent is not None and method.parent.type == "scoped_identifier":
+            label = f"{ctx.text(method.parent)}()"  # rust `sqlx::query_as()`
+        yield _Sink(call, method_name, args, label)
+
+
+def _callers_harmless(ctx: CheckContext, call: Node, values: list[Value]) -> bool:
+    """The SQL's non-constant parts are parameters of a private helper, and every same-file
+    call of it passes constants or sanitized values for them (at least one call)."""
+    params = {f.detail for value in values for f in value if f.origin is Origin.PARAMETER}
+    if not params or any(
+        f.origin not in {Origin.CONSTANT, Origin.SANITIZED, Origin.PARAMETER}
+        for value in values
+        for f in value
+    ):
+        return False
+    helper = callers.helper_of(ctx, call)
+    if helper is None or not callers.is_private(ctx, helper):
+        return False
+    calls = callers.calls_of(ctx, helper, in_range=False)
+    return bool(calls) and all(
+        param in c.arguments and callers.harmless(ctx.flow.value(c.arguments[param]))
+        for c in calls
+        for param in params
+    )
 
 
 def _sink_label(ctx: CheckContext, receiver: Node | None, method: str) -> str:
@@ -497,10 +658,14 @@ def _quoted(label: str) -> str:
     return label if " " in label else f"`{label}`"
 
 
-def _verdict(ctx: CheckContext, built: sql.Built) -> origins.Verdict:
+def _values(ctx: CheckContext, built: sql.Built) -> list[Value]:
+    """Where each hole of a built string gets its value (one UNKNOWN when it has none)."""
+    return [ctx.flow.value(hole) for hole in built.holes or ()] or [UNKNOWN_VALUE]
+
+
+def _verdict(built: sql.Built, values: list[Value]) -> origins.Verdict:
     """How much a dynamic SQL string matters, from where its holes' values come from."""
     holes = built.holes or ()
-    values = [ctx.flow.value(hole) for hole in holes] or [UNKNOWN_VALUE]
     identifiers = origins.positions(built.text, len(holes)) if holes else [False]
     return origins.judge(values, identifiers)
 

@@ -72,6 +72,28 @@ TABLE = SourceTable(
         "http.Request": _REQUEST,
     },
     request_names=frozenset({"r", "req", "request", "c", "ctx"}),
+    # Parameters of a numeric or boolean type cannot carry text.
+    safe_types={
+        kind: "a typed parameter"
+        for kind in (
+            "int",
+            "int8",
+            "int16",
+            "int32",
+            "int64",
+            "uint",
+            "uint8",
+            "uint16",
+            "uint32",
+            "uint64",
+            "float32",
+            "float64",
+            "bool",
+            "uuid.UUID",
+            "time.Time",
+            "time.Duration",
+        )
+    },
     sanitizers={
         "strconv.Atoi": "strconv.Atoi",
         "strconv.ParseInt": "strconv.ParseInt",

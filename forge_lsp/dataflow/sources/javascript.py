@@ -66,6 +66,9 @@ TABLE = SourceTable(
         # amqplib `channel.consume(queue, (msg) => ...)`
         "consume": (0, "a message queue"),
     },
+    # TypeScript parameters declared as numbers or booleans (NestJS's `ParseIntPipe` makes the
+    # declaration true; elsewhere it is the author's word).
+    safe_types={kind: "a typed parameter" for kind in ("number", "boolean", "bigint")},
     sanitizers={
         "parseInt": "parseInt()",
         "parseFloat": "parseFloat()",

@@ -12,6 +12,8 @@ from typing import ClassVar
 
 import tree_sitter
 
+from forge_lsp.dataflow import ir
+from forge_lsp.dataflow.ir import Op
 from forge_lsp.dataflow.solver import Entry, EntryKind
 from forge_lsp.rules.base import CheckContext, has_error
 from forge_lsp.rules.families.sql.text import (
@@ -25,6 +27,10 @@ Node = tree_sitter.Node
 
 HOLE = "\x00"
 _MAX_DEPTH = 6
+# How many same-file helpers deep a call is followed.
+_MAX_HELPERS = 2
+_CALL_TYPES = frozenset({"call", "call_expression", "method_invocation"})
+_SELF_NAMES = frozenset({"self", "this", "cls", "Self"})
 
 
 # Helpers whose result is safe to splice into SQL: quoting / escaping functions of the drivers
@@ -99,6 +105,8 @@ class Evaluator:
     # Query with @name, @value and @def (plain) or @aug (`+=`) captures.
     definitions_query: ClassVar[str]
     identifier_types: ClassVar[frozenset[str]] = frozenset({"identifier"})
+    # List (array, tuple) literal node types, whose items `collected` reads.
+    list_types: ClassVar[frozenset[str]] = frozenset()
 
     def __init__(self, ctx: CheckContext) -> None:
         self.ctx = ctx
@@ -108,6 +116,9 @@ class Evaluator:
         self._active: set[int] = set()
         # Names known to hold numbers while a callback body is evaluated (a `map` index).
         self.numeric_names: set[str] = set()
+        # The same-file helpers being followed, innermost last: (function node id, the
+        # caller's argument for each parameter).
+        self._bindings: list[tuple[int, dict[str, Node | None]]] = []
 
     # ----------------------------------------------------------------- public
 
@@ -118,7 +129,10 @@ class Evaluator:
         if node.type in self.identifier_types:
             built = self.resolve(node, depth)
         else:
-            built = self.expression(node, depth) or UNKNOWN
+            found = self.expression(node, depth)
+            if found is None and node.type in _CALL_TYPES:
+                found = self.helper(node, depth)
+            built = found or UNKNOWN
         if built.dynamic and not built.holes:
             return Built(built.text, True, built.sites, built.via_var, (node,))
         return built
@@ -128,6 +142,72 @@ class Evaluator:
     def expression(self, node: Node, depth: int) -> Built | None:
         """Fold a non-identifier expression; None means "not a string we understand"."""
         raise NotImplementedError
+
+    # ------------------------------------------------------ same-file helpers
+
+    def helper(self, node: Node, depth: int) -> Built | None:
+        """A call of a function of this file (`by_name(n)`, `self.where_for(x)`): the SQL its
+        return expressions build, with its parameters bound to this call's arguments. The
+        text is reported at this call (the helper has no sink of its own), and the holes are
+        the caller's, so the verdict reads the caller's facts. Depth-bounded; a recursive
+        helper is not followed."""
+        shape = self.ctx.flow.shape(node)
+        if not isinstance(shape, ir.Call) or not shape.callee:
+            return None
+        receiver = self.ctx.text(shape.receiver) if shape.receiver is not None else ""
+        if receiver and receiver not in _SELF_NAMES:
+            return None
+        name = shape.callee.rsplit(".", 1)[-1]
+        summary = self.ctx.flow.summary(name)
+        if summary is None or len(self._bindings) >= _MAX_HELPERS:
+            return None
+        function = summary.function
+        if any(key == function.node.id for key, _ in self._bindings):
+            return None
+        returns = returned(function.body)
+        if not returns:
+            return None
+        params = [p.name for p in function.params]
+        if params and params[0] in _SELF_NAMES:
+            params = params[1:]
+        keywords = dict(shape.keywords)
+        bound: dict[str, Node | None] = {}
+        for index, param in enumerate(params):
+            argument = keywords.get(param)
+            if argument is None and index < len(shape.args):
+                argument = shape.args[index]
+            bound[param] = argument
+        self._bindings.append((function.node.id, bound))
+        try:
+            options = [self.evaluate(value, depth + 1) for value in returns]
+        finally:
+            self._bindings.pop()
+        options.sort(key=lambda b: not b.dynamic)
+        built = self.choice(options)
+        if not built.dynamic:
+            return Built(built.text)
+        distance = node.start_point[0] - function.node.start_point[0]
+        where = f"{abs(distance)} lines {'above' if distance > 0 else 'below'}"
+        where = "on the same line" if distance == 0 else where
+        site = Site(node, f"the helper `{name}()` ({where})")
+        return Built(built.text, True, (site,), holes=built.holes)
+
+    def _bound(self, ident: Node, name: str, depth: int) -> Built | None:
+        """A parameter of a helper being followed: the caller's argument for it."""
+        if not self._bindings:
+            return None
+        function = self.ctx.flow.function_at(ident)
+        key, bound = self._bindings[-1]
+        if function is None or function.node.id != key or name not in bound:
+            return None
+        argument = bound[name]
+        if argument is None:
+            return UNKNOWN
+        saved = self._bindings.pop()  # the argument is read in the caller's function
+        try:
+            return self.evaluate(argument, depth + 1)
+        finally:
+            self._bindings.append(saved)
 
     # ------------------------------------------------------------ combining
 
@@ -149,7 +229,8 @@ class Evaluator:
             return None
         if numeric and numeric_sum(left, right):
             return Built("0")
-        parts = [self.evaluate(left, depth + 1), self.evaluate(right, depth + 1)]
+        operands = concatenated(node, numeric=numeric)
+        parts = [self.evaluate(operand, depth + 1) for operand in operands]
         return self.build(node, how, parts)
 
     def build(self, node: Node, how: str, parts: list[Built]) -> Built:
@@ -233,7 +314,7 @@ class Evaluator:
         respect branches, loops and constant conditions (`if (p == null) p = "";` does not
         hide the request parameter on the other path). None when the layer cannot tell, or
         the name comes from outside the function (the scopes walk answers that)."""
-        reaching = self.ctx.flow.reaching(ident)
+        reaching = self.ctx.flow.reaching(ident, name)
         if not reaching:
             return None
         defs = self.definitions().get((self.scope_of(ident).id, name), [])
@@ -244,8 +325,15 @@ class Evaluator:
             if isinstance(definition, Entry):
                 if definition.kind is EntryKind.OUTSIDE:
                     return None
+                if definition.kind is EntryKind.PARAMETER:
+                    argument = self._bound(ident, name, depth)
+                    if argument is not None:
+                        extra.append(argument)
+                        continue
                 if definition.kind is EntryKind.SANITIZED:
                     extra.append(Built("0"))  # an allow-list or a numeric test held here
+                elif definition.kind is EntryKind.FALSY:
+                    extra.append(CONSTANT)  # `if x:` failed here: None, empty, zero
                 else:
                     extra.append(self.unknown(name))
                 continue
@@ -255,7 +343,7 @@ class Evaluator:
                 return None  # an assignment only the dataflow layer sees (`for`, unpacking)
             chosen.append(known)
         chosen.sort(key=lambda d: d.statement.start_byte, reverse=True)
-        parts = [self._merge(name, chosen, depth)] if chosen else []
+        parts = [self._alternatives(name, chosen, depth)] if chosen else []
         for part in extra:
             if part.dynamic and not part.holes:
                 part = Built(part.text, True, part.sites, part.via_var, (ident,))
@@ -263,6 +351,74 @@ class Evaluator:
         if len(parts) == 1:
             return parts[0]
         return self.choice(parts)
+
+    def collected(self, node: Node, depth: int) -> list[Built] | None:
+        """The items of a list built in this function, in source order: a list literal, or a
+        local name assigned one and then appended to (`parts.append(...)`, `parts.push(...)`:
+        the dataflow layer's PUT / APPEND). None when the items cannot all be listed."""
+        literal = self.list_items(node)
+        if literal is not None:
+            return [self.evaluate(item, depth + 1) for item in literal]
+        if node.type not in self.identifier_types:
+            return None
+        reaching = self.ctx.flow.reaching(node)
+        definitions = [d for d in reaching if not isinstance(d, Entry)]
+        if len(definitions) != len(reaching) or not definitions:
+            return None
+        items: list[Built] = []
+        for definition in sorted(definitions, key=lambda d: d.node.start_byte):
+            value = definition.value
+            if value is None:
+                return None
+            if definition.op is Op.SET:
+                start = self.list_items(value)
+                if start is None and not self.empty_builder(value):
+                    return None
+                items.extend(self.evaluate(item, depth + 1) for item in start or [])
+            elif definition.op in {Op.PUT, Op.APPEND} and definition.key is None:
+                items.append(self.evaluate(value, depth + 1))
+            else:
+                return None
+        return items
+
+    def list_items(self, node: Node) -> list[Node] | None:
+        """The items of a list literal, or None when `node` is not one."""
+        return _arguments(node) if node.type in self.list_types else None
+
+    def empty_builder(self, node: Node) -> bool:
+        """A value a string builder starts from empty (Go's `var b strings.Builder`)."""
+        return False
+
+    def joined(self, node: Node, separator: str, items: list[Built]) -> Built:
+        """`separator.join(items)` as one built string."""
+        parts: list[Built] = []
+        for index, item in enumerate(items):
+            if index:
+                parts.append(Built(separator))
+            parts.append(item)
+        return self.build(node, "`join`", parts)
+
+    def _alternatives(self, name: str, chosen: list[Definition], depth: int) -> Built:
+        """Definitions reaching one use: the plain ones are alternatives (the arms of a branch
+        merge), the augmented ones (`+=`) add to them. The dynamic alternatives come first, so
+        the text's holes line up with the expressions."""
+        plain = [d for d in chosen if not d.augmented]
+        if len(plain) <= 1:
+            return self._merge(name, chosen, depth)
+        added = [d for d in chosen if d.augmented]
+        options = [self._merge(name, [d], depth) for d in plain]
+        options.sort(key=lambda b: not b.dynamic)
+        base = self.choice(options)
+        if not added:
+            return base
+        rest = self._merge(name, added, depth)
+        return Built(
+            base.text + rest.text,
+            base.dynamic or rest.dynamic,
+            base.sites + rest.sites,
+            via_var=True,
+            holes=base.holes + rest.holes,
+        )
 
     @staticmethod
     def unknown(name: str) -> Built:
@@ -366,6 +522,50 @@ class Evaluator:
                 key = (self.scope_of(statement).id, name)
                 self._defs.setdefault(key, []).append(definition)
         return self._defs
+
+
+def concatenated(node: Node, *, numeric: bool = True) -> list[Node]:
+    """The operands of a left-deep chain of `+` (`"a" + x + "b" + y`), in order. Walked in a
+    loop, so a chain of any length costs one level of depth, not one per `+`; an inner
+    `i + 1` stays one operand (arithmetic)."""
+    operands: list[Node] = []
+    current = node
+    while True:
+        left, right = current.child_by_field_name("left"), current.child_by_field_name("right")
+        operator = current.child_by_field_name("operator") or next(
+            (c for c in current.children if not c.is_named), None
+        )
+        if left is None or right is None or operator is None or operator.type != "+":
+            break
+        if current is not node and numeric and numeric_sum(left, right):
+            break
+        operands.append(right)
+        current = left
+        if current.type != node.type:
+            break
+    operands.append(current)
+    operands.reverse()
+    return operands
+
+
+def returned(block: ir.Block) -> list[Node]:
+    """The expressions a function body returns, in source order (nested functions excluded:
+    they are functions of their own)."""
+    out: list[Node] = []
+    stack: list[ir.Statement] = list(block)
+    while stack:
+        statement = stack.pop()
+        if isinstance(statement, ir.Return) and statement.value is not None:
+            out.append(statement.value)
+        elif isinstance(statement, ir.If):
+            stack.extend(statement.then + statement.orelse)
+        elif isinstance(statement, ir.Loop):
+            stack.extend(statement.header + statement.body)
+        elif isinstance(statement, ir.Try):
+            stack.extend(statement.body + statement.final)
+            for handler in statement.handlers:
+                stack.extend(handler.body)
+    return sorted(out, key=lambda n: n.start_byte)
 
 
 def _ancestors(node: Node):

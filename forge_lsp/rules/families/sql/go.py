@@ -80,6 +80,42 @@ class GoEvaluator(_FormatMixin):
                 if template.dynamic:
                     return None
                 return self.printf(node, "`fmt.Sprintf()`", template, args[1:], depth)
+        if function is not None and function.type == "selector_expression":
+            operand = function.child_by_field_name("operand")
+            if name == "String" and not args and operand is not None:
+                # `b.String()` of a local `strings.Builder` / `bytes.Buffer`: its writes.
+                items = self.collected(operand, depth)
+                if items is not None:
+                    return self.build(node, "`strings.Builder`", items)
+            if (
+                name == "Join"
+                and operand is not None
+                and self.ctx.text(operand) == "strings"
+                and len(args) == 2
+            ):
+                separator = self.evaluate(args[1], depth + 1)
+                items = self.collected(args[0], depth)
+                if items is not None and not separator.dynamic:
+                    return self.joined(node, separator.text, items)
         if name in self._NUMERIC_CALLS or self.safe_call(name, node):
             return Built("0")
         return None
+
+    def list_items(self, node: Node) -> list[Node] | None:
+        """`[]string{"a", "b"}`: the elements of a slice literal."""
+        if node.type != "composite_literal":
+            return None
+        body = node.child_by_field_name("body")
+        if body is None:
+            return []
+        items = []
+        for element in _arguments(body):
+            if element.type == "keyed_element":
+                return None  # a map or struct literal
+            inner = _arguments(element)
+            items.append(inner[0] if element.type == "literal_element" and inner else element)
+        return items
+
+    def empty_builder(self, node: Node) -> bool:
+        """`var b strings.Builder` (a zero value) or `b := strings.Builder{}`."""
+        return node.type == "var_spec" and node.child_by_field_name("value") is None

@@ -34,6 +34,7 @@ class JavaScriptEvaluator(Evaluator):
     )
     block_types = frozenset({"statement_block", "program"})
     string_types = frozenset({"string", "template_string"})
+    list_types = frozenset({"array"})
     definitions_query = """
     (variable_declarator name: (identifier) @name value: (_) @value) @def
     (assignment_expression left: (identifier) @name right: (_) @value) @def
@@ -101,6 +102,13 @@ class JavaScriptEvaluator(Evaluator):
         args = _arguments(arguments)
         if name == "join" and function is not None and self._maps_to_constant(function, depth):
             return Built("0")
+        if name == "join" and function is not None and len(args) <= 1:
+            # `parts.join(" ")` of an array built here: `[...]`, then `parts.push(...)`.
+            receiver = function.child_by_field_name("object")
+            separator = self.evaluate(args[0], depth + 1) if args else Built(",")
+            items = self.collected(receiver, depth) if receiver is not None else None
+            if items is not None and not separator.dynamic:
+                return self.joined(node, separator.text, items)
         if name == "String" and len(args) == 1:
             return self.evaluate(args[0], depth + 1)
         return None

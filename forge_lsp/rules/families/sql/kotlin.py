@@ -91,11 +91,37 @@ class KotlinEvaluator(_FormatMixin):
     def _simple_entry(self, name: str, node: Node, depth: int) -> Built:
         if is_constant_name(name):
             return self._constant_named(name, depth)
+        flowing = self._flowing(node, name, depth)
+        if flowing is not None:
+            return flowing
         defs = self.definitions().get((self.scope_of(node).id, name), [])
         reaching = self._reaching(defs, node)
         if reaching:
             return self._merge(name, reaching, depth)
         return self.unknown(name)
+
+    def _build_string(self, node: Node, depth: int) -> Built | None:
+        """`buildString { append("..."); append(x) }`: the lambda's appends, in order."""
+        lam = next((c for c in node.named_children if c.type == "annotated_lambda"), None)
+        body = lam.named_children[0] if lam is not None and lam.named_children else None
+        if body is None or body.type != "lambda_literal":
+            return None
+        statements: list[Node] = []
+        for child in body.named_children:
+            statements.extend(child.named_children if child.type == "statements" else [child])
+        parts: list[Built] = []
+        for statement in statements:
+            callee = statement.named_children[0] if statement.named_child_count else None
+            if statement.type != "call_expression" or callee is None:
+                continue
+            if callee.type != "identifier" or self.ctx.text(callee) not in {"append", "appendLine"}:
+                continue
+            arguments = next(
+                (c for c in statement.named_children if c.type == "value_arguments"), None
+            )
+            values = [a.named_children[-1] for a in _arguments(arguments) if a.named_child_count]
+            parts.extend(self.evaluate(v, depth + 1) for v in values[:1])
+        return self.build(node, "`buildString`", parts) if parts else None
 
     def _call(self, node: Node, depth: int) -> Built | None:
         callee = node.named_children[0] if node.named_child_count else None
@@ -108,7 +134,9 @@ class KotlinEvaluator(_FormatMixin):
             return Built("0") if joins and self._placeholders_only(node) else None
         if callee is None or callee.type != "navigation_expression":
             name = self.ctx.text(callee) if callee is not None else ""
-            if name in {"buildString", "StringBuilder"}:
+            if name == "buildString":
+                return self._build_string(node, depth)
+            if name == "StringBuilder":
                 return None
             return Built("0") if self.safe_call(name, node) else None
         receiver = callee.named_children[0]

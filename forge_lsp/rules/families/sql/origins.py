@@ -65,7 +65,15 @@ def positions(text: str, holes: int) -> list[bool]:
     segments = text.split(HOLE)
     if len(segments) - 1 != holes:
         return [no_parameters] * holes
-    return [no_parameters or not _VALUE_BEFORE.search(before) for before in segments[:-1]]
+    out: list[bool] = []
+    quotes = 0
+    for before in segments[:-1]:
+        # An odd number of single quotes before a hole puts it inside a string literal
+        # (`LIKE '%<hole>%'`): a value, whatever precedes it within the quotes.
+        quotes += before.count("'")
+        value = quotes % 2 == 1 or _VALUE_BEFORE.search(before) is not None
+        out.append(no_parameters or not value)
+    return out
 
 
 def judge(values: list[Value], identifiers: list[bool]) -> Verdict:

@@ -15,6 +15,7 @@ from forge_lsp.rules.families.sql.evaluator import (
     _inner,
     _literal,
     call_name,
+    concatenated,
     numeric_sum,
 )
 from forge_lsp.rules.families.sql.text import (
@@ -31,6 +32,7 @@ class PythonEvaluator(_FormatMixin):
     scope_types = frozenset({"function_definition", "lambda", "class_definition"})
     block_types = frozenset({"block", "module"})
     string_types = frozenset({"string"})
+    list_types = frozenset({"list", "tuple"})
     definitions_query = """
     (assignment left: (identifier) @name right: (_) @value) @def
     (augmented_assignment left: (identifier) @name operator: "+=" right: (_) @value) @aug
@@ -94,7 +96,7 @@ class PythonEvaluator(_FormatMixin):
         if operator.type == "+":
             if numeric_sum(left, right):
                 return Built("0")
-            parts = [self.evaluate(left, depth + 1), self.evaluate(right, depth + 1)]
+            parts = [self.evaluate(operand, depth + 1) for operand in concatenated(node)]
             return self.build(node, "concatenation", parts)
         if operator.type == "%":
             template = self.evaluate(left, depth + 1)
@@ -142,6 +144,13 @@ class PythonEvaluator(_FormatMixin):
             body = args[0].child_by_field_name("body")
             if body is not None and not self.evaluate(body, depth + 1).dynamic:
                 return Built("0")
+        if name == "join" and len(args) == 1 and function is not None:
+            # `" ".join(parts)` of a list built here: `parts = [...]`, `parts.append(...)`.
+            receiver = function.child_by_field_name("object")
+            separator = self.evaluate(receiver, depth + 1) if receiver is not None else UNKNOWN
+            items = self.collected(args[0], depth)
+            if not separator.dynamic and items is not None:
+                return self.joined(node, separator.text, items)
         if name == "str" and len(args) == 1:
             return self.evaluate(args[0], depth + 1)
         return None

@@ -136,6 +136,9 @@ class RustEvaluator(Evaluator):
         """`{table}` inside the template captures the local `table`."""
         if is_constant_name(name):
             return self._constant_named(name, depth)
+        flowing = self._flowing(node, name, depth)
+        if flowing is not None:
+            return flowing
         defs = self.definitions().get((self.scope_of(node).id, name), [])
         reaching = self._reaching(defs, node)
         if reaching:
