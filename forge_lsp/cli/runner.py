@@ -76,7 +76,10 @@ def check_file(task: Task) -> FileResult:
             source = handle.read()
     except OSError as problem:
         return FileResult(task.display, error=problem.strerror or str(problem))
-    findings = checker.check(source, spec, task.selection, path=task.project_path).findings
+    try:
+        findings = checker.check(source, spec, task.selection, path=task.project_path).findings
+    except checker.ParseTooSlow as slow:
+        return FileResult(task.display, skipped=str(slow).split(";")[0])
     return FileResult(task.display, tuple(report_findings(task.display, source, findings)))
 
 

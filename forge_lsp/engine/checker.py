@@ -9,6 +9,7 @@ import dataclasses
 import logging
 import re
 import threading
+import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -53,14 +54,51 @@ def _parser(spec: LanguageSpec) -> tree_sitter.Parser:
     return parser
 
 
+# How long a parse may take before Forge gives up on the text: a second, plus a second per
+# megabyte (grammars parse 10-20 MB a second, so a sane file never comes close). Some grammars'
+# error recovery explodes on a few stray characters: tree-sitter-kotlin 1.1 spends 48 s and
+# gigabytes on a 1.3 KB file with an unclosed string and a `#` in the middle of a `try`.
+PARSE_SECONDS = 1.0
+PARSE_SECONDS_PER_MB = 1.0
+
+
+class ParseTooSlow(Exception):
+    """The grammar did not finish parsing the text within its time budget."""
+
+    def __init__(self, language: str, seconds: float) -> None:
+        super().__init__(
+            f"the {language} parser gave up after {seconds:.1f} s on this text (a grammar's "
+            "error recovery can explode on a few stray characters); checking resumes with the "
+            "next edit"
+        )
+
+
 def parse(
     spec: LanguageSpec, source: bytes, old_tree: tree_sitter.Tree | None = None
 ) -> tree_sitter.Tree:
-    """Parse `source`; pass the previous tree (already `edit`ed) to re-parse incrementally."""
+    """Parse `source`; pass the previous tree (already `edit`ed) to re-parse incrementally.
+    Raises `ParseTooSlow` when the grammar takes longer than its budget."""
     source = utf8_safe(source)
-    if old_tree is None:
-        return _parser(spec).parse(source)
-    return _parser(spec).parse(source, old_tree)
+    budget = PARSE_SECONDS + PARSE_SECONDS_PER_MB * len(source) / 1_000_000
+    deadline = time.monotonic() + budget
+    parser = _parser(spec)
+
+    def read(offset: int, _point: object) -> bytes:
+        return source[offset : offset + 65_536]
+
+    def too_slow(*_state: object) -> bool:
+        return time.monotonic() > deadline
+
+    try:
+        # A read callback, not the bytes: tree-sitter only asks the progress callback then.
+        if old_tree is None:
+            return parser.parse(read, progress_callback=too_slow)
+        return parser.parse(read, old_tree, progress_callback=too_slow)
+    except ValueError:
+        parser.reset()  # a halted parser resumes where it stopped unless reset
+        if time.monotonic() > deadline:
+            raise ParseTooSlow(spec.name, budget) from None
+        raise
 
 
 _ESCAPED_BYTE = re.compile("[\udc80-\udcff]")

@@ -164,7 +164,13 @@ class Analyzer:
         source = encode(snapshot.text)
         if len(source) > settings.max_file_size:
             return _replace_skipped(base, _too_big(len(source), settings.max_file_size))
-        result = self._check(state, spec, settings, source, snapshot)
+        from forge_lsp.engine.checker import ParseTooSlow  # the engine loads on the first check
+
+        try:
+            result = self._check(state, spec, settings, source, snapshot)
+        except ParseTooSlow as slow:
+            state.forget_tree()  # the next version parses afresh
+            return _replace_skipped(base, str(slow))
         state.source, state.tree, state.spec_name = source, result.tree, spec.name
         state.findings, state.settings_generation = result.findings, snapshot.settings_generation
         state.file_matches = result.file_matches

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from lsprotocol import types
 
@@ -130,6 +132,21 @@ async def test_huge_files_are_skipped_with_a_message(session: Session) -> None:
     assert f"it is {len(SWALLOWED * 100):,} bytes, over the limit of 2,000" in message.message
     assert "raise `maxFileSize`" in message.message
     assert message.type == types.MessageType.Info
+
+
+async def test_a_text_the_parser_gives_up_on_is_skipped_with_a_message(session: Session) -> None:
+    # tree-sitter-kotlin's error recovery takes 48 s on this text without Forge's parse budget.
+    slow = Path(__file__).parent.parent / "data" / "parse" / "kotlin_error_recovery_explodes.kt"
+    uri = session.open("Slow.kt", slow.read_text(), "kotlin")
+    assert await session.diagnostics(uri) == []
+    message = await session.until(
+        lambda: next((m for m in session.messages if "Slow.kt" in m.message), None),
+        "a message about the text the parser gave up on",
+    )
+    assert "the kotlin parser gave up after" in message.message
+    # The server keeps serving: the next document is checked as usual.
+    other = session.open("service.py", SWALLOWED, "python")
+    assert [d.code for d in await session.diagnostics(other)] == ["FG301"]
 
 
 @pytest.mark.parametrize("profile", ["neovim"])  # 10 MB over the wire once is enough

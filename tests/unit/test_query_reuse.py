@@ -63,7 +63,11 @@ def test_carried_matches_equal_a_fresh_query(language: str) -> None:
             before = tree.copy()
             old = {text: query_reuse.keep(_matches(spec, text, before)) for text in queries}
             incremental.edit_tree(tree, edit)
-            new_tree = checker.parse(spec, new, tree)
+            try:
+                new_tree = checker.parse(spec, new, tree)
+            except checker.ParseTooSlow:
+                tree = before  # a text the grammar gives up on: carry on from the last one
+                continue
             kept = {text: found for text, found in old.items() if found is not None}
             reuse = recheck._reuse(new_tree, spec, edit, before, kept)
             if reuse is not None and _changed_only_within(tree, new_tree, reuse.function):
