@@ -10,7 +10,14 @@ import tree_sitter
 from forge_lsp.core.model import Confidence, Finding, Severity
 from forge_lsp.dataflow import ir
 from forge_lsp.dataflow.facts import UNKNOWN_VALUE, Origin, Value
-from forge_lsp.rules.base import CheckContext, Rule, RuleOption, has_error, lines_below
+from forge_lsp.rules.base import (
+    CheckContext,
+    Rule,
+    RuleOption,
+    has_error,
+    line_from,
+    lines_below,
+)
 from forge_lsp.rules.families import sql
 from forge_lsp.rules.families.sql import callers, origins
 
@@ -568,8 +575,8 @@ class SqlBuiltFromStrings(Rule):
                             continue
                         reported.add(argument.id)
                         source = found[0]
-                        line = f" (line {source.line + 1})" if source.line >= 0 else ""
-                        where = callers.relative(argument, helper.node)
+                        line = f" ({line_from(source.line, argument)})" if source.line >= 0 else ""
+                        where = line_from(helper.node.start_point[0], argument)
                         message = (
                             f"Untrusted input from {_quoted(source.detail)}{line} reaches SQL "
                             f"built in `{helper.name}()` {where}, which passes it to "
@@ -691,7 +698,7 @@ def _message(
         reaches = f"reaches `{label}` {lines_below(call, site.node)} through `{via}`"
     source = verdict.source
     if source is not None and source.origin is Origin.UNTRUSTED:
-        line = f" (line {source.line + 1})" if source.line >= 0 else ""
+        line = f" ({line_from(source.line, site.node)})" if source.line >= 0 else ""
         return (
             f"Untrusted input from {_quoted(source.detail)}{line} is spliced into SQL built with "
             f"{site.how}{where}, which {reaches}: {advice}"

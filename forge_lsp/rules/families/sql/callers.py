@@ -123,13 +123,3 @@ def untrusted(value: Value) -> list[Fact]:
     return sorted(
         (f for f in value if f.origin is Origin.UNTRUSTED), key=lambda f: (f.line, f.detail)
     )
-
-
-def relative(later: Node, earlier: Node) -> str:
-    """`3 lines above` / `2 lines below` / `on the same line`, from `later` to `earlier`."""
-    distance = later.start_point[0] - earlier.start_point[0]
-    if distance == 0:
-        return "on the same line"
-    if distance > 0:
-        return "on the line above" if distance == 1 else f"{distance} lines above"
-    return "on the next line" if distance == -1 else f"{-distance} lines below"
