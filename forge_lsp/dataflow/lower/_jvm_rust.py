@@ -79,3 +79,26 @@ def builder_statement(
         key = string_key(args[0], source) if keyed else None
         return ir.Assign(root, args[-1], node, ir.Op.PUT, key)
     return None
+
+
+def plus_chain(node: Node, source: bytes) -> ir.Concat:
+    """`a + b + c` (a left-nested chain of `+` binary expressions) as one concatenation of its
+    operands, walked without recursion so that long concatenations stay linear."""
+    parts: list[Node] = []
+    current = node
+    while True:
+        left = current.child_by_field_name("left")
+        right = current.child_by_field_name("right")
+        if right is not None:
+            parts.append(right)
+        if (
+            left is not None
+            and left.type == "binary_expression"
+            and text(left.child_by_field_name("operator"), source) == "+"
+        ):
+            current = left
+            continue
+        if left is not None:
+            parts.append(left)
+        break
+    return ir.Concat(tuple(reversed(parts)))

@@ -16,6 +16,7 @@ from forge_lsp.dataflow.ir import Node
 from forge_lsp.dataflow.lower._jvm_rust import (
     builder_statement,
     named,
+    plus_chain,
     string_key,
     switch_chain,
     text,
@@ -245,25 +246,7 @@ def _binary(node: Node, source: bytes) -> ir.Expr:
         return ir.Opaque()
     if op != "+":
         return ir.Opaque(tuple(named(node)))
-    # Flatten `a + b + c` (left-nested) iteratively: long concatenations stay linear.
-    parts: list[Node] = []
-    current = node
-    while True:
-        right = current.child_by_field_name("right")
-        left = current.child_by_field_name("left")
-        if right is not None:
-            parts.append(right)
-        if (
-            left is not None
-            and left.type == "binary_expression"
-            and text(left.child_by_field_name("operator"), source) == "+"
-        ):
-            current = left
-            continue
-        if left is not None:
-            parts.append(left)
-        break
-    return ir.Concat(tuple(reversed(parts)), "concatenation")
+    return plus_chain(node, source)
 
 
 def _call(node: Node, source: bytes) -> ir.Expr:

@@ -23,6 +23,7 @@ from forge_lsp.dataflow.ir import Node
 from forge_lsp.dataflow.lower._jvm_rust import (
     builder_statement,
     named,
+    plus_chain,
     string_key,
     switch_chain,
     text,
@@ -305,20 +306,7 @@ def _binary(node: Node, source: bytes) -> ir.Expr:
         return ir.Choice(None, tuple(n for n in (left, right) if n is not None))
     if op != "+":
         return ir.Opaque(tuple(n for n in (left, right) if n is not None))
-    parts: list[Node] = []
-    current = node
-    while True:
-        left = current.child_by_field_name("left")
-        right = current.child_by_field_name("right")
-        if right is not None:
-            parts.append(right)
-        if left is not None and left.type == "binary_expression" and _op(left, source) == "+":
-            current = left
-            continue
-        if left is not None:
-            parts.append(left)
-        break
-    return ir.Concat(tuple(reversed(parts)))
+    return plus_chain(node, source)
 
 
 def _op(node: Node, source: bytes) -> str:
