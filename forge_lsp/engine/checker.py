@@ -95,6 +95,22 @@ def _signals_held() -> Iterator[None]:
         signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
+READ_CHUNK = 65_536
+
+
+def _read_buffer() -> bytearray:
+    """The buffer a parse on this thread hands tree-sitter its text through, refilled on every
+    read. tree-sitter's binding (0.26.1) keeps a reference to every object a read callback
+    returns, forever: returning slices of the text leaked the whole text on every parse (the
+    server grew 26 MB over 36,000 keystrokes). A buffer that lives as long as its thread costs
+    nothing however many references pile up on it. tree-sitter releases the buffer before it
+    reads again, so it can be refilled."""
+    buffer: bytearray | None = _local.__dict__.get("read_buffer")
+    if buffer is None:
+        buffer = _local.read_buffer = bytearray()
+    return buffer
+
+
 def parse(
     spec: LanguageSpec, source: bytes, old_tree: tree_sitter.Tree | None = None
 ) -> tree_sitter.Tree:
@@ -104,9 +120,11 @@ def parse(
     budget = PARSE_SECONDS + PARSE_SECONDS_PER_MB * len(source) / 1_000_000
     deadline = time.monotonic() + budget
     parser = _parser(spec)
+    buffer = _read_buffer()
 
-    def read(offset: int, _point: object) -> bytes:
-        return source[offset : offset + 65_536]
+    def read(offset: int, _point: object) -> bytearray:
+        buffer[:] = source[offset : offset + READ_CHUNK]
+        return buffer
 
     def too_slow(*_state: object) -> bool:
         return time.monotonic() > deadline

@@ -3,9 +3,12 @@ editor and the command line say so and keep serving."""
 
 from __future__ import annotations
 
+import gc
+import tracemalloc
 from pathlib import Path
 
 import pytest
+import tree_sitter
 
 from forge_lsp.cli import runner
 from forge_lsp.core import languages
@@ -31,3 +34,33 @@ def test_the_command_line_skips_the_file_with_the_reason(tmp_path: Path) -> None
     task = runner.Task(str(path), "Slow.kt", checker.RuleSelection(), 1_000_000)
     result = runner.check_file(task)
     assert result.skipped is not None and "kotlin parser gave up" in result.skipped
+
+
+def test_a_text_over_many_chunks_parses_as_from_the_bytes() -> None:
+    spec = languages.LANGUAGES["python"]
+    source = b"".join(b"def f%d(x):\n    return x + %d\n" % (i, i) for i in range(8_000))
+    assert len(source) > 3 * checker.READ_CHUNK
+    tree = checker.parse(spec, source)
+    plain = tree_sitter.Parser(spec.grammar).parse(source)
+    assert str(tree.root_node) == str(plain.root_node)
+    last = tree.root_node.children[-1]
+    assert last.text == b"def f7999(x):\n    return x + 7999"
+
+
+def test_parsing_keeps_nothing_of_the_texts_it_read() -> None:
+    # tree-sitter's binding keeps a reference to whatever a read callback returns: a server
+    # parsing on every keystroke must not keep every version of the text.
+    spec = languages.LANGUAGES["python"]
+    source = b"def f(x):\n    return x + 1\n" * 4_000  # 108 KB
+    checker.parse(spec, source)  # the thread's buffer, grammar and parser come first
+    gc.collect()
+    tracemalloc.start()
+    try:
+        before, _ = tracemalloc.get_traced_memory()
+        for version in range(30):
+            checker.parse(spec, source + b"# %d\n" % version)
+        gc.collect()
+        after, _ = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert after - before < len(source), f"{(after - before) / 1e6:.1f} MB kept after 30 parses"
