@@ -213,6 +213,7 @@ class FileFlow:
             return self._by_name
         types = self._lowering.function_types
         registrations = self._table.callbacks if self._table is not None else {}
+        registered = {callee.rsplit(".", 1)[-1] for callee in registrations}
         for node in self._nodes_of(types | _CALL_TYPES):
             if node.type in types:
                 name = node.child_by_field_name("name")
@@ -222,24 +223,29 @@ class FileFlow:
                 if name is not None:
                     self._by_name.setdefault(self._text(name), []).append(node)
             elif node.type in _CALL_TYPES:
-                self._note_call(node)
-                if registrations:
+                callee = self._note_call(node)
+                # Lowering every call to read its callee cost more than the rest of the index.
+                if registrations and (callee is None or callee in registered):
                     self._registration(node, registrations)
         return self._by_name
 
     def _nodes_of(self, kinds: frozenset[str]) -> list[Node]:
         return nodes_of(self.root, kinds, self._file_matches, self._grammar)
 
-    def _note_call(self, node: Node) -> None:
+    def _note_call(self, node: Node) -> str | None:
+        """Index the call by its callee's last segment, and return that (None when it has
+        no plain name)."""
         function = node.child_by_field_name("function") or node.child_by_field_name("name")
         if function is None and node.named_child_count:  # Kotlin: no field names
             function = node.named_children[0]
         if function is None:
-            return
+            return None
         written = self._text(function).replace("::", ".").replace("?.", ".")
         name = written.rsplit(".", 1)[-1].strip()
-        if name.isidentifier():
-            self._calls_by_name.setdefault(name, []).append(node)
+        if not name.isidentifier():
+            return None
+        self._calls_by_name.setdefault(name, []).append(node)
+        return name
 
     def _registration(self, node: Node, registrations: dict[str, tuple[int, str]] | object) -> None:
         shape = self._shape(node)

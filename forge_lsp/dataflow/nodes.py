@@ -1,12 +1,15 @@
 """A file's nodes of some types, in document order: from the engine's whole-file query when
-the caller has one (one pass in C, carried across edits by a re-check of one function), else
-from a walk of the tree."""
+the caller has one (carried across edits by a re-check of one function), else from a query
+pass of their own (a walk of the tree in Python took 0.3 s of a 2.4 s check of SQLAlchemy);
+a walk only when the grammar refuses the query."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import cache
 
 import tree_sitter
+from tree_sitter import Node
 
 # A whole-file query's matches: (pattern index, captures by name), as tree-sitter gives them.
 FileMatches = Callable[[str], list[tuple[int, dict[str, list[tree_sitter.Node]]]]]
@@ -19,11 +22,13 @@ def nodes_of(
     grammar: tree_sitter.Language | None = None,
 ) -> list[tree_sitter.Node]:
     """The nodes under `root` whose type is one of `kinds`, parents before children."""
-    if file_matches is not None and grammar is not None:
+    if grammar is not None:
         known = sorted(kind for kind in kinds if grammar.id_for_node_kind(kind, True))
         query = "\n".join(f"({kind}) @node" for kind in known)
         try:
-            return [captures["node"][0] for _, captures in file_matches(query)]
+            if file_matches is not None:
+                return [captures["node"][0] for _, captures in file_matches(query)]
+            return _captured(root, grammar, query)
         except Exception:  # a query the grammar refuses: walk the tree instead
             pass
     found = []
@@ -43,3 +48,16 @@ def nodes_of(
             break
         visited = True
     return found
+
+
+def _captured(root: tree_sitter.Node, grammar: tree_sitter.Language, query: str) -> list[Node]:
+    """One query pass of its own (in C, several times faster than a walk in Python), in
+    document order with parents first."""
+    cursor = tree_sitter.QueryCursor(_query(grammar, query))
+    nodes = cursor.captures(root).get("node", [])
+    return sorted(nodes, key=lambda node: (node.start_byte, -node.end_byte))
+
+
+@cache
+def _query(grammar: tree_sitter.Language, source: str) -> tree_sitter.Query:
+    return tree_sitter.Query(grammar, source)
