@@ -144,9 +144,23 @@ _KEY_VALUE_METHODS = cred.KEY_VALUE_METHODS
 
 _API_SLOTS = credential_flow.API_SLOTS
 # Candidates for a password inside a connection string, found in one pass over the file.
-_CONNECTION_HINT = re.compile(
-    rb"://[^\s:/?#@'\"`]*:[^\s/?#@'\"`]+@|@(?:tcp|unix|udp)\(|(?i:password|pwd|passwd)\s*="
-)
+# Where a connection string may embed a password: `user:pw@` in a URL, Go's `@tcp(`, and
+# `password=` (any case) in a key-value DSN. Three scans, not one regex: an alternation with a
+# case-insensitive branch tests every byte of the file in Python's `re` (six times slower).
+_URL_CREDENTIALS = re.compile(rb"://[^\s:/?#@'\"`]*:[^\s/?#@'\"`]+@")
+_GO_DSN_ADDRESS = re.compile(rb"@(?:tcp|unix|udp)\(")
+_PASSWORD_KEY = re.compile(rb"p(?:assword|wd|asswd)\s*=")  # matched in the lowered text
+
+
+def _connection_hints(source: bytes, start: int, end: int) -> list[tuple[int, int]]:
+    """The spans of text in [start, end) that hint at a connection string, in order."""
+    found = [m.span() for m in _URL_CREDENTIALS.finditer(source, start, end)]
+    found += [m.span() for m in _GO_DSN_ADDRESS.finditer(source, start, end)]
+    lowered = source[start:end].lower()  # bytes.lower() changes ASCII only: offsets hold
+    found += [(start + m.start(), start + m.end()) for m in _PASSWORD_KEY.finditer(lowered)]
+    return sorted(found)
+
+
 _FIX_HINT = "load it from the environment or a secret manager"
 
 
@@ -646,8 +660,8 @@ not just the tip, and treat a hit as an incident: rotate first, then rewrite.
     ) -> Iterator[Finding]:
         literal_types = cred.LITERAL_TYPES[ctx.language.name]
         seen: set[int] = set()
-        for hint in _CONNECTION_HINT.finditer(ctx.source, *ctx.span):
-            node = cred.enclosing_text_node(ctx.root, hint.start(), hint.end())
+        for hint_start, hint_end in _connection_hints(ctx.source, *ctx.span):
+            node = cred.enclosing_text_node(ctx.root, hint_start, hint_end)
             if node is None or node.type not in literal_types or node.start_byte in seen:
                 continue
             if node.parent is not None and node.parent.type == "expression_statement":
