@@ -214,7 +214,8 @@ class FileFlow:
         types = self._lowering.function_types
         registrations = self._table.callbacks if self._table is not None else {}
         registered = {callee.rsplit(".", 1)[-1] for callee in registrations}
-        for node in self._nodes_of(types | _CALL_TYPES):
+        kinds = types | _CALL_TYPES
+        for node in nodes_of(self.root, kinds, self._file_matches, self._grammar):
             if node.type in types:
                 name = node.child_by_field_name("name")
                 parent = node.parent
@@ -229,12 +230,8 @@ class FileFlow:
                     self._registration(node, registrations)
         return self._by_name
 
-    def _nodes_of(self, kinds: frozenset[str]) -> list[Node]:
-        return nodes_of(self.root, kinds, self._file_matches, self._grammar)
-
     def _note_call(self, node: Node) -> str | None:
-        """Index the call by its callee's last segment, and return that (None when it has
-        no plain name)."""
+        """Index the call by its callee's last segment, and return that (or None)."""
         function = node.child_by_field_name("function") or node.child_by_field_name("name")
         if function is None and node.named_child_count:  # Kotlin: no field names
             function = node.named_children[0]
