@@ -152,6 +152,11 @@ _GO_DSN_ADDRESS = re.compile(rb"@(?:tcp|unix|udp)\(")
 _PASSWORD_KEY = re.compile(rb"p(?:assword|wd|asswd)\s*=")  # matched in the lowered text
 
 
+def _prose(content: bytes) -> bool:
+    """Several lines of words (a usage text, a help page) rather than one value."""
+    return content.count(b"\n") >= 2 and len(content.split()) >= 12
+
+
 def _connection_hints(source: bytes, start: int, end: int) -> list[tuple[int, int]]:
     """The spans of text in [start, end) that hint at a connection string, in order."""
     found = [m.span() for m in _URL_CREDENTIALS.finditer(source, start, end)]
@@ -670,8 +675,18 @@ not just the tip, and treat a hit as an incident: rotate first, then rewrite.
             if node.start_byte in reported or not self._keep(ctx, node, options):
                 continue
             start, end = cred.content_span(node, ctx.source)
-            if next(cred.embedded_passwords(ctx.source[start:end], options.ignore), None):
+            content = ctx.source[start:end]
+            if next(cred.embedded_passwords(content, options.ignore), None):
                 reported.add(node.start_byte)
+                if _prose(content):  # help text showing an example URL: it connects nothing
+                    yield self.finding(
+                        node,
+                        "Text with an example connection string that embeds a password: if "
+                        f"the URL is used, keep the password out of it and {_FIX_HINT}",
+                        severity=Severity.INFO,
+                        confidence=Confidence.LOW,
+                    )
+                    continue
                 yield self.finding(
                     node,
                     "Connection string embeds a hardcoded password: keep the password out of "

@@ -232,7 +232,7 @@ def reached(ctx: CheckContext, node: Node, credible: Callable[[str], bool]) -> l
     """The credential literals reaching `node`, a credential slot that does not hold a literal
     itself. Empty when the value is not known to be a credential constant on any path."""
     value_node = peel(node, ctx.source)
-    if value_node.type == "ERROR" or value_node.has_error:
+    if value_node.type == "ERROR" or value_node.has_error or _lists_names(ctx, value_node):
         return []
     if not _worth_asking(ctx, value_node, 0, set()):
         field = field_literal(ctx, value_node)
@@ -273,6 +273,27 @@ def reached(ctx: CheckContext, node: Node, credible: Callable[[str], bool]) -> l
         if credible(text):
             out.append(Reached(text, literal, False, declared_name(ctx, literal)))
     return out
+
+
+# Written lists of values: Python, JavaScript/TypeScript, Go, Java, Kotlin (listOf is a call),
+# Rust.
+_SEQUENCE_TYPES = frozenset(
+    {"list", "tuple", "set", "array", "literal_value", "array_initializer", "array_expression"}
+)
+
+
+def _lists_names(ctx: CheckContext, value: Node) -> bool:
+    """A written list naming a credential field among its strings is a list of names
+    (`secrets = ["smtpUser", "smtpPassword"]`: which attributes to mask), not of values."""
+    if value.type not in _SEQUENCE_TYPES:
+        return False
+    literal_types = cred.LITERAL_TYPES.get(ctx.language.name, frozenset())
+    for child in value.named_children:
+        if child.type == "literal_element" and child.named_child_count:  # Go
+            child = child.named_children[0]
+        if child.type in literal_types and cred.names_a_credential(cred.content(child, ctx.source)):
+            return True
+    return False
 
 
 _MEMBER_TYPES = frozenset(

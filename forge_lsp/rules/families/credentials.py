@@ -306,6 +306,17 @@ _HASH_RE = re.compile(
 _REGEX_RE = re.compile(r"\[\^?[^\]]*\w-\w[^\]]*\][+*?{]|\\[dDwWsS][+*?{]|\(\?[:=!<P]")
 _IDENTIFIER_RE = re.compile(r"[a-z]+(?:_[a-z]+)+|[a-z]+(?:[A-Z][a-z]+)+")
 _CREDENTIAL_WORDS = _PASSWORD_WORDS | {"secret", "token", "key", "apikey", "credentials"}
+# An HTTP header's name: `X-Api-Key`, `x-auth-token`, `Proxy-Authorization-Token`.
+_HEADER_NAME_RE = re.compile(r"[Xx](?:-[A-Za-z0-9]+)+|[A-Z][a-z0-9]*(?:-[A-Z][a-z0-9]*)+")
+
+
+def names_a_credential(value: str) -> bool:
+    """Whether a string is the name of a credential (a field, attribute or header that holds
+    one: `userPassword`, `client_secret`, `X-Gitlab-Token`), not a credential."""
+    return bool(
+        (_IDENTIFIER_RE.fullmatch(value) or _HEADER_NAME_RE.fullmatch(value))
+        and _CREDENTIAL_WORDS.intersection(words(value))
+    )
 
 
 def _normal(text: str) -> str:
@@ -385,8 +396,8 @@ def plausible(value: str, kind: str) -> bool:
         )
     if not any(c.isalnum() for c in value):
         return False
-    if _IDENTIFIER_RE.fullmatch(value) and _CREDENTIAL_WORDS.intersection(words(value)):
-        return False  # "userPassword", "client_secret": a field or attribute name, not a value
+    if names_a_credential(value):
+        return False  # "userPassword", "X-Gitlab-Token": a field's or a header's name
     if kind == TOKEN:
         return _looks_random(value, 12)
     if kind in (API_KEY, ACCESS_KEY, PRIVATE_KEY, CREDENTIAL):
