@@ -188,13 +188,25 @@ _NOT_AUTH_CONTEXT = re.compile(
 )
 
 
+# A file that imports a lexer's token types (Pygments, Python's tokenize, a parser library)
+# calls its lexemes `token`.
+_LEXER_IMPORT = re.compile(
+    rb"(?m)^[ \t]*(?:from|import)[ \t]+(?:pygments|tokenize|ply|lark|antlr4|sqlparse)\b"
+    rb"|require\(\s*['\"](?:esprima|acorn|moo|chevrotain)['\"]"
+    rb"|from\s+['\"](?:esprima|acorn|moo|chevrotain)['\"]"
+)
+
+
 def _parser_token(ctx: CheckContext, call: log_calls.LogCall, leak: log_calls.Leak) -> bool:
     if leak.kind != "token":
         return False
     name = ctx.text(leak.last)
     if name.rsplit(".", 1)[-1].lower() != "token":
         return False
-    return _NOT_AUTH_CONTEXT.search(ctx.text(call.call)) is not None
+    return (
+        _NOT_AUTH_CONTEXT.search(ctx.text(call.call)) is not None
+        or _LEXER_IMPORT.search(ctx.source) is not None
+    )
 
 
 def _above(earlier: tree_sitter.Node, later: tree_sitter.Node) -> str:
