@@ -265,8 +265,19 @@ class UnsafeDeserialization(Rule):
                 if finding is not None:
                     yield self._weighed(ctx, finding, data, call.node)
                 continue
-            finding = self.finding(call.node, _python_message(module, label))
-            yield self._weighed(ctx, finding, data, call.node)
+            finding = self._weighed(
+                ctx, self.finding(call.node, _python_message(module, label)), data, call.node
+            )
+            if module == "marshal" and finding.severity is not Severity.ERROR:
+                # marshal builds code objects but never runs them: only bytes from outside
+                # (a crash, a resource bomb) make it a defect; its own files are its format.
+                finding = dataclasses.replace(
+                    finding,
+                    message=_MARSHAL_OWN_BYTES,
+                    severity=Severity.INFO,
+                    confidence=Confidence.LOW,
+                )
+            yield finding
 
     def _weighed(
         self, ctx: CheckContext, finding: Finding, data: Node | None, call: Node
@@ -508,6 +519,14 @@ def _round_trip(ctx: CheckContext, arg: Node, call: Node) -> bool:
         ):
             return True
     return False
+
+
+_MARSHAL_OWN_BYTES = (
+    "`marshal` loads here from a file or value not known to come from outside: marshal runs "
+    "no code on load, so this is only a risk if someone else can write these bytes (it is "
+    "not hardened against crafted input); prefer JSON for anything that crosses a trust "
+    "boundary"
+)
 
 
 def _python_message(module: str, label: str) -> str:
