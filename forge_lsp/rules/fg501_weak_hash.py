@@ -624,9 +624,15 @@ class WeakHash(Rule):
         protocol = None
         if weak or password is not None:
             protocol = hash_purpose.protocol(ctx, found.call.node)
+        name = _DISPLAY.get(found.algorithm, found.algorithm.upper())
+        if protocol is not None and protocol.stored_format and protocol.covers_password:
+            message = (
+                f"`{found.label}` implements {protocol.name}; fine for checking old hashes, "
+                f"but store new passwords with argon2id, bcrypt or scrypt"
+            )
+            return self._at(found, message, Severity.INFO, Confidence.LOW)
         if protocol is not None and (password is None or protocol.covers_password):
             return None  # the protocol fixes the algorithm: the code has no choice
-        name = _DISPLAY.get(found.algorithm, found.algorithm.upper())
         if password is not None:
             message = (
                 f"`{password}` is hashed with `{found.label}`, a fast hash an attacker's GPU "

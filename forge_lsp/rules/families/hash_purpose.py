@@ -5,9 +5,13 @@ purpose the code does not tell.
   choice: the WebSocket accept key (SHA-1, RFC 6455), HTTP Digest authentication (`HA1` /
   `HA2`, MD5 or SHA by the server's challenge), PostgreSQL's MD5 password authentication, Chef's
   signed headers (SHA-1 before protocol 1.3), CRAM-MD5, MySQL's `mysql_native_password` /
-  `caching_sha2_password` scrambles. Evidence is the protocol's own strings
-  in the file (`Sec-WebSocket-Accept`, `AuthenticationMD5Password`, `X-Ops-Content-Hash`) or
-  the names around the call (`HTTPDigestAuth.build_digest_header`, `ha1`, `websocket`).
+  `caching_sha2_password` scrambles; and stored password formats other systems define
+  (htpasswd's `{SHA}` and `$apr1$`, md5-crypt, LDAP's `{SSHA}`), which are information rather
+  than silence, since code may also pick them for its own new passwords. Evidence is the
+  protocol's own strings in the file (`Sec-WebSocket-Accept`, `AuthenticationMD5Password`,
+  `X-Ops-Content-Hash`; a password format's `{SHA}` or `$apr1$` in the function around the
+  call) or the names around the call (`HTTPDigestAuth.build_digest_header`, `ha1`,
+  `websocket`).
 - `data_names`: the names the hashed data is made of, one or two local assignments back
   (`pw = request.form["password"]; md5(pw)` names `password`).
 - `security_use`: why the digest protects something, from the data (a secret, a token, an API
@@ -32,6 +36,9 @@ Node = tree_sitter.Node
 class Protocol:
     name: str  # how the message names it
     covers_password: bool  # the protocol itself hashes the password (HTTP Digest, Postgres)
+    # A stored format another system defines, which code may also pick for its own new
+    # passwords: information, not silence.
+    stored_format: bool = False
 
 
 _WEBSOCKET = Protocol("the WebSocket handshake (RFC 6455 fixes SHA-1 for the accept key)", False)
@@ -40,6 +47,12 @@ _POSTGRES = Protocol("PostgreSQL's MD5 password authentication (the server asks 
 _CHEF = Protocol("Chef's signed-header authentication (SHA-1 before protocol 1.3)", False)
 _CRAM = Protocol("CRAM-MD5 authentication (the mechanism is MD5 by definition)", True)
 _MYSQL = Protocol("MySQL's password authentication (the server's plugin fixes the scramble)", True)
+_PASSWORD_FORMAT = Protocol(
+    "a password-hash format other systems define (htpasswd's `{SHA}` and `$apr1$`, md5-crypt "
+    "`$1$`, LDAP's `{SSHA}`): reading hashes they wrote needs their algorithm",
+    True,
+    stored_format=True,
+)
 
 # Strings a file only contains because it implements the protocol.
 _FILE_MARKERS = (
@@ -48,6 +61,11 @@ _FILE_MARKERS = (
     (re.compile(r"x-ops-content-hash|x-ops-sign", re.I), _CHEF),
     (re.compile(r"cram-md5", re.I), _CRAM),
     (re.compile(r"mysql_native_password|caching_sha2_password"), _MYSQL),
+)
+# A stored password format, looked for in the function around the hash only: a file that
+# reads htpasswd entries may also hash its own passwords.
+_PASSWORD_FORMAT_MARKER = re.compile(
+    r"\$apr1\$|['\"]\$1\$['\"]|\{S?SHA\}|\bmd5_?crypt\b|\bdef ssha\b"
 )
 _CLASS_TYPES = frozenset(
     {"class_definition", "class_declaration", "object_declaration", "impl_item", "class"}
@@ -70,6 +88,8 @@ def protocol(ctx: CheckContext, call: Node) -> Protocol | None:
         elif scope.type in _FUNCTION_TYPES:
             names.append(crypto.function_name(ctx, scope))
             outermost = scope
+    if outermost is not None and _PASSWORD_FORMAT_MARKER.search(ctx.text(outermost)):
+        return _PASSWORD_FORMAT
     for name in names:
         words = set(crypto.words(name))
         if "digest" in words and words & _DIGEST_PARTNERS:
