@@ -482,7 +482,8 @@ class _Verdict:
 
 
 _WHY_INFO = {
-    fx.TEARDOWN: "around a teardown (a close or shutdown of something being discarded)",
+    fx.TEARDOWN: "around a teardown or an optional step (a close of something being "
+    "discarded, a change of permissions)",
     fx.READS: "around a read, a parse or a probe whose fallback is the default",
     fx.EFFECTS: "around calls whose effect Forge cannot name",
     fx.WRITES: "around a write",
@@ -551,6 +552,13 @@ class _Policy:
         context = handler.context
         real = bool(handler.types & hc.FAILURE_TYPES)
         quiet = context.probe or context.in_flight or context.effect in (fx.TEARDOWN, fx.READS)
+        if handler.types and handler.types <= _READER_GONE:
+            return _Verdict(
+                f"`{handler.shown}` does nothing: the reader went away, and stopping the "
+                "write is the usual answer; say so in a comment.",
+                Severity.INFO,
+                Confidence.LOW,
+            )
         if not quiet and context.effect == fx.WRITES:
             return _Verdict(
                 f"`{handler.shown}` does nothing around a write, commit, send or close of "
@@ -577,6 +585,10 @@ class _Policy:
             Severity.INFO,
             Confidence.LOW,
         )
+
+
+# A write to a pipe or socket whose reader has gone: the end of the conversation, not lost data.
+_READER_GONE = frozenset({"BrokenPipeError", "EPIPE", "ClosedChannelException"})
 
 
 def _handler(

@@ -610,7 +610,10 @@ def expects_exception(try_node: tree_sitter.Node) -> bool:
 # Functions whose contract is not to fail
 # ---------------------------------------------------------------------------------------------
 
-_QUIET_NAME = re.compile(r"(?i)quiet|ignor|silent|(^|_)safe(_|$)|safely|_?repr$")
+_QUIET_NAME = re.compile(
+    r"(?i)quiet|ignor|silent|(^|_)safe(_|$)|safely|_?repr$"
+    r"|^_*(debug|trace|log|warn)(_[a-z]+)?$"  # a logger of its own: logging must not raise
+)
 # Methods that must not raise: a representation, a hash, a destructor.
 _MUST_NOT_RAISE = frozenset(
     {"__repr__", "__str__", "__del__", "__eq__", "__hash__", "hashCode", "equals", "toString",
@@ -629,7 +632,8 @@ _NAMED_FUNCTIONS = frozenset(
 
 def quiet_by_contract(try_node: tree_sitter.Node) -> bool:
     """The enclosing function says it swallows (`closeQuietly`, `cancelIgnoringExceptions`,
-    `silent_remove`) or must not raise (`__repr__`, `__del__`, `hashCode`, `toString`)."""
+    `silent_remove`) or must not raise (`__repr__`, `__del__`, `hashCode`, `toString`, a
+    module's own `_debug(msg)` or `log(msg)`)."""
     current = try_node.parent
     while current is not None and current.type not in _NAMED_FUNCTIONS:
         if current.type in _FUNCTIONS and current.type not in ("lambda", "arrow_function"):

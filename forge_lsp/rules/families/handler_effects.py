@@ -51,6 +51,11 @@ MUST_KEEP = re.compile(
 _DELETE = re.compile(
     r"^(unlink|unlinkSync|rmdir|rmdirSync|rmtree|removedirs|deleteIfExists|rmSync)$"
 )
+# Changing a file's permissions, owner, flags or times: a failure loses nothing written.
+_ATTRIBUTES = re.compile(
+    r"^(chmod|lchmod|fchmod|chown|lchown|fchown|chflags|lchflags|utime|utimes|setLastModified|"
+    r"setReadable|setWritable|setExecutable|setPosixFilePermissions|setOwner)$"
+)
 _DELETE_ON = frozenset({"os", "shutil", "Files", "fs", "fsPromises", "path", "file", "f"})
 _TEARDOWN = re.compile(
     r"(?i)^(close\w*|shutdown\w*|disconnect\w*|dispose\w*|destroy\w*|release\w*|cancel\w*|"
@@ -196,13 +201,43 @@ def _kind(call: tree_sitter.Node, scope: str, file_text: str) -> str | None:
         return None
     if _DELETE.match(name) or (name in ("remove", "delete") and receiver in _DELETE_ON):
         return TEARDOWN
+    if _ATTRIBUTES.match(name):
+        return TEARDOWN  # an optional step: not being allowed is its usual failure
     if _TEARDOWN.match(name):
         if name.lower().startswith("close") and receiver:
             return WRITES if written_to(receiver, scope, file_text) else TEARDOWN
         return TEARDOWN
     if MUST_KEEP.match(name):
-        return WRITES
+        return READS if _runs_a_read(call, name, scope) else WRITES
     return EFFECTS
+
+
+# SQL that only reads: its failure loses no write (`SELECT ... FOR UPDATE` takes locks: not one).
+_READ_SQL = re.compile(
+    r"(?is)^\s*(?:select\b(?!.*\bfor\s+update\b)|show\b|explain\b|describe\b|desc\b"
+    r"|pragma\s+[\w.]+\s*(?:[(;\"'`]|$))"
+)
+_STRING_START = re.compile(r"""^[A-Za-z]{0,2}(?:\"\"\"|'\'\'|"|'|`)""")
+
+
+def _runs_a_read(call: tree_sitter.Node, name: str, scope: str) -> bool:
+    """`cur.execute("SHOW STATUS")`, or of a name the function sets to such a literal (`query
+    = 'SELECT ...'`, also `.format(...)`ed): a query that reads."""
+    if not name.lower().startswith("execute"):
+        return False
+    arguments = call.child_by_field_name("arguments")
+    first = arguments.named_children[0] if arguments and arguments.named_children else None
+    if first is None:
+        return False
+    text = _text(first)
+    if first.type in ("call", "call_expression", "method_invocation"):  # "...".format(...)
+        function = first.child_by_field_name("function") or first.child_by_field_name("object")
+        text = _text(function.named_children[0] if function and function.named_children else None)
+    if re.fullmatch(r"[A-Za-z_]\w*", text):
+        assigned = re.search(rf"(?m)^\s*{text}\s*(?::[^=\n]*)?=\s*(.+)$", scope)
+        text = assigned.group(1) if assigned else ""
+    start = _STRING_START.match(text)
+    return start is not None and _READ_SQL.match(text[start.end() :]) is not None
 
 
 def guarded_effect(try_node: tree_sitter.Node, file_text: str) -> str:
@@ -247,9 +282,22 @@ def function_name(node: tree_sitter.Node) -> str:
 
 
 def error_in_flight(try_node: tree_sitter.Node) -> bool:
-    """The function handles an error already (`handle_dbapi_exception`, `onError`): a cleanup
-    failure there is secondary to the error being handled."""
-    return bool(_ERROR_FUNCTION.match(function_name(try_node)))
+    """The function handles an error already (`handle_dbapi_exception`, `onError`), or the
+    `try` is cleanup in a `finally`, which may run while another error propagates: a cleanup
+    failure there is secondary, and raising it would hide the first."""
+    return bool(_ERROR_FUNCTION.match(function_name(try_node))) or _in_finally(try_node)
+
+
+_FINALLY = frozenset({"finally_clause", "finally_block"})
+
+
+def _in_finally(node: tree_sitter.Node) -> bool:
+    current = node.parent
+    while current is not None and current.type not in _DEFINITIONS:
+        if current.type in _FINALLY:
+            return True
+        current = current.parent
+    return False
 
 
 def probes_candidates(try_node: tree_sitter.Node) -> bool:
