@@ -252,10 +252,14 @@ It does not flag lookups (`os.environ[...]`, `os.getenv`, `process.env.X`, `Syst
 word itself (`"password"`, `"token"`) or the variable's own name, names that only mention a
 credential (`password_field`, `PASSWORD_RESET_URL`, `token_type`, `TOKEN_HEADER`,
 `secret_key_name`, `next_page_token`), values that are names themselves (`"userPassword"`,
-`"spring.datasource.password"`), prose and UI labels (`"invalid password"`, `"Passwort"`),
-stored password hashes (`"pbkdf2_sha256$..."`, `"$2b$12$..."`), file paths, docstrings, and
-URLs on RFC 2606 documentation hosts (`example.com`, `*.test`). `"changeme"`, `"admin"` and `"test"`
-*are* reported: they are not placeholders, they are the first passwords every scanner tries.
+`"spring.datasource.password"`, a header's name like `"X-Gitlab-Token"`), a written list that
+names a credential field among its strings (`secrets = ["smtpUser", "smtpPassword"]`), prose
+and UI labels (`"invalid password"`, `"Passwort"`), stored password hashes
+(`"pbkdf2_sha256$..."`, `"$2b$12$..."`), file paths, docstrings, and URLs on RFC 2606
+documentation hosts (`example.com`, `*.test`). A connection string inside several lines of
+prose (a usage or help text showing `--db='mysql://user:pw@host/db'`) is information, low: it
+documents an example rather than connecting. `"changeme"`, `"admin"` and `"test"` *are*
+reported: they are not placeholders, they are the first passwords every scanner tries.
 A literal default in an environment lookup (`os.getenv("DB_PASSWORD", "hunter2")`) is reported
 as a warning: the lookup is fine, the fallback is a hardcoded password.
 Regular expressions (`"([a-zA-Z0-9-!#$%&'*+.^_`{|}~]+)"` in a variable named `token`) are not

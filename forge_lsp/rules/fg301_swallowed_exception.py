@@ -179,18 +179,24 @@ to `forEach { }` included):
 - **Written to** (a failed close is lost data): the receiver's name (`out`, `writer`, `sink`,
   `tx`, `transaction`, `producer`...), its declared type (`Writer`, `OutputStream`, `Sink`,
   `Transaction`...), a write to it in the function (`ledger.write(`), or Python's
-  `open(p, "w")`. **Teardown** (a failure loses nothing): closing, shutting down or releasing
-  a socket, selector, channel, pool, connection, client, server, input stream, reader or
-  cursor (by declared type), a receiver Forge cannot place, deleting a file (`os.unlink`,
-  `shutil.rmtree`), or any call inside a function that tears down (`close`, `dispose`,
-  `__exit__`, Kotlin's `OnDestroy { }`).
+  `open(p, "w")`. An `execute` of a query that only reads (a literal, or a name the function
+  sets to one, starting `SELECT` without `FOR UPDATE`, `SHOW`, `EXPLAIN`, `DESCRIBE`, or a
+  `PRAGMA` without a value) is a read. **Teardown** (a failure loses nothing): closing,
+  shutting down or releasing a socket, selector, channel, pool, connection, client, server,
+  input stream, reader or cursor (by declared type), a receiver Forge cannot place, deleting a
+  file (`os.unlink`, `shutil.rmtree`), changing permissions, owner or times (`os.chmod`,
+  `os.chown`), or any call inside a function that tears down (`close`, `dispose`, `__exit__`,
+  Kotlin's `OnDestroy { }`).
 - **Reads** are assignments, returns, lookups, parses, imports, logging, validation probes
   (`validate_sql(sql)`, `check...`, `verify...`) and edits of a local collection (`found =
   [] / found.append(x)`, `new Map()`).
 - **Info, low, whatever the block**: a catch-all whose handler gives a reason (below) or whose
   Java/Kotlin parameter says so (`ignored`, `_`); a `try` inside a loop over a literal list
   of candidates (`for fts in ("FTS5", "FTS4"): try: conn.execute(...)`): a probe; a `try` in a
-  function that handles another error (`handle_dbapi_exception`, `onError`).
+  function that handles another error (`handle_dbapi_exception`, `onError`) or inside a
+  `finally` (cleanup that must not hide the error in flight); `except BrokenPipeError` (the
+  reader went away: stopping the write is the answer).
+- **No finding** in a module's own logger (`_debug(msg)`, `log(msg)`): logging must not raise.
 - **Java `InterruptedException`** stays a warning, high (below).
 
 Catch-alls are bare `except:`, `except Exception` / `BaseException` (also inside a tuple), Java

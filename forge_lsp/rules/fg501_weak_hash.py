@@ -466,6 +466,12 @@ The verdict depends on what the code says the digest is for:
   definition, so a password does not make them an error; the WebSocket and Chef markers do not
   excuse hashing a password. The markers are file-wide: a file that implements one of these
   protocols is quiet about every MD5 / SHA-1 in it.
+- **info, low**: a function that implements a stored password format other systems define
+  (htpasswd's `{SHA}` and `$apr1$`, md5-crypt's `$1$` or a `md5crypt` function, LDAP's
+  `{SSHA}` or an `ssha` function): checking hashes those systems wrote needs their algorithm,
+  but new passwords belong in argon2id, bcrypt or scrypt. Only the function around the hash
+  counts, so a file that reads htpasswd entries and also hashes its own passwords is still
+  reported for the latter.
 - **hint**: Python's `usedforsecurity=False`: the author has declared a checksum, and the hint
   only reminds the next reader never to repurpose it.
 - **no finding**: the digest is stored under a name, or computed in a function whose name,

@@ -67,7 +67,9 @@ _DOC = r"""
   `jsonpickle.decode`, `yaml.unsafe_load`, and `yaml.load` / `load_all` with no `Loader` or with
   `Loader` / `CLoader` / `UnsafeLoader`. `SafeLoader`, `BaseLoader` and `FullLoader` are not
   flagged (`FullLoader` refuses the `python/object` tags since PyYAML 5.4), nor is a custom
-  loader class. A round trip of the process's own object (`pickle.loads(pickle.dumps(x))`, or
+  loader class. `marshal` runs no code on load (it is only not hardened against crafted
+  bytes), so it is an error for untrusted input and information, low, for anything else. A
+  round trip of the process's own object (`pickle.loads(pickle.dumps(x))`, or
   bytes the same function just dumped) is a deep copy, not input, and is skipped.
 - Java and Kotlin: `readObject()` / `readUnshared()` on an `ObjectInputStream` built in the same
   function (`new ObjectInputStream(in)`, a local or try-with-resources variable, Kotlin's

@@ -30,8 +30,10 @@ bunyan; Java/Kotlin SLF4J and Log4j `log.*` / `logger.*`; Rust `log::` and `trac
 Not flagged: names that mention a secret without holding one (`password_reset_url`,
 `token_count`, `token_type`, `is_password_valid`, `password_length`, `hashed_password`,
 `masked_token`, `redacted_key`), values passed through any other call (`redact(token)`,
-`mask(pw)`, `len(token)`), comparisons (`token is None`) and literals. The range is the
-offending argument. No fix: what to log instead is yours to decide. Short names count:
+`mask(pw)`, `len(token)`), comparisons (`token is None`) and literals; a bare `token` in a
+parser's message (`"unexpected token %s"`) or in a file that imports a lexer's token types
+(Pygments, `tokenize`, ply, lark, sqlparse, esprima, acorn): a lexeme, not a credential. The
+range is the offending argument. No fix: what to log instead is yours to decide. Short names count:
 `pw`, `pwd`, `cred`, `creds` and `bearer` hold a secret like their long forms.
 
 **Where values come from.** A logged name that says nothing (`auth`, `line`, `h`, `s`) is
