@@ -10,8 +10,9 @@ package is also in the speed corpus (requests, SQLAlchemy, gin, the JDK) uses th
 Kotlin: no registry here carries a Kotlin service or library as source except as part of an
 npm package for React Native; Expo's modules ship their Android code in Kotlin (expo-sqlite
 runs SQL, expo-file-system does downloads, expo-updates fetches and stores updates), so they
-stand in. A service in each language where one is reachable: httpbin and datasette (Python),
-goiardi, a Chef server (Go); the JavaScript, TypeScript, Java and Rust entries are libraries
+stand in. A service in each language where one is reachable: httpbin, datasette, Trac,
+roundup and buildbot, and the database clients mycli and pgcli (Python); goiardi, a Chef server
+(Go); the JavaScript, TypeScript, Java and Rust entries are libraries
 that services call (express, koa, knex, pg, tRPC's server, the JDK's HTTP client and server,
 rusqlite, tokio-postgres, reqwest).
 """
@@ -94,6 +95,41 @@ PROJECTS: tuple[Project, ...] = (
         "service",
         Package("pypi", "datasette", "0.65.1", ("datasette",)),
         ("datasette",),
+    ),
+    Project(
+        "trac",
+        "python",
+        "service",
+        Package("pypi", "Trac", "1.6", ("trac",)),
+        ("trac",),
+    ),
+    Project(
+        "roundup",
+        "python",
+        "service",
+        Package("pypi", "roundup", "2.6.0", ("roundup",)),
+        ("roundup",),
+    ),
+    Project(
+        "buildbot",
+        "python",
+        "service",
+        Package("pypi", "buildbot", "4.3.0", ("buildbot",)),
+        ("buildbot",),
+    ),
+    Project(
+        "mycli",
+        "python",
+        "service",
+        Package("pypi", "mycli", "2.30.1", ("mycli",)),
+        ("mycli",),
+    ),
+    Project(
+        "pgcli",
+        "python",
+        "service",
+        Package("pypi", "pgcli", "4.7.1", ("pgcli",)),
+        ("pgcli",),
     ),
     Project("gin", "go", "library", _GIN, _GIN.sources),
     Project("goiardi", "go", "service", _GOIARDI, _GOIARDI.sources),
