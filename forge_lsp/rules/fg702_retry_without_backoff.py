@@ -27,9 +27,9 @@ loop here is a loop whose body makes an attempt inside an error check (`try`/`ex
 
 - **A fixed sleep between attempts** (`time.sleep(1)`, `time.Sleep(time.Second)`,
   `await sleep(1000)`, `await new Promise(r => setTimeout(r, 1000))`, `Thread.sleep(1000)`,
-  Kotlin's `delay(1000)`):
-  the range is the sleep call. A delay is fixed when it is a literal, a constant or a
-  parameter, and nothing in the loop changes it.
+  Kotlin's `delay(1000)`; in Python any call named `sleep`, `..._sleep` or `...Sleep`, like
+  Twisted's `asyncSleep`): the range is the sleep call. A delay is fixed when it is a literal,
+  a constant or a parameter, and nothing in the loop changes it.
 - **A loop that never gives up**: `while True` / `for {}` / `while (true)` / `for (;;)` with
   no exit on the failure path (no counter, no `raise` on the last attempt, no `ctx.Done()`)
   and a fixed delay, or no delay around a network call: the range is the loop header.
@@ -45,9 +45,10 @@ Not flagged: delays that grow with the attempt (`2 ** attempt`, `backoff *= 2`,
 not it worked: no exit on success), loops over a list of hosts (fail-over, not retry), and
 loops whose only success exit is conditional in a `while True` (`if job is None: break`),
 loops whose failure path changes what the next attempt uses and does not wait (`path =
-path[e.end:]`, following a referral, generating a new key: iterating, not retrying), and test
-files (option
-`ignoreInTests`).
+path[e.end:]`, following a referral, generating a new key: iterating, not retrying), loops
+whose handlers catch only a not-ready signal (`SSL.WantReadError`, `BlockingIOError`,
+`InterruptedError`: waiting for the same read to become possible, nothing failed), and test
+files (option `ignoreInTests`).
 Python, Go, JavaScript, TypeScript, Java and Kotlin (`while (true)`, `for (attempt in 0 until
 n)`, `try`/`catch`; `repeat(n) { }` is not recognised yet). The rule is function-local. No
 fix: the right budget and backoff are yours to choose.

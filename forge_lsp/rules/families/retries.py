@@ -167,8 +167,8 @@ def _analyse(ctx: CheckContext, loop: Node) -> Retry | None:
         retrying = [h for h in handlers if not _ends_in_exit(lang, loop, h)]
         if not handlers and shared and not _is_exit(lang, loop, shared[-1], include_raise=True):
             retrying = list(shared[:1])  # Go `if err == nil { break }`: the rest retries
-        if not retrying:
-            continue
+        if not retrying or all(_not_ready(ctx, h) for h in retrying):
+            continue  # `except SSL.WantReadError`: waiting for data to arrive, not a retry
         retry = tuple(retrying) + tuple(shared) + tuple(statements[:index])
         progresses = _progresses(
             ctx, tuple(retrying) + tuple(shared), (*statements[:index], *attempt)
@@ -181,6 +181,28 @@ def _analyse(ctx: CheckContext, loop: Node) -> Retry | None:
             loop, header, attempt, retry, infinite, counted, bounded, sleeps, growing, progresses
         )
     return None
+
+
+# Signals that an operation is not ready yet (non-blocking I/O, an interrupted call): looping
+# on them waits for the same attempt to become possible; nothing failed.
+_NOT_READY = frozenset(
+    {"WantReadError", "WantWriteError", "SSLWantReadError", "SSLWantWriteError",
+     "BlockingIOError", "InterruptedError"}
+)  # fmt: skip
+_HANDLER_TYPES = frozenset({"except_clause", "catch_clause"})
+
+
+def _not_ready(ctx: CheckContext, handler: Node) -> bool:
+    """A handler that catches only not-ready signals (`except SSL.WantReadError:`)."""
+    clause = handler if handler.type in _HANDLER_TYPES else handler.parent
+    if clause is None or clause.type not in _HANDLER_TYPES:
+        return False
+    header = re.split(r"[:{]", ctx.text(clause), maxsplit=1)[0]
+    # Drop the bound name: Python's `as err`, Java's `(WantReadError e)`.
+    header = re.sub(r"\bas\s+\w+|\s\w+\s*\)\s*$", "", header)
+    names = {word.rsplit(".", 1)[-1] for word in re.findall(r"[A-Za-z_][\w.]*", header)}
+    names -= {"except", "catch", "final"}
+    return bool(names) and names <= _NOT_READY
 
 
 def _body(loop: Node) -> Node | None:
@@ -534,9 +556,8 @@ def _breaks_out(lang: str, loop: Node, brk: Node) -> bool:
 
 # --- sleeps --------------------------------------------------------------------------
 
-_PY_SLEEPS = frozenset(
-    {"time.sleep", "sleep", "asyncio.sleep", "gevent.sleep", "eventlet.sleep", "trio.sleep"}
-)
+# Any call whose name says it sleeps: `time.sleep`, `anyio.sleep`, Twisted's `asyncSleep`.
+_PY_SLEEP = re.compile(r"^(sleep|\w+_sleep|\w*Sleep)$")
 _JS_SLEEP = re.compile(r"^(sleep\w*|\w*Sleep|delay|wait|pause|timeout|setTimeout)$")
 _JAVA_SLEEPS = frozenset({"Thread.sleep"})
 _GO_SLEEPS = frozenset({"time.Sleep", "time.After", "time.NewTimer"})
@@ -575,7 +596,7 @@ def _sleep_arg(ctx: CheckContext, lang: str, call: Node) -> tuple[Node | None] |
         return None
     callee = ctx.text(function)
     if lang == "python":
-        return (first,) if callee in _PY_SLEEPS else None
+        return (first,) if _PY_SLEEP.match(callee.rsplit(".", 1)[-1]) else None
     if lang == "go":
         return (first,) if callee in _GO_SLEEPS else None
     leaf = callee.rsplit(".", 1)[-1]
