@@ -312,7 +312,8 @@ the request's.
   `sql.Identifier`, `format_table`, `quote_name`, `pq.QuoteIdentifier`, `escapeId`,
   `pg-format`'s `format.ident`, `Statement.enquoteIdentifier`) and a parameter declared with a
   type that cannot carry text (`@PathVariable long id`, `Path<u32>`, `item_id: int`,
-  `id int64`). A value that only reaches the SQL through one is not a finding.
+  `id int64`, and a Python parameter whose default is a number, `limit=0`). A value that only
+  reaches the SQL through one is not a finding.
 - **Allow-lists**: a membership test with an early exit on the failing arm (`if sort not in
   SORTABLE: abort(400)`, `if (!ALLOWED.contains(col)) throw ...`, `if !sortable[col] { return }`),
   the arm where a membership test in a constant collection held, a lookup in a constant map

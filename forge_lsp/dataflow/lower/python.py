@@ -13,6 +13,9 @@ from forge_lsp.dataflow.lower._common import (
     text,
 )
 
+# A parameter's default that makes it a number (`def page(limit=0)`), like an `int` annotation.
+_NUMBERS = {"integer": "int", "float": "float"}
+
 _MEMBER = {"attribute": ("object", "attribute")}
 _CHAIN = {"attribute": ("object", "attribute"), "subscript": ("value", "subscript")}
 _EXITS = frozenset({"abort", "flask.abort", "sys.exit", "exit", "os._exit", "quit"})
@@ -74,7 +77,11 @@ class PythonLowering:
             if name is None:
                 continue
             kind = child.child_by_field_name("type")
-            out.append(ir.Param(text(name, source), child, text(kind, source)))
+            written = text(kind, source)
+            default = child.child_by_field_name("value")
+            if not written and default is not None and default.type in _NUMBERS:
+                written = _NUMBERS[default.type]  # `limit=0`: declared a number by its default
+            out.append(ir.Param(text(name, source), child, written))
         return tuple(out)
 
     # ------------------------------------------------------------------ statements
