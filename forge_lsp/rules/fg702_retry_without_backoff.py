@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from forge_lsp.core.model import Confidence, Finding, Severity
 from forge_lsp.rules.base import CheckContext, Rule, has_error
 from forge_lsp.rules.families import network as net
-from forge_lsp.rules.families import retries
+from forge_lsp.rules.families import outbound_calls, retries
 
 _LIBRARY = {
     "python": "`tenacity` (`wait_exponential_jitter`) or `backoff`",
@@ -243,7 +243,7 @@ class RetryWithoutBackoff(Rule):
 def _calls_network(ctx: CheckContext, retry: retries.Retry) -> bool:
     """Whether the attempt is an outbound call (HTTP, or a connect/dial/ping)."""
     return any(
-        retries.http_call(ctx, call) is not None or retries.connects(ctx, call)
+        outbound_calls.http_call(ctx, call) is not None or outbound_calls.connects(ctx, call)
         for node in retry.attempt
         for call in retries.walk_calls(node)
     )

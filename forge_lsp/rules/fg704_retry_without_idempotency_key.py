@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from forge_lsp.core.model import Finding, Severity
 from forge_lsp.rules.base import CheckContext, Rule, has_error
 from forge_lsp.rules.families import network as net
-from forge_lsp.rules.families import retries
+from forge_lsp.rules.families import outbound_calls, retries
 from forge_lsp.rules.families.network import innermost_function
 
 _DOC = r"""
@@ -136,12 +136,14 @@ class RetryWithoutIdempotencyKey(Rule):
             if has_error(retry.loop):
                 continue
             function = innermost_function(ctx, retry.loop)
-            if retries.has_idempotency_key(ctx, function):
+            if outbound_calls.has_idempotency_key(ctx, function):
                 continue
             for node in retry.attempt:
                 for call in retries.walk_calls(node):
-                    method = retries.http_call(ctx, call)
-                    if method in {"POST", "?"} and retries.posts_in_function(ctx, function, method):
+                    method = outbound_calls.http_call(ctx, call)
+                    if method in {"POST", "?"} and outbound_calls.posts_in_function(
+                        ctx, function, method
+                    ):
                         yield self.finding(
                             call,
                             "This POST is retried on failure with no idempotency key, so an "
