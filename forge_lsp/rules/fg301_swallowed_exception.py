@@ -138,13 +138,20 @@ with the failure.**
   after it warns or raises (`if value: return value / except DBAPIError: pass /
   util.warn("Could not detect the charset")`); or the statement right after the `try` (or, when the
   `try` ends an `if` branch, the statement after that `if`) is an `if`
-  whose condition reads a name the `try` block assigns (`x`, `self.x`, `this.x`), and whose
+  whose condition reads a name the `try` block assigns (`x`, `self.x`, `this.x`), or one the
+  `try`'s single call was given (`os.rename(tmp, path) ... if not os.path.exists(path):
+  raise`: the effect itself is checked), and whose
   branch raises or throws, calls a logger (`log.error`, `logger.warning`, `console.error`,
   `warnings.warn`...), calls `abort(...)`, or returns an error value (a `return` naming an
   `...Error`/`...Exception`/`Invalid...`/`BadRequest`/`Failure`, `Err(...)`, or a 4xx/5xx
   status): `port = None / try: port = int(raw) ... / except ValueError: pass / if port is None:
   raise ConfigError(...)`. An `if` that only picks a default (`if x is None: x = 3`) is not a
   report.
+- **The failure has its own path**: Python's `try` / `except E: pass` / `else: return`, where
+  success leaves and falling through the handler leads to what the failure means (`yield
+  "not a valid timestamp"`).
+- **A signal, not an error**: every caught type is named as one (`...Done`, `...Finished`,
+  `...Completed`, `...Skip`: Trac's `RequestDone` says a response was sent).
 - **A test that expects the exception**: test files (`test_*.py`, `*Test.java`,
   `*.spec.ts`, `tests/`...) are skipped unless the `includeTests` option is set; in any file,
   a `try` holding only calls, assertions and declarations inside a test function (`def
@@ -458,7 +465,9 @@ def _context(
     if try_node is None or block is None:
         return _Context(False, one_statement, False, False, False)
     guarded = ctx.text(block)
-    if hc.lost_failure(types, guarded):
+    if hc.has_else(try_node) and hc.else_exits(try_node):
+        answer = bool(types)
+    elif hc.lost_failure(types, guarded):
         answer = False
     elif one_statement or hc.has_else(try_node):
         answer = bool(types)
@@ -521,6 +530,8 @@ class _Policy:
         if self.allow_narrow and handler.explained:
             return None
         if context.answer or (handler.types and handler.types <= self.ignored):
+            return None
+        if handler.types and all(_SIGNAL.search(name) for name in handler.types):
             return None
         return self._narrow(handler)
 
@@ -593,6 +604,9 @@ class _Policy:
         )
 
 
+# Exceptions a framework raises to say something went right or is to be skipped (Trac's
+# `RequestDone` after a response is sent): control flow, not a failure.
+_SIGNAL = re.compile(r"(Done|Finished|Completed|Skip|Skipped)$")
 # A write to a pipe or socket whose reader has gone: the end of the conversation, not lost data.
 _READER_GONE = frozenset({"BrokenPipeError", "EPIPE", "ClosedChannelException"})
 

@@ -373,6 +373,22 @@ def has_else(try_node: tree_sitter.Node) -> bool:
     return any(c.type == "else_clause" for c in try_node.named_children)
 
 
+def else_exits(try_node: tree_sitter.Node) -> bool:
+    """Python's `try: check(x) / except E: pass / else: return`: success leaves, so the handler
+    falling through is the failure's own path (`yield "not a valid timestamp"` after it)."""
+    for clause in try_node.named_children:
+        if clause.type == "else_clause":
+            body = clause.child_by_field_name("body") or clause
+            statements = [c for c in body.named_children if c.type != "comment"]
+            return bool(statements) and statements[-1].type in _EXIT_STATEMENTS
+    return False
+
+
+_EXIT_STATEMENTS = frozenset(
+    {"return_statement", "break_statement", "continue_statement", "raise_statement"}
+)
+
+
 def returns_answer(try_node: tree_sitter.Node) -> bool:
     """The `try` block (or Python's `else:`) returns or breaks out with what it found."""
     parts = [try_block(try_node)]
@@ -488,7 +504,7 @@ def reported_after(try_node: tree_sitter.Node) -> bool:
     block = try_block(try_node)
     if block is None:
         return False
-    names = assigned_names(block)
+    names = assigned_names(block) or _call_arguments(block)
     following = _next_statement(statement_of(try_node))
     if not names or following is None or following.type not in _IFS:
         return False
@@ -510,6 +526,23 @@ _WARNS = re.compile(
     r"\b(raise|throw)\b|\.\s*(warn|warning|error|exception|critical|fatal|severe)\s*\(|"
     r"\bwarnings\.warn\s*\("
 )
+
+
+def _call_arguments(block: tree_sitter.Node) -> set[str]:
+    """The plain names passed to the one call a one-statement block makes: `os.rename(tmp,
+    path)` followed by `if not os.path.exists(path): raise ...` checks the effect itself."""
+    statements = [c for c in block.named_children if c.type != "comment"]
+    if len(statements) != 1 or statements[0].type != "expression_statement":
+        return set()
+    call = statements[0].named_children[0] if statements[0].named_children else None
+    arguments = call.child_by_field_name("arguments") if call is not None else None
+    if arguments is None:
+        return set()
+    return {
+        (a.text or b"").decode("utf-8", "replace")
+        for a in arguments.named_children
+        if a.type == "identifier"
+    }
 
 
 def reported_after_return(try_node: tree_sitter.Node) -> bool:
