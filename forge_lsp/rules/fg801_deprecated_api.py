@@ -7,6 +7,7 @@ not new code. Each language's check only resolves what a name is bound to (an im
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterable, Iterator
 
@@ -99,6 +100,8 @@ PYTHON_MODULES: dict[str, Deprecated] = {
         "each helper has a different successor",
     ),
 }
+
+_SETUPTOOLS_IMPORT = re.compile(rb"(?m)^[ \t]*(?:from|import)[ \t]+setuptools\b")
 
 # io/ioutil: since Go 1.16 each function is a one-line wrapper of its io or os replacement,
 # and Go's compatibility promise keeps the package working: a cleanup, not a risk.
@@ -297,7 +300,8 @@ disagree on real inputs. The one-argument `URLEncoder.encode` uses the platform 
 `distutils`, `ssl.wrap_socket`), scheduled for removal (Java's box constructors) or unsafe as
 they stand (`new Buffer`, `url.parse`, `fs.exists`, the platform-charset `URLEncoder`) are
 warnings. APIs that are deprecated but keep working, with no removal scheduled, are
-information with low confidence: Go's `ioutil` (kept forever by the Go 1 compatibility
+information with low confidence (so is `distutils` in a file that imports `setuptools`, whose
+own copy of `distutils` stands in on 3.12): Go's `ioutil` (kept forever by the Go 1 compatibility
 promise), `logger.warn`, `datetime.utcnow()`, and `asyncio.get_event_loop()` inside a
 coroutine (where it returns the running loop). Switching them is a cleanup whose timing
 depends on the oldest version the project supports, which the rule cannot see.
@@ -440,7 +444,12 @@ both parsers before switching.
             module = match["module"][0]
             if has_error(module) or _guarded_import(module):
                 continue
-            yield self._report(module, PYTHON_MODULES[ctx.text(match["top"][0])], "", None)
+            top = ctx.text(match["top"][0])
+            entry = PYTHON_MODULES[top]
+            if top == "distutils" and _SETUPTOOLS_IMPORT.search(ctx.source):
+                # setuptools installs its own distutils on 3.12+ once imported: it still works.
+                entry = dataclasses.replace(entry, works=True)
+            yield self._report(module, entry, "", None)
 
     # -- Go -------------------------------------------------------------------------------
 
