@@ -398,9 +398,14 @@ def returns_answer(try_node: tree_sitter.Node) -> bool:
 
 def in_loop(node: tree_sitter.Node) -> bool:
     """True when `node` sits in a loop's body within its own function."""
+    return inside(node, _LOOPS)
+
+
+def inside(node: tree_sitter.Node, kinds: frozenset[str]) -> bool:
+    """True when an ancestor of `node` within its own function is of one of `kinds`."""
     current = node.parent
     while current is not None and current.type not in _FUNCTIONS:
-        if current.type in _LOOPS:
+        if current.type in kinds:
             return True
         current = current.parent
     return False

@@ -285,19 +285,10 @@ def error_in_flight(try_node: tree_sitter.Node) -> bool:
     """The function handles an error already (`handle_dbapi_exception`, `onError`), or the
     `try` is cleanup in a `finally`, which may run while another error propagates: a cleanup
     failure there is secondary, and raising it would hide the first."""
-    return bool(_ERROR_FUNCTION.match(function_name(try_node))) or _in_finally(try_node)
+    return bool(_ERROR_FUNCTION.match(function_name(try_node))) or hc.inside(try_node, _FINALLY)
 
 
 _FINALLY = frozenset({"finally_clause", "finally_block"})
-
-
-def _in_finally(node: tree_sitter.Node) -> bool:
-    current = node.parent
-    while current is not None and current.type not in _DEFINITIONS:
-        if current.type in _FINALLY:
-            return True
-        current = current.parent
-    return False
 
 
 def probes_candidates(try_node: tree_sitter.Node) -> bool:
