@@ -1,11 +1,14 @@
-"""Helpers the Java, Kotlin and Rust lowerings share: node text, switch chains, builder calls.
+"""Helpers the Java, Kotlin and Rust lowerings share: node text, switch chains, builder calls,
+and the `Lowering` object itself.
 
 Kept apart from the three language modules so that each stays about its own grammar.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Protocol
 
 from forge_lsp.dataflow import ir
 from forge_lsp.dataflow.ir import Node
@@ -16,6 +19,26 @@ PUT_METHODS = frozenset(
     {"put", "putIfAbsent", "add", "addAll", "addLast", "addFirst", "offer", "push", "insert"}
 )
 KEYED_PUT_METHODS = frozenset({"put", "putIfAbsent", "insert", "set"})
+
+
+class _FunctionLowerer(Protocol):
+    def function(self, node: Node) -> ir.FunctionIR: ...
+
+
+@dataclass(frozen=True, slots=True)
+class DelegatingLowering:
+    """A language's `Lowering` whose function bodies a `lowerer(source)` lowers and whose
+    expressions a module function shapes (Java, Kotlin, Rust)."""
+
+    function_types: frozenset[str]
+    lowerer: Callable[[bytes], _FunctionLowerer]
+    shape: Callable[[Node, bytes], ir.Expr]
+
+    def lower(self, function: Node, source: bytes) -> ir.FunctionIR:
+        return self.lowerer(source).function(function)
+
+    def expression(self, node: Node, source: bytes) -> ir.Expr:
+        return self.shape(node, source)
 
 
 def text(node: Node | None, source: bytes) -> str:

@@ -14,6 +14,7 @@ from __future__ import annotations
 from forge_lsp.dataflow import ir
 from forge_lsp.dataflow.ir import Node
 from forge_lsp.dataflow.lower._jvm_rust import (
+    DelegatingLowering,
     builder_statement,
     named,
     plus_chain,
@@ -110,19 +111,6 @@ _CLASS_PARTS = frozenset(
     }
 )
 _BOOLEAN_OPERATORS = frozenset({"==", "!=", "<", ">", "<=", ">=", "&&", "||", "instanceof"})
-
-
-class JavaLowering:
-    function_types = FUNCTION_TYPES
-
-    def lower(self, function: Node, source: bytes) -> ir.FunctionIR:
-        return _Lowerer(source).function(function)
-
-    def expression(self, node: Node, source: bytes) -> ir.Expr:
-        return expression(node, source)
-
-
-LOWERING = JavaLowering()
 
 
 def dotted(node: Node | None, source: bytes) -> str:
@@ -653,3 +641,6 @@ def _unwrap(node: Node | None) -> Node | None:
     if node is not None and node.type == "parenthesized_expression" and node.named_child_count == 1:
         return node.named_children[0]
     return node
+
+
+LOWERING = DelegatingLowering(FUNCTION_TYPES, _Lowerer, expression)

@@ -21,6 +21,7 @@ import re
 from forge_lsp.dataflow import ir
 from forge_lsp.dataflow.ir import Node
 from forge_lsp.dataflow.lower._jvm_rust import (
+    DelegatingLowering,
     builder_statement,
     named,
     plus_chain,
@@ -100,19 +101,6 @@ _DECLARATIONS = frozenset(
 )
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _KEYWORDS = {"true": ("true", "bool"), "false": ("false", "bool"), "null": ("null", "null")}
-
-
-class KotlinLowering:
-    function_types = FUNCTION_TYPES
-
-    def lower(self, function: Node, source: bytes) -> ir.FunctionIR:
-        return _Lowerer(source).function(function)
-
-    def expression(self, node: Node, source: bytes) -> ir.Expr:
-        return expression(node, source)
-
-
-LOWERING = KotlinLowering()
 
 
 def dotted(node: Node | None, source: bytes) -> str:
@@ -774,3 +762,6 @@ def _declared_names(node: Node, source: bytes) -> list[str]:
         if child.type == "variable_declaration":
             names.extend(_declared_names(child, source))
     return names
+
+
+LOWERING = DelegatingLowering(FUNCTION_TYPES, _Lowerer, expression)

@@ -22,6 +22,7 @@ import re
 from forge_lsp.dataflow import ir
 from forge_lsp.dataflow.ir import Node
 from forge_lsp.dataflow.lower._jvm_rust import (
+    DelegatingLowering,
     builder_statement,
     named,
     plus_chain,
@@ -82,19 +83,6 @@ _MAP_TYPES = frozenset({"HashMap", "BTreeMap", "IndexMap"})
 _COLLECTION_TYPES = frozenset({"Vec", "HashSet", "BTreeSet", "VecDeque", "HashMap", "BTreeMap"})
 _BOOLEAN_OPERATORS = frozenset({"==", "!=", "<", ">", "<=", ">=", "&&", "||"})
 _CAPTURE = re.compile(r"(?<!\{)\{([A-Za-z_][A-Za-z0-9_]*)(?::[^}]*)?\}")
-
-
-class RustLowering:
-    function_types = FUNCTION_TYPES
-
-    def lower(self, function: Node, source: bytes) -> ir.FunctionIR:
-        return _Lowerer(source).function(function)
-
-    def expression(self, node: Node, source: bytes) -> ir.Expr:
-        return expression(node, source)
-
-
-LOWERING = RustLowering()
 
 
 def path_text(node: Node | None, source: bytes) -> str:
@@ -720,3 +708,6 @@ def _is_tail(node: Node) -> bool:
     if node.type == "expression_statement":
         return node.children[-1].type != ";"
     return True
+
+
+LOWERING = DelegatingLowering(FUNCTION_TYPES, _Lowerer, expression)
