@@ -123,7 +123,12 @@ def parse(
     buffer = _read_buffer()
 
     def read(offset: int, _point: object) -> bytearray:
-        buffer[:] = source[offset : offset + READ_CHUNK]
+        nonlocal buffer
+        chunk = source[offset : offset + READ_CHUNK]
+        try:
+            buffer[:] = chunk
+        except BufferError:  # still lent out after an aborted parse: this thread takes another
+            buffer = _local.read_buffer = bytearray(chunk)
         return buffer
 
     def too_slow(*_state: object) -> bool:

@@ -64,3 +64,15 @@ def test_parsing_keeps_nothing_of_the_texts_it_read() -> None:
     finally:
         tracemalloc.stop()
     assert after - before < len(source), f"{(after - before) / 1e6:.1f} MB kept after 30 parses"
+
+
+def test_a_parse_still_reads_when_the_thread_buffer_is_lent_out() -> None:
+    # After a parse aborted half-way, tree-sitter could still hold the buffer it was reading.
+    spec = languages.LANGUAGES["python"]
+    checker.parse(spec, b"x = 1\n")
+    held = memoryview(checker._read_buffer())  # an export: the buffer cannot be resized
+    try:
+        tree = checker.parse(spec, b"def f():\n    return 2\n")
+    finally:
+        held.release()
+    assert tree.root_node.children[0].type == "function_definition"
