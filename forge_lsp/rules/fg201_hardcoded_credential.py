@@ -198,6 +198,25 @@ def _fallback(literal: tree_sitter.Node, what: str) -> _Candidate:
     )
 
 
+# A parameter's default value: Python's `password="..."`, JavaScript's `(password = "...")`,
+# TypeScript's `password: string = "..."`, Kotlin's `password: String = "..."`.
+_PARAMETERS = frozenset(
+    {"default_parameter", "typed_default_parameter", "required_parameter", "optional_parameter",
+     "class_parameter", "parameter"}
+)  # fmt: skip
+
+
+def _parameter_default(name: tree_sitter.Node) -> bool:
+    """Whether `name` is a parameter's, so its literal is what callers get when they pass
+    nothing: a default, not the value on every path."""
+    parent = name.parent
+    if parent is None:
+        return False
+    if parent.type == "assignment_pattern":  # JavaScript: a parameter, not a destructuring
+        return parent.parent is not None and parent.parent.type == "formal_parameters"
+    return parent.type in _PARAMETERS
+
+
 class HardcodedCredentialRule(Rule):
     code = "FG201"
     name = "hardcoded-credential"
@@ -261,7 +280,9 @@ prose (a usage or help text showing `--db='mysql://user:pw@host/db'`) is informa
 documents an example rather than connecting. `"changeme"`, `"admin"` and `"test"` *are*
 reported: they are not placeholders, they are the first passwords every scanner tries.
 A literal default in an environment lookup (`os.getenv("DB_PASSWORD", "hunter2")`) is reported
-as a warning: the lookup is fine, the fallback is a hardcoded password.
+as a warning: the lookup is fine, the fallback is a hardcoded password. So is a parameter's
+default (`def connect(password="hunter2")`, `password: String = "..."`): a caller that passes
+nothing runs with it, but a caller may pass the real one.
 Regular expressions (`"([a-zA-Z0-9-!#$%&'*+.^_`{|}~]+)"` in a variable named `token`) are not
 credentials either. Short names count: `pw`, `pwd`, `cred`, `creds` and `bearer` hold a
 credential like their long forms.
@@ -500,6 +521,14 @@ not just the tip, and treat a hit as an incident: rotate first, then rewrite.
                 )
             elif fallback or _when_unset(name_node, name or "", ctx):
                 yield _fallback(literal, f"Hardcoded fallback {_stored(kind, name)}")
+            elif _parameter_default(name_node):
+                yield _Candidate(
+                    literal,
+                    f"Hardcoded default {_stored(kind, name)}: a caller that passes nothing runs "
+                    f"with a known secret; make the parameter required, or {_FIX_HINT}",
+                    Severity.WARNING,
+                    Confidence.MEDIUM,
+                )
             else:
                 yield _Candidate(literal, f"Hardcoded {_stored(kind, name)}: {_FIX_HINT}")
 
