@@ -447,7 +447,6 @@ both parsers before switching.
             top = ctx.text(match["top"][0])
             entry = PYTHON_MODULES[top]
             if top == "distutils" and _SETUPTOOLS_IMPORT.search(ctx.source):
-                # setuptools installs its own distutils on 3.12+ once imported: it still works.
                 entry = dataclasses.replace(entry, works=True)
             yield self._report(module, entry, "", None)
 
