@@ -11,6 +11,7 @@ import tree_sitter
 from forge_lsp.core.model import Confidence, Finding, Severity
 from forge_lsp.rules import base
 from forge_lsp.rules.base import CheckContext, Rule, RuleOption, has_error
+from forge_lsp.rules.families import caught_types as ct
 from forge_lsp.rules.families import handler_context as hc
 from forge_lsp.rules.families import handler_effects as fx
 from forge_lsp.rules.families import swallowed as sw
@@ -625,7 +626,7 @@ def _handler(
     waived = any(WAIVER.search(ctx.text(c)) for c in comments)
     explained = any(_gives_reason(ctx, c) for c in comments)
     if language == "kotlin":
-        types, name = _kotlin_types(ctx, clause)
+        types, name = ct.kotlin_caught_types(ctx, clause)
         kind = INTERRUPT if "InterruptedException" in types else NARROW
         kind = CATCH_ALL if JAVA_BROAD & types and not _unchecked_rethrown(ctx, clause) else kind
         explained = explained or bool(name and JAVA_INTENT_NAME.match(name))
@@ -639,7 +640,7 @@ def _handler(
         kind = NARROW if explained else CATCH_ALL
         context = _context(ctx, clause, frozenset(), one_statement=False)
         return _Handler(header_end, shown, kind, frozenset(), explained, waived, context)
-    types, name = _java_types(ctx, clause)
+    types, name = ct.java_caught_types(ctx, clause)
     if "InterruptedException" in types:
         kind = INTERRUPT
     else:
@@ -657,7 +658,7 @@ def _python_handler(
     header_end = sw.child_token(clause, ":")
     if header_end is None:
         return None
-    types = _python_types(ctx, clause)
+    types = ct.python_caught_types(ctx, clause)
     comments = _python_comments(clause, body)
     waived = any(WAIVER.search(ctx.text(c)) for c in comments)
     kind = CATCH_ALL if not types or PY_BROAD & types else NARROW
@@ -701,19 +702,6 @@ def _eafp(clause: tree_sitter.Node) -> bool:
     return len(statements) == 1 and statements[0].type in SIMPLE_STATEMENTS
 
 
-def _python_types(ctx: CheckContext, clause: tree_sitter.Node) -> frozenset[str]:
-    """The exception type names an `except` clause names; empty for a bare `except:`."""
-    value = clause.child_by_field_name("value")
-    if value is None:
-        return frozenset()
-    if value.type == "as_pattern" and value.named_children:
-        value = value.named_children[0]
-    if value.type in ("tuple", "parenthesized_expression"):
-        names = [sw.last_name(ctx.text(e)) for e in value.named_children if e.type != "comment"]
-        return frozenset(names)
-    return frozenset({sw.last_name(ctx.text(value))})
-
-
 def _python_comments(clause: tree_sitter.Node, body: tree_sitter.Node) -> list[tree_sitter.Node]:
     """Comments on the `except` line or indented inside the handler.
 
@@ -729,29 +717,6 @@ def _python_comments(clause: tree_sitter.Node, body: tree_sitter.Node) -> list[t
     ]
 
 
-def _java_types(ctx: CheckContext, clause: tree_sitter.Node) -> tuple[frozenset[str], str | None]:
-    """The caught type names and the parameter name of a Java `catch`."""
-    parameter = next((c for c in clause.named_children if c.type == "catch_formal_parameter"), None)
-    if parameter is None:
-        return frozenset(), None
-    catch_type = next((c for c in parameter.named_children if c.type == "catch_type"), None)
-    name = parameter.child_by_field_name("name")
-    types = frozenset(
-        sw.last_name(ctx.text(t)) for t in (catch_type.named_children if catch_type else [])
-    )
-    return types, ctx.text(name) if name is not None else None
-
-
-def _kotlin_types(ctx: CheckContext, clause: tree_sitter.Node) -> tuple[frozenset[str], str | None]:
-    """`catch (e: IOException)`: the caught type name and the parameter name."""
-    name = next((c for c in clause.named_children if c.type == "identifier"), None)
-    caught = next(
-        (c for c in clause.named_children if c.type in ("user_type", "nullable_type")), None
-    )
-    types = frozenset({sw.last_name(ctx.text(caught))}) if caught is not None else frozenset()
-    return types, ctx.text(name) if name is not None else None
-
-
 def _unchecked_rethrown(ctx: CheckContext, clause: tree_sitter.Node) -> bool:
     """`catch (e: RuntimeException) { throw e } catch (e: Exception) {}` (okio's closeQuietly).
 
@@ -760,7 +725,7 @@ def _unchecked_rethrown(ctx: CheckContext, clause: tree_sitter.Node) -> bool:
     """
     sibling = clause.prev_named_sibling
     while sibling is not None and sibling.type == "catch_block":
-        types, _ = _kotlin_types(ctx, sibling)
+        types, _ = ct.kotlin_caught_types(ctx, sibling)
         body = sibling.named_children[-1] if sibling.named_children else None
         rethrows = body is not None and ctx.text(body).lstrip("{ \n\t").startswith("throw")
         if types & {"RuntimeException", "Throwable"} and rethrows:
