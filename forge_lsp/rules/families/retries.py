@@ -21,6 +21,7 @@ import tree_sitter
 
 from forge_lsp.core.languages import COMMENT_TYPES
 from forge_lsp.rules.base import CheckContext, has_error
+from forge_lsp.rules.families import caught_types as ct
 from forge_lsp.rules.families.network import FUNCTION_TYPES, named
 
 Node = tree_sitter.Node
@@ -189,19 +190,19 @@ _NOT_READY = frozenset(
     {"WantReadError", "WantWriteError", "SSLWantReadError", "SSLWantWriteError",
      "BlockingIOError", "InterruptedError"}
 )  # fmt: skip
-_HANDLER_TYPES = frozenset({"except_clause", "catch_clause"})
 
 
 def _not_ready(ctx: CheckContext, handler: Node) -> bool:
     """A handler that catches only not-ready signals (`except SSL.WantReadError:`)."""
-    clause = handler if handler.type in _HANDLER_TYPES else handler.parent
-    if clause is None or clause.type not in _HANDLER_TYPES:
+    clause = handler if handler.type in ("except_clause", "catch_clause") else handler.parent
+    if clause is None:
         return False
-    header = re.split(r"[:{]", ctx.text(clause), maxsplit=1)[0]
-    # Drop the bound name: Python's `as err`, Java's `(WantReadError e)`.
-    header = re.sub(r"\bas\s+\w+|\s\w+\s*\)\s*$", "", header)
-    names = {word.rsplit(".", 1)[-1] for word in re.findall(r"[A-Za-z_][\w.]*", header)}
-    names -= {"except", "catch", "final"}
+    if clause.type == "except_clause":
+        names = ct.python_caught_types(ctx, clause)
+    elif clause.type == "catch_clause":
+        names, _ = ct.java_caught_types(ctx, clause)
+    else:
+        return False
     return bool(names) and names <= _NOT_READY
 
 
