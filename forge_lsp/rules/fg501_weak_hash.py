@@ -631,7 +631,7 @@ class WeakHash(Rule):
         if weak or password is not None:
             protocol = hash_purpose.protocol(ctx, found.call.node)
         name = _DISPLAY.get(found.algorithm, found.algorithm.upper())
-        if protocol is not None and protocol.stored_format and protocol.covers_password:
+        if protocol is not None and protocol.stored_format:
             message = (
                 f"`{found.label}` implements {protocol.name}; fine for checking old hashes, "
                 f"but store new passwords with argon2id, bcrypt or scrypt"

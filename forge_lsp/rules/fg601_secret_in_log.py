@@ -205,9 +205,8 @@ def _parser_token(ctx: CheckContext, call: log_calls.LogCall, leak: log_calls.Le
     name = ctx.text(leak.last)
     if name.rsplit(".", 1)[-1].lower() != "token":
         return False
-    return (
-        _NOT_AUTH_CONTEXT.search(ctx.text(call.call)) is not None
-        or _LEXER_IMPORT.search(ctx.source) is not None
+    return _NOT_AUTH_CONTEXT.search(ctx.text(call.call)) is not None or ctx.memo(
+        "FG601.lexer-import", lambda: _LEXER_IMPORT.search(ctx.source) is not None
     )
 
 
