@@ -79,7 +79,7 @@ def check_file(task: Task) -> FileResult:
     try:
         findings = checker.check(source, spec, task.selection, path=task.project_path).findings
     except checker.ParseTooSlow as slow:
-        return FileResult(task.display, skipped=str(slow).split(";")[0])
+        return FileResult(task.display, skipped=slow.reason)
     return FileResult(task.display, tuple(report_findings(task.display, source, findings)))
 
 

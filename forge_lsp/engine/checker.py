@@ -68,11 +68,12 @@ class ParseTooSlow(Exception):
     """The grammar did not finish parsing the text within its time budget."""
 
     def __init__(self, language: str, seconds: float) -> None:
-        super().__init__(
+        # Why the file went unchecked, for a report; the message adds what an editor does next.
+        self.reason = (
             f"the {language} parser gave up after {seconds:.1f} s on this text (a grammar's "
-            "error recovery can explode on a few stray characters); checking resumes with the "
-            "next edit"
+            "error recovery can explode on a few stray characters)"
         )
+        super().__init__(f"{self.reason}; checking resumes with the next edit")
 
 
 @contextlib.contextmanager
