@@ -62,6 +62,8 @@ class Analysis:
     suppressions: dict[int, Suppression] = field(default_factory=dict)
     tree: tree_sitter.Tree | None = None
     skipped: str | None = None  # why the document was not checked, for the user
+    # The skip is news to the user (too big, too slow to parse); an `exclude` they wrote is not.
+    tell: bool = False
     partial: bool = False  # only the edited function was re-checked (see `recheck`)
 
     @property
@@ -160,17 +162,17 @@ class Analyzer:
             return base
         settings = self._settings_for(snapshot.path)
         if snapshot.path is not None and settings.is_excluded(snapshot.path):
-            return _replace_skipped(base, "excluded by the `exclude` setting")
+            return _replace_skipped(base, "excluded by the `exclude` setting", tell=False)
         source = encode(snapshot.text)
         if len(source) > settings.max_file_size:
-            return _replace_skipped(base, _too_big(len(source), settings.max_file_size))
+            return _replace_skipped(base, _too_big(len(source), settings.max_file_size), tell=True)
         from forge_lsp.engine.checker import ParseTooSlow  # the engine loads on the first check
 
         try:
             result = self._check(state, spec, settings, source, snapshot)
         except ParseTooSlow as slow:
             state.forget_tree()  # the next version parses afresh
-            return _replace_skipped(base, str(slow))
+            return _replace_skipped(base, str(slow), tell=True)
         state.source, state.tree, state.spec_name = source, result.tree, spec.name
         state.findings, state.settings_generation = result.findings, snapshot.settings_generation
         state.file_matches = result.file_matches
@@ -235,8 +237,10 @@ class Analyzer:
         )
 
 
-def _replace_skipped(base: Analysis, reason: str) -> Analysis:
-    return Analysis(base.uri, base.version, base.settings_generation, base.spec, skipped=reason)
+def _replace_skipped(base: Analysis, reason: str, *, tell: bool) -> Analysis:
+    return Analysis(
+        base.uri, base.version, base.settings_generation, base.spec, skipped=reason, tell=tell
+    )
 
 
 def _too_big(size: int, limit: int) -> str:

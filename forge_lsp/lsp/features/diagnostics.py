@@ -131,8 +131,7 @@ def all_diagnostics(server: ForgeServer, analysis: Analysis) -> list[types.Diagn
 
 
 def _tell_if_skipped(server: ForgeServer, analysis: Analysis) -> None:
-    # Too big or too slow to parse is news to the user; an `exclude` they wrote is not.
-    if analysis.skipped and ("limit" in analysis.skipped or "gave up" in analysis.skipped):
+    if analysis.skipped and analysis.tell:
         name = PurePath(analysis.uri).name
         server.show_once(f"Forge did not check {name}: {analysis.skipped}.")
 
