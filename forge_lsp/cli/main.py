@@ -40,11 +40,13 @@ if TYPE_CHECKING:
     from collections.abc import Iterable
     from pathlib import Path
 
+    from forge_lsp.cli.check_filters import FindingFilter
     from forge_lsp.cli.runner import Task
     from forge_lsp.cli.settings import SettingsResolver
     from forge_lsp.report import FileResult, Reported, RuleInfo
 
 FORMATS = ("text", "json", "sarif")
+FAIL_ON_CHOICES = ("error", "warning", "info")  # `check_filters.SEVERITIES` that can fail
 
 
 def parse_tcp(value: str) -> tuple[str, int]:
@@ -110,6 +112,33 @@ def _add_check_parser(commands: argparse._SubParsersAction) -> None:
     )
     check.add_argument(
         "--exit-zero", action="store_true", help="exit with 0 even when there are findings"
+    )
+    check.add_argument(
+        "--fail-on",
+        choices=FAIL_ON_CHOICES,
+        metavar="LEVEL",
+        help="exit 1 only for findings at least this severe: error, warning or info "
+        "(default: any finding)",
+    )
+    check.add_argument(
+        "--baseline", metavar="FILE", help="leave out the findings recorded in this baseline"
+    )
+    check.add_argument(
+        "--write-baseline",
+        metavar="FILE",
+        help="record the current findings in FILE (JSON) and exit 0, reporting nothing",
+    )
+    check.add_argument(
+        "--new-since",
+        metavar="REF",
+        help="report only findings on lines added or changed since git revision REF "
+        "(the working tree, staged or not; untracked files are new)",
+    )
+    check.add_argument(
+        "--no-default-excludes",
+        action="store_true",
+        help="also check vendored folders (vendor/, third_party/, node_modules/...), "
+        "minified JavaScript and generated files",
     )
     check.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE")
     check.add_argument(
@@ -275,29 +304,97 @@ def command_check(args: argparse.Namespace) -> int:
 
     warnings = Warnings()
     cwd = absolute(os.getcwd())
-    if args.statistics and args.format == "sarif":
-        raise UsageError("--statistics cannot be combined with --format sarif")
+    _refuse_conflicts(args)
     select = parse_codes(args.select, "--select")
     ignore = parse_codes(args.ignore, "--ignore")
     config_file = absolute(args.config) if args.config else None
     resolver = SettingsResolver(select, ignore, config_file, warnings, args.min_confidence)
     if args.ai:
         _claude_ready(args, resolver)  # fail fast, before any checking
-    tasks = runner.make_tasks(args.paths, resolver, args.force_exclude, cwd)
+    tasks = runner.make_tasks(
+        args.paths, resolver, args.force_exclude, cwd, not args.no_default_excludes
+    )
+    filters = _finding_filter(args, cwd)
     jobs = args.jobs or os.cpu_count() or 1
+    if args.write_baseline:
+        return _write_baseline(args, runner.run(tasks, jobs), cwd)
     failed = False
+    results = map(filters.apply, runner.run(tasks, jobs))
     with _Output(args.output) as out:
         if args.ai:
             findings, checked, failed = _report_with_claude(args, tasks, jobs, out, cwd, resolver)
         else:
-            findings, checked = _report(args, runner.run(tasks, jobs), out, cwd)
+            findings, checked = _report(args, results, out, cwd)
     if not args.quiet:
         from forge_lsp.report.text import summary
 
+        for note in filters.notes():
+            print(f"forge-lsp: note: {note}", file=sys.stderr)
         print(summary(findings, checked), file=sys.stderr)
     if failed:
         return EXIT_CLAUDE_FAILED
-    return EXIT_FINDINGS if findings and not args.exit_zero else EXIT_OK
+    from forge_lsp.cli.check_filters import fails
+
+    return EXIT_FINDINGS if fails(findings, args.fail_on) and not args.exit_zero else EXIT_OK
+
+
+def _refuse_conflicts(args: argparse.Namespace) -> None:
+    """Usage errors for options that cannot go together."""
+    if args.statistics and args.format == "sarif":
+        raise UsageError("--statistics cannot be combined with --format sarif")
+    if args.write_baseline:
+        for given, option in ((args.ai, "--ai"), (args.new_since, "--new-since")):
+            if given:
+                raise UsageError(f"--write-baseline records every finding; drop {option}")
+        if args.baseline:
+            raise UsageError("--write-baseline replaces a baseline; drop --baseline")
+    if args.ai and (args.baseline or args.new_since):
+        raise UsageError("--ai reviews whole files; use it without --baseline and --new-since")
+
+
+def _finding_filter(args: argparse.Namespace, cwd: Path) -> FindingFilter:
+    """The baseline and the changed lines the options ask for (UsageError if unusable)."""
+    from forge_lsp.cli.check_filters import FindingFilter
+    from forge_lsp.cli.files import absolute
+
+    baseline = changes = None
+    if args.baseline:
+        from forge_lsp.report import baseline as baselines
+
+        try:
+            baseline = baselines.load(absolute(args.baseline))
+        except baselines.BaselineError as problem:
+            raise UsageError(f"--baseline: {problem}") from None
+    if args.new_since:
+        from forge_lsp.cli.changes import changed_lines
+
+        changes = changed_lines([absolute(path) for path in args.paths], args.new_since)
+    return FindingFilter(cwd, baseline, args.baseline or "", changes, args.new_since or "")
+
+
+def _write_baseline(args: argparse.Namespace, results: Iterable[FileResult], cwd: Path) -> int:
+    """Record every finding in the ``--write-baseline`` file; exit 0."""
+    from forge_lsp.cli.files import absolute
+    from forge_lsp.report import baseline as baselines
+
+    findings: list[Reported] = []
+    notes = _SkipNotes(args.quiet)
+    for result in results:
+        notes.tell(result)
+        findings.extend(result.findings)
+    notes.finish()
+    try:
+        recorded = baselines.write(absolute(args.write_baseline), findings, cwd)
+    except baselines.BaselineError as problem:
+        raise UsageError(f"--write-baseline: {problem}") from None
+    if not args.quiet:
+        files = len({entry.path for entry in recorded})
+        print(
+            f"forge-lsp: recorded {len(findings)} finding{'s' * (len(findings) != 1)} "
+            f"of {files} file{'s' * (files != 1)} in {args.write_baseline}",
+            file=sys.stderr,
+        )
+    return EXIT_OK
 
 
 def _claude_ready(args: argparse.Namespace, resolver: SettingsResolver) -> None:
@@ -332,14 +429,16 @@ def _report_with_claude(
     checked = 0
     files = []
     by_display = {task.display: task for task in tasks}
+    notes = _SkipNotes(args.quiet)
     for result in runner.run(tasks, jobs):
-        _note_result(result, args.quiet)
+        notes.tell(result)
         checked += result.checked
         findings.extend(result.findings)
         task = by_display.get(result.path)
         if result.checked and task is not None:
             path = Path(task.path)
             files.append(ReviewFile(path, task.display, resolver.for_folder(path.parent)))
+    notes.finish()
     warnings = Warnings()
     ai = review_files(
         files,
@@ -396,24 +495,44 @@ def _report(
     stream = args.format == "text" and not args.statistics
     findings: list[Reported] = []
     checked = 0
+    notes = _SkipNotes(args.quiet)
     for result in results:
-        _note_result(result, args.quiet)
+        notes.tell(result)
         checked += result.checked
         findings.extend(result.findings)
         if stream:
             out.writelines(format_finding(f) + "\n" for f in result.findings)
+    notes.finish()
     if not stream:
         out.write(_render(args, findings, cwd))
     out.flush()
     return findings, checked
 
 
-def _note_result(result: FileResult, quiet: bool) -> None:
-    """Report a file that was not checked (unreadable, too big) on stderr."""
-    if result.error is not None:
-        print(f"forge-lsp: error: cannot read {result.path}: {result.error}", file=sys.stderr)
-    elif result.skipped is not None and not quiet:
-        print(f"forge-lsp: note: skipped {result.path}: {result.skipped}", file=sys.stderr)
+class _SkipNotes:
+    """Tell on stderr which files were not checked: each unreadable or too big one as it
+    comes, the generated ones as one count at the end (a tree may hold hundreds)."""
+
+    def __init__(self, quiet: bool) -> None:
+        self._quiet = quiet
+        self._generated = 0
+
+    def tell(self, result: FileResult) -> None:
+        if result.error is not None:
+            print(f"forge-lsp: error: cannot read {result.path}: {result.error}", file=sys.stderr)
+        elif result.generated:
+            self._generated += 1
+        elif result.skipped is not None and not self._quiet:
+            print(f"forge-lsp: note: skipped {result.path}: {result.skipped}", file=sys.stderr)
+
+    def finish(self) -> None:
+        if self._generated and not self._quiet:
+            count = self._generated
+            print(
+                f"forge-lsp: note: left out {count} generated file{'s' * (count != 1)} "
+                "(--no-default-excludes checks them)",
+                file=sys.stderr,
+            )
 
 
 def _render(args: argparse.Namespace, findings: list[Reported], cwd: Path) -> str:

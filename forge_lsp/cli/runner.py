@@ -19,10 +19,12 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from forge_lsp.cli import default_excludes
 from forge_lsp.cli.files import collect_files, display_path
 from forge_lsp.cli.settings import SettingsResolver
 from forge_lsp.core import gc_tuning, languages
 from forge_lsp.engine import checker
+from forge_lsp.engine.fingerprints import fingerprints
 from forge_lsp.report import FileResult
 from forge_lsp.report.convert import report_findings
 
@@ -37,14 +39,20 @@ class Task:
     max_file_size: int
     explicit: bool = False
     project_path: str | None = None  # relative to the project root: what rules see
+    skip_generated: bool = False  # leave the file out when its first lines mark it generated
 
 
 def make_tasks(
-    arguments: Sequence[str], resolver: SettingsResolver, force_exclude: bool, cwd: Path
+    arguments: Sequence[str],
+    resolver: SettingsResolver,
+    force_exclude: bool,
+    cwd: Path,
+    use_default_excludes: bool = True,
 ) -> list[Task]:
     """The sorted, de-duplicated tasks for the paths given on the command line."""
     tasks: dict[str, Task] = {}
-    for path, explicit in collect_files(arguments, resolver, force_exclude):
+    found = collect_files(arguments, resolver, force_exclude, use_default_excludes)
+    for path, explicit in found:
         settings = resolver.for_folder(path.parent)
         key = str(path)
         if key not in tasks:
@@ -55,6 +63,7 @@ def make_tasks(
                 settings.max_file_size,
                 explicit,
                 settings.project_path(path),
+                use_default_excludes and (force_exclude or not explicit),
             )
     return sorted(tasks.values(), key=lambda task: task.display)
 
@@ -76,11 +85,15 @@ def check_file(task: Task) -> FileResult:
             source = handle.read()
     except OSError as problem:
         return FileResult(task.display, error=problem.strerror or str(problem))
+    if task.skip_generated and (marker := default_excludes.generated_marker(source)):
+        return FileResult(task.display, skipped=f"generated (marked '{marker}')", generated=True)
     try:
-        findings = checker.check(source, spec, task.selection, path=task.project_path).findings
+        checked = checker.check(source, spec, task.selection, path=task.project_path)
     except checker.ParseTooSlow as slow:
         return FileResult(task.display, skipped=slow.reason)
-    return FileResult(task.display, tuple(report_findings(task.display, source, findings)))
+    identities = fingerprints(source, checked.tree.root_node, spec, checked.findings)
+    reported = report_findings(task.display, source, checked.findings, identities)
+    return FileResult(task.display, tuple(reported))
 
 
 # --- checking many files ---------------------------------------------------------------------

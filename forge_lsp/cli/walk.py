@@ -15,7 +15,8 @@ The ``.gitignore`` matcher follows git's rules (``gitignore(5)``):
 
 ``.gitignore`` files in the folders above a walked folder count up to the repository root (the
 nearest folder holding ``.git``), and so does ``.git/info/exclude``. The walk also skips hidden
-folders (``.git``, ``.venv``, ...), ``node_modules`` and ``__pycache__``.
+folders (``.git``, ``.venv``, ...) and ``__pycache__``; vendored folders such as
+``node_modules`` are `default_excludes`, which a command may turn off.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-SKIPPED_FOLDERS = frozenset({"node_modules", "__pycache__"})
+SKIPPED_FOLDERS = frozenset({"__pycache__"})
 
 # Called with an absolute path and whether it is a folder; True leaves it out.
 ExcludeFn = Callable[[Path, bool], bool]
@@ -225,7 +226,7 @@ def is_ignored(path: Path, is_dir: bool, ignore_files: Sequence[IgnoreFile]) -> 
 
 
 def is_hidden_or_vendored(name: str) -> bool:
-    """Folders the walk never enters: hidden ones (``.git``, ``.venv``) and dependency caches."""
+    """Folders the walk never enters: hidden ones (``.git``, ``.venv``) and bytecode caches."""
     return name.startswith(".") or name in SKIPPED_FOLDERS
 
 

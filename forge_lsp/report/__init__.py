@@ -54,6 +54,10 @@ class Reported:
     fix: ReportedFix | None
     source: str = "forge"  # "forge (claude)" for Claude's findings (codes FGC...)
     confidence: str = "high"  # "high", "medium" or "low" (`core.model.Confidence.label`)
+    # Who the finding is, whatever line it moved to (`engine.fingerprints`); baselines and
+    # SARIF's `partialFingerprints` use it. Empty when it was not computed.
+    fingerprint: str = ""
+    function: str = ""  # the named function it sits in, dotted; "" at module level
 
     def sort_key(self) -> tuple[str, int, int, str]:
         return (self.path, self.start.line, self.start.column, self.code)
@@ -67,6 +71,7 @@ class FileResult:
     findings: tuple[Reported, ...] = ()
     skipped: str | None = None  # a note (too big, no language): the file was left out
     error: str | None = None  # the file could not be read
+    generated: bool = False  # skipped because it is marked generated (told once, as a count)
 
     @property
     def checked(self) -> bool:

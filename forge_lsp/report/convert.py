@@ -14,15 +14,22 @@ from forge_lsp.report import Position, Reported, ReportedEdit, ReportedFix, Rule
 from forge_lsp.rules import registry
 
 
-def report_findings(display: str, source: bytes, findings: Sequence[Finding]) -> Iterator[Reported]:
+def report_findings(
+    display: str,
+    source: bytes,
+    findings: Sequence[Finding],
+    identities: Sequence[tuple[str, str]] = (),
+) -> Iterator[Reported]:
     """`findings` of `source` as report records (positions converted; a Claude finding is
-    named by its category)."""
+    named by its category), with each one's ``(fingerprint, function)`` from `identities` when
+    given (`engine.fingerprints.fingerprints`)."""
     if not findings:
         return
     starts = line_starts(source)
     position = _position_converter(source, starts)
-    for finding in findings:
+    for index, finding in enumerate(findings):
         rule = registry.get(finding.code)
+        fingerprint, function = identities[index] if index < len(identities) else ("", "")
         yield Reported(
             display,
             finding.code,
@@ -34,6 +41,8 @@ def report_findings(display: str, source: bytes, findings: Sequence[Finding]) ->
             _fix(finding.fix, position),
             finding.source,
             finding.confidence.label,
+            fingerprint,
+            function,
         )
 
 

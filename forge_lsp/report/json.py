@@ -4,7 +4,9 @@ Each object has ``path``, ``line``, ``column``, ``endLine``, ``endColumn`` (1-ba
 code points, the end exclusive), ``code``, ``name``, ``severity``, ``message`` and ``fix``
 (``{"title", "edits": [{"line", "column", "endLine", "endColumn", "newText"}]}`` or null),
 ``source`` (``"forge"`` for the rules, ``"forge (claude)"`` for Claude's review, codes ``FGC...``)
-and ``confidence`` (``"high"``, ``"medium"`` or ``"low"``: how sure the rule is).
+``confidence`` (``"high"``, ``"medium"`` or ``"low"``: how sure the rule is) and
+``fingerprint`` (who the finding is, whatever line it moved to: what baselines match on; null
+for Claude's findings).
 """
 
 from __future__ import annotations
@@ -47,6 +49,7 @@ def finding_object(finding: Reported) -> dict[str, Any]:
         "fix": _fix(finding.fix),
         "source": finding.source,
         "confidence": finding.confidence,
+        "fingerprint": finding.fingerprint or None,
     }
 
 

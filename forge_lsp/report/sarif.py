@@ -13,6 +13,10 @@ one tool per upload for code-scanning services, and the ``FGC`` prefix keeps the
 Each result states the finding's confidence twice: as SARIF's ``rank`` (0 to 100, higher is
 more likely real: high 90, medium 60, low 30, `SARIF_RANKS`), which viewers sort by, and as
 ``properties.confidence`` (``"high"``, ``"medium"`` or ``"low"``), Forge's own word.
+
+A result of an offline rule carries ``partialFingerprints`` with ``forge/v1``, the finding's
+fingerprint (`engine.fingerprints`: rule, function name and normalised line, no line number),
+the same one baselines match on, so code-scanning services follow a finding when lines move.
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ SCHEMA_URI = (
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 )
 SRCROOT = "%SRCROOT%"
+FINGERPRINT_KEY = "forge/v1"  # a new version if what the fingerprint hashes ever changes
 
 
 def _first_paragraph(markdown: str, section: str) -> str | None:
@@ -106,6 +111,8 @@ def result(finding: Reported, rule_index: dict[str, int]) -> dict[str, Any]:
         "message": {"text": finding.message},
         "locations": [location],
     }
+    if finding.fingerprint:
+        entry["partialFingerprints"] = {FINGERPRINT_KEY: finding.fingerprint}
     if finding.fix is not None and finding.fix.edits:
         entry["fixes"] = [_fix(finding.path, finding.fix)]
     properties: dict[str, str] = {"confidence": finding.confidence}

@@ -1,7 +1,9 @@
-"""The `text` format: one ``path:line:col CODE message`` line per finding, and a summary.
+"""The `text` format: one ``path:line:col CODE [severity] message`` line per finding, and a
+summary.
 
-A finding less than highly confident says so after its code (``FG101 [medium] ...``); high
-confidence, the usual case, adds nothing, so the common line stays short."""
+The brackets hold the severity (``error``, ``warning``, ``info`` or ``hint``), and the
+confidence after it when it is not high (``FG101 [warning, medium] ...``); high confidence, the
+usual case, adds nothing, so the common line stays short."""
 
 from __future__ import annotations
 
@@ -12,13 +14,15 @@ from forge_lsp.report import Reported, RuleInfo
 
 
 def format_finding(finding: Reported) -> str:
-    """``path:line:col CODE message``: 1-based line and column (counted in characters), with
-    ``[medium]`` or ``[low]`` after the code when the finding is not of high confidence."""
+    """``path:line:col CODE [severity] message``: 1-based line and column (counted in
+    characters); ``[warning, medium]`` or ``[warning, low]`` when the finding is not of high
+    confidence."""
     message = " ".join(finding.message.splitlines())
-    code = finding.code
+    label = finding.severity
     if finding.confidence != "high":
-        code += f" [{finding.confidence}]"
-    return f"{finding.path}:{finding.start.line}:{finding.start.column} {code} {message}"
+        label += f", {finding.confidence}"
+    position = f"{finding.path}:{finding.start.line}:{finding.start.column}"
+    return f"{position} {finding.code} [{label}] {message}"
 
 
 def _plural(count: int, word: str) -> str:

@@ -277,8 +277,10 @@ def test_json_format(tmp_path, cli, needs_fg301):
         "fix",
         "source",
         "confidence",
+        "fingerprint",
     }
     assert finding["path"] == "bad.py"
+    assert re.fullmatch("[0-9a-f]{20}", finding["fingerprint"])
     assert (finding["line"], finding["column"]) == (3, 1)
     assert finding["code"] == "FG301" and finding["name"] == registry.get("FG301").name
     assert finding["severity"] in {"error", "warning", "info", "hint"}

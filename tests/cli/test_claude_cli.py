@@ -264,7 +264,9 @@ def test_check_ai_adds_claudes_findings_to_every_format(tmp_path, reviewing, key
     assert text.returncode == 1, text.stderr
     lines = text.stdout.splitlines()
     assert "svc.py:5:16 FG401" in " ".join(lines)
-    assert "svc.py:6:5 FGC300 A non-JSON error page raises an unhandled ValueError" in lines
+    assert (
+        "svc.py:6:5 FGC300 [warning] A non-JSON error page raises an unhandled ValueError" in lines
+    )
     assert "skipped" not in text.stderr or "big.py" in text.stderr
     assert "Claude did not review big.py: 20 lines, more than --ai-max-lines (15)" in text.stderr
     assert len(reviewing.message_requests) == 1  # svc.py only
@@ -309,6 +311,7 @@ def test_check_ai_adds_claudes_findings_to_every_format(tmp_path, reviewing, key
             "source": "forge (claude)",
             # Claude's own score is filtered by `claude.minConfidence`; what is shown is high.
             "confidence": "high",
+            "fingerprint": None,  # Claude's findings are never in a baseline
         }
     ]
 

@@ -35,7 +35,7 @@ def test_a_hidden_finding_neither_prints_nor_fails_the_run(monkeypatch, capsys) 
     assert capsys.readouterr().out == ""
     assert check("--min-confidence", "medium") == 1
     [line] = capsys.readouterr().out.splitlines()
-    assert line.startswith("bad.py:3:1 FG301 [medium] ")
+    assert line.startswith("bad.py:3:1 FG301 [warning, medium] ")
     assert check() == 1  # the default floor, low, shows everything
 
 

@@ -85,11 +85,12 @@ def test_walk_honours_nested_gitignores_and_skips_hidden_folders(tmp_path):
             "sub/keep.js": "",
             "sub/deeper/also.js": "",
             ".venv/lib.py": "",
-            "node_modules/m.js": "",
+            "__pycache__/c.py": "",
             ".hidden/h.py": "",
+            "node_modules/m.js": "",  # a default exclude of `check`, not of the walk
         },
     )
-    assert _walked(tmp_path) == ["a.py", "sub/keep.js", "sub/top_only.py"]
+    assert _walked(tmp_path) == ["a.py", "node_modules/m.js", "sub/keep.js", "sub/top_only.py"]
 
 
 def test_gitignore_above_the_walked_folder_counts_inside_a_repository(tmp_path):
