@@ -16,10 +16,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from forge_lsp.report import FileResult, Reported
+from forge_lsp.report.baseline import split as baseline_split
 
 if TYPE_CHECKING:
     from forge_lsp.cli.changes import ChangedLines
-    from forge_lsp.report.baseline import Baseline
+    from forge_lsp.engine.baselines import Baseline
 
 # Most severe first; `--fail-on info` fails on info and above, hints never fail a run.
 SEVERITIES = ("error", "warning", "info", "hint")
@@ -62,7 +63,7 @@ class FindingFilter:
             self.unchanged += len(findings) - len(changed)
             findings = changed
         if self.baseline is not None:
-            split = self.baseline.split(findings, self.cwd)
+            split = baseline_split(self.baseline, findings, self.cwd)
             self.known += split.known
             findings = split.new
         return replace(result, findings=findings)

@@ -359,7 +359,7 @@ def _finding_filter(args: argparse.Namespace, cwd: Path) -> FindingFilter:
 
     baseline = changes = None
     if args.baseline:
-        from forge_lsp.report import baseline as baselines
+        from forge_lsp.engine import baselines
 
         try:
             baseline = baselines.load(absolute(args.baseline))
@@ -375,6 +375,7 @@ def _finding_filter(args: argparse.Namespace, cwd: Path) -> FindingFilter:
 def _write_baseline(args: argparse.Namespace, results: Iterable[FileResult], cwd: Path) -> int:
     """Record every finding in the ``--write-baseline`` file; exit 0."""
     from forge_lsp.cli.files import absolute
+    from forge_lsp.engine.baselines import BaselineError
     from forge_lsp.report import baseline as baselines
 
     findings: list[Reported] = []
@@ -385,7 +386,7 @@ def _write_baseline(args: argparse.Namespace, results: Iterable[FileResult], cwd
     notes.finish()
     try:
         recorded = baselines.write(absolute(args.write_baseline), findings, cwd)
-    except baselines.BaselineError as problem:
+    except BaselineError as problem:
         raise UsageError(f"--write-baseline: {problem}") from None
     if not args.quiet:
         files = len({entry.path for entry in recorded})

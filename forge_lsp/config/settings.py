@@ -13,12 +13,14 @@ from forge_lsp.config import claude
 from forge_lsp.config.claude import ClaudeSettings
 from forge_lsp.config.globs import excluded
 from forge_lsp.config.schema import (
+    OPTIONAL_TEXT,
     STRINGS,
     Kind,
     Loaded,
     Section,
     Setting,
     WholeNumber,
+    choice,
     normalize,
     table,
     whole_number,
@@ -42,6 +44,10 @@ class Settings:
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
     debounce_ms: int = DEFAULT_DEBOUNCE_MS
     min_confidence: str = Confidence.LOW.label  # one of CONFIDENCES; "low" shows every finding
+    # A baseline file (`forge-lsp check --write-baseline`), relative to the project root, and
+    # what the editor does with the findings recorded there: show them as hints, or hide them.
+    baseline: str | None = None
+    baseline_findings: str = "hint"  # one of BASELINE_FINDINGS
     # Where `exclude` patterns are anchored: the project file's folder, if any.
     root: Path | None = None
     claude: ClaudeSettings = field(default_factory=ClaudeSettings)
@@ -64,6 +70,19 @@ class Settings:
             except ValueError:
                 pass
         return path.as_posix()
+
+    def baseline_file(self, document: Path) -> Path | None:
+        """The `baseline` file for `document`: absolute as written, else relative to the
+        project root, else to the git repository holding the document (None when unset)."""
+        if not self.baseline:
+            return None
+        written = Path(self.baseline).expanduser()
+        if written.is_absolute():
+            return written
+        base = self.root
+        if base is None:
+            base = next((f for f in document.parents if (f / ".git").exists()), None)
+        return base / written if base is not None else None
 
     def is_excluded(self, path: Path) -> bool:
         """True when `path` (or a folder above it) matches an `exclude` glob."""
@@ -132,6 +151,7 @@ def _confidence(value: object) -> str:
 
 
 CONFIDENCE = Kind("string", _confidence, choices=CONFIDENCES)
+BASELINE_FINDINGS = ("hint", "hide")
 
 RULE_SETTINGS = (
     Setting("select", "select", CODES, "Rule code prefixes to run (FG runs every rule)."),
@@ -162,6 +182,19 @@ RULE_SETTINGS = (
         CONFIDENCE,
         "Hide rule findings less sure than this: low shows all, medium hides low, high shows "
         "only high.",
+    ),
+    Setting(
+        "baseline",
+        "baseline",
+        OPTIONAL_TEXT,
+        "A baseline file written by `forge-lsp check --write-baseline`, relative to the "
+        "project root: its findings are shown as hints, or hidden (editor only).",
+    ),
+    Setting(
+        "baseline_findings",
+        "baselineFindings",
+        choice(*BASELINE_FINDINGS),
+        "What the editor does with findings recorded in the baseline: hint or hide.",
     ),
 )
 

@@ -22,6 +22,7 @@ from forge_lsp.core import languages
 from forge_lsp.core.languages import LanguageSpec
 from forge_lsp.core.model import Finding
 from forge_lsp.engine.suppression import Suppression
+from forge_lsp.lsp.baseline_view import BaselineView
 from forge_lsp.lsp.diagnostic_cache import DiagnosticCache
 
 if TYPE_CHECKING:  # the engine, settings and tree-sitter load on the first check
@@ -105,8 +106,13 @@ def encode(text: str) -> bytes:
 class Analyzer:
     """Produces the analysis of a document's current version, reusing cached results."""
 
-    def __init__(self, settings_for: Callable[[Path | None], Settings]) -> None:
+    def __init__(
+        self,
+        settings_for: Callable[[Path | None], Settings],
+        baselines: BaselineView | None = None,
+    ) -> None:
         self._settings_for = settings_for
+        self._baselines = baselines
         self._states: dict[str, _DocumentState] = {}
         self._with_trees: OrderedDict[str, None] = OrderedDict()
 
@@ -176,16 +182,21 @@ class Analyzer:
         state.source, state.tree, state.spec_name = source, result.tree, spec.name
         state.findings, state.settings_generation = result.findings, snapshot.settings_generation
         state.file_matches = result.file_matches
+        findings = result.findings  # the state keeps them all: the next re-check builds on them
+        if self._baselines is not None:
+            findings = self._baselines.apply(
+                settings, snapshot.path, source, result.tree, spec, findings
+            )
         lines = source.split(b"\n")
         diagnostics = state.diagnostics.convert(
-            result.findings, lines, snapshot.encoding, snapshot.settings_generation
+            findings, lines, snapshot.encoding, snapshot.settings_generation
         )
         log.debug(
             "checked %s v%s (%s): %d findings in %.1f ms",
             snapshot.uri,
             snapshot.version,
             "edited function" if result.partial else "whole file",
-            len(result.findings),
+            len(findings),
             (time.perf_counter() - started) * 1000,
         )
         return Analysis(
@@ -194,7 +205,7 @@ class Analyzer:
             snapshot.settings_generation,
             spec,
             lines,
-            result.findings,
+            findings,
             diagnostics,
             result.suppressions,
             result.tree,

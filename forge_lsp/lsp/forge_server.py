@@ -18,6 +18,7 @@ from pygls.uris import to_fs_path
 
 from forge_lsp import __version__
 from forge_lsp.lsp.analysis import Analysis, Analyzer, Snapshot
+from forge_lsp.lsp.baseline_view import BaselineView
 from forge_lsp.lsp.lsp_convert import encoding_name
 from forge_lsp.lsp.protocol import ForgeProtocol
 from forge_lsp.lsp.settings_store import SettingsStore
@@ -38,7 +39,9 @@ class ForgeServer(LanguageServer):
     def __init__(self) -> None:
         super().__init__("forge-lsp", __version__, protocol_cls=ForgeProtocol)
         self.settings = SettingsStore(self.report_settings_problems)
-        self.analyzer = Analyzer(self.settings.for_path)
+        self.analyzer = Analyzer(
+            self.settings.for_path, BaselineView(self.report_settings_problems)
+        )
         self._shown: set[str] = set()
         self._loop: asyncio.AbstractEventLoop | None = None
         # Features that must react when settings change (diagnostics re-check open documents).

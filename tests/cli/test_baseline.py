@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 
 from forge_lsp.cli.main import main
+from forge_lsp.engine.baselines import Baseline, BaselineError, load, render
 from forge_lsp.report import Position, Reported
-from forge_lsp.report.baseline import Baseline, BaselineError, load, render, write
+from forge_lsp.report.baseline import split, write
 
 from .conftest import write as write_files
 
@@ -198,15 +199,15 @@ def test_matching_counts_copies_in_line_order(tmp_path: Path) -> None:
     baseline = load(tmp_path / "b.json")
     assert isinstance(baseline, Baseline)
     now = [_reported("a.py", 30, "f1"), _reported("a.py", 4, "f1"), _reported("a.py", 12, "f1")]
-    split = baseline.split(now, tmp_path)
-    assert split.known == 2
-    assert [f.start.line for f in split.new] == [30]
-    assert baseline.split([_reported("b.py", 3, "f1")], tmp_path).known == 0  # another file
+    divided = split(baseline, now, tmp_path)
+    assert divided.known == 2
+    assert [f.start.line for f in divided.new] == [30]
+    assert split(baseline, [_reported("b.py", 3, "f1")], tmp_path).known == 0  # another file
 
 
 def test_a_finding_without_fingerprint_is_never_known(tmp_path: Path) -> None:
     (tmp_path / "b.json").write_text(render([]))
-    assert load(tmp_path / "b.json").split([_reported("a.py", 1, "")], tmp_path).known == 0
+    assert split(load(tmp_path / "b.json"), [_reported("a.py", 1, "")], tmp_path).known == 0
 
 
 def test_load_rejects_a_count_below_one(tmp_path: Path) -> None:

@@ -165,3 +165,53 @@ async def test_min_confidence_hides_a_less_sure_finding(session: Session) -> Non
             ),
             f"diagnostics re-published without the {confidence} FG101 finding",
         )
+
+
+def _record_baseline(session: Session, name: str) -> None:
+    """Write the baseline as a team would, with the command line, over the files on disk."""
+    from forge_lsp.cli.main import main
+
+    target = session.root / ".forge-baseline.json"
+    assert main(["check", str(session.root / name), "-q", "--write-baseline", str(target)]) == 0
+
+
+async def test_a_baseline_shows_recorded_findings_as_hints_and_new_ones_as_they_are(
+    session: Session,
+) -> None:
+    session.write("forge.toml", 'baseline = ".forge-baseline.json"\n')
+    session.write("app/files.py", HANDLER)
+    _record_baseline(session, "app/files.py")
+    uri = session.open("app/files.py", "import os\n\n" + HANDLER, "python")  # lines moved
+    [recorded] = await session.diagnostics(uri)
+    assert recorded.code == "FG301" and recorded.severity == types.DiagnosticSeverity.Hint
+    assert recorded.message.endswith("(recorded in the baseline)")
+    version = session.change(
+        uri, "import os\n\n" + HANDLER + "\n\n" + HANDLER.replace("save", "keep")
+    )
+    found = await session.diagnostics(uri, version)
+    assert sorted(d.severity for d in found) == [
+        types.DiagnosticSeverity.Warning,  # the new copy, in a new function
+        types.DiagnosticSeverity.Hint,
+    ]
+
+
+async def test_a_baseline_can_hide_what_it_recorded(session: Session) -> None:
+    session.write("forge.toml", 'baseline = ".forge-baseline.json"\nbaseline-findings = "hide"\n')
+    session.write("files.py", HANDLER)
+    _record_baseline(session, "files.py")
+    uri = session.open("files.py", HANDLER, "python")
+    assert await session.diagnostics(uri) == []
+
+
+async def test_a_missing_baseline_is_one_message_and_findings_show_as_usual(
+    session: Session,
+) -> None:
+    session.write("forge.toml", 'baseline = "nowhere.json"\n')
+    uri = session.open("files.py", HANDLER, "python")
+    [finding] = await session.diagnostics(uri)
+    assert finding.severity == types.DiagnosticSeverity.Warning
+    message = await session.until(
+        lambda: next((m for m in session.messages if "baseline" in m.message), None),
+        "a message about the baseline",
+    )
+    assert "nowhere.json does not exist" in message.message
