@@ -19,7 +19,8 @@ The checks, in order:
    module level, where it would run on import) fails here even though it parses; so does one
    that replaces whole top-level definitions and adds statements beside them. A pure
    deletion adds no code and skips this check.
-4. *No new suppression comment*: a fix that silences Forge (``forge: ignore``) is no fix.
+4. *No new suppression comment*: a fix that silences Forge (``forge: ignore``, or another
+   tool's waiver Forge honours, such as ``# nosec B608``: `engine.waivers`) is no fix.
 5. *No new hard-rule finding*: Forge's rules run on the copy with suppressions ignored. Over
    the whole file, no (code, message) pair may occur more often than before (positions shift
    with the edit, so they are not compared); and every finding that lies inside the new text
@@ -47,6 +48,7 @@ from forge_lsp.core.model import Edit, Finding, Fix, Point
 from forge_lsp.engine import checker, incremental
 from forge_lsp.engine.fixes import line_starts
 from forge_lsp.engine.suppression import find_suppressions
+from forge_lsp.engine.waivers import find_waivers
 
 DEFAULT_TITLE = "Apply Forge's fix"
 
@@ -86,9 +88,15 @@ def baseline(
         source,
         tree,
         count_syntax_errors(tree.root_node),
-        len(find_suppressions(checker.utf8_safe(source), tree.root_node)),
+        _silencing_comments(source, tree),
         (),
     )
+
+
+def _silencing_comments(source: bytes, tree: tree_sitter.Tree) -> int:
+    """The lines where a comment silences some of Forge's rules (its own or a waiver)."""
+    text = checker.utf8_safe(source)
+    return len(find_suppressions(text, tree.root_node)) + len(find_waivers(text, tree.root_node))
 
 
 def verify_replacement(
@@ -160,8 +168,8 @@ def _applied(
     if edit is not None:
         incremental.edit_tree(old_tree, edit)
     tree = checker.parse(spec, copy, old_tree)
-    suppressions = find_suppressions(checker.utf8_safe(copy), tree.root_node)
-    after = Baseline(copy, tree, count_syntax_errors(tree.root_node), len(suppressions), ())
+    silencing = _silencing_comments(copy, tree)
+    after = Baseline(copy, tree, count_syntax_errors(tree.root_node), silencing, ())
     return after, None if edit is None else (edit, old_tree.changed_ranges(tree))
 
 

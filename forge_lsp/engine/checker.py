@@ -1,4 +1,5 @@
-"""The rule engine: parse a file with tree-sitter, run the selected rules, apply suppressions.
+"""The rule engine: parse a file with tree-sitter, run the selected rules, apply suppressions
+(Forge's own, and other tools' waivers of the same check).
 
 Pure and thread-safe: the server runs it in a worker thread and the CLI in worker processes.
 """
@@ -23,6 +24,7 @@ from forge_lsp.core.languages import LanguageSpec
 from forge_lsp.core.model import Finding
 from forge_lsp.dataflow.flow import FileFlow
 from forge_lsp.engine.suppression import Suppression, find_suppressions
+from forge_lsp.engine.waivers import find_waivers
 from forge_lsp.rules.base import CheckContext, Rule
 from forge_lsp.rules.query_batch import QueryBatch, learned_queries
 from forge_lsp.rules.query_reuse import KeptMatch, Reuse
@@ -264,14 +266,18 @@ def finish(
     partial: bool = False,
     file_matches: dict[str, list[KeptMatch]] | None = None,
 ) -> CheckResult:
-    """Apply suppression comments, the confidence floor and severity overrides; sort; package
-    the result. Every check (full or after an edit, in the editor or the CLI) ends here, so a
-    finding below `selection.min_confidence` is never published, fixed or counted."""
+    """Apply suppression comments (and other tools' waivers: `waivers`), the confidence floor
+    and severity overrides; sort; package the result. Every check (full or after an edit, in
+    the editor or the CLI) ends here, so a finding below `selection.min_confidence` is never
+    published, fixed or counted."""
     suppressions = find_suppressions(source, tree.root_node)
+    waivers = find_waivers(source, tree.root_node)
     kept = [
         _with_severity(finding, selection)
         for finding in _unique(findings)
-        if selection.shows(finding) and not _suppressed(finding, suppressions)
+        if selection.shows(finding)
+        and not _suppressed(finding, suppressions)
+        and not _waived(finding, waivers)
     ]
     kept.sort(key=lambda f: (f.start, f.code))
     return CheckResult(kept, tree, suppressions, partial, file_matches or {})
@@ -294,6 +300,12 @@ def _suppressed(finding: Finding, suppressions: Mapping[int, Suppression]) -> bo
         if suppression is not None and suppression.covers(finding.code):
             return True
     return False
+
+
+def _waived(finding: Finding, waivers: Mapping[int, frozenset[str]]) -> bool:
+    return any(
+        finding.code in waivers.get(line, ()) for line in (finding.start.line, finding.end.line)
+    )
 
 
 def _with_severity(finding: Finding, selection: RuleSelection) -> Finding:

@@ -485,6 +485,8 @@ def test_a_good_replacement_becomes_a_verified_fix(
         ),
         # Silencing Forge is not a fix.
         (PY_DOC, PY_QUOTE, PY_QUOTE + "  # forge: ignore", PY, "def find_user", "silences"),
+        # So is another tool's waiver that Forge honours (`engine.waivers`).
+        (PY_DOC, PY_QUOTE, PY_QUOTE + "  # nosec B608", PY, "def find_user", "silences"),
     ],
     ids=[
         "python-syntax",
@@ -495,6 +497,7 @@ def test_a_good_replacement_becomes_a_verified_fix(
         "python-credential",
         "go-credential",
         "suppression",
+        "waiver",
     ],
 )
 def test_a_bad_replacement_is_shown_but_not_offered(
