@@ -40,8 +40,9 @@ SDK_READ_TIMEOUT_MARGIN_SECONDS = 5.0
 
 @dataclass(frozen=True)
 class Request:
-    """One Messages API request: Forge's system prompt (cached) and one user turn, shaped to
-    what its model accepts (`forge_lsp.ai.request_shape`)."""
+    """One Messages API request: Forge's system prompt (cached), the project's instructions
+    after it when there are some (cached with it: `forge_lsp.ai.instructions`) and one user
+    turn, shaped to what its model accepts (`forge_lsp.ai.request_shape`)."""
 
     task: str  # ask, review or explain: for the ledger and the logs
     model: str
@@ -52,15 +53,20 @@ class Request:
     tool_choice: Mapping[str, Any] | None = None
     output_format: Mapping[str, Any] | None = None  # structured outputs: a JSON schema
     effort: str | None = None
+    instructions: str = ""  # the second system block, framed (`instructions.system_block`)
 
     def params(self) -> dict[str, Any]:
-        """The Messages API parameters, exactly as sent (the payload preview shows these)."""
+        """The Messages API parameters, exactly as sent (the payload preview shows these).
+        Each system block is a cache breakpoint: the persona's is shared by every project, the
+        instructions' by every request of one."""
+        cached = {"type": "ephemeral"}
+        system = [{"type": "text", "text": self.system, "cache_control": cached}]
+        if self.instructions:
+            system.append({"type": "text", "text": self.instructions, "cache_control": cached})
         params: dict[str, Any] = {
             "model": self.model,
             "max_tokens": self.max_tokens,
-            "system": [
-                {"type": "text", "text": self.system, "cache_control": {"type": "ephemeral"}}
-            ],
+            "system": system,
             "messages": [{"role": "user", "content": self.user}],
         }
         if self.tools:

@@ -2,7 +2,8 @@
 
 Only the selection leaves the machine, plus stated context: the file's path relative to its
 project, its language, the line numbers, a few lines around the selection and the findings
-Forge's offline rules already reported in it, and for Ask the question. Secrets in all of that
+Forge's offline rules already reported in it, for Ask the question, and the project's own
+instructions (`.forge/instructions.md`, `instructions`) when it has some. Secrets in all of that
 (the question too: a key pasted into it must not go out) are replaced by typed placeholders
 first (`redaction`). The same function builds the "Preview what Forge would
 send" document, so the preview is the payload, byte for byte.
@@ -18,6 +19,8 @@ from typing import Literal
 
 from forge_lsp.ai import prompts
 from forge_lsp.ai.client import Request
+from forge_lsp.ai.instructions import NONE as NO_INSTRUCTIONS
+from forge_lsp.ai.instructions import Instructions, system_block
 from forge_lsp.ai.redaction import redact
 from forge_lsp.ai.request_shape import shape
 from forge_lsp.config.claude import ClaudeSettings
@@ -61,7 +64,8 @@ class Payload:
         return hashlib.sha256(body.encode("utf-8")).hexdigest()[:32]
 
     def characters(self) -> int:
-        return len(self.request.system) + len(self.request.user)
+        request = self.request
+        return len(request.system) + len(request.instructions) + len(request.user)
 
 
 def build(
@@ -69,8 +73,10 @@ def build(
     selection: Selection,
     settings: ClaudeSettings,
     question: str | None = None,
+    project: Instructions = NO_INSTRUCTIONS,
 ) -> Payload:
-    """The request for `task` on `selection` (secrets redacted), as it will be sent."""
+    """The request for `task` on `selection` (secrets redacted), with the `project`'s
+    instructions (already redacted) when there are some, as it will be sent."""
     before, after = _context(selection, settings.context_lines)
     redactions = 0
     kinds: dict[str, int] = {}
@@ -104,7 +110,11 @@ def build(
         tool_choice=shaped.tool_choice,
         output_format=shaped.output_format,
         effort=shaped.effort,
+        instructions=system_block(project) if project.sent else "",
     )
+    for kind, count in project.redacted_kinds:
+        redactions += count
+        kinds[kind] = kinds.get(kind, 0) + count
     return Payload(request, redactions, kinds)
 
 
@@ -147,6 +157,17 @@ def preview_markdown(task: Task, payload: Payload) -> str:
         f"# What Forge would send for {task}\n\n"
         f"This is the exact request body (`POST /v1/messages`), {payload.characters():,} "
         f"characters. Secrets replaced before sending: {redacted}. The system prompt is "
-        "Forge's own text; only the user message carries your code.\n\n"
+        f"Forge's own text{_instructions_told(payload)}; only the user message carries your "
+        "code.\n\n"
         f"````json\n{body}\n````\n"
+    )
+
+
+def _instructions_told(payload: Payload) -> str:
+    length = len(payload.request.instructions)
+    if not length:
+        return ""
+    return (
+        f", followed by your project's `.forge/instructions.md` ({length:,} characters with "
+        "Forge's framing)"
     )

@@ -9,7 +9,8 @@ here, so a privacy fix is one edit:
    `exclude` or `claude.exclude` (then the language must be one of Forge's: `prepare`).
 2. `prepare`: the selection widened to whole lines (`Span`: an empty or one-character
    selection means the enclosing function), the offline findings in it, the path Claude is
-   told (never absolute), and the payload with secrets redacted, the question included.
+   told (never absolute), the project's instructions (`instructions`), and the payload with
+   secrets redacted, the question and the instructions included.
 3. `over_budget`: whether the daily budget stops the request (the front end asks or refuses).
 4. `answer` / `review`: the request, streamed through `ClaudeService` (result cache and usage
    ledger); a review's answer is parsed, its findings anchored and their fixes verified.
@@ -29,6 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
+from forge_lsp.ai import instructions
 from forge_lsp.ai import payload as payloads
 from forge_lsp.ai.shared import (
     excluded_from_claude,
@@ -135,6 +137,8 @@ class Prepared:
     question: str | None  # Ask's question (a preset one when none was given)
     unknown_model: str | None  # a warning to show once: the model is not in Forge's table
     sendable: bool = True  # False: prepared for a preview without checking that Claude is on
+    # A warning to show once: the project's instructions exist but are not sent (too big...).
+    instructions_problem: str | None = None
 
 
 @dataclass(frozen=True)
@@ -198,7 +202,8 @@ async def prepare(
     question = job.question
     if job.task == "ask" and question is None:
         question = claude.questions[0]  # a client that cannot prompt asks the first preset
-    built = payloads.build(job.task, selection, claude, question)
+    project = await asyncio.to_thread(instructions.find, settings, subject.path)
+    built = payloads.build(job.task, selection, claude, question, project)
     last = len(lines[end_line].encode("utf-8", "surrogatepass")) if end_line < len(lines) else 0
     return Prepared(
         job.task,
@@ -212,6 +217,7 @@ async def prepare(
         question,
         unknown_model_note(claude, job.task),
         sendable=needs_claude,
+        instructions_problem=project.problem,
     )
 
 

@@ -136,6 +136,8 @@ async def _ask(job: Job, *, preview: bool, quiet: bool, yes: bool, out: TextIO) 
     if isinstance(prepared, pipeline.Refusal):
         _say(setup_hint(job.subject.settings.claude))  # excluded was refused before reading
         return EXIT_USAGE
+    if prepared.instructions_problem is not None:
+        _say(prepared.instructions_problem, "warning")
     if preview:
         out.write(payloads.preview_markdown("ask", prepared.payload))
         out.flush()

@@ -161,8 +161,9 @@ async def _review_one(
     )
     if isinstance(prepared, pipeline.Refusal):  # `review_files` checked first: not expected
         raise _Failed(f"not sent: {_refused(prepared, file.settings)}")
-    if prepared.unknown_model is not None:
-        warn(prepared.unknown_model)  # once: the warnings print each message once
+    for warning in (prepared.unknown_model, prepared.instructions_problem):
+        if warning is not None:
+            warn(warning)  # once: the warnings print each message once
     over_budget = await pipeline.over_budget(service, prepared)
     if over_budget is not None:  # nobody to ask on a command line: stay within the budget
         raise _Failed(f"not sent: {over_budget.removesuffix(' Send it anyway?')}")

@@ -77,6 +77,7 @@ def run(*, offline: bool, out: TextIO) -> int:
         add(connectivity)
     for check in _models(claude, counted):
         add(check)
+    add(_instructions(Path.cwd(), claude))
     for check in _folders():
         add(check)
     failed = sum(check.status == FAIL for check in checks)
@@ -126,6 +127,28 @@ def _settings(cwd: Path) -> tuple[Check, ClaudeSettings]:
         detail = f"{project.path}: {len(errors)} setting{'s' * (len(errors) != 1)} ignored"
         return Check(WARN, "settings", detail, tuple(errors)), settings.claude
     return Check(OK, "settings", f"{project.path}"), settings.claude
+
+
+def _instructions(cwd: Path, claude: ClaudeSettings) -> Check:
+    """Whether this folder's project has `.forge/instructions.md`, how big, and if it is sent."""
+    from forge_lsp import config
+    from forge_lsp.ai import instructions
+
+    name = "instructions"
+    if not claude.project_instructions:
+        return Check(OK, name, "not read: `claude.projectInstructions = false`")
+    project = config.find_project_config(cwd)
+    found = instructions.find(config.Settings(root=project.root, claude=claude), cwd / "-")
+    if found.path is None:
+        where = instructions.RELATIVE_PATH.as_posix()
+        return Check(OK, name, f"none ({where} at the project or repository root)")
+    if found.problem is not None:
+        return Check(WARN, name, found.problem)
+    redacted = sum(count for _, count in found.redacted_kinds)
+    secrets = f", {redacted} secret{'s' * (redacted != 1)} redacted" if redacted else ""
+    return Check(
+        OK, name, f"{found.path}: {found.size:,} bytes, sent with every Claude request{secrets}"
+    )
 
 
 def _claude(claude: ClaudeSettings, environ: Mapping[str, str]) -> list[Check]:

@@ -89,6 +89,7 @@ class ClaudeSettings:
     daily_budget_usd: float | None = None
     prices: Mapping[str, Any] = field(default_factory=dict)  # model -> prices.Price; {}: defaults
     explain_on_hover: bool = False  # call Claude on plain hover: off unless the user opts in
+    project_instructions: bool = True  # send .forge/instructions.md (`ai.instructions`)
     context_lines: int = 20  # lines around the selection sent as context (0: none)
     effort: Mapping[str, Effort] = field(default_factory=lambda: dict(DEFAULT_EFFORT))
 
@@ -273,6 +274,13 @@ CLAUDE_SETTINGS = (
         "explainOnHover",
         FLAG,
         "Let a plain hover call Claude to explain the function under the pointer.",
+    ),
+    Setting(
+        "project_instructions",
+        "projectInstructions",
+        FLAG,
+        "Send the project's .forge/instructions.md with every Claude request for it.",
+        in_project=InProject.OFF_ONLY,
     ),
     Setting(
         "context_lines",

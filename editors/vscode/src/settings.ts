@@ -14,6 +14,8 @@ export const SERVER_SETTINGS = [
   'maxFileSize',
   'debounceMs',
   'minConfidence',
+  'baseline',
+  'baselineFindings',
 ] as const;
 
 /** `forge.claude.*` keys the server reads (forge_lsp/config/claude.py `_FIELDS`), except `apiKey`. */
@@ -39,6 +41,7 @@ export const CLAUDE_SETTINGS = [
   'dailyBudgetUsd',
   'prices',
   'explainOnHover',
+  'projectInstructions',
   'contextLines',
   'effort',
 ] as const;

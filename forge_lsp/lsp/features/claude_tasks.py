@@ -107,8 +107,9 @@ async def _prepare(
         if not quiet:
             _tell(ls, message, types.MessageType.Warning)
         return {"status": prepared.kind, "message": message}
-    if prepared.unknown_model is not None and not quiet:
-        ls.show_once(f"Forge: {prepared.unknown_model}", types.MessageType.Warning)
+    for warning in (prepared.unknown_model, prepared.instructions_problem):
+        if warning is not None and not quiet:
+            ls.show_once(f"Forge: {warning}", types.MessageType.Warning)
     return prepared
 
 
