@@ -74,9 +74,11 @@ def build(
     settings: ClaudeSettings,
     question: str | None = None,
     project: Instructions = NO_INSTRUCTIONS,
+    change: str = "",
 ) -> Payload:
     """The request for `task` on `selection` (secrets redacted), with the `project`'s
-    instructions (already redacted) when there are some, as it will be sent."""
+    instructions (already redacted) when there are some, as it will be sent. A review of a
+    change says so (`change`: `change_review.change_note`, paths and line numbers only)."""
     before, after = _context(selection, settings.context_lines)
     redactions = 0
     kinds: dict[str, int] = {}
@@ -97,6 +99,8 @@ def build(
         end_line=str(selection.end_line + 1),
         known_findings=_known(selection),
     )
+    if task == "review":
+        fields["change"] = f"\n\n{change}" if change else ""
     user = prompts.render(task, **fields)
     model = settings.explain_model if task == "explain" else settings.model
     shaped = shape(task, model, settings.max_tokens, settings.effort[task])

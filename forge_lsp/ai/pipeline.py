@@ -120,6 +120,7 @@ class Job:
     source: bytes  # the bytes Forge parses: the file's own, or the text encoded
     span: Span
     question: str | None = None
+    change: str = ""  # a review of a change: what the prompt is told (`change_review`)
 
 
 @dataclass(frozen=True)
@@ -203,7 +204,7 @@ async def prepare(
     if job.task == "ask" and question is None:
         question = claude.questions[0]  # a client that cannot prompt asks the first preset
     project = await asyncio.to_thread(instructions.find, settings, subject.path)
-    built = payloads.build(job.task, selection, claude, question, project)
+    built = payloads.build(job.task, selection, claude, question, project, job.change)
     last = len(lines[end_line].encode("utf-8", "surrogatepass")) if end_line < len(lines) else 0
     return Prepared(
         job.task,

@@ -139,11 +139,7 @@ class ClaudeService:
         budget = settings.daily_budget_usd
         if not budget:
             return None
-        request = payload.request
-        # An unknown model counts at the dearest known price, never as free; and the most a
-        # request can cost is every input token uncached and every output token used.
-        price = budget_price(request.model, _prices(settings)).highest
-        estimate = price.cost(payload.characters() // 3, request.max_tokens)
+        estimate = most_cost(settings, payload)
         decision = self.ledger.check_budget(budget, estimate, datetime.now(timezone.utc))
         if decision.ok:
             return None
@@ -204,6 +200,15 @@ class Memo(Generic[K, V]):
         self._items.move_to_end(key)
         while len(self._items) > self._size:
             self._items.popitem(last=False)
+
+
+def most_cost(settings: ClaudeSettings, payload: Payload) -> float:
+    """The most a request can cost, in US dollars: every input token uncached (counted as a
+    token per three characters) and every output token used. An unknown model counts at the
+    dearest known price, never as free."""
+    request = payload.request
+    price = budget_price(request.model, _prices(settings)).highest
+    return price.cost(payload.characters() // 3, request.max_tokens)
 
 
 def _prices(settings: ClaudeSettings) -> dict[str, Price]:

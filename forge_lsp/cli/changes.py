@@ -146,6 +146,19 @@ class ChangedLines:
         lines = self._lines(path)
         return lines is not None and (lines.whole or bool(lines.starts))
 
+    def changed_files(self) -> list[tuple[Path, list[tuple[int, int]] | None]]:
+        """Every file with added or changed lines, sorted: its (resolved) path and its ranges
+        of new lines (1-based, inclusive, merged), or None when the whole file is new. Files
+        inside untracked nested repositories are not listed."""
+        found: list[tuple[Path, list[tuple[int, int]] | None]] = []
+        for repository in self._repositories.values():
+            for path, lines in repository.files.items():
+                if lines.whole:
+                    found.append((path, None))
+                elif lines.starts:
+                    found.append((path, list(zip(lines.starts, lines.ends, strict=True))))
+        return sorted(found, key=lambda item: item[0])
+
     def _lines(self, path: Path) -> _Lines | None:
         resolved = path.resolve()
         for folder in resolved.parents:  # nearest first: the innermost repository answers
@@ -155,21 +168,51 @@ class ChangedLines:
         return None
 
 
-def changed_lines(paths: Sequence[Path], ref: str, *, timeout: float = GIT_TIMEOUT) -> ChangedLines:
+def changed_lines(
+    paths: Sequence[Path],
+    ref: str,
+    *,
+    timeout: float = GIT_TIMEOUT,
+    staged: bool = False,
+    option: str = "--new-since",
+    instead: str = "check without --new-since",
+) -> ChangedLines:
     """The lines added or changed since `ref` in the repositories holding `paths` (absolute
     files and folders, as named on the command line).
 
     `ref` is anything git reads as a commit (``HEAD~1``, ``origin/main``, a tag, a hash), and is
-    read in each repository. UsageError when git is missing or fails, when a path is in no
-    repository, or when a repository does not know `ref` (or has no commits yet).
+    read in each repository. With `staged`, only what is staged counts (the index against
+    `ref`, untracked files not at all). UsageError when git is missing or fails, when a path is
+    in no repository, or when a repository does not know `ref` (or has no commits yet); its
+    message names `option` and ends with what to do `instead`.
     """
-    env = _git_environment()
+    run = _Run(_git_environment(), timeout, option, instead)
     repositories: dict[Path, _Repository] = {}
-    for top in _repository_tops(paths, env, timeout):
+    for top in _repository_tops(paths, run):
         if top not in repositories:
-            commit = _commit(top, ref, env, timeout)
-            repositories[top] = _compare(top, commit, env, timeout)
+            commit = _commit(top, ref, run)
+            repositories[top] = _compare(top, commit, run, staged)
     return ChangedLines(repositories)
+
+
+def staged_content(path: Path, *, timeout: float = GIT_TIMEOUT, option: str = "--staged") -> bytes:
+    """The staged content of `path` (``git show :PATH``): what a review of the staged change
+    must read, whatever the working tree holds since. UsageError when git cannot give it."""
+    resolved = path.resolve()
+    run = _Run(_git_environment(), timeout, option, "stage the file first")
+    [top] = _repository_tops([resolved], run)
+    relative = resolved.relative_to(top).as_posix()
+    return _checked(top, ["show", f":{relative}"], run)
+
+
+@dataclass(frozen=True)
+class _Run:
+    """How git runs, and what its failures are told as (the option that needed it)."""
+
+    env: Mapping[str, str]
+    timeout: float
+    option: str
+    instead: str
 
 
 def parse_diff(output: bytes) -> dict[str, FileLines]:
@@ -267,9 +310,7 @@ def _git_environment() -> dict[str, str]:
     return env
 
 
-def _git(
-    folder: Path, args: Sequence[str], env: Mapping[str, str], timeout: float
-) -> subprocess.CompletedProcess[bytes]:
+def _git(folder: Path, args: Sequence[str], run: _Run) -> subprocess.CompletedProcess[bytes]:
     """Run ``git -C folder ARGS``; bytes out, since paths need not be UTF-8."""
     command = ["git", "-c", "core.quotePath=false", "-C", str(folder), *args]
     try:
@@ -277,23 +318,23 @@ def _git(
             command,
             stdin=subprocess.DEVNULL,
             capture_output=True,
-            env=env,
-            timeout=timeout,
+            env=run.env,
+            timeout=run.timeout,
             check=False,
         )
     except FileNotFoundError:
         raise UsageError(
-            "--new-since needs git, and git is not installed (or not on PATH):"
-            " install git, or check without --new-since"
+            f"{run.option} needs git, and git is not installed (or not on PATH):"
+            f" install git, or {run.instead}"
         ) from None
     except subprocess.TimeoutExpired:
         raise UsageError(
-            f"--new-since: `git {args[0]}` took more than {timeout:g} s in {folder};"
-            " try again, or check without --new-since"
+            f"{run.option}: `git {args[0]}` took more than {run.timeout:g} s in {folder};"
+            f" try again, or {run.instead}"
         ) from None
     except OSError as problem:
         raise UsageError(
-            f"--new-since: cannot run git: {problem.strerror}; check without --new-since"
+            f"{run.option}: cannot run git: {problem.strerror}; {run.instead}"
         ) from None
 
 
@@ -306,16 +347,16 @@ def _stderr_line(done: subprocess.CompletedProcess[bytes]) -> str:
     return lines[0] if lines else f"exit status {done.returncode}"
 
 
-def _repository_tops(paths: Iterable[Path], env: Mapping[str, str], timeout: float) -> list[Path]:
+def _repository_tops(paths: Iterable[Path], run: _Run) -> list[Path]:
     """The resolved top folder of each path's repository, in the order of `paths`."""
     tops: list[Path] = []
     by_folder: dict[Path, Path] = {}
     for path in paths:
         folder = _existing_folder(path.resolve())
         if folder not in by_folder:
-            done = _git(folder, ["rev-parse", "--show-toplevel"], env, timeout)
+            done = _git(folder, ["rev-parse", "--show-toplevel"], run)
             if done.returncode != 0:
-                raise UsageError(_not_a_repository(path, folder, done))
+                raise UsageError(_not_a_repository(path, folder, done, run))
             by_folder[folder] = Path(_stdout_line(done)).resolve()
         tops.append(by_folder[folder])
     return tops
@@ -330,47 +371,45 @@ def _existing_folder(path: Path) -> Path:
     return folder
 
 
-def _not_a_repository(path: Path, folder: Path, done: subprocess.CompletedProcess[bytes]) -> str:
+def _not_a_repository(
+    path: Path, folder: Path, done: subprocess.CompletedProcess[bytes], run: _Run
+) -> str:
     """Git's own words when a ``.git`` is there but git refuses it (a repository owned by
     another user, a broken one): "not inside one" would send the user looking elsewhere."""
     for parent in (folder, *folder.parents):
         if (parent / ".git").exists():
-            return f"--new-since: git cannot use the repository at {parent}: {_stderr_line(done)}"
-    return (
-        f"--new-since needs a git repository: {path} is not inside one;"
-        " check it without --new-since"
-    )
+            return f"{run.option}: git cannot use the repository at {parent}: {_stderr_line(done)}"
+    return f"{run.option} needs a git repository: {path} is not inside one; {run.instead}"
 
 
-def _commit(top: Path, ref: str, env: Mapping[str, str], timeout: float) -> str:
+def _commit(top: Path, ref: str, run: _Run) -> str:
     """The commit `ref` names in the repository at `top`, as a full hash.
 
     Told by the exit status alone (``--verify --quiet``), never by git's wording. A ref that
     starts with ``-`` would be read as an option, and none is a valid name anyway.
     """
     if ref and not ref.startswith("-") and "\0" not in ref:
-        done = _git(top, ["rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"], env, timeout)
+        done = _git(top, ["rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"], run)
         if done.returncode == 0:
             return _stdout_line(done)
-    message = f"--new-since: git does not know the revision {ref!r} in {top}"
-    head = _git(top, ["rev-parse", "--verify", "--quiet", "HEAD^{commit}"], env, timeout)
+    message = f"{run.option}: git does not know the revision {ref!r} in {top}"
+    head = _git(top, ["rev-parse", "--verify", "--quiet", "HEAD^{commit}"], run)
     if head.returncode != 0:
-        raise UsageError(
-            f"{message}: it has no commits yet; commit first, or check without --new-since"
-        )
+        raise UsageError(f"{message}: it has no commits yet; commit first, or {run.instead}")
     raise UsageError(
         f"{message}: name a commit, branch or tag of that repository"
         " (a remote branch must be fetched first)"
     )
 
 
-def _compare(top: Path, commit: str, env: Mapping[str, str], timeout: float) -> _Repository:
-    """Diff the working tree of the repository at `top` against `commit`, and list its
-    untracked files."""
+def _compare(top: Path, commit: str, run: _Run, staged: bool = False) -> _Repository:
+    """Diff the working tree of the repository at `top` (or its index, when `staged`) against
+    `commit`, and list its untracked files (not when `staged`: they are not in the index)."""
     diff = _checked(
         top,
         [
             "diff",
+            *(["--cached"] if staged else []),
             "--unified=0",
             "--no-color",
             "--no-ext-diff",
@@ -381,11 +420,12 @@ def _compare(top: Path, commit: str, env: Mapping[str, str], timeout: float) -> 
             commit,
             "--",
         ],
-        env,
-        timeout,
+        run,
     )
     files = {top / name: _Lines.of(ranges) for name, ranges in parse_diff(diff).items()}
-    untracked = _checked(top, ["ls-files", "--others", "--exclude-standard", "-z"], env, timeout)
+    if staged:
+        return _Repository(files, frozenset())
+    untracked = _checked(top, ["ls-files", "--others", "--exclude-standard", "-z"], run)
     new_folders = set()
     for entry in untracked.split(b"\0"):
         if entry.endswith(b"/"):
@@ -395,11 +435,10 @@ def _compare(top: Path, commit: str, env: Mapping[str, str], timeout: float) -> 
     return _Repository(files, frozenset(new_folders))
 
 
-def _checked(top: Path, args: Sequence[str], env: Mapping[str, str], timeout: float) -> bytes:
-    done = _git(top, args, env, timeout)
+def _checked(top: Path, args: Sequence[str], run: _Run) -> bytes:
+    done = _git(top, args, run)
     if done.returncode != 0:
         raise UsageError(
-            f"--new-since: `git {args[0]}` failed in {top}: {_stderr_line(done)};"
-            " check without --new-since"
+            f"{run.option}: `git {args[0]}` failed in {top}: {_stderr_line(done)}; {run.instead}"
         )
     return done.stdout

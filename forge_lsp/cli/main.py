@@ -7,6 +7,7 @@
     forge-lsp rule FG101            show one rule's documentation
     forge-lsp ask FILE[:A-B] "Q"    ask Forge (Claude) about some code; the answer streams
     forge-lsp check --ai PATH...    ... and have Claude review each checked file
+    forge-lsp review [--base REF]   have Claude review a change (git), not whole files
     forge-lsp doctor                check the installation, settings, key and connectivity
 
 This module stays import-light: starting the server must not load the engine, the rules,
@@ -200,6 +201,41 @@ def _add_claude_parsers(commands: argparse._SubParsersAction) -> None:
         "--yes", action="store_true", help="send even when it may go over the daily budget"
     )
     ask.set_defaults(handler=command_ask)
+    review = commands.add_parser(
+        "review",
+        help="have Forge (Claude) review a change: uncommitted, staged, or since a revision",
+        description=(
+            "Review what changed (git): each changed range with the function around it, never "
+            "unchanged files. Default: the working tree against HEAD. Exit codes: 0 no "
+            "finding, 1 findings on changed lines, 2 usage error, refused or over the caps, "
+            "3 a review failed."
+        ),
+    )
+    review.add_argument("paths", nargs="*", default=["."], metavar="PATH", help="limit to these")
+    which = review.add_mutually_exclusive_group()
+    which.add_argument("--base", metavar="REF", help="review the change since git revision REF")
+    which.add_argument("--staged", action="store_true", help="review the staged change")
+    review.add_argument("--format", choices=FORMATS, default="text", help="output format")
+    review.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE")
+    review.add_argument("--model", metavar="MODEL", help="the Claude model (default: settings)")
+    review.add_argument(
+        "--max-files", type=positive_int, default=20, metavar="N", help="refuse more files"
+    )
+    review.add_argument(
+        "--max-lines",
+        type=positive_int,
+        default=1_500,
+        metavar="N",
+        help="refuse a change that sends more lines (default 1500)",
+    )
+    review.add_argument(
+        "--preview", action="store_true", help="print exactly what would be sent; send nothing"
+    )
+    review.add_argument(
+        "--yes", action="store_true", help="send even when it may go over the daily budget"
+    )
+    review.add_argument("--quiet", "-q", action="store_true", help="no notes on stderr")
+    review.set_defaults(handler=command_review)
     doctor = commands.add_parser(
         "doctor",
         help="check the installation, settings, Claude key and connectivity",
@@ -287,6 +323,43 @@ def command_ask(args: argparse.Namespace) -> int:
         yes=args.yes,
         out=sys.stdout,
     )
+
+
+def command_review(args: argparse.Namespace) -> int:
+    """Have Claude review a change; print the findings on changed lines."""
+    from forge_lsp.cli import review
+    from forge_lsp.cli.check_review import claude_rule_infos
+    from forge_lsp.cli.files import absolute
+    from forge_lsp.cli.settings import SettingsResolver, Warnings
+    from forge_lsp.report import json as json_report
+    from forge_lsp.report import sarif
+    from forge_lsp.report.text import format_finding
+
+    options = review.Options(
+        tuple(args.paths),
+        args.base,
+        args.staged,
+        args.model,
+        args.max_files,
+        args.max_lines,
+        args.preview,
+        args.yes,
+        args.quiet,
+    )
+    resolver = SettingsResolver(None, None, None, Warnings())
+    with _Output(None if args.preview else args.output) as out:
+        findings, code = review.run(options, resolver, out)
+        if args.preview or code == EXIT_USAGE:
+            return code
+        if args.format == "json":
+            out.write(json_report.render(findings))
+        elif args.format == "sarif":
+            cwd = absolute(os.getcwd())
+            out.write(sarif.render(findings, claude_rule_infos(), version=__version__, cwd=cwd))
+        else:
+            out.writelines(format_finding(f) + "\n" for f in findings)
+        out.flush()
+    return code
 
 
 def command_doctor(args: argparse.Namespace) -> int:

@@ -272,6 +272,7 @@ FIELDS: dict[str, str | int] = {
     "known_findings": "- FG401 line 20: call without a timeout",
     "context_before": "package orders\n",
     "context_after": "// end of handler",
+    "change": "",  # a review of a selection; `change_review.change_note` for a change
 }
 
 
