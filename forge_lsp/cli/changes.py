@@ -28,7 +28,7 @@ Git runs without a shell, with a timeout, no terminal prompt, the C locale and n
 locks (a check must not hold ``index.lock`` while the user commits). The variables that pin a
 repository (``GIT_DIR``, ``GIT_INDEX_FILE``...) are removed from its environment: a git hook
 sets them for the repository it runs in, and they would send every ``git -C`` of another
-repository to that one. Every failure is a `UsageError` saying what happened and what to do.
+repository to that one. Every failure is a `ChangesError` saying what happened and what to do.
 """
 
 from __future__ import annotations
@@ -41,8 +41,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeAlias
-
-from forge_lsp.cli.errors import UsageError
 
 GIT_TIMEOUT = 60.0  # seconds, for each git command
 
@@ -70,6 +68,10 @@ _ESCAPES = {
     ord("\\"): ord("\\"),
 }
 _OCTAL = frozenset(b"01234567")
+
+class ChangesError(Exception):
+    """Git could not say what changed; the message says why and what to do instead."""
+
 
 # A file's added lines from the diff: None for the whole file, else (first, last) ranges.
 FileLines: TypeAlias = list[tuple[int, int]] | None
@@ -182,7 +184,7 @@ def changed_lines(
 
     `ref` is anything git reads as a commit (``HEAD~1``, ``origin/main``, a tag, a hash), and is
     read in each repository. With `staged`, only what is staged counts (the index against
-    `ref`, untracked files not at all). UsageError when git is missing or fails, when a path is
+    `ref`, untracked files not at all). ChangesError when git is missing or fails, when a path is
     in no repository, or when a repository does not know `ref` (or has no commits yet); its
     message names `option` and ends with what to do `instead`.
     """
@@ -197,7 +199,7 @@ def changed_lines(
 
 def staged_content(path: Path, *, timeout: float = GIT_TIMEOUT, option: str = "--staged") -> bytes:
     """The staged content of `path` (``git show :PATH``): what a review of the staged change
-    must read, whatever the working tree holds since. UsageError when git cannot give it."""
+    must read, whatever the working tree holds since. ChangesError when git cannot give it."""
     resolved = path.resolve()
     run = _Run(_git_environment(), timeout, option, "stage the file first")
     [top] = _repository_tops([resolved], run)
@@ -323,17 +325,17 @@ def _git(folder: Path, args: Sequence[str], run: _Run) -> subprocess.CompletedPr
             check=False,
         )
     except FileNotFoundError:
-        raise UsageError(
+        raise ChangesError(
             f"{run.option} needs git, and git is not installed (or not on PATH):"
             f" install git, or {run.instead}"
         ) from None
     except subprocess.TimeoutExpired:
-        raise UsageError(
+        raise ChangesError(
             f"{run.option}: `git {args[0]}` took more than {run.timeout:g} s in {folder};"
             f" try again, or {run.instead}"
         ) from None
     except OSError as problem:
-        raise UsageError(
+        raise ChangesError(
             f"{run.option}: cannot run git: {problem.strerror}; {run.instead}"
         ) from None
 
@@ -356,7 +358,7 @@ def _repository_tops(paths: Iterable[Path], run: _Run) -> list[Path]:
         if folder not in by_folder:
             done = _git(folder, ["rev-parse", "--show-toplevel"], run)
             if done.returncode != 0:
-                raise UsageError(_not_a_repository(path, folder, done, run))
+                raise ChangesError(_not_a_repository(path, folder, done, run))
             by_folder[folder] = Path(_stdout_line(done)).resolve()
         tops.append(by_folder[folder])
     return tops
@@ -395,8 +397,8 @@ def _commit(top: Path, ref: str, run: _Run) -> str:
     message = f"{run.option}: git does not know the revision {ref!r} in {top}"
     head = _git(top, ["rev-parse", "--verify", "--quiet", "HEAD^{commit}"], run)
     if head.returncode != 0:
-        raise UsageError(f"{message}: it has no commits yet; commit first, or {run.instead}")
-    raise UsageError(
+        raise ChangesError(f"{message}: it has no commits yet; commit first, or {run.instead}")
+    raise ChangesError(
         f"{message}: name a commit, branch or tag of that repository"
         " (a remote branch must be fetched first)"
     )
@@ -438,7 +440,7 @@ def _compare(top: Path, commit: str, run: _Run, staged: bool = False) -> _Reposi
 def _checked(top: Path, args: Sequence[str], run: _Run) -> bytes:
     done = _git(top, args, run)
     if done.returncode != 0:
-        raise UsageError(
+        raise ChangesError(
             f"{run.option}: `git {args[0]}` failed in {top}: {_stderr_line(done)}; {run.instead}"
         )
     return done.stdout

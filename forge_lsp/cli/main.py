@@ -439,9 +439,12 @@ def _finding_filter(args: argparse.Namespace, cwd: Path) -> FindingFilter:
         except baselines.BaselineError as problem:
             raise UsageError(f"--baseline: {problem}") from None
     if args.new_since:
-        from forge_lsp.cli.changes import changed_lines
+        from forge_lsp.cli.changes import ChangesError, changed_lines
 
-        changes = changed_lines([absolute(path) for path in args.paths], args.new_since)
+        try:
+            changes = changed_lines([absolute(path) for path in args.paths], args.new_since)
+        except ChangesError as problem:
+            raise UsageError(str(problem)) from None
     return FindingFilter(cwd, baseline, args.baseline or "", changes, args.new_since or "")
 
 

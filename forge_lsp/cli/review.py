@@ -113,7 +113,7 @@ def _changed_files(options: Options, resolver: SettingsResolver, cwd: Path) -> l
     """The changed files under the paths, in Forge's languages, that may be sent."""
     from forge_lsp.ai import pipeline
     from forge_lsp.ai.change_review import regions
-    from forge_lsp.cli.changes import changed_lines, staged_content
+    from forge_lsp.cli.changes import ChangesError, changed_lines, staged_content
     from forge_lsp.cli.files import absolute, display_path
     from forge_lsp.config.terminal import for_terminal
     from forge_lsp.core import languages
@@ -123,13 +123,16 @@ def _changed_files(options: Options, resolver: SettingsResolver, cwd: Path) -> l
     if missing:
         raise UsageError(f"no such file or folder: {', '.join(missing)}")
     option = "--base" if options.base else "--staged" if options.staged else "review"
-    changes = changed_lines(
-        roots,
-        options.base or "HEAD",
-        staged=options.staged,
-        option=option,
-        instead="run it inside a git repository (`forge-lsp ask` reviews any file)",
-    )
+    try:
+        changes = changed_lines(
+            roots,
+            options.base or "HEAD",
+            staged=options.staged,
+            option=option,
+            instead="run it inside a git repository (`forge-lsp ask` reviews any file)",
+        )
+    except ChangesError as problem:
+        raise UsageError(str(problem)) from None
     resolved_roots = [root.resolve() for root in roots]
     found = []
     for path, changed in changes.changed_files():
@@ -151,6 +154,9 @@ def _changed_files(options: Options, resolver: SettingsResolver, cwd: Path) -> l
             source = staged_content(path) if options.staged else path.read_bytes()
         except OSError as problem:
             _say(f"{display} cannot be read: {problem.strerror}; it is not reviewed")
+            continue
+        except ChangesError as problem:
+            _say(f"{display} is not reviewed: {problem}")
             continue
         ranges = None if changed is None else tuple(changed)
         found.append(

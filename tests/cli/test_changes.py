@@ -14,8 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from forge_lsp.cli.changes import ChangedLines, changed_lines, parse_diff
-from forge_lsp.cli.errors import UsageError
+from forge_lsp.cli.changes import ChangedLines, ChangesError, changed_lines, parse_diff
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
 
@@ -231,25 +230,25 @@ def test_a_repository_pinned_by_the_environment_does_not_leak(
 def test_a_path_outside_a_repository(tmp_path: Path) -> None:
     outside = tmp_path / "plain"
     outside.mkdir()
-    with pytest.raises(UsageError, match=r"^--new-since needs a git repository: .*plain is not"):
+    with pytest.raises(ChangesError, match=r"^--new-since needs a git repository: .*plain is not"):
         changed_lines([outside], "HEAD")
 
 
 def test_an_unknown_revision(tmp_path: Path) -> None:
     repo = repository(tmp_path / "repo", {"a.py": FIVE})
-    with pytest.raises(UsageError) as raised:
+    with pytest.raises(ChangesError) as raised:
         changed_lines([repo], "no-such-branch")
     message = str(raised.value)
     assert message.startswith("--new-since: git does not know the revision 'no-such-branch' in")
     assert str(repo.resolve()) in message
-    with pytest.raises(UsageError, match="does not know the revision 'HEAD~1'"):
+    with pytest.raises(ChangesError, match="does not know the revision 'HEAD~1'"):
         changed_lines([repo], "HEAD~1")  # only one commit
 
 
 @pytest.mark.parametrize("ref", ["--output=/dev/null", "-p", ""])
 def test_a_revision_that_looks_like_an_option(tmp_path: Path, ref: str) -> None:
     repo = repository(tmp_path / "repo", {"a.py": FIVE})
-    with pytest.raises(UsageError, match="does not know the revision"):
+    with pytest.raises(ChangesError, match="does not know the revision"):
         changed_lines([repo], ref)
 
 
@@ -258,20 +257,20 @@ def test_a_repository_with_no_commits(tmp_path: Path) -> None:
     repo.mkdir()
     git(repo, "init", "-q")
     write(repo, {"a.py": FIVE})
-    with pytest.raises(UsageError, match=r"revision 'HEAD' in .*: it has no commits yet"):
+    with pytest.raises(ChangesError, match=r"revision 'HEAD' in .*: it has no commits yet"):
         changed_lines([repo], "HEAD")
 
 
 def test_git_not_installed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     repo = repository(tmp_path / "repo", {"a.py": FIVE})
     monkeypatch.setenv("PATH", str(tmp_path / "no-bin"))
-    with pytest.raises(UsageError, match="needs git, and git is not installed"):
+    with pytest.raises(ChangesError, match="needs git, and git is not installed"):
         changed_lines([repo], "HEAD")
 
 
 def test_git_too_slow(tmp_path: Path) -> None:
     repo = repository(tmp_path / "repo", {"a.py": FIVE})
-    with pytest.raises(UsageError, match=r"took more than .* s in"):
+    with pytest.raises(ChangesError, match=r"took more than .* s in"):
         changed_lines([repo], "HEAD", timeout=1e-6)
 
 
