@@ -19,7 +19,7 @@ from forge_lsp.report import FileResult, Reported
 from forge_lsp.report.baseline import split as baseline_split
 
 if TYPE_CHECKING:
-    from forge_lsp.cli.changes import ChangedLines
+    from forge_lsp.core.git_changes import ChangedLines
     from forge_lsp.engine.baselines import Baseline
 
 # Most severe first; `--fail-on info` fails on info and above, hints never fail a run.

@@ -439,7 +439,7 @@ def _finding_filter(args: argparse.Namespace, cwd: Path) -> FindingFilter:
         except baselines.BaselineError as problem:
             raise UsageError(f"--baseline: {problem}") from None
     if args.new_since:
-        from forge_lsp.cli.changes import ChangesError, changed_lines
+        from forge_lsp.core.git_changes import ChangesError, changed_lines
 
         try:
             changes = changed_lines([absolute(path) for path in args.paths], args.new_since)

@@ -113,7 +113,7 @@ def _changed_files(options: Options, resolver: SettingsResolver, cwd: Path) -> l
     """The changed files under the paths, in Forge's languages, that may be sent."""
     from forge_lsp.ai import pipeline
     from forge_lsp.ai.change_review import regions
-    from forge_lsp.cli.changes import ChangesError, changed_lines, staged_content
+    from forge_lsp.core.git_changes import ChangesError, changed_lines, staged_content
     from forge_lsp.cli.files import absolute, display_path
     from forge_lsp.config.terminal import for_terminal
     from forge_lsp.core import languages

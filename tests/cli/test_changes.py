@@ -1,4 +1,4 @@
-"""`forge_lsp.cli.changes`: the lines added or changed since a revision, read from real git
+"""`forge_lsp.core.git_changes`: the lines added or changed since a revision, read from real git
 repositories made in the test's temp folder.
 
 Git runs isolated from the developer's configuration (no global or system config, a fixed
@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from forge_lsp.cli.changes import ChangedLines, ChangesError, changed_lines, parse_diff
+from forge_lsp.core.git_changes import ChangedLines, ChangesError, changed_lines, parse_diff
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
 
