@@ -2,7 +2,7 @@
 
 - ``--baseline FILE``: findings recorded in the baseline are known (`report.baseline`);
 - ``--new-since REF``: findings on lines not added or changed since git revision REF are old
-  (`cli.changes`);
+  (`core.git_changes`);
 - ``--fail-on LEVEL``: only findings at least that severe set exit code 1.
 
 Hidden findings are counted, and the counts told on stderr, so nobody wonders where they went.

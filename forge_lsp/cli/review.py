@@ -1,13 +1,12 @@
 """`forge-lsp review [PATH...] [--base REF | --staged]`: Claude reviews a change, not files.
 
-What changed comes from git (`changes`): the working tree against ``HEAD`` by default (staged
-and unstaged edits, untracked files), against ``--base REF`` (a pull request's base), or the
-index against ``HEAD`` with ``--staged`` (what the next commit holds, read from the index).
-Each changed range goes with the function around it (`ai.change_review.regions`), and no
-context lines beyond it, as one review through the same pipeline as an editor's "Review
-selection": `exclude` and `claude.exclude`,
-redaction, relative paths and the project's instructions apply, and `--preview` prints every
-request instead of sending it. Unchanged files are never sent.
+What changed comes from git (`core.git_changes`): the working tree against ``HEAD`` by default
+(staged and unstaged edits, untracked files), against ``--base REF`` (a pull request's base), or
+the index against ``HEAD`` with ``--staged`` (what the next commit holds, read from the index).
+Each changed range goes with the function around it (`ai.change_review.regions`), and no context
+lines beyond it, as one review through the same pipeline as an editor's "Review selection":
+`exclude` and `claude.exclude`, redaction, relative paths and the project's instructions apply, and
+`--preview` prints every request instead of sending it. Unchanged files are never sent.
 
 Before anything is sent, stderr says how much will go (files, regions, lines) and what it may
 cost at most; a change over `--max-files` or `--max-lines` is refused whole, with what to do.
@@ -113,10 +112,10 @@ def _changed_files(options: Options, resolver: SettingsResolver, cwd: Path) -> l
     """The changed files under the paths, in Forge's languages, that may be sent."""
     from forge_lsp.ai import pipeline
     from forge_lsp.ai.change_review import regions
-    from forge_lsp.core.git_changes import ChangesError, changed_lines, staged_content
     from forge_lsp.cli.files import absolute, display_path
     from forge_lsp.config.terminal import for_terminal
     from forge_lsp.core import languages
+    from forge_lsp.core.git_changes import ChangesError, changed_lines, staged_content
 
     roots = [absolute(p) for p in options.paths]
     missing = [p for p, root in zip(options.paths, roots, strict=True) if not root.exists()]

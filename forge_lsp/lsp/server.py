@@ -24,11 +24,13 @@ def create_server() -> ForgeServer:
         configuration,
         diagnostics,
         hover,
+        review_changes,
         status,
     )
 
     server = ForgeServer()
-    for feature in (configuration, diagnostics, hover, code_actions, commands, claude, status):
+    features = (configuration, diagnostics, hover, code_actions, commands, claude, review_changes)
+    for feature in (*features, status):
         feature.register(server)
     return server
 

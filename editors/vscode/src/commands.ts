@@ -1,6 +1,7 @@
 /** The palette and context-menu commands. Claude's tasks run as the server's commands. */
 import * as vscode from 'vscode';
 import { LANGUAGE_IDS } from './languages';
+import { CHANGE_CHOICES, reviewChangesArgument } from './reviewChanges';
 import { API_KEY_SECRET, ForgeServer, showRestrictedMode } from './server';
 
 type Task = 'ask' | 'review' | 'explain';
@@ -83,6 +84,38 @@ async function previewPayload(server: ForgeServer): Promise<void> {
   ]);
 }
 
+/** Forge: Review Changes: pick which change, then the server reviews it (it asks before sending). */
+async function reviewChanges(server: ForgeServer): Promise<void> {
+  if (!vscode.workspace.isTrusted) {
+    return showRestrictedMode();
+  }
+  const pick = await vscode.window.showQuickPick(
+    CHANGE_CHOICES.map((choice) => ({
+      label: choice.label,
+      detail: choice.detail,
+      change: choice.kind,
+    })),
+    { title: 'Forge: Review Changes', placeHolder: 'Which change should Forge review?' },
+  );
+  if (!pick) {
+    return;
+  }
+  let ref: string | undefined;
+  if (pick.change === 'base') {
+    ref = await vscode.window.showInputBox({
+      title: 'Forge: Review Changes',
+      prompt: 'Review everything since this branch, tag or commit',
+      value: 'origin/main',
+      ignoreFocusOut: true,
+      validateInput: (value) => (value.trim() ? undefined : 'Name a branch, tag or commit'),
+    });
+    if (!ref?.trim()) {
+      return;
+    }
+  }
+  await server.execute('forge.reviewChanges', [reviewChangesArgument(pick.change, ref)]);
+}
+
 async function setApiKey(context: vscode.ExtensionContext, server: ForgeServer): Promise<void> {
   const key = await vscode.window.showInputBox({
     title: 'Forge: Set API Key',
@@ -123,6 +156,7 @@ export function registerCommands(context: vscode.ExtensionContext, server: Forge
     'forge.reviewSelection': () => runTask(server, 'review'),
     'forge.explainSelection': () => runTask(server, 'explain'),
     'forge.previewSelectionPayload': () => previewPayload(server),
+    'forge.reviewWorkspaceChanges': () => reviewChanges(server),
     'forge.usage': () => server.execute('forge.showUsage', []),
     'forge.setApiKey': () => setApiKey(context, server),
     'forge.clearApiKey': () => clearApiKey(context, server),

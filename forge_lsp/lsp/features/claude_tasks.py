@@ -60,7 +60,7 @@ async def _run(
     if isinstance(prepared, dict):
         return prepared
     budget = await pipeline.over_budget(ls_service(ls), prepared)
-    if budget is not None and not await _confirm(ls, budget):
+    if budget is not None and not await confirm(ls, budget):
         _tell(ls, "Forge did not send the request: the daily budget stops it.")
         return {"status": "declined"}
     stopped_by_user: list[bool] = []
@@ -319,7 +319,8 @@ async def show_usage(ls: ForgeServer) -> dict[str, object]:
     return {"status": "done", "message": text}
 
 
-async def _confirm(ls: ForgeServer, question: str) -> bool:
+async def confirm(ls: ForgeServer, question: str) -> bool:
+    """Ask the user about the daily budget; False when the client cannot ask."""
     window = ls.client_capabilities.window
     if not (window and window.show_message):
         return False  # a client that cannot ask: stay within the budget
