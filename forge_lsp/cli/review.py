@@ -135,6 +135,9 @@ def _changed_files(options: Options, resolver: SettingsResolver, cwd: Path) -> l
     resolved_roots = [root.resolve() for root in roots]
     found = []
     for path, changed in changes.changed_files():
+        # A symbolic link is git's text, not its target's: never followed elsewhere.
+        if path.is_symlink():
+            continue
         if not any(path == root or root in path.parents for root in resolved_roots):
             continue
         spec = languages.for_path(path)

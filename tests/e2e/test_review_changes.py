@@ -152,3 +152,35 @@ async def test_staged_and_base_are_reviewed_and_bad_arguments_refused(
     with pytest.raises(Exception, match="staged or base"):
         await review_changes(session, {"staged": True, "base": "main"})
     assert len(api.message_requests) == 1
+
+
+async def test_only_changed_files_inside_the_workspace_folders_are_read(
+    lsp: LanguageClient, profile: str, tmp_path: Path, api: FakeMessagesAPI
+) -> None:
+    """The repository holds more than the workspace folder: a changed file beside the folder,
+    and a symbolic link in it to a file outside, are neither read nor sent."""
+    repository, outside = tmp_path / "repo", tmp_path / "outside"
+    workspace = repository / "service"
+    workspace.mkdir(parents=True)
+    outside.mkdir()
+    (workspace / "service.py").write_text(SERVICE)
+    (repository / "beside.py").write_text(SERVICE)
+    (outside / "secret_service.py").write_text("TOKEN_FROM_OUTSIDE = 1\n" + SERVICE)
+    git(repository, "init", "-q", "-b", "main")
+    git(repository, "add", ".")
+    git(repository, "commit", "-q", "-m", "first")
+    (workspace / "service.py").write_text(CHANGED)
+    (repository / "beside.py").write_text(CHANGED)
+    (workspace / "link.py").symlink_to(outside / "secret_service.py")
+    claude = {"apiKey": KEY, "baseUrl": api.base_url, "maxRetries": 0}
+    session = await start(lsp, profile, workspace, {"claude": claude})
+    try:
+        answer_requests(session, "Review", [])
+        result = await review_changes(session)
+        assert (result["status"], result["files"], result["regions"]) == ("done", 1, 1), result
+        [sent] = api.message_requests
+        body = str(sent.body)
+        assert "service.py" in body and "beside.py" not in body
+        assert "TOKEN_FROM_OUTSIDE" not in body and "link.py" not in body
+    finally:
+        await lsp.shutdown_session()

@@ -25,6 +25,7 @@ FORGE_COMMANDS = {
     "forge.previewPayload",
     "forge.showUsage",
     "forge.serverStatus",
+    "forge.reviewChanges",  # no uri: the workspace's git change (e2e/test_review_changes.py)
 }
 
 

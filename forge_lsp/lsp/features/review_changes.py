@@ -146,7 +146,8 @@ async def _prepare(
     inside = [root.resolve() for root in roots]
     files: list[_ChangedFile] = []
     for path, ranges in changed:
-        if not any(root == path or root in path.parents for root in inside):
+        # A symbolic link is git's text, not its target's: never followed out of the workspace.
+        if path.is_symlink() or not any(root in path.resolve().parents for root in inside):
             continue
         found = await asyncio.to_thread(_file, ls, path, ranges, staged)
         if isinstance(found, str):
