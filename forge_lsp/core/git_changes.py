@@ -69,6 +69,7 @@ _ESCAPES = {
 }
 _OCTAL = frozenset(b"01234567")
 
+
 class ChangesError(Exception):
     """Git could not say what changed; the message says why and what to do instead."""
 

@@ -76,6 +76,7 @@ async def _drive(client: WireClient, folder: Path) -> dict[str, Any]:
         arguments: list[Any] = {
             "forge.showRuleDoc": [finding["code"]],
             "forge.showUsage": [],
+            "forge.reviewChanges": [{}],
             "forge.ask": [uri, whole_lines(2, 7), "What fails first?"],
         }.get(command, [uri, whole_lines(2, 7)])
         results[command] = await client.execute(command, *arguments)
