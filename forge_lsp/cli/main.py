@@ -46,7 +46,7 @@ if TYPE_CHECKING:
     from forge_lsp.cli.settings import SettingsResolver
     from forge_lsp.report import FileResult, Reported, RuleInfo
 
-FORMATS = ("text", "json", "sarif")
+FORMATS = ("text", "json", "sarif", "gitlab")
 FAIL_ON_CHOICES = ("error", "warning", "info")  # `check_filters.SEVERITIES` that can fail
 
 
@@ -356,6 +356,10 @@ def command_review(args: argparse.Namespace) -> int:
         elif args.format == "sarif":
             cwd = absolute(os.getcwd())
             out.write(sarif.render(findings, claude_rule_infos(), version=__version__, cwd=cwd))
+        elif args.format == "gitlab":
+            from forge_lsp.report import gitlab
+
+            out.write(gitlab.render(findings, claude_rule_infos(), version=__version__))
         else:
             out.writelines(format_finding(f) + "\n" for f in findings)
         out.flush()
@@ -413,8 +417,8 @@ def command_check(args: argparse.Namespace) -> int:
 
 def _refuse_conflicts(args: argparse.Namespace) -> None:
     """Usage errors for options that cannot go together."""
-    if args.statistics and args.format == "sarif":
-        raise UsageError("--statistics cannot be combined with --format sarif")
+    if args.statistics and args.format in ("sarif", "gitlab"):
+        raise UsageError(f"--statistics cannot be combined with --format {args.format}")
     if args.write_baseline:
         for given, option in ((args.ai, "--ai"), (args.new_since, "--new-since")):
             if given:
@@ -632,6 +636,10 @@ def _render(args: argparse.Namespace, findings: list[Reported], cwd: Path) -> st
         return text.statistics(findings, by_code)
     if args.format == "json":
         return json_report.render(findings)
+    if args.format == "gitlab":
+        from forge_lsp.report import gitlab
+
+        return gitlab.render(findings, infos, version=__version__)
     return sarif.render(findings, infos, version=__version__, cwd=cwd)
 
 

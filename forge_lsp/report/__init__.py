@@ -5,8 +5,8 @@ record whose positions are already converted, so that the main process needs nei
 source nor the engine to format them. Positions here are 1-based, and every end is exclusive
 (the column just after the last character), as in SARIF and in ruff's JSON output.
 
-`text`, `json` and `sarif` format them. May import `core`, `dataflow`, `rules`, `config` and
-`engine`.
+`text`, `json`, `sarif` and `gitlab` format them. May import `core`, `dataflow`, `rules`,
+`config` and `engine`.
 """
 
 from __future__ import annotations
