@@ -134,8 +134,9 @@ def _count_semgrep(output: bytes) -> tuple[int | None, int | None]:
 
 
 def _forge(c: Corpus) -> list[str]:
+    # --no-cache, like ruff's run: every repeat checks every file (bench/repeat_run.py: warm runs).
     forge = [sys.executable, "-m", "forge_lsp", "check", "--exit-zero", "--format", "json"]
-    return [*forge, *c.paths]
+    return [*forge, "--no-cache", *c.paths]
 
 
 def _bandit(c: Corpus) -> list[str]:

@@ -141,6 +141,11 @@ def _add_check_parser(commands: argparse._SubParsersAction) -> None:
         help="also check vendored folders (vendor/, third_party/, node_modules/...), "
         "minified JavaScript and generated files",
     )
+    check.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="check every file again: neither read nor write the result cache",
+    )
     check.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE")
     check.add_argument(
         "--jobs", "-j", type=positive_int, metavar="N", help="worker processes (default: CPUs)"
@@ -389,7 +394,12 @@ def command_check(args: argparse.Namespace) -> int:
     if args.ai:
         _claude_ready(args, resolver)  # fail fast, before any checking
     tasks = runner.make_tasks(
-        args.paths, resolver, args.force_exclude, cwd, not args.no_default_excludes
+        args.paths,
+        resolver,
+        args.force_exclude,
+        cwd,
+        not args.no_default_excludes,
+        use_cache=not args.no_cache,
     )
     filters = _finding_filter(args, cwd)
     jobs = args.jobs or os.cpu_count() or 1
