@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 import pytest_asyncio
 from lsprotocol import types
+from pygls.uris import to_fs_path
 from pytest_lsp import LanguageClient
 
 from tests.e2e.session import Session, start
@@ -137,6 +138,22 @@ async def test_declining_sends_nothing(session: Session, api: FakeMessagesAPI) -
     (session.root / "service.py").write_text(CHANGED)
     assert (await review_changes(session))["status"] == "declined"
     assert asked and api.requests == []
+
+
+async def test_preview_opens_every_request_and_sends_nothing(
+    session: Session, api: FakeMessagesAPI
+) -> None:
+    window = session.client.capabilities.window if session.client.capabilities else None
+    if not (window and window.show_message):
+        pytest.skip("this client cannot be asked")
+    answer_requests(session, "Preview", [])
+    (session.root / "service.py").write_text(CHANGED)
+    result = await review_changes(session)
+    assert result["status"] == "previewed" and result["regions"] == 1
+    path = Path(to_fs_path(result["document"]) or "")
+    shown = path.read_text(encoding="utf-8")
+    assert "# What Forge would send for review" in shown and "def fetch(url):" in shown
+    assert "def other" not in shown and api.requests == []
 
 
 async def test_staged_and_base_are_reviewed_and_bad_arguments_refused(

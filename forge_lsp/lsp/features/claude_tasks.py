@@ -166,7 +166,7 @@ async def _answer(
     def on_text(chunk: str) -> None:
         document.append(chunk)
         if not shown:
-            shown.append(asyncio.ensure_future(_show(ls, document)))
+            shown.append(asyncio.ensure_future(show_document(ls, document)))
         progress.report(f"{document.characters:,} characters")
 
     try:
@@ -175,7 +175,7 @@ async def _answer(
         if failure.partial_text:
             document.note(failure.message)
             if not shown:
-                await _show(ls, document)
+                await show_document(ls, document)
         raise
     except asyncio.CancelledError:
         if shown:  # open with part of an answer: it must not read as a whole one
@@ -184,7 +184,7 @@ async def _answer(
             )
         raise
     if not shown:
-        await _show(ls, document)
+        await show_document(ls, document)
     answer = answered.answer
     if answered.stopped:
         document.note(answered.stopped)
@@ -202,7 +202,8 @@ async def _answer(
     }
 
 
-async def _show(ls: ForgeServer, document: AnswerDocument) -> None:
+async def show_document(ls: ForgeServer, document: AnswerDocument) -> None:
+    """Open `document` in the editor, or name its path in a message."""
     if ls.supports_show_document:
         try:
             await ls.window_show_document_async(
@@ -308,7 +309,7 @@ async def preview(ls: ForgeServer, target: Target, task: str) -> dict[str, objec
         return prepared
     document = AnswerDocument(answers_folder(), f"preview-{task}", document_name(target))
     document.start(payloads.preview_markdown(prepared.task, prepared.payload))
-    await _show(ls, document)
+    await show_document(ls, document)
     return {"status": "done", "document": document.uri}
 
 

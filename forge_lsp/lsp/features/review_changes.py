@@ -9,11 +9,12 @@ through the one pipeline, so `exclude`, redaction, relative paths and the projec
 instructions apply; nothing unchanged is sent.
 
 Before anything is sent, the editor asks: how many regions, files and lines, to which model,
-and the most it can cost (a client that cannot ask is told, and the review goes ahead, as the
-user asked for it). A change over `MAX_FILES` or `MAX_LINES` is refused whole. Findings that
+and the most it can cost; Review sends, Preview opens every request exactly and sends nothing
+(a client that cannot ask is told, and the review goes ahead, as the user asked for it). A change over `MAX_FILES` or `MAX_LINES` is refused whole. Findings that
 touch no changed line are dropped and counted; the others become Claude's diagnostics on their
-files (open or not: a file opened later shows them while its code is unchanged), and one
-message ends the review.
+files: an open file shows them at once; a file that is not open, at once for an editor that
+takes pushed diagnostics, else when it is opened (while its code is unchanged). One message
+ends the review.
 """
 
 from __future__ import annotations
@@ -116,7 +117,10 @@ async def _run(ls: ForgeServer, base: str | None, staged: bool) -> dict[str, obj
             "smaller change, or parts of it with Review selection.",
             "too-big",
         )
-    if not await _agreed(ls, pieces, files, lines):
+    decision = await _agreed(ls, pieces, files, lines)
+    if decision == "preview":
+        return await _preview(ls, pieces)
+    if decision != "send":
         return {"status": "declined"}
     return await _send(ls, pieces, files)
 
@@ -202,8 +206,9 @@ def _file(
     return _ChangedFile(path, settings, spec, source, changed, found)
 
 
-async def _agreed(ls: ForgeServer, pieces: list[_Piece], files: int, lines: int) -> bool:
-    """Ask before sending (size, model, the most it can cost) and for the daily budget."""
+async def _agreed(ls: ForgeServer, pieces: list[_Piece], files: int, lines: int) -> str:
+    """Ask before sending (size, model, the most it can cost: "send", "preview" or "cancel"),
+    and for the daily budget."""
     from forge_lsp.ai import pipeline
     from forge_lsp.ai.service import most_cost
     from forge_lsp.lsp.features.claude_tasks import confirm, ls_service
@@ -218,21 +223,35 @@ async def _agreed(ls: ForgeServer, pieces: list[_Piece], files: int, lines: int)
     )
     window = ls.client_capabilities.window
     if window and window.show_message:
-        review = types.MessageActionItem(title="Review")
+        actions = [types.MessageActionItem(title=t) for t in ("Review", "Preview", "Cancel")]
         answer = await ls.window_show_message_request_async(
             types.ShowMessageRequestParams(
-                type=types.MessageType.Info,
-                message=question,
-                actions=[review, types.MessageActionItem(title="Cancel")],
+                type=types.MessageType.Info, message=question, actions=actions
             )
         )
-        if answer is None or answer.title != review.title:
-            return False
+        if answer is None or answer.title == "Cancel":
+            return "cancel"
+        if answer.title == "Preview":
+            return "preview"
     else:
         told = types.ShowMessageParams(type=types.MessageType.Info, message=question)
         ls.window_show_message(told)
     budget = await pipeline.over_budget(ls_service(ls), pieces[0].prepared)
-    return budget is None or await confirm(ls, budget)
+    return "send" if budget is None or await confirm(ls, budget) else "cancel"
+
+
+async def _preview(ls: ForgeServer, pieces: list[_Piece]) -> dict[str, object]:
+    """Open every request the review would send, exactly, in one document; send nothing."""
+    from forge_lsp.ai.answer_document import AnswerDocument, answers_folder
+    from forge_lsp.ai.payload import preview_markdown
+    from forge_lsp.lsp.features.claude_tasks import show_document
+
+    document = AnswerDocument(answers_folder(), "preview-review-changes", "changes")
+    document.start(
+        "\n".join(preview_markdown("review", piece.prepared.payload) for piece in pieces)
+    )
+    await show_document(ls, document)
+    return {"status": "previewed", "document": document.uri, "regions": len(pieces)}
 
 
 async def _send(ls: ForgeServer, pieces: list[_Piece], files: int) -> dict[str, object]:
