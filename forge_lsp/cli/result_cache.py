@@ -68,7 +68,7 @@ SCHEMA = 1  # the table's layout; a new layout starts a new database file
 MAX_ENTRIES = 50_000  # several large repositories, under a few settings each
 MAX_BYTES = 64 * 1024 * 1024  # an entry is about 100 bytes, plus about 400 per finding
 REFRESH_SECONDS = 3600.0
-BUSY_SECONDS = 2.0  # how long a write waits for another run's transaction
+BUSY_SECONDS = 10.0  # how long a write waits for another run's transaction (rare: at the end)
 _LOOKUP_BATCH = 500  # keys per SELECT (SQLite's variable limit is 999 on old builds)
 
 
@@ -273,8 +273,13 @@ class ResultCache:
             self._delete()  # and start afresh
             with contextlib.suppress(_Damaged, sqlite3.Error, OSError):
                 self._write()
+        except sqlite3.OperationalError:
+            # Busy past the timeout, or two runs creating the file at once (switching a new
+            # database to WAL takes a lock the busy handler does not wait for): once more.
+            with contextlib.suppress(_Damaged, sqlite3.Error, OSError):
+                self._write()
         except (sqlite3.Error, OSError):
-            pass  # busy, read-only, full: the next run tries again
+            pass  # read-only, full: the next run tries again
         self._fresh.clear()
         self._refresh.clear()
 
