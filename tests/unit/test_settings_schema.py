@@ -60,6 +60,8 @@ def test_what_a_project_file_may_not_set() -> None:
     refused = {s.name: s.in_project for s in claude.CLAUDE if s.in_project is not InProject.ALLOWED}
     assert refused.pop("api_key") is InProject.SECRET
     assert refused.pop("enabled") is InProject.OFF_ONLY
+    # A repository may stop its instructions from being sent, not have them sent.
+    assert refused.pop("project_instructions") is InProject.OFF_ONLY
     assert set(refused) == claude.DESTINATION_SETTINGS
     assert all(s.in_project is InProject.ALLOWED for s in settings.RULES)
 
