@@ -8,13 +8,13 @@ the terminal: each changed range goes with the function around it (`ai.change_re
 through the one pipeline, so `exclude`, redaction, relative paths and the project's
 instructions apply; nothing unchanged is sent.
 
-Before anything is sent, the editor asks: how many regions, files and lines, to which model,
-and the most it can cost; Review sends, Preview opens every request exactly and sends nothing
-(a client that cannot ask is told, and the review goes ahead, as the user asked for it). A change over `MAX_FILES` or `MAX_LINES` is refused whole. Findings that
-touch no changed line are dropped and counted; the others become Claude's diagnostics on their
-files: an open file shows them at once; a file that is not open, at once for an editor that
-takes pushed diagnostics, else when it is opened (while its code is unchanged). One message
-ends the review.
+Before anything is sent, the editor asks: how many regions, files and lines, to which model, and
+the most it can cost; Review sends, Preview opens every request exactly and sends nothing (a client
+that cannot ask is told, and the review goes ahead, as the user asked for it). A change over
+`MAX_FILES` or `MAX_LINES` is refused whole. Findings that touch no changed line are dropped and
+counted; the others become Claude's diagnostics on their files: an open file shows them at once; a
+file that is not open, at once for an editor that takes pushed diagnostics, else when it is opened
+(while its code is unchanged). One message ends the review.
 """
 
 from __future__ import annotations
