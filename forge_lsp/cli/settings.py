@@ -82,14 +82,27 @@ class SettingsResolver:
         self._warnings = warnings
         self._by_folder: dict[Path, config.Settings] = {}
         self._by_project: dict[Path | None, config.Settings] = {}
+        self._projects: dict[Path, config.ProjectConfig] = {}
 
     def for_folder(self, folder: Path) -> config.Settings:
         """The settings governing the files of `folder` (an absolute path)."""
         settings = self._by_folder.get(folder)
         if settings is None:
-            project = self._fixed or config.find_project_config(folder)
+            project = self._fixed or self._project(folder)
             settings = self._by_folder[folder] = self._for_project(project)
         return settings
+
+    def _project(self, folder: Path) -> config.ProjectConfig:
+        """`config.find_project_config(folder)`, each folder asked once: a walk of thousands
+        of folders otherwise stats the same folders above them again and again."""
+        found = self._projects.get(folder)
+        if found is None:
+            here = config.project_config_in(folder) if folder.is_dir() else None
+            if here is None:
+                parent = folder.parent
+                here = self._project(parent) if parent != folder else config.NO_PROJECT
+            found = self._projects[folder] = here
+        return found
 
     def _for_project(self, project: config.ProjectConfig) -> config.Settings:
         settings = self._by_project.get(project.path)

@@ -49,6 +49,7 @@ from forge_lsp.config.files import (
     find_project_config,
     load_toml,
     project_config_from,
+    project_config_in,
     user_config,
     user_config_path,
 )
@@ -81,6 +82,7 @@ __all__ = [
     "load_toml",
     "parse",
     "project_config_from",
+    "project_config_in",
     "user_config",
     "user_config_path",
     "validate_rule_options",

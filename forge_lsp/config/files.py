@@ -65,16 +65,25 @@ def find_project_config(start: Path) -> ProjectConfig:
     """The nearest project file with Forge settings, from `start` (a file or folder) upwards."""
     folder = start if start.is_dir() else start.parent
     for directory in (folder, *folder.parents):
-        for name in PROJECT_FILES:
-            candidate = directory / name
-            try:
-                mtime = candidate.stat().st_mtime_ns
-            except OSError:
-                continue
-            config = _read_project_file(candidate, mtime)
-            if config is not None:
-                return config
+        config = project_config_in(directory)
+        if config is not None:
+            return config
     return NO_PROJECT
+
+
+def project_config_in(directory: Path) -> ProjectConfig | None:
+    """The project file with Forge settings in `directory` itself, if there is one (a walk that
+    remembers each folder's answer asks this once per folder, not once per folder above)."""
+    for name in PROJECT_FILES:
+        candidate = directory / name
+        try:
+            mtime = candidate.stat().st_mtime_ns
+        except OSError:
+            continue
+        config = _read_project_file(candidate, mtime)
+        if config is not None:
+            return config
+    return None
 
 
 def load_toml(path: Path) -> dict[str, Any]:
