@@ -16,8 +16,9 @@ The review prompt is told which lines of the region changed and what else the ch
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from forge_lsp.core.model import Finding
@@ -25,6 +26,8 @@ from forge_lsp.core.model import Finding
 if TYPE_CHECKING:
     import tree_sitter
 
+    from forge_lsp.ai.pipeline import Prepared
+    from forge_lsp.config import Settings
     from forge_lsp.core.languages import LanguageSpec
 
 # Lines shown around a change made outside any function (imports, constants, module code).
@@ -158,3 +161,91 @@ def on_changed_lines(finding: Finding, changed: Sequence[LineRange]) -> bool:
     if finding.end.column == 0 and last > first:
         last -= 1  # an end at the start of a line belongs to the line before
     return any(first <= end and last >= start for start, end in changed)
+
+
+# --- the changed files a review may send, and their prepared requests -------------------------
+
+
+@dataclass(frozen=True)
+class ChangedFile:
+    """A changed file Claude may see: its settings (for a change review), text and regions."""
+
+    path: Path
+    spec: LanguageSpec
+    settings: Settings
+    source: bytes
+    changed: tuple[LineRange, ...] | None  # None: a new file
+    regions: tuple[Region, ...]
+
+
+class NotSent(Exception):
+    """A changed file that may not, or cannot, be sent; the message says why."""
+
+
+def changed_file(
+    path: Path,
+    changed: Sequence[LineRange] | None,
+    settings_for: Callable[[Path], Settings],
+    roots: Sequence[Path],
+    *,
+    staged: bool,
+) -> ChangedFile | None:
+    """The file as a change review sends it (blocking file IO and a parse: off the event loop).
+
+    None when it is not Forge's to review: a symbolic link (git's text, not its target's:
+    never followed), outside `roots`, not in Forge's languages, or gone. NotSent when its
+    settings exclude it from Claude or it cannot be read. The settings `settings_for` gives
+    are narrowed to a change review's: the function around a change is its context, so no
+    lines beyond it are sent."""
+    from forge_lsp.ai import pipeline
+    from forge_lsp.core import languages
+    from forge_lsp.core.git_changes import ChangesError, staged_content
+
+    if path.is_symlink():
+        return None
+    resolved = path.resolve()
+    inside = (root.resolve() for root in roots)
+    if not any(resolved == root or root in resolved.parents for root in inside):
+        return None
+    spec = languages.for_path(path)
+    if spec is None or not (staged or path.is_file()):
+        return None
+    settings = settings_for(path)
+    settings = replace(settings, claude=replace(settings.claude, context_lines=0))
+    if pipeline.refusal(pipeline.Subject(settings, path, ()), {}, needs_claude=False) is not None:
+        raise NotSent("it matches `claude.exclude` or `exclude`")
+    try:
+        source = staged_content(path) if staged else path.read_bytes()
+    except OSError as problem:
+        raise NotSent(f"it cannot be read ({problem.strerror})") from None
+    except ChangesError as problem:
+        raise NotSent(str(problem)) from None
+    ranges = None if changed is None else tuple(changed)
+    return ChangedFile(path, spec, settings, source, ranges, tuple(regions(spec, source, ranges)))
+
+
+async def prepare(
+    files: Sequence[ChangedFile],
+    roots: Sequence[Path],
+    environ: Mapping[str, str],
+    *,
+    needs_claude: bool = True,
+) -> list[tuple[ChangedFile, Region, Prepared]]:
+    """Each region of `files` as a prepared review (`pipeline.prepare`), told which of its lines
+    changed and what the whole change touches."""
+    from forge_lsp.ai import pipeline
+    from forge_lsp.ai.shared import shown_path
+
+    summary = change_summary([(shown_path(f.settings, f.path, roots), f.changed) for f in files])
+    prepared = []
+    for file in files:
+        text = file.source.decode("utf-8", "replace")
+        subject = pipeline.Subject(file.settings, file.path, tuple(roots))
+        for region in file.regions:
+            span = pipeline.Span.lines(region.start, region.end)
+            note = change_note(region, summary)
+            job = pipeline.Job("review", subject, file.spec, text, file.source, span, change=note)
+            ready = await pipeline.prepare(job, environ, needs_claude=needs_claude)
+            if not isinstance(ready, pipeline.Refusal):  # refused per file already
+                prepared.append((file, region, ready))
+    return prepared

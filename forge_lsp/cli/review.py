@@ -30,12 +30,11 @@ from typing import TYPE_CHECKING, TextIO
 from forge_lsp.cli.errors import EXIT_CLAUDE_FAILED, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError
 
 if TYPE_CHECKING:
-    from forge_lsp.ai.change_review import Region
+    from forge_lsp.ai.change_review import ChangedFile, Region
     from forge_lsp.ai.pipeline import Prepared
     from forge_lsp.ai.service import ClaudeService
     from forge_lsp.cli.settings import SettingsResolver
     from forge_lsp.config import Settings
-    from forge_lsp.core.languages import LanguageSpec
     from forge_lsp.report import Reported
 
 DEFAULT_MAX_FILES = 20
@@ -56,19 +55,6 @@ class Options:
     preview: bool
     yes: bool
     quiet: bool
-
-
-@dataclass(frozen=True)
-class ChangedFile:
-    """A changed file Claude may see: its text, settings and the regions to review."""
-
-    path: Path
-    display: str
-    spec: LanguageSpec
-    settings: Settings
-    source: bytes
-    changed: tuple[tuple[int, int], ...] | None  # None: a new file
-    regions: tuple[Region, ...]
 
 
 @dataclass
@@ -110,12 +96,10 @@ def _since(options: Options) -> str:
 
 def _changed_files(options: Options, resolver: SettingsResolver, cwd: Path) -> list[ChangedFile]:
     """The changed files under the paths, in Forge's languages, that may be sent."""
-    from forge_lsp.ai import pipeline
-    from forge_lsp.ai.change_review import regions
+    from forge_lsp.ai.change_review import NotSent, changed_file
     from forge_lsp.cli.files import absolute, display_path
     from forge_lsp.config.terminal import for_terminal
-    from forge_lsp.core import languages
-    from forge_lsp.core.git_changes import ChangesError, changed_lines, staged_content
+    from forge_lsp.core.git_changes import ChangesError, changed_lines
 
     roots = [absolute(p) for p in options.paths]
     missing = [p for p, root in zip(options.paths, roots, strict=True) if not root.exists()]
@@ -132,40 +116,20 @@ def _changed_files(options: Options, resolver: SettingsResolver, cwd: Path) -> l
         )
     except ChangesError as problem:
         raise UsageError(str(problem)) from None
-    resolved_roots = [root.resolve() for root in roots]
+
+    def settings_for(path: Path) -> Settings:
+        settings = resolver.for_folder(path.parent)
+        return replace(settings, claude=for_terminal(settings.claude, os.environ, options.model))
+
     found = []
     for path, changed in changes.changed_files():
-        # A symbolic link is git's text, not its target's: never followed elsewhere.
-        if path.is_symlink():
-            continue
-        if not any(path == root or root in path.parents for root in resolved_roots):
-            continue
-        spec = languages.for_path(path)
-        if spec is None or not (options.staged or path.is_file()):
-            continue
-        settings = resolver.for_folder(path.parent)
-        claude = for_terminal(settings.claude, os.environ, options.model)
-        # The function around a change is its context: no unchanged lines beyond it.
-        settings = replace(settings, claude=replace(claude, context_lines=0))
-        display = display_path(path, cwd)
-        subject = pipeline.Subject(settings, path, (cwd,))
-        if pipeline.refusal(subject, os.environ, needs_claude=False) is not None:
-            _say(f"{display} is not sent: it matches `claude.exclude` or `exclude`", "note")
-            continue
         try:
-            source = staged_content(path) if options.staged else path.read_bytes()
-        except OSError as problem:
-            _say(f"{display} cannot be read: {problem.strerror}; it is not reviewed")
+            file = changed_file(path, changed, settings_for, roots, staged=options.staged)
+        except NotSent as problem:
+            _say(f"{display_path(path, cwd)} is not reviewed: {problem}", "note")
             continue
-        except ChangesError as problem:
-            _say(f"{display} is not reviewed: {problem}")
-            continue
-        ranges = None if changed is None else tuple(changed)
-        found.append(
-            ChangedFile(
-                path, display, spec, settings, source, ranges, tuple(regions(spec, source, ranges))
-            )
-        )
+        if file is not None:
+            found.append(file)
     return [file for file in found if file.regions]
 
 
@@ -180,18 +144,18 @@ async def _review(
     from forge_lsp.ai.payload import preview_markdown
     from forge_lsp.ai.service import ClaudeService
 
+    claude = files[0].settings.claude
+    if not options.preview and not claude.is_on(os.environ):
+        from forge_lsp.config.terminal import setup_hint
+
+        _say(setup_hint(claude))
+        return [], EXIT_USAGE
     prepared = await _prepare_all(options, files, cwd)
     if options.preview:
-        for _, job in prepared:
+        for _, _, job in prepared:
             out.write(preview_markdown("review", job.payload))
         out.flush()
         return [], EXIT_OK
-    first = prepared[0][1]
-    if not first.settings.claude.is_on(os.environ):
-        from forge_lsp.config.terminal import setup_hint
-
-        _say(setup_hint(first.settings.claude))
-        return [], EXIT_USAGE
     if not options.quiet:
         _say(_size_and_cost(prepared, len(files), regions, lines), "note")
     service = ClaudeService.for_user(os.environ)
@@ -212,38 +176,20 @@ async def _review(
 
 async def _prepare_all(
     options: Options, files: Sequence[ChangedFile], cwd: Path
-) -> list[tuple[tuple[ChangedFile, Region], Prepared]]:
+) -> list[tuple[ChangedFile, Region, Prepared]]:
     """Each region as a prepared review, told what the whole change touches."""
-    from forge_lsp.ai import pipeline
-    from forge_lsp.ai.change_review import change_note, change_summary
-    from forge_lsp.ai.shared import shown_path
+    from forge_lsp.ai import change_review
 
-    summary = change_summary([(shown_path(f.settings, f.path, (cwd,)), f.changed) for f in files])
-    prepared = []
-    for file in files:
-        text = file.source.decode("utf-8", "replace")
-        subject = pipeline.Subject(file.settings, file.path, (cwd,))
-        for region in file.regions:
-            job = pipeline.Job(
-                "review",
-                subject,
-                file.spec,
-                text,
-                file.source,
-                pipeline.Span.lines(region.start, region.end),
-                change=change_note(region, summary),
-            )
-            ready = await pipeline.prepare(job, os.environ, needs_claude=not options.preview)
-            if isinstance(ready, pipeline.Refusal):  # checked per file before: not expected
-                raise UsageError(f"{file.display} cannot be reviewed ({ready.kind})")
-            if ready.instructions_problem is not None:
-                _say(ready.instructions_problem, "warning")
-            prepared.append(((file, region), ready))
+    prepared = await change_review.prepare(
+        files, (cwd,), os.environ, needs_claude=not options.preview
+    )
+    for problem in {job.instructions_problem for _, _, job in prepared} - {None}:
+        _say(str(problem), "warning")
     return prepared
 
 
 def _size_and_cost(
-    prepared: Sequence[tuple[tuple[ChangedFile, Region], Prepared]],
+    prepared: Sequence[tuple[ChangedFile, Region, Prepared]],
     files: int,
     regions: int,
     lines: int,
@@ -251,9 +197,9 @@ def _size_and_cost(
     """What is about to be sent, and the most it can cost (every token of every answer)."""
     from forge_lsp.ai.service import most_cost
 
-    characters = sum(job.payload.characters() for _, job in prepared)
-    most = sum(most_cost(job.settings.claude, job.payload) for _, job in prepared)
-    model = prepared[0][1].payload.request.model
+    characters = sum(job.payload.characters() for _, _, job in prepared)
+    most = sum(most_cost(job.settings.claude, job.payload) for _, _, job in prepared)
+    model = prepared[0][2].payload.request.model
     return (
         f"sending {regions} region{'s' * (regions != 1)} of {files} file{'s' * (files != 1)} "
         f"({lines:,} lines, {characters:,} characters with Forge's prompt) to {model}; "
@@ -262,11 +208,11 @@ def _size_and_cost(
 
 
 async def _budget(
-    service: ClaudeService, prepared: Sequence[tuple[tuple[ChangedFile, Region], Prepared]]
+    service: ClaudeService, prepared: Sequence[tuple[ChangedFile, Region, Prepared]]
 ) -> str | None:
     from forge_lsp.ai import pipeline
 
-    for _, job in prepared:
+    for _, _, job in prepared:
         question = await pipeline.over_budget(service, job)
         if question is not None:
             return question.removesuffix(" Send it anyway?")
@@ -274,7 +220,7 @@ async def _budget(
 
 
 async def _send_all(
-    service: ClaudeService, prepared: Sequence[tuple[tuple[ChangedFile, Region], Prepared]]
+    service: ClaudeService, prepared: Sequence[tuple[ChangedFile, Region, Prepared]]
 ) -> Outcome:
     from forge_lsp.ai import pipeline
     from forge_lsp.ai.change_review import on_changed_lines
@@ -290,17 +236,24 @@ async def _send_all(
                 reviewed = await pipeline.review(service, job)
             except ClaudeFailure as failure:
                 outcome.failures += 1
-                where = f"{file.display}:{region.start + 1}-{region.end + 1}"
+                where = f"{_shown(file)}:{region.start + 1}-{region.end + 1}"
                 _say(f"Claude's review of {where} failed: {failure.message}")
                 return
         outcome.reviewed += 1
         kept = [f for f in reviewed.outcome.findings if on_changed_lines(f, region.changed)]
         outcome.dropped += len(reviewed.outcome.findings) - len(kept)
-        outcome.findings.extend(report_findings(file.display, file.source, kept))
+        outcome.findings.extend(report_findings(_shown(file), file.source, kept))
 
-    await asyncio.gather(*(one(file, region, job) for (file, region), job in prepared))
+    await asyncio.gather(*(one(file, region, job) for file, region, job in prepared))
     outcome.findings.sort(key=lambda f: f.sort_key())
     return outcome
+
+
+def _shown(file: ChangedFile) -> str:
+    """The file's path as reported: relative to the current folder when under it."""
+    from forge_lsp.cli.files import absolute, display_path
+
+    return display_path(file.path, absolute(os.getcwd()))
 
 
 def _told(outcome: Outcome, files: int) -> str:

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -33,10 +33,8 @@ from forge_lsp.lsp.features.claude_target import TaskProgress, environ
 from forge_lsp.lsp.forge_server import ForgeServer
 
 if TYPE_CHECKING:
-    from forge_lsp.ai.change_review import Region
+    from forge_lsp.ai.change_review import ChangedFile, Region
     from forge_lsp.ai.pipeline import Prepared
-    from forge_lsp.config import Settings
-    from forge_lsp.core.languages import LanguageSpec
     from forge_lsp.core.model import Finding
 
 log = logging.getLogger(__name__)
@@ -125,85 +123,48 @@ async def _run(ls: ForgeServer, base: str | None, staged: bool) -> dict[str, obj
     return await _send(ls, pieces, files)
 
 
-@dataclass(frozen=True)
-class _ChangedFile:
-    """A changed file Claude may see."""
-
-    path: Path
-    settings: Settings
-    spec: LanguageSpec
-    source: bytes
-    changed: tuple[tuple[int, int], ...] | None  # None: a new file
-    regions: tuple[Region, ...]
-
-
 async def _prepare(
     ls: ForgeServer,
     changed: list[tuple[Path, list[tuple[int, int]] | None]],
     roots: list[Path],
     staged: bool,
 ) -> list[_Piece] | dict[str, object]:
-    from forge_lsp.ai import pipeline
-    from forge_lsp.ai.change_review import change_note, change_summary
-    from forge_lsp.ai.shared import shown_path
+    from forge_lsp.ai import change_review
 
-    inside = [root.resolve() for root in roots]
-    files: list[_ChangedFile] = []
+    files: list[change_review.ChangedFile] = []
     for path, ranges in changed:
-        # A symbolic link is git's text, not its target's: never followed out of the workspace.
-        if path.is_symlink() or not any(root in path.resolve().parents for root in inside):
-            continue
-        found = await asyncio.to_thread(_file, ls, path, ranges, staged)
+        found = await asyncio.to_thread(_file, ls, path, ranges, roots, staged)
         if isinstance(found, str):
             return _refused(ls, found, "off")
         if found is not None:
             files.append(found)
-    summary = change_summary([(shown_path(f.settings, f.path, roots), f.changed) for f in files])
     pieces = []
-    for file in files:
-        text = file.source.decode("utf-8", "replace")
-        subject = pipeline.Subject(file.settings, file.path, tuple(roots))
-        for region in file.regions:
-            span = pipeline.Span.lines(region.start, region.end)
-            note = change_note(region, summary)
-            job = pipeline.Job("review", subject, file.spec, text, file.source, span, change=note)
-            prepared = await pipeline.prepare(job, environ())
-            if isinstance(prepared, pipeline.Refusal):
-                continue  # checked per file already: not expected
-            if prepared.instructions_problem is not None:
-                ls.show_once(f"Forge: {prepared.instructions_problem}", types.MessageType.Warning)
-            pieces.append(_Piece(file.path, file.source, region, prepared))
+    for file, region, prepared in await change_review.prepare(files, roots, environ()):
+        if prepared.instructions_problem is not None:
+            ls.show_once(f"Forge: {prepared.instructions_problem}", types.MessageType.Warning)
+        pieces.append(_Piece(file.path, file.source, region, prepared))
     return pieces
 
 
 def _file(
-    ls: ForgeServer, path: Path, ranges: list[tuple[int, int]] | None, staged: bool
-) -> _ChangedFile | str | None:
-    """One changed file with its settings, text and regions (blocking: run it in a thread);
-    None when it is not Forge's to send, or a message when Claude is off for it."""
-    from forge_lsp.ai import pipeline
-    from forge_lsp.ai.change_review import regions
-    from forge_lsp.core import languages
-    from forge_lsp.core.git_changes import ChangesError, staged_content
+    ls: ForgeServer,
+    path: Path,
+    ranges: list[tuple[int, int]] | None,
+    roots: list[Path],
+    staged: bool,
+) -> ChangedFile | str | None:
+    """One changed file as a review sends it (`change_review.changed_file`; blocking: run it
+    in a thread); None when it is not Forge's to send, or a message when Claude is off for it."""
+    from forge_lsp.ai.change_review import NotSent, changed_file
 
-    spec = languages.for_path(path)
-    if spec is None or not (staged or path.is_file()):
-        return None
-    settings = ls.settings.for_path(path)
-    if not settings.claude.is_on(environ()):
-        return settings.claude.setup_hint()
-    # The function around a change is its context: no unchanged lines beyond it.
-    settings = replace(settings, claude=replace(settings.claude, context_lines=0))
-    if pipeline.refusal(pipeline.Subject(settings, path, ()), environ()) is not None:
-        return None  # excluded: never read
     try:
-        source = staged_content(path, option="Review Changes") if staged else path.read_bytes()
-    except (OSError, ChangesError) as problem:
-        log.info("review changes: %s not read: %s", path.name, type(problem).__name__)
+        file = changed_file(path, ranges, ls.settings.for_path, roots, staged=staged)
+    except NotSent as problem:
+        log.info("review changes: %s not sent: %s", path.name, type(problem).__name__)
         return None
-    changed = None if ranges is None else tuple(ranges)
-    found = tuple(regions(spec, source, changed))
-    return _ChangedFile(path, settings, spec, source, changed, found)
+    if file is not None and not file.settings.claude.is_on(environ()):
+        return file.settings.claude.setup_hint()
+    return file
 
 
 async def _agreed(ls: ForgeServer, pieces: list[_Piece], files: int, lines: int) -> str:
