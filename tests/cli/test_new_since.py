@@ -3,13 +3,12 @@ findings on lines changed since REF, untracked files new, a clear error outside 
 
 from __future__ import annotations
 
-import os
-import subprocess
 from pathlib import Path
 
 import pytest
 
 from forge_lsp.cli.main import main
+from tests.support.git import git
 
 from .conftest import write
 
@@ -23,19 +22,6 @@ def remove_user(conn, name):
     return conn.execute("DELETE FROM users WHERE name = '" + name + "'")
 """
 CREDENTIAL = 'import pymysql\nconn = pymysql.connect(user="app", password="Tr0ub4dor-and-3")\n'
-
-
-def git(repository: Path, *args: str) -> None:
-    env = {
-        **os.environ,
-        "GIT_CONFIG_GLOBAL": os.devnull,
-        "GIT_CONFIG_NOSYSTEM": "1",
-        "GIT_AUTHOR_NAME": "t",
-        "GIT_AUTHOR_EMAIL": "t@example.com",
-        "GIT_COMMITTER_NAME": "t",
-        "GIT_COMMITTER_EMAIL": "t@example.com",
-    }
-    subprocess.run(["git", *args], cwd=repository, env=env, check=True, capture_output=True)
 
 
 @pytest.fixture

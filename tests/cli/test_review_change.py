@@ -5,13 +5,12 @@ instructions are sent, and findings land on changed lines only."""
 from __future__ import annotations
 
 import json
-import os
-import subprocess
 from pathlib import Path
 
 import pytest
 
 from tests.support.fake_messages_api import FakeMessagesAPI, Reply
+from tests.support.git import git
 
 from .test_claude_cli import new_key, project, run, user_message
 
@@ -43,19 +42,6 @@ ON_CHANGED = {
 }
 ON_UNCHANGED = {**ON_CHANGED, "quote": "return response.json()", "title": "Unchanged line"}
 INSTRUCTIONS = "Every outbound call goes through our retrying client.\n"
-
-
-def git(root: Path, *args: str) -> None:
-    env = {
-        **os.environ,
-        "GIT_CONFIG_GLOBAL": os.devnull,
-        "GIT_CONFIG_NOSYSTEM": "1",
-        "GIT_AUTHOR_NAME": "t",
-        "GIT_AUTHOR_EMAIL": "t@example.com",
-        "GIT_COMMITTER_NAME": "t",
-        "GIT_COMMITTER_EMAIL": "t@example.com",
-    }
-    subprocess.run(["git", *args], cwd=root, env=env, check=True, capture_output=True)
 
 
 @pytest.fixture

@@ -6,8 +6,6 @@ diagnostics on their file, open or not."""
 from __future__ import annotations
 
 import asyncio
-import os
-import subprocess
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -20,6 +18,7 @@ from pytest_lsp import LanguageClient
 
 from tests.e2e.session import Session, start
 from tests.support.fake_messages_api import FakeMessagesAPI, Reply
+from tests.support.git import git
 
 KEY = "sk-ant-api03-forge-e2e-test-key-0123456789abcdefghijklmnopqrstuvwxyz"
 SERVICE = """\
@@ -57,19 +56,6 @@ def profile(request: pytest.FixtureRequest) -> str:
 async def api() -> AsyncIterator[FakeMessagesAPI]:
     async with FakeMessagesAPI(default=Reply(structured={"findings": []})) as fake:
         yield fake
-
-
-def git(root: Path, *args: str) -> None:
-    env = {
-        **os.environ,
-        "GIT_CONFIG_GLOBAL": os.devnull,
-        "GIT_CONFIG_NOSYSTEM": "1",
-        "GIT_AUTHOR_NAME": "t",
-        "GIT_AUTHOR_EMAIL": "t@example.com",
-        "GIT_COMMITTER_NAME": "t",
-        "GIT_COMMITTER_EMAIL": "t@example.com",
-    }
-    subprocess.run(["git", *args], cwd=root, env=env, check=True, capture_output=True)
 
 
 @pytest_asyncio.fixture
