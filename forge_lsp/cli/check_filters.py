@@ -11,7 +11,7 @@ Hidden findings are counted, and the counts told on stderr, so nobody wonders wh
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -45,14 +45,10 @@ class FindingFilter:
     new_since: str = ""
     known: int = 0  # hidden by the baseline
     unchanged: int = 0  # hidden because their lines did not change since `new_since`
-    _active: bool = field(init=False, default=False)
-
-    def __post_init__(self) -> None:
-        self._active = self.baseline is not None or self.changes is not None
 
     def apply(self, result: FileResult) -> FileResult:
         """`result` with the known and unchanged findings left out (and counted)."""
-        if not self._active or not result.findings:
+        if (self.baseline is None and self.changes is None) or not result.findings:
             return result
         findings: tuple[Reported, ...] = result.findings
         if self.changes is not None:
